@@ -1,0 +1,1 @@
+// Progressive enhancement for the licensing form (filled in by a later change).

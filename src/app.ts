@@ -1,0 +1,65 @@
+// The Express app, readable top to bottom: logging, security headers, static
+// assets, locale, routes, then 404 and the one error handler. Building it does no
+// I/O of its own (the container is passed in), so tests can build many.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import express from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Container } from './container.js';
+import { projectPath } from './paths.js';
+import { notFound } from './errors.js';
+import { securityHeaders } from './http/middleware/security.js';
+import { localeMiddleware } from './http/middleware/locale.js';
+import { perIpLimit } from './http/middleware/rate-limits.js';
+import { healthRoutes } from './http/health.js';
+import { publicRoutes } from './http/public.js';
+import { apiRoutes } from './http/api.js';
+import { errorHandler } from './http/error-handler.js';
+
+/** A short hash of the public/ folder: asset URLs change when their content does, so they can be cached for long. */
+function assetVersion(dir: string): string {
+  const hash = crypto.createHash('sha256');
+  for (const f of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (f.isFile()) hash.update(f.name).update(fs.readFileSync(`${f.parentPath}/${f.name}`));
+  }
+  return hash.digest('hex').slice(0, 10);
+}
+
+export function createApp(c: Container) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', c.config.trustProxy);
+  app.set('query parser', 'simple');
+  app.locals.views = c.views;
+  app.locals.assetVersion = assetVersion(projectPath('public'));
+
+  app.use(
+    pinoHttp({
+      logger: c.logger,
+      genReqId: (req, res) => {
+        const id = crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Only what is needed to follow a request: never cookies, bodies or query strings (tokens live there).
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+  app.use(securityHeaders(c.config.env === 'production'));
+  app.use('/assets', express.static(projectPath('public'), { maxAge: '365d', immutable: true, index: false }));
+  app.use(healthRoutes(c));
+  app.use(localeMiddleware);
+
+  const submitLimit = perIpLimit(c.config.rateLimitSubmitPerHour, 60 * 60_000);
+  const quoteLimit = perIpLimit(c.config.rateLimitQuotePerMinute, 60_000);
+  app.use('/api/v1', apiRoutes(c, { submit: submitLimit, quote: quoteLimit }));
+  app.use(publicRoutes(c, submitLimit));
+
+  app.use((_req, _res, next) => next(notFound()));
+  app.use(errorHandler());
+  return app;
+}

@@ -1,0 +1,99 @@
+// Environment → one frozen, typed Config, checked at start. Every problem is
+// reported at once so an operator fixes the environment in one go.
+import path from 'node:path';
+import { projectRoot } from './paths.js';
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  databasePath: string;
+  smtpUrl: string | null;
+  mailDir: string;
+  mailFrom: string;
+  deskEmail: string;
+  publicBaseUrl: string;
+  rateCardPath: string;
+  formSecret: string | null;
+  formMinFillSeconds: number;
+  rateLimitSubmitPerHour: number;
+  rateLimitQuotePerMinute: number;
+  trustProxy: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const problems: string[] = [];
+  const root = projectRoot();
+  const str = (name: string, fallback: string) => {
+    const v = env[name]?.trim();
+    return v ? v : fallback;
+  };
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const email = (name: string, fallback: string) => {
+    const v = str(name, fallback);
+    // Accept "Name <addr@host>" or a bare address; no line breaks ever reach a header.
+    if (!/^([^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(v)) problems.push(`${name} must be an email address (got "${v}")`);
+    return v;
+  };
+  const url = (name: string, fallback: string, protocols: string[]) => {
+    const v = str(name, fallback);
+    try {
+      const u = new URL(v);
+      if (!protocols.includes(u.protocol)) problems.push(`${name} must start with ${protocols.join(' or ')}//`);
+    } catch {
+      problems.push(`${name} must be a URL (got "${v}")`);
+    }
+    return v.replace(/\/+$/, '');
+  };
+
+  const envName = str('NODE_ENV', 'development');
+  if (!['development', 'production', 'test'].includes(envName)) {
+    problems.push(`NODE_ENV must be development, production or test (got "${envName}")`);
+  }
+  const port = int('PORT', 3000, 0, 65535);
+  const smtpRaw = env.SMTP_URL?.trim();
+  const formSecret = env.FORM_SECRET?.trim() || null;
+  if (formSecret && formSecret.length < 32) problems.push('FORM_SECRET must be at least 32 characters');
+
+  const config: Config = {
+    env: envName as Config['env'],
+    port,
+    host: str('HOST', '127.0.0.1'),
+    databasePath: path.resolve(root, str('DATABASE_PATH', 'data/reprise.db')),
+    smtpUrl: smtpRaw ? url('SMTP_URL', smtpRaw, ['smtp:', 'smtps:']) : null,
+    mailDir: path.resolve(root, str('MAIL_DIR', 'data/mail')),
+    mailFrom: email('MAIL_FROM', 'Reprise <licensing@reprise.example>'),
+    deskEmail: email('DESK_EMAIL', 'syndication@reprise.example'),
+    publicBaseUrl: url('PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:']),
+    rateCardPath: path.resolve(root, str('RATE_CARD_PATH', 'config/rate-card.json')),
+    formSecret,
+    formMinFillSeconds: int('FORM_MIN_FILL_SECONDS', 3, 0, 3600),
+    rateLimitSubmitPerHour: int('RATE_LIMIT_SUBMIT_PER_HOUR', 20, 0, 1_000_000),
+    rateLimitQuotePerMinute: int('RATE_LIMIT_QUOTE_PER_MINUTE', 60, 0, 1_000_000),
+    trustProxy: int('TRUST_PROXY', 0, 0, 10),
+    logLevel: str('LOG_LEVEL', envName === 'test' ? 'silent' : 'info'),
+  };
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${config.logLevel}")`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

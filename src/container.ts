@@ -1,0 +1,68 @@
+// Builds the service's parts from their dependencies, with no I/O beyond the
+// database handle and files passed in, so tests can build as many as they like.
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Db } from './db/connection.js';
+import { requestsRepo } from './db/repos/requests.js';
+import { outboxRepo } from './db/repos/outbox.js';
+import { idempotencyRepo } from './db/repos/idempotency.js';
+import { settingsRepo } from './db/repos/settings.js';
+import { requestWriter } from './db/request-writer.js';
+import { loadRateCard } from './domain/rate-card.js';
+import type { RateCard } from './domain/quote-types.js';
+import { createValidators, type Validators } from './validation/ajv.js';
+import { createViews } from './views.js';
+import { outboxWorker } from './mail/outbox-worker.js';
+import type { MailTransport } from './mail/transport.js';
+import { formTokens } from './http/form-token.js';
+import { readMigrations } from './db/migrate.js';
+
+export interface ContainerDeps {
+  config: Readonly<Config>;
+  db: Db;
+  transport: MailTransport;
+  logger: Logger;
+  clock?: () => Date;
+  rateCard?: RateCard;
+  validators?: Validators;
+}
+
+export function createContainer(deps: ContainerDeps) {
+  const { config, db, logger } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const rateCard = deps.rateCard ?? loadRateCard(config.rateCardPath);
+  const validators = deps.validators ?? createValidators();
+  const views = createViews(config.env === 'production');
+  const messageIdDomain = new URL(config.publicBaseUrl).hostname || 'reprise.local';
+
+  const requests = requestsRepo(db);
+  const outbox = outboxRepo(db, messageIdDomain);
+  const idempotency = idempotencyRepo(db);
+  const settings = settingsRepo(db);
+  const writer = requestWriter(db, { requests, outbox, idempotency });
+  const worker = outboxWorker({
+    outbox,
+    transport: deps.transport,
+    clock,
+    logger: logger.child({ component: 'outbox' }),
+    mail: { views, mailFrom: config.mailFrom, publicBaseUrl: config.publicBaseUrl, findRequest: requests.findById },
+  });
+  const tokens = formTokens(config.formSecret ?? settings.secret('form_token_secret'), config.formMinFillSeconds);
+
+  return {
+    config,
+    db,
+    clock,
+    logger,
+    rateCard,
+    validators,
+    views,
+    repos: { requests, outbox, idempotency, settings },
+    writer,
+    worker,
+    tokens,
+    migrations: readMigrations(),
+  };
+}
+
+export type Container = ReturnType<typeof createContainer>;

@@ -1,0 +1,25 @@
+// Opening the SQLite file with the pragmas every connection needs.
+// synchronous=FULL: better-sqlite3 leaves WAL at NORMAL, which can lose an
+// acknowledged commit on power loss; a licensing request once acknowledged must stay.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
+  if (file !== ':memory:' && !options.readonly) fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  db.pragma('busy_timeout = 5000');
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+  }
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+/** Runs fn in a write transaction that takes the write lock up front (no SQLITE_BUSY mid-way). */
+export function writeTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}

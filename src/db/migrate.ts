@@ -1,0 +1,68 @@
+// Forward-only SQL migrations from migrations/NNNN_name.sql, applied in order,
+// each in its own transaction and recorded, so a failed one changes nothing and
+// stops the start with the file's name and SQLite's message.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from './connection.js';
+import { projectPath } from '../paths.js';
+
+export class MigrationError extends Error {
+  constructor(readonly file: string, cause: unknown) {
+    super(`Migration ${file} failed: ${cause instanceof Error ? cause.message : String(cause)}. Nothing from it was applied.`);
+    this.name = 'MigrationError';
+  }
+}
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export function readMigrations(dir = projectPath('migrations')): Migration[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((f) => ({ version: Number(f.slice(0, 4)), name: f, sql: fs.readFileSync(path.join(dir, f), 'utf8') }));
+}
+
+function ensureTable(db: Db) {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`);
+}
+
+export function appliedVersions(db: Db): Set<number> {
+  ensureTable(db);
+  const rows = db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[];
+  return new Set(rows.map((r) => r.version));
+}
+
+/** Applies what is missing; returns the names applied. */
+export function migrate(db: Db, migrations = readMigrations(), now = () => new Date()): string[] {
+  const done = appliedVersions(db);
+  const applied: string[] = [];
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of migrations) {
+    if (done.has(m.version)) continue;
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        record.run(m.version, m.name, now().toISOString());
+      }).immediate();
+    } catch (err) {
+      throw new MigrationError(m.name, err);
+    }
+    applied.push(m.name);
+  }
+  return applied;
+}
+
+/** True when every migration shipped with this build has been applied. */
+export function migrationsCurrent(db: Db, migrations = readMigrations()): boolean {
+  const done = appliedVersions(db);
+  return migrations.every((m) => done.has(m.version));
+}

@@ -1,0 +1,102 @@
+// The email outbox. Enqueue happens inside the caller's transaction; the worker
+// claims due rows in a transaction of its own, so two workers never send one row
+// and a row claimed by a worker that died is taken again after CLAIM_TIMEOUT_MS.
+import crypto from 'node:crypto';
+import type { Db } from '../connection.js';
+
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+
+export interface OutboxRow {
+  id: number;
+  request_id: number | null;
+  template: string;
+  locale: string;
+  recipient: string;
+  params_json: string;
+  message_id: string;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: string;
+  claimed_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface NewMessage {
+  requestId: number | null;
+  template: string;
+  locale: string;
+  recipient: string;
+  params?: Record<string, unknown>;
+}
+
+/** A worker that claimed a row and vanished (crash, SIGKILL) releases it after this long. */
+export const CLAIM_TIMEOUT_MS = 90_000;
+
+export function outboxRepo(db: Db, messageIdDomain: string) {
+  const insert = db.prepare(`INSERT INTO outbox
+    (request_id, template, locale, recipient, params_json, message_id, next_attempt_at, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const due = db.prepare(`SELECT * FROM outbox
+    WHERE (status = 'queued' AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at <= ?)
+    ORDER BY next_attempt_at, id LIMIT ?`);
+  const claim = db.prepare(
+    `UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1 WHERE id = ?`,
+  );
+  const markSent = db.prepare(
+    `UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ? AND status = 'sending'`,
+  );
+  const markRetry = db.prepare(
+    `UPDATE outbox SET status = 'queued', next_attempt_at = ?, last_error = ?, claimed_at = NULL
+     WHERE id = ? AND status = 'sending'`,
+  );
+  const markFailed = db.prepare(
+    `UPDATE outbox SET status = 'failed', last_error = ?, claimed_at = NULL WHERE id = ? AND status = 'sending'`,
+  );
+  const forRequest = db.prepare('SELECT * FROM outbox WHERE request_id = ? ORDER BY id');
+  const byId = db.prepare('SELECT * FROM outbox WHERE id = ?');
+  const nextDue = db.prepare(`SELECT MIN(next_attempt_at) AS at FROM outbox WHERE status = 'queued'`);
+  const counts = db.prepare(`SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox GROUP BY status`);
+
+  return {
+    /** Call inside the transaction that makes the change the message reports. */
+    enqueue(m: NewMessage, now: string): number {
+      const messageId = `<${crypto.randomUUID()}@${messageIdDomain}>`;
+      const info = insert.run(
+        m.requestId, m.template, m.locale, m.recipient, JSON.stringify(m.params ?? {}), messageId, now, now,
+      );
+      return Number(info.lastInsertRowid);
+    },
+    /** Claims up to `limit` due rows (in one immediate transaction) and returns them. */
+    claimDue(now: Date, limit: number): OutboxRow[] {
+      const nowIso = now.toISOString();
+      const staleBefore = new Date(now.getTime() - CLAIM_TIMEOUT_MS).toISOString();
+      return db
+        .transaction(() => {
+          const rows = due.all(nowIso, staleBefore, limit) as OutboxRow[];
+          for (const r of rows) claim.run(nowIso, r.id);
+          return rows.map((r) => ({ ...r, status: 'sending' as const, attempts: r.attempts + 1, claimed_at: nowIso }));
+        })
+        .immediate();
+    },
+    markSent: (id: number, now: Date) => markSent.run(now.toISOString(), id).changes === 1,
+    markRetry: (id: number, at: Date, error: string) => markRetry.run(at.toISOString(), error, id).changes === 1,
+    markFailed: (id: number, error: string) => markFailed.run(error, id).changes === 1,
+    forRequest: (requestId: number) => forRequest.all(requestId) as OutboxRow[],
+    findById: (id: number) => byId.get(id) as OutboxRow | undefined,
+    nextDueAt(): string | null {
+      return (nextDue.get() as { at: string | null }).at;
+    },
+    counts(): Record<OutboxStatus, { count: number; oldest: string | null }> {
+      const out = {} as Record<OutboxStatus, { count: number; oldest: string | null }>;
+      for (const s of ['queued', 'sending', 'sent', 'failed', 'cancelled'] as const) out[s] = { count: 0, oldest: null };
+      for (const r of counts.all() as { status: OutboxStatus; n: number; oldest: string }[]) {
+        out[r.status] = { count: r.n, oldest: r.oldest };
+      }
+      return out;
+    },
+  };
+}
+
+export type OutboxRepo = ReturnType<typeof outboxRepo>;

@@ -1,0 +1,196 @@
+// The requests table and its articles: writing a validated request and reading it back.
+import type { Db } from '../connection.js';
+import type { Article, LicensingRequest, Locale } from '../../domain/request.js';
+import type { ComputedQuote } from '../../domain/quote-types.js';
+
+export type RequestStatus = 'new' | 'in_review' | 'quoted' | 'licensed' | 'declined' | 'withdrawn' | 'spam';
+
+export interface StoredRequest extends LicensingRequest {
+  id: number;
+  reference: string;
+  accessToken: string;
+  status: RequestStatus;
+  locale: Locale;
+  quote: ComputedQuote;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RequestRow {
+  id: number;
+  reference: string;
+  access_token: string;
+  status: RequestStatus;
+  locale: Locale;
+  requester_name: string;
+  requester_email: string;
+  requester_phone: string | null;
+  requester_job_title: string | null;
+  org_name: string;
+  org_type: string;
+  org_country: string;
+  org_website: string | null;
+  org_non_profit: number;
+  medium: string;
+  territory: string;
+  countries: string;
+  language: string;
+  translation: number;
+  audience: number;
+  start_date: string;
+  duration_months: number;
+  exclusive: number;
+  commercial: number;
+  images: number;
+  message: string | null;
+  quote_json: string;
+  quote_total_minor: number | null;
+  currency: string;
+  refer_to_desk: number;
+  rate_card_version: string;
+  created_at: string;
+  updated_at: string;
+}
+
+interface ArticleRow {
+  request_id: number;
+  position: number;
+  url: string;
+  title: string;
+  portion: 'full' | 'extract';
+  extract_words: number | null;
+}
+
+const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+const undef = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+
+export function rowToRequest(row: RequestRow, articles: ArticleRow[]): StoredRequest {
+  return {
+    id: row.id,
+    reference: row.reference,
+    accessToken: row.access_token,
+    status: row.status,
+    locale: row.locale,
+    requester: {
+      name: row.requester_name,
+      email: row.requester_email,
+      phone: undef(row.requester_phone),
+      jobTitle: undef(row.requester_job_title),
+    },
+    organisation: {
+      name: row.org_name,
+      type: row.org_type as StoredRequest['organisation']['type'],
+      country: row.org_country,
+      website: undef(row.org_website),
+      nonProfit: row.org_non_profit === 1,
+    },
+    articles: articles.map(
+      (a): Article => ({ url: a.url, title: a.title, portion: a.portion, extractWords: undef(a.extract_words) }),
+    ),
+    usage: {
+      medium: row.medium as StoredRequest['usage']['medium'],
+      territory: row.territory as StoredRequest['usage']['territory'],
+      countries: row.countries ? row.countries.split(' ') : undefined,
+      language: row.language,
+      translation: row.translation === 1,
+      audience: row.audience,
+      startDate: row.start_date,
+      durationMonths: row.duration_months,
+      exclusive: row.exclusive === 1,
+      commercial: row.commercial === 1,
+      images: row.images === 1,
+    },
+    message: undef(row.message),
+    consent: true,
+    quote: JSON.parse(row.quote_json) as ComputedQuote,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface NewRequest {
+  request: LicensingRequest;
+  locale: Locale;
+  quote: ComputedQuote;
+  accessToken: string;
+  now: string;
+}
+
+export function requestsRepo(db: Db) {
+  const bumpCounter = db.prepare(
+    `INSERT INTO reference_counters (year, last) VALUES (?, 1)
+     ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`,
+  );
+  const insert = db.prepare(`INSERT INTO requests (
+      reference, access_token, locale, requester_name, requester_email, requester_phone, requester_job_title,
+      org_name, org_type, org_country, org_website, org_non_profit,
+      medium, territory, countries, language, translation, audience, start_date, duration_months,
+      exclusive, commercial, images, message, quote_json, quote_total_minor, currency, refer_to_desk,
+      rate_card_version, created_at, updated_at)
+    VALUES (@reference, @access_token, @locale, @requester_name, @requester_email, @requester_phone, @requester_job_title,
+      @org_name, @org_type, @org_country, @org_website, @org_non_profit,
+      @medium, @territory, @countries, @language, @translation, @audience, @start_date, @duration_months,
+      @exclusive, @commercial, @images, @message, @quote_json, @quote_total_minor, @currency, @refer_to_desk,
+      @rate_card_version, @created_at, @updated_at)`);
+  const insertArticle = db.prepare(`INSERT INTO request_articles (request_id, position, url, title, portion, extract_words)
+    VALUES (?, ?, ?, ?, ?, ?)`);
+  const byToken = db.prepare('SELECT * FROM requests WHERE access_token = ?');
+  const byReference = db.prepare('SELECT * FROM requests WHERE reference = ?');
+  const byId = db.prepare('SELECT * FROM requests WHERE id = ?');
+  const articlesOf = db.prepare('SELECT * FROM request_articles WHERE request_id = ? ORDER BY position');
+
+  const load = (row: RequestRow | undefined) =>
+    row ? rowToRequest(row, articlesOf.all(row.id) as ArticleRow[]) : undefined;
+
+  return {
+    /** Call inside a write transaction: the reference counter and the rows move together. */
+    insert({ request: r, locale, quote, accessToken, now }: NewRequest): { id: number; reference: string } {
+      const year = Number(now.slice(0, 4));
+      const { last } = bumpCounter.get(year) as { last: number };
+      const reference = `REP-${year}-${String(last).padStart(6, '0')}`;
+      const u = r.usage;
+      const b = (v: boolean) => (v ? 1 : 0);
+      const { lastInsertRowid } = insert.run({
+        reference,
+        access_token: accessToken,
+        locale,
+        requester_name: r.requester.name,
+        requester_email: r.requester.email,
+        requester_phone: orNull(r.requester.phone),
+        requester_job_title: orNull(r.requester.jobTitle),
+        org_name: r.organisation.name,
+        org_type: r.organisation.type,
+        org_country: r.organisation.country,
+        org_website: orNull(r.organisation.website),
+        org_non_profit: b(r.organisation.nonProfit),
+        medium: u.medium,
+        territory: u.territory,
+        countries: (u.countries ?? []).join(' '),
+        language: u.language,
+        translation: b(u.translation),
+        audience: u.audience,
+        start_date: u.startDate,
+        duration_months: u.durationMonths,
+        exclusive: b(u.exclusive),
+        commercial: b(u.commercial),
+        images: b(u.images),
+        message: orNull(r.message),
+        quote_json: JSON.stringify(quote),
+        quote_total_minor: quote.totalMinor,
+        currency: quote.currency,
+        refer_to_desk: b(quote.referToDesk),
+        rate_card_version: quote.rateCardVersion,
+        created_at: now,
+        updated_at: now,
+      });
+      const id = Number(lastInsertRowid);
+      r.articles.forEach((a, i) => insertArticle.run(id, i + 1, a.url, a.title, a.portion, orNull(a.extractWords)));
+      return { id, reference };
+    },
+    findByAccessToken: (token: string) => load(byToken.get(token) as RequestRow | undefined),
+    findByReference: (reference: string) => load(byReference.get(reference) as RequestRow | undefined),
+    findById: (id: number) => load(byId.get(id) as RequestRow | undefined),
+  };
+}
+
+export type RequestsRepo = ReturnType<typeof requestsRepo>;

@@ -1,0 +1,36 @@
+// Calendar-date arithmetic on YYYY-MM-DD strings, in UTC. Quotes and requests carry
+// dates, not instants: "valid until 2026-12-15" must not shift by a day with the
+// server's time zone or a daylight-saving change, so every step goes through Date.UTC.
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Parses a YYYY-MM-DD calendar date to milliseconds at 00:00 UTC. Throws on a
+ * malformed or impossible date (2026-02-30) instead of letting Date roll it over
+ * into March, which would silently move a quote's expiry.
+ */
+export function parseIsoDate(date: string): number {
+  const match = ISO_DATE.exec(date);
+  if (!match) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const ms = Date.UTC(year, month - 1, day);
+  // Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear keeps the year as written.
+  const check = new Date(ms);
+  check.setUTCFullYear(year);
+  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
+    throw new RangeError(`Not a calendar date: ${date}`);
+  }
+  return check.getTime();
+}
+
+/** Formats milliseconds since the epoch as the UTC calendar date YYYY-MM-DD. */
+export function formatIsoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** `date` plus `days` calendar days (negative goes back), e.g. 2026-01-31 + 30 → 2026-03-02. */
+export function addDaysIso(date: string, days: number): string {
+  if (!Number.isInteger(days)) throw new RangeError(`Days must be an integer, got ${days}`);
+  // Every UTC day is exactly DAY_MS long (no DST in UTC), so plain addition is exact.
+  return formatIsoDate(parseIsoDate(date) + days * DAY_MS);
+}

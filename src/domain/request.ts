@@ -1,0 +1,69 @@
+// The licensing request as the domain sees it, after validation against
+// schemas/licensing-request.schema.json (the schema is the source of truth for
+// fields and limits; these types mirror it for the compiler).
+
+export type Locale = 'en' | 'fr' | 'ar';
+
+export type OrganisationType =
+  | 'newspaper' | 'magazine' | 'broadcaster' | 'online_publication' | 'news_agency'
+  | 'ngo' | 'academic' | 'corporate' | 'government' | 'individual' | 'other';
+
+export type Medium =
+  | 'online' | 'print' | 'print_and_online' | 'broadcast' | 'newsletter'
+  | 'intranet' | 'social_media' | 'book' | 'other';
+
+export type Territory = 'single_country' | 'region' | 'worldwide';
+export type Portion = 'full' | 'extract';
+
+export interface Requester {
+  name: string;
+  email: string;
+  phone?: string;
+  jobTitle?: string;
+}
+
+export interface Organisation {
+  name: string;
+  type: OrganisationType;
+  country: string;
+  website?: string;
+  nonProfit: boolean;
+}
+
+export interface Article {
+  url: string;
+  title: string;
+  portion: Portion;
+  extractWords?: number;
+}
+
+export interface Usage {
+  medium: Medium;
+  territory: Territory;
+  countries?: string[];
+  language: string;
+  translation: boolean;
+  audience: number;
+  startDate: string; // YYYY-MM-DD
+  durationMonths: number;
+  exclusive: boolean;
+  commercial: boolean;
+  images: boolean;
+}
+
+export interface LicensingRequest {
+  locale?: Locale;
+  requester: Requester;
+  organisation: Organisation;
+  articles: Article[];
+  usage: Usage;
+  message?: string;
+  consent: true;
+}
+
+/** What the quote engine needs: a licensing request without who is asking. */
+export interface QuoteInput {
+  organisation?: Partial<Organisation>;
+  articles: Article[];
+  usage: Usage;
+}

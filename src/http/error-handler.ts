@@ -1,0 +1,63 @@
+// The one error middleware. AppErrors and the body parser's 4xx errors are the
+// client's to fix and are answered plainly; anything else is our bug: logged with
+// the request id, answered with a generic message and never a stack trace.
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { AppError } from '../errors.js';
+import { i18nFor } from '../i18n/index.js';
+import type { Locale } from '../domain/request.js';
+import { renderPage } from './render.js';
+
+/** body-parser and raw-body errors carry a `type` and a 4xx status. */
+function fromParserError(err: { type?: string; status?: number }): AppError | undefined {
+  switch (err.type) {
+    case 'entity.too.large':
+      return new AppError(413, 'payload_too_large', 'The request body is too large.');
+    case 'entity.parse.failed':
+      return new AppError(400, 'malformed_json', 'The request body is not valid JSON.');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new AppError(415, 'unsupported_encoding', 'Send the body as UTF-8 without content encoding.');
+    case 'parameters.too.many':
+      return new AppError(413, 'too_many_fields', 'The form has too many fields.');
+    default:
+      if (err.status && err.status >= 400 && err.status < 500) return new AppError(err.status, 'bad_request', 'Bad request.');
+      return undefined;
+  }
+}
+
+export const wantsProblemJson = (req: Request) => req.path.startsWith('/api/');
+
+export function sendProblem(res: Response, err: AppError) {
+  res
+    .status(err.status)
+    .type('application/problem+json')
+    .json({
+      type: `about:blank`,
+      title: err.message,
+      status: err.status,
+      code: err.code,
+      ...(err.fields ? { errors: err.fields } : {}),
+    });
+}
+
+export function errorHandler(): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const known = err instanceof AppError ? err : fromParserError(err);
+    const appErr = known ?? new AppError(500, 'internal', 'Something went wrong on our side.');
+    if (!known) req.log?.error({ err }, 'unhandled error');
+    if (wantsProblemJson(req)) return sendProblem(res, appErr);
+    const locale: Locale = res.locals.locale ?? 'en';
+    const i18n = i18nFor(locale);
+    const message =
+      appErr.status === 404 ? i18n.t('error.page.notFoundBody')
+      : appErr.status === 429 ? i18n.t('error.page.tooMany')
+      : appErr.status === 413 ? i18n.t('error.page.tooLarge')
+      : appErr.status >= 500 ? i18n.t('error.page.generic')
+      : appErr.message;
+    renderPage(res, appErr.status, 'public/error', {
+      title: appErr.status === 404 ? i18n.t('error.page.notFound') : i18n.t('error.page.title'),
+      message,
+    });
+  };
+}

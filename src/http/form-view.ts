@@ -1,0 +1,62 @@
+// What the licensing form template needs: the user's values (or the footer
+// link's prefill), errors keyed by field, and option lists in the page language.
+import type { Locale } from '../domain/request.js';
+import type { FieldError } from '../errors.js';
+import { i18nFor } from '../i18n/index.js';
+import type { Validators } from '../validation/ajv.js';
+
+type Defs = Record<string, { enum?: string[] }>;
+
+/** Option lists come from the schema's enums, so the form can never offer a value the schema refuses. */
+export function formOptions(validators: Validators, locale: Locale) {
+  const defs = (validators.schema('defs').$defs ?? {}) as Defs;
+  const i18n = i18nFor(locale);
+  const collator = new Intl.Collator(locale);
+  const enumOf = (name: string) => defs[name]?.enum ?? [];
+  const labelled = (name: string, prefix: string) => enumOf(name).map((value) => ({ value, label: i18n.t(`${prefix}.${value}`) }));
+  const byLabel = (a: { label: string }, b: { label: string }) => collator.compare(a.label, b.label);
+  return {
+    organisationTypes: labelled('organisationType', 'enum.organisationType'),
+    media: labelled('medium', 'enum.medium'),
+    territories: labelled('territory', 'enum.territory'),
+    portions: labelled('portion', 'enum.portion'),
+    countries: enumOf('countryCode').map((value) => ({ value, label: i18n.country(value) })).sort(byLabel),
+    languages: enumOf('languageCode').map((value) => ({ value, label: i18n.language(value) })).sort(byLabel),
+  };
+}
+
+/** The error summary lists problems in the order the fields appear on the page. */
+const FIELD_ORDER = [
+  '/form', '/requester', '/organisation', '/articles', '/usage/medium', '/usage/territory', '/usage/countries',
+  '/usage/language', '/usage/translation', '/usage/audience', '/usage/startDate', '/usage/durationMonths',
+  '/usage/exclusive', '/usage/commercial', '/usage/images', '/usage', '/message', '/consent',
+];
+const rank = (path: string) => {
+  const i = FIELD_ORDER.findIndex((p) => path === p || path.startsWith(`${p}/`));
+  return i === -1 ? FIELD_ORDER.length : i;
+};
+
+/** JSON Pointer → the HTML id of its control ("/articles/0/url" → "f-articles-0-url"). */
+export const fieldId = (path: string) => `f${path.replace(/\//g, '-')}`;
+
+export function errorsView(errors: FieldError[]) {
+  const sorted = errors.map((e, i) => ({ ...e, i })).sort((a, b) => rank(a.path) - rank(b.path) || a.i - b.i);
+  const byPath: Record<string, string> = {};
+  for (const e of sorted) byPath[e.path] ??= e.message;
+  return { list: sorted.map((e) => ({ ...e, id: fieldId(e.path) })), byPath };
+}
+
+/** Footer-link prefill: only a well-formed http(s) URL and a plain one-line title are taken. */
+export function prefillFromQuery(query: Record<string, unknown>) {
+  const url = typeof query.url === 'string' ? query.url.trim() : '';
+  const title = typeof query.title === 'string' ? query.title.normalize('NFC').trim() : '';
+  let safeUrl: string | undefined;
+  try {
+    const u = new URL(url);
+    if ((u.protocol === 'http:' || u.protocol === 'https:') && url.length <= 2048) safeUrl = u.href;
+  } catch {
+    safeUrl = undefined;
+  }
+  const safeTitle = title.length <= 300 && !/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/.test(title) ? title : '';
+  return { articles: [{ url: safeUrl, title: safeTitle || undefined, portion: 'full' }] };
+}

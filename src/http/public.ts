@@ -1,0 +1,128 @@
+// The public licensing form: GET shows it (prefilled from the article footer link),
+// POST validates and stores through the shared submit path, then redirects (303)
+// to the confirmation page; on a mistake the same form comes back (422) with the
+// user's input and a message beside each field. Works without JavaScript.
+import express, { Router, type Request, type Response } from 'express';
+import type { Container } from '../container.js';
+import type { Locale } from '../domain/request.js';
+import { isLocale, i18nFor } from '../i18n/index.js';
+import { labelQuote } from '../i18n/quote-labels.js';
+import { submitRequest } from '../services/submit-request.js';
+import { describeIssues } from '../validation/messages.js';
+import { notFound, type FieldError } from '../errors.js';
+import { formToRequest, MAX_ARTICLE_ROWS } from './form-to-request.js';
+import { errorsView, fieldId, formOptions, prefillFromQuery } from './form-view.js';
+import { renderPage } from './render.js';
+import { LANG_COOKIE } from './middleware/locale.js';
+import { noStore } from './middleware/security.js';
+
+/** The honeypot: hidden from people (CSS, aria-hidden, tabindex -1); bots fill it in. */
+export const HONEYPOT_FIELD = 'nickname';
+const TOKEN_FIELD = 'form_token';
+const ACCESS_TOKEN = /^[A-Za-z0-9_-]{32}$/;
+
+type Body = Record<string, string | string[] | undefined>;
+const one = (v: unknown) => (Array.isArray(v) ? String(v[0]) : typeof v === 'string' ? v : undefined);
+
+export function publicRoutes(c: Container, submitLimiter: express.RequestHandler): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '128kb', parameterLimit: 1000 });
+
+  function showForm(res: Response, status: number, locale: Locale, values: Record<string, unknown>, errors: FieldError[], token: string) {
+    res.locals.locale = locale;
+    renderPage(res, status, 'public/form', {
+      values,
+      errors: errorsView(errors),
+      options: formOptions(c.validators, locale),
+      token,
+      fieldId,
+      honeypot: HONEYPOT_FIELD,
+      maxArticles: MAX_ARTICLE_ROWS,
+    });
+  }
+
+  router.get('/licensing', (req, res) => {
+    showForm(res, 200, res.locals.locale, prefillFromQuery(req.query), [], c.tokens.issue(c.clock()));
+  });
+
+  router.post('/licensing', form, submitLimiterUnlessEditing(submitLimiter), (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as Body;
+    const posted = one(body.locale);
+    const locale: Locale = isLocale(posted) ? posted : res.locals.locale;
+    const values = formToRequest(body);
+    const token = one(body[TOKEN_FIELD]) ?? '';
+    const action = one(body.action) ?? 'submit';
+    const articles = values.articles as Record<string, unknown>[];
+
+    // Editing the form without JavaScript: switch language, add or remove an article row.
+    const lang = /^lang:(\w+)$/.exec(action)?.[1];
+    if (isLocale(lang)) {
+      res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 86_400_000, path: '/' });
+      return showForm(res, 200, lang, { ...values, locale: lang }, [], token);
+    }
+    if (action === 'add_article') {
+      if (articles.length < MAX_ARTICLE_ROWS) articles.push({ portion: 'full' });
+      return showForm(res, 200, locale, values, [], token);
+    }
+    const remove = /^remove_article:(\d+)$/.exec(action);
+    if (remove) {
+      articles.splice(Number(remove[1]), 1);
+      if (!articles.length) articles.push({ portion: 'full' });
+      return showForm(res, 200, locale, values, [], token);
+    }
+
+    if (one(body[HONEYPOT_FIELD])?.trim()) {
+      req.log?.info('honeypot filled: nothing stored');
+      return res.redirect(303, '/licensing/received');
+    }
+    const check = c.tokens.check(token, c.clock());
+    if (!check.ok) {
+      const message = i18nFor(locale).t('form.tokenProblem');
+      return showForm(res, 422, locale, values, [{ path: '/form', message }], c.tokens.issue(c.clock()));
+    }
+    const outcome = submitRequest(submitDeps(c), { ...values, locale }, {
+      locale,
+      idempotencyKey: `form:${check.nonce}`,
+      replayAnyBody: true,
+    });
+    if (outcome.kind === 'invalid') return showForm(res, 422, locale, values, describeIssues(outcome.issues, locale), token);
+    if (outcome.kind === 'key_reused') return showForm(res, 422, locale, values, [], c.tokens.issue(c.clock()));
+    res.redirect(303, `/licensing/requests/${outcome.request.accessToken}`);
+  });
+
+  router.get('/licensing/requests/:token', noStore, (req, res) => {
+    const token = String(req.params.token);
+    const request = ACCESS_TOKEN.test(token) ? c.repos.requests.findByAccessToken(token) : undefined;
+    if (!request) throw notFound();
+    if (!isLocale(req.query.lang)) res.locals.locale = request.locale;
+    const i18n = i18nFor(res.locals.locale);
+    res.set('X-Robots-Tag', 'noindex');
+    renderPage(res, 200, 'public/confirmation', { request, quote: labelQuote(i18n, request.quote) });
+  });
+
+  router.get('/licensing/received', (_req, res) => renderPage(res, 200, 'public/received'));
+  router.get('/licensing/conditions', (_req, res) => renderPage(res, 200, 'public/page', { page: 'conditions' }));
+  router.get('/licensing/privacy', (_req, res) => renderPage(res, 200, 'public/page', { page: 'privacy' }));
+  router.get('/', (_req, res) => res.redirect(302, '/licensing'));
+  return router;
+}
+
+/** Adding a row or switching language does no work worth limiting; only real submissions count. */
+function submitLimiterUnlessEditing(limiter: express.RequestHandler): express.RequestHandler {
+  return (req, res, next) => {
+    const action = one((req.body as Body | undefined)?.action) ?? 'submit';
+    return action === 'submit' ? limiter(req, res, next) : next();
+  };
+}
+
+export function submitDeps(c: Container) {
+  return {
+    validators: c.validators,
+    rateCard: c.rateCard,
+    writer: c.writer,
+    requests: c.repos.requests,
+    deskEmail: c.config.deskEmail,
+    clock: c.clock,
+    onQueued: () => c.worker.kick(),
+  };
+}

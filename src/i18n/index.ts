@@ -1,0 +1,72 @@
+// Messages, locale choice and Intl formatting for the three locales a requester may read.
+import type { Locale } from '../domain/request.js';
+import en, { type Catalog, type MessageKey } from './en.js';
+
+export type { MessageKey };
+export const LOCALES: readonly Locale[] = ['en', 'fr', 'ar'];
+export const RTL_LOCALES: ReadonlySet<Locale> = new Set(['ar']);
+
+const catalogs: Record<Locale, Catalog> = { en, fr: en, ar: en };
+
+/** Registers the catalog of a locale (fr and ar live in their own modules). */
+export function registerCatalog(locale: Locale, catalog: Catalog) {
+  catalogs[locale] = catalog;
+}
+
+export const isLocale = (v: unknown): v is Locale => typeof v === 'string' && (LOCALES as string[]).includes(v);
+
+export function translate(locale: Locale, key: MessageKey | string, params: Record<string, unknown> = {}): string {
+  const template = (catalogs[locale] as Record<string, string>)[key] ?? (en as Record<string, string>)[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+/**
+ * The locale from, in order: the footer link's ?lang=, the user's own choice
+ * (cookie), the browser's Accept-Language, else English.
+ */
+export function negotiateLocale(query: unknown, chosen: unknown, acceptLanguage: string | undefined): Locale {
+  if (isLocale(query)) return query;
+  if (isLocale(chosen)) return chosen;
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag, ...rest] = part.trim().split(';');
+      const q = rest.find((r) => r.trim().startsWith('q='));
+      return { lang: tag.trim().toLowerCase().split('-')[0], q: q ? Number(q.trim().slice(2)) || 0 : 1 };
+    })
+    .filter((x) => x.q > 0)
+    .sort((a, b) => b.q - a.q);
+  return (ranked.find((x) => isLocale(x.lang))?.lang as Locale | undefined) ?? 'en';
+}
+
+const helpers = new Map<Locale, ReturnType<typeof buildHelpers>>();
+
+/** A bag of helpers for one locale, handed to views and email builders (built once per locale). */
+export function i18nFor(locale: Locale) {
+  let h = helpers.get(locale);
+  if (!h) helpers.set(locale, (h = buildHelpers(locale)));
+  return h;
+}
+
+function buildHelpers(locale: Locale) {
+  const numberFmt = new Intl.NumberFormat(locale);
+  const regionNames = new Intl.DisplayNames([locale], { type: 'region' });
+  const languageNames = new Intl.DisplayNames([locale], { type: 'language' });
+  const dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
+  return {
+    locale,
+    dir: RTL_LOCALES.has(locale) ? 'rtl' : 'ltr',
+    t: (key: MessageKey | string, params?: Record<string, unknown>) => translate(locale, key, params),
+    number: (n: number) => numberFmt.format(n),
+    money: (minor: number, currency: string) => {
+      const fmt = new Intl.NumberFormat(locale, { style: 'currency', currency });
+      return fmt.format(minor / 10 ** (fmt.resolvedOptions().maximumFractionDigits ?? 2));
+    },
+    /** A YYYY-MM-DD date (or ISO timestamp) in words, e.g. "1 March 2027". */
+    date: (iso: string) => dateFmt.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)),
+    country: (code: string) => regionNames.of(code) ?? code,
+    language: (code: string) => languageNames.of(code) ?? code,
+  };
+}
+
+export type I18n = ReturnType<typeof buildHelpers>;

@@ -1,0 +1,43 @@
+// Puts a language-free ComputedQuote into words for one locale: the API's
+// `label`s, the confirmation page and the emails all use this.
+import type { ComputedQuote, QuoteLine, QuoteReason } from '../domain/quote-types.js';
+import type { I18n } from './index.js';
+
+export interface LabelledQuote {
+  currency: string;
+  totalMinor: number | null;
+  lines: { code: string; label: string; amountMinor: number }[];
+  referToDesk: boolean;
+  reasons: { code: string; message: string }[];
+  rateCardVersion: string;
+  validUntil: string;
+}
+
+function formatParams(i18n: I18n, currency: string, params: Record<string, string | number>) {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (typeof v === 'number') out[k] = /Minor$/.test(k) ? i18n.money(v, currency) : i18n.number(v);
+    else if (k === 'medium') out[k] = i18n.t(`enum.medium.${v}`);
+    else if (k === 'territory') out[k] = i18n.t(`enum.territory.${v}`);
+    else out[k] = v;
+  }
+  return out;
+}
+
+export const lineLabel = (i18n: I18n, currency: string, line: QuoteLine) =>
+  i18n.t(`quote.line.${line.code}`, formatParams(i18n, currency, line.params));
+
+export const reasonMessage = (i18n: I18n, currency: string, reason: QuoteReason) =>
+  i18n.t(`quote.reason.${reason.code}`, formatParams(i18n, currency, reason.params));
+
+export function labelQuote(i18n: I18n, quote: ComputedQuote): LabelledQuote {
+  return {
+    currency: quote.currency,
+    totalMinor: quote.totalMinor,
+    lines: quote.lines.map((l) => ({ code: l.code, label: lineLabel(i18n, quote.currency, l), amountMinor: l.amountMinor })),
+    referToDesk: quote.referToDesk,
+    reasons: quote.reasons.map((r) => ({ code: r.code, message: reasonMessage(i18n, quote.currency, r) })),
+    rateCardVersion: quote.rateCardVersion,
+    validUntil: quote.validUntil,
+  };
+}

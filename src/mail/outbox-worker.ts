@@ -1,0 +1,114 @@
+// Delivers the outbox. Rows are claimed in a transaction, each send has its own
+// time-out, transient failures come back with exponential backoff and jitter,
+// permanent ones (5xx, refused address) fail at once with the server's answer.
+// At-least-once: a crash between send and markSent resends the same Message-ID.
+import type { Logger } from 'pino';
+import type { OutboxRepo, OutboxRow } from '../db/repos/outbox.js';
+import { renderMessage, UnrenderableMessage, type MailContext } from './templates.js';
+import { describeFailure, isPermanentFailure, type MailTransport } from './transport.js';
+
+export const MAX_ATTEMPTS = 40;
+const FIRST_RETRY_MS = 20_000;
+const MAX_BACKOFF_MS = 10 * 60_000;
+const SEND_TIMEOUT_MS = 60_000;
+const IDLE_POLL_MS = 5_000;
+const BATCH = 10;
+
+/** Delay before attempt n+1: 20 s, 40 s, 80 s … capped at 10 min, ±20 % jitter (never above the cap). */
+export function backoffMs(attempts: number, random = Math.random): number {
+  const base = Math.min(MAX_BACKOFF_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.min(MAX_BACKOFF_MS, Math.round(base * (0.8 + 0.4 * random())));
+}
+
+export interface WorkerDeps {
+  outbox: OutboxRepo;
+  transport: MailTransport;
+  mail: MailContext;
+  clock: () => Date;
+  logger: Logger;
+  onResult?: (outcome: 'sent' | 'retry' | 'failed') => void;
+}
+
+export function outboxWorker(deps: WorkerDeps) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let started = false;
+
+  const withTimeout = <T>(p: Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`Send timed out after ${SEND_TIMEOUT_MS / 1000} s`)), SEND_TIMEOUT_MS);
+      p.then(resolve, reject).finally(() => clearTimeout(t));
+    });
+
+  async function deliver(row: OutboxRow) {
+    const log = deps.logger.child({ outboxId: row.id, template: row.template, attempt: row.attempts });
+    try {
+      await withTimeout(deps.transport.send(renderMessage(deps.mail, row)));
+      deps.outbox.markSent(row.id, deps.clock());
+      deps.onResult?.('sent');
+      log.info('mail sent');
+    } catch (err) {
+      const reason = describeFailure(err);
+      if (err instanceof UnrenderableMessage || isPermanentFailure(err) || row.attempts >= MAX_ATTEMPTS) {
+        deps.outbox.markFailed(row.id, reason);
+        deps.onResult?.('failed');
+        log.warn({ reason }, 'mail failed');
+      } else {
+        deps.outbox.markRetry(row.id, new Date(deps.clock().getTime() + backoffMs(row.attempts)), reason);
+        deps.onResult?.('retry');
+        log.warn({ reason }, 'mail will be retried');
+      }
+    }
+  }
+
+  /** Claims and delivers one batch; resolves to how many rows it handled. */
+  async function runOnce(): Promise<number> {
+    if (running) return running;
+    running = (async () => {
+      const rows = deps.outbox.claimDue(deps.clock(), BATCH);
+      for (const row of rows) await deliver(row);
+      return rows.length;
+    })().finally(() => (running = undefined));
+    return running;
+  }
+
+  function schedule(delayMs: number) {
+    if (!started) return;
+    clearTimeout(timer);
+    timer = setTimeout(tick, Math.max(0, delayMs));
+    timer.unref();
+  }
+
+  async function tick() {
+    try {
+      const handled = await runOnce();
+      if (handled > 0) return schedule(0);
+      const next = deps.outbox.nextDueAt();
+      const wait = next ? Date.parse(next) - deps.clock().getTime() : IDLE_POLL_MS;
+      schedule(Math.min(IDLE_POLL_MS, Math.max(50, wait)));
+    } catch (err) {
+      deps.logger.error({ err }, 'outbox worker error');
+      schedule(IDLE_POLL_MS);
+    }
+  }
+
+  return {
+    runOnce,
+    start() {
+      started = true;
+      schedule(0);
+    },
+    /** New mail was queued: look now rather than at the next poll. */
+    kick() {
+      if (started && !running) schedule(0);
+    },
+    /** Stops polling and waits for the send in progress to finish. */
+    async stop() {
+      started = false;
+      clearTimeout(timer);
+      if (running) await running.catch(() => undefined);
+    },
+  };
+}
+
+export type OutboxWorker = ReturnType<typeof outboxWorker>;

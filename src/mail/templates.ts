@@ -1,0 +1,67 @@
+// Each outbox row names a template; this renders it, when the message is sent,
+// from the stored request and the row's params: subject, plain text and HTML.
+import type { StoredRequest } from '../db/repos/requests.js';
+import type { OutboxRow } from '../db/repos/outbox.js';
+import type { Locale } from '../domain/request.js';
+import { i18nFor, isLocale, type I18n } from '../i18n/index.js';
+import { labelQuote } from '../i18n/quote-labels.js';
+import type { ViewEngines } from '../views.js';
+import type { OutgoingMessage } from './transport.js';
+
+export interface MailContext {
+  views: ViewEngines;
+  mailFrom: string;
+  publicBaseUrl: string;
+  findRequest: (id: number) => StoredRequest | undefined;
+}
+
+interface TemplateSpec {
+  subject: (i18n: I18n, request: StoredRequest) => string;
+  /** Replies go to the requester on desk mail, to the desk otherwise (From). */
+  replyToRequester?: boolean;
+}
+
+/** Subjects never carry a line break, whatever a stored value holds. */
+const oneLine = (s: string) => s.replace(/[\r\n\u2028\u2029]+/g, ' ').slice(0, 250);
+
+export const TEMPLATES: Record<string, TemplateSpec> = {
+  desk_new_request: {
+    subject: (_i, r) => `New licensing request ${r.reference}: ${r.organisation.name}`,
+    replyToRequester: true,
+  },
+  requester_ack: {
+    subject: (i, r) => i.t('email.ack.subject', { reference: r.reference }),
+  },
+};
+
+export class UnrenderableMessage extends Error {}
+
+export function renderMessage(ctx: MailContext, row: OutboxRow): OutgoingMessage {
+  const spec = TEMPLATES[row.template];
+  if (!spec) throw new UnrenderableMessage(`Unknown email template "${row.template}"`);
+  const request = row.request_id === null ? undefined : ctx.findRequest(row.request_id);
+  if (!request) throw new UnrenderableMessage('The request this message was about no longer exists');
+  const i18n = i18nFor(isLocale(row.locale) ? row.locale : ('en' as Locale));
+  const data = {
+    i18n,
+    t: i18n.t,
+    request,
+    quote: labelQuote(i18n, request.quote),
+    params: JSON.parse(row.params_json) as Record<string, unknown>,
+    link: `${ctx.publicBaseUrl}/licensing/requests/${request.accessToken}`,
+  };
+  const html = ctx.views.html.render(`email/${row.template}.html.eta`, data);
+  const text = ctx.views.text.render(`email/${row.template}.text.eta`, data);
+  return {
+    from: ctx.mailFrom,
+    to: row.recipient,
+    replyTo: spec.replyToRequester
+      ? { name: oneLine(request.requester.name), address: request.requester.email }
+      : undefined,
+    subject: oneLine(spec.subject(i18n, request)),
+    text,
+    html,
+    messageId: row.message_id,
+    headers: { 'X-Reprise-Reference': request.reference },
+  };
+}

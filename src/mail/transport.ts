@@ -1,0 +1,83 @@
+// Where mail goes: a real SMTP server when SMTP_URL is set, otherwise one .eml
+// file per message under MAIL_DIR, so the service runs with no configuration.
+import fs from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+
+export interface OutgoingMessage {
+  from: string;
+  to: string;
+  replyTo?: { name: string; address: string };
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  headers?: Record<string, string>;
+}
+
+export interface MailTransport {
+  readonly description: string;
+  send(message: OutgoingMessage): Promise<void>;
+  close(): void;
+}
+
+/** SMTP_URL → nodemailer options, with time-outs so a silent server cannot hang the worker. */
+function smtpOptions(smtpUrl: string) {
+  const u = new URL(smtpUrl);
+  const secure = u.protocol === 'smtps:';
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : secure ? 465 : 587,
+    secure,
+    auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+    // Not pooled: the outbox owns retries, and one connection per send keeps failures per message.
+    pool: false,
+  };
+}
+
+export function smtpTransport(smtpUrl: string): MailTransport {
+  const transporter = nodemailer.createTransport(smtpOptions(smtpUrl));
+  const u = new URL(smtpUrl);
+  return {
+    description: `SMTP ${u.hostname}:${u.port || (u.protocol === 'smtps:' ? 465 : 587)}`,
+    async send(message) {
+      await transporter.sendMail(message);
+    },
+    close: () => transporter.close(),
+  };
+}
+
+export function fileTransport(dir: string): MailTransport {
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    description: `.eml files in ${dir}`,
+    async send(message) {
+      const info = await transporter.sendMail(message);
+      fs.mkdirSync(dir, { recursive: true });
+      const id = message.messageId.replace(/[^A-Za-z0-9.-]/g, '');
+      const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${id}.eml`);
+      // Written under a temporary name and renamed, so a reader never sees half a message.
+      fs.writeFileSync(`${file}.tmp`, info.message as Buffer);
+      fs.renameSync(`${file}.tmp`, file);
+    },
+    close: () => transporter.close(),
+  };
+}
+
+export const createTransport = (smtpUrl: string | null, mailDir: string): MailTransport =>
+  smtpUrl ? smtpTransport(smtpUrl) : fileTransport(mailDir);
+
+/** SMTP 5xx answers and refused addresses will not get better by trying again. */
+export function isPermanentFailure(err: unknown): boolean {
+  const e = err as { responseCode?: number; code?: string };
+  if (typeof e.responseCode === 'number') return e.responseCode >= 500 && e.responseCode < 600;
+  return e.code === 'EENVELOPE';
+}
+
+export function describeFailure(err: unknown): string {
+  const e = err as { response?: string; message?: string; code?: string };
+  return String(e.response ?? e.message ?? e.code ?? err).slice(0, 500);
+}

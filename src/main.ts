@@ -1,0 +1,58 @@
+// Process entry: config → database → migrations → app.listen → outbox worker,
+// and a graceful shutdown on SIGTERM/SIGINT (stop accepting, finish requests in
+// flight, let the mail worker finish its send, close the database).
+import { loadConfig, ConfigError } from './config.js';
+import { openDatabase } from './db/connection.js';
+import { migrate, MigrationError } from './db/migrate.js';
+import { createContainer } from './container.js';
+import { createApp } from './app.js';
+import { createTransport } from './mail/transport.js';
+import { createLogger } from './logger.js';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const db = openDatabase(config.databasePath);
+  const applied = migrate(db);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const transport = createTransport(config.smtpUrl, config.mailDir);
+  const container = createContainer({ config, db, transport, logger });
+  const app = createApp(container);
+
+  const server = app.listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info({ port, host: config.host, database: config.databasePath, mail: transport.description },
+      `Reprise listening on http://${config.host}:${port}/licensing`);
+  });
+  server.keepAliveTimeout = 5_000;
+  container.worker.start();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    server.close();
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.once('close', () => resolve()));
+    await container.worker.stop();
+    transport.close();
+    db.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof MigrationError) {
+    console.error(err.message);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+// The one submission path shared by the HTML form and the JSON API:
+// validate → check dates → quote → write (one transaction) → wake the mail worker.
+import crypto from 'node:crypto';
+import type { LicensingRequest, Locale } from '../domain/request.js';
+import type { ComputedQuote, RateCard } from '../domain/quote-types.js';
+import { computeQuote } from '../domain/quote.js';
+import type { Validators } from '../validation/ajv.js';
+import type { ValidationIssue } from '../validation/issues.js';
+import type { RequestWriter } from '../db/request-writer.js';
+import type { RequestsRepo, RequestStatus } from '../db/repos/requests.js';
+import { startDateIssues } from './request-checks.js';
+
+export interface SubmitDeps {
+  validators: Validators;
+  rateCard: RateCard;
+  writer: RequestWriter;
+  requests: RequestsRepo;
+  deskEmail: string;
+  clock: () => Date;
+  onQueued: () => void;
+}
+
+export interface Submitted {
+  reference: string;
+  accessToken: string;
+  status: RequestStatus;
+  quote: ComputedQuote;
+  locale: Locale;
+  email: string;
+}
+
+export type SubmitOutcome =
+  | { kind: 'created' | 'replayed'; request: Submitted }
+  | { kind: 'invalid'; issues: ValidationIssue[]; locale: Locale }
+  | { kind: 'key_reused' };
+
+export interface SubmitOptions {
+  locale: Locale;
+  idempotencyKey?: string;
+  /** HTML form tokens replay whatever was sent; API keys only the same body (as Stripe does). */
+  replayAnyBody?: boolean;
+}
+
+export const todayUtc = (now: Date) => now.toISOString().slice(0, 10);
+
+export function submitRequest(deps: SubmitDeps, input: unknown, opts: SubmitOptions): SubmitOutcome {
+  const result = deps.validators.validate<LicensingRequest>('licensing-request', input);
+  const now = deps.clock();
+  const locale = (result.ok && result.value.locale) || opts.locale;
+  if (!result.ok) return { kind: 'invalid', issues: result.issues, locale };
+  const request = result.value;
+  const today = todayUtc(now);
+  const dateIssues = startDateIssues(request.usage.startDate, today);
+  if (dateIssues.length) return { kind: 'invalid', issues: dateIssues, locale };
+
+  const quote = computeQuote(deps.rateCard, request, today);
+  const bodyHash = crypto.createHash('sha256').update(JSON.stringify(request)).digest('base64url');
+  const written = deps.writer.write(
+    {
+      request,
+      locale,
+      quote,
+      accessToken: crypto.randomBytes(24).toString('base64url'),
+      now: now.toISOString(),
+      deskEmail: deps.deskEmail,
+      idempotency: opts.idempotencyKey ? { key: opts.idempotencyKey, bodyHash } : undefined,
+    },
+    now,
+  );
+  if (written.kind === 'replayed' && !written.sameBody && !opts.replayAnyBody) return { kind: 'key_reused' };
+  if (written.kind === 'created') deps.onQueued();
+  const stored = deps.requests.findById(written.id)!;
+  return {
+    kind: written.kind,
+    request: {
+      reference: stored.reference,
+      accessToken: stored.accessToken,
+      status: stored.status,
+      quote: stored.quote,
+      locale: stored.locale,
+      email: stored.requester.email,
+    },
+  };
+}
