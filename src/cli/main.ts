@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// The `reprise` command: one file per subcommand in ./commands, registered below.
+// Exit codes: 0 done, 1 failed, 2 bad arguments. Data goes to standard output,
+// messages and progress to standard error.
+import { ConfigError } from '../config.js';
+import { MigrationError } from '../db/migrate.js';
+import { CliUsageError, type Command } from './command.js';
+import { migrateCommand } from './commands/migrate.js';
+
+const commands: Command[] = [migrateCommand];
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'Usage: reprise <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run "reprise <command> --help" for the options of one command.',
+    'Configuration comes from the same environment variables as the service (see README).',
+    'Exit codes: 0 done, 1 failed, 2 bad arguments.',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name ? 0 : 2;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`Unknown command "${name}".\n\n${usage()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.help}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof CliUsageError) {
+      process.stderr.write(`${err.message}\n\n${command.help}\n`);
+      return 2;
+    }
+    if (err instanceof ConfigError || err instanceof MigrationError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`reprise ${name} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
