@@ -7,6 +7,7 @@ import { requestsRepo } from './db/repos/requests.js';
 import { outboxRepo } from './db/repos/outbox.js';
 import { idempotencyRepo } from './db/repos/idempotency.js';
 import { settingsRepo } from './db/repos/settings.js';
+import { auditRepo } from './db/repos/audit.js';
 import { requestWriter } from './db/request-writer.js';
 import { loadRateCard } from './domain/rate-card.js';
 import type { RateCard } from './domain/quote-types.js';
@@ -39,6 +40,7 @@ export function createContainer(deps: ContainerDeps) {
   const outbox = outboxRepo(db, messageIdDomain);
   const idempotency = idempotencyRepo(db);
   const settings = settingsRepo(db);
+  const audit = auditRepo(db);
   const writer = requestWriter(db, { requests, outbox, idempotency });
   const worker = outboxWorker({
     outbox,
@@ -57,7 +59,7 @@ export function createContainer(deps: ContainerDeps) {
     rateCard,
     validators,
     views,
-    repos: { requests, outbox, idempotency, settings },
+    repos: { requests, outbox, idempotency, settings, audit },
     writer,
     worker,
     tokens,

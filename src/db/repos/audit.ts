@@ -1,0 +1,51 @@
+// The audit trail. record() is called inside the transaction of the change it
+// describes, so a change and its audit row are written together or not at all.
+import type { Db } from '../connection.js';
+
+export interface Actor {
+  id: number | null;
+  /** The user's email, or 'cli' / 'system'. */
+  label: string;
+}
+
+export interface AuditEntry {
+  actor: Actor;
+  action: string;
+  subjectType: string;
+  subjectId?: string | number | null;
+  before?: unknown;
+  after?: unknown;
+  at: string;
+}
+
+export interface AuditRow {
+  id: number;
+  at: string;
+  actor_id: number | null;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+export const SYSTEM: Actor = { id: null, label: 'system' };
+export const CLI: Actor = { id: null, label: 'cli' };
+
+export function auditRepo(db: Db) {
+  const insert = db.prepare(`INSERT INTO audit_log (at, actor_id, actor, action, subject_type, subject_id, before_json, after_json)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const forSubject = db.prepare('SELECT * FROM audit_log WHERE subject_type = ? AND subject_id = ? ORDER BY id');
+  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  return {
+    record(e: AuditEntry): number {
+      const subjectId = e.subjectId === undefined || e.subjectId === null ? null : String(e.subjectId);
+      const info = insert.run(e.at, e.actor.id, e.actor.label, e.action, e.subjectType, subjectId, json(e.before), json(e.after));
+      return Number(info.lastInsertRowid);
+    },
+    forSubject: (type: string, id: string | number) => forSubject.all(type, String(id)) as AuditRow[],
+  };
+}
+
+export type AuditRepo = ReturnType<typeof auditRepo>;
