@@ -7,6 +7,7 @@ import { i18nFor, isLocale, type I18n } from '../i18n/index.js';
 import { labelQuote } from '../i18n/quote-labels.js';
 import type { ViewEngines } from '../views.js';
 import type { OutgoingMessage } from './transport.js';
+import { requestFieldRows } from './request-fields.js';
 
 export interface MailContext {
   views: ViewEngines;
@@ -49,6 +50,7 @@ export function renderMessage(ctx: MailContext, row: OutboxRow): OutgoingMessage
     quote: labelQuote(i18n, request.quote),
     params: JSON.parse(row.params_json) as Record<string, unknown>,
     link: `${ctx.publicBaseUrl}/licensing/requests/${request.accessToken}`,
+    rows: row.template === 'desk_new_request' ? requestFieldRows(request, i18n) : [],
   };
   const html = ctx.views.html.render(`email/${row.template}.html.eta`, data);
   const text = ctx.views.text.render(`email/${row.template}.text.eta`, data);
