@@ -35,13 +35,13 @@ export function apiRoutes(c: Container, limits: { submit: RequestHandler; quote:
   // strict: only objects and arrays at the top; the schema then wants an object.
   const json = express.json({ limit: '64kb', strict: true, type: 'application/json' });
 
-  router.post('/requests', requireJson, limits.submit, json, (req, res) => {
+  router.post('/requests', requireJson, limits.submit, json, async (req, res) => {
     const key = req.get('Idempotency-Key');
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
       throw new AppError(400, 'bad_idempotency_key', 'Idempotency-Key must be 1 to 255 visible ASCII characters.');
     }
     const locale = localeOf(req.body);
-    const outcome = submitRequest(submitDeps(c), req.body, { locale, idempotencyKey: key && `api:${key}` });
+    const outcome = await submitRequest(submitDeps(c), req.body, { locale, idempotencyKey: key && `api:${key}` });
     if (outcome.kind === 'invalid') throw invalid(outcome.issues, outcome.locale);
     if (outcome.kind === 'key_reused') {
       throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request.');

@@ -45,7 +45,7 @@ export function publicRoutes(c: Container, submitLimiter: express.RequestHandler
     showForm(res, 200, res.locals.locale, prefillFromQuery(req.query), [], c.tokens.issue(c.clock()));
   });
 
-  router.post('/licensing', form, submitLimiterUnlessEditing(submitLimiter), (req: Request, res: Response) => {
+  router.post('/licensing', form, submitLimiterUnlessEditing(submitLimiter), async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Body;
     const posted = one(body.locale);
     const locale: Locale = isLocale(posted) ? posted : res.locals.locale;
@@ -80,7 +80,7 @@ export function publicRoutes(c: Container, submitLimiter: express.RequestHandler
       const message = i18nFor(locale).t('form.tokenProblem');
       return showForm(res, 422, locale, values, [{ path: '/form', message }], c.tokens.issue(c.clock()));
     }
-    const outcome = submitRequest(submitDeps(c), { ...values, locale }, {
+    const outcome = await submitRequest(submitDeps(c), { ...values, locale }, {
       locale,
       idempotencyKey: `form:${check.nonce}`,
       replayAnyBody: true,

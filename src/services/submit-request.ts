@@ -43,7 +43,8 @@ export interface SubmitOptions {
 
 export const todayUtc = (now: Date) => now.toISOString().slice(0, 10);
 
-export function submitRequest(deps: SubmitDeps, input: unknown, opts: SubmitOptions): SubmitOutcome {
+/** Async because the writer acknowledges a request only after its group's COMMIT (see request-writer.ts). */
+export async function submitRequest(deps: SubmitDeps, input: unknown, opts: SubmitOptions): Promise<SubmitOutcome> {
   const result = deps.validators.validate<LicensingRequest>('licensing-request', input);
   const now = deps.clock();
   const locale = (result.ok && result.value.locale) || opts.locale;
@@ -55,7 +56,7 @@ export function submitRequest(deps: SubmitDeps, input: unknown, opts: SubmitOpti
 
   const quote = computeQuote(deps.rateCard, request, today);
   const bodyHash = crypto.createHash('sha256').update(JSON.stringify(request)).digest('base64url');
-  const written = deps.writer.write(
+  const written = await deps.writer.write(
     {
       request,
       locale,
