@@ -160,7 +160,6 @@ const en = {
   'error.controlCharsSingleLine': '{field} must be a single line without control characters.',
   'error.startDateInPast': 'The start date cannot be in the past.',
   'error.startDateTooFar': 'The start date must be within the next 5 years.',
-  'error.tooManyArticleRows': 'You can ask for up to 20 articles in one request.',
 
   'confirm.title': 'Request {reference} received',
   'confirm.lead': 'Thank you. Your request has been sent to our syndication desk. Keep this reference: {reference}.',
@@ -175,8 +174,6 @@ const en = {
   'confirm.quote.referred': 'No automatic price: the desk will quote.',
   'confirm.quote.reasons': 'Why:',
   'confirm.articles': 'Articles',
-  'confirm.usage': 'Use',
-  'confirm.print': 'Print this page',
   'confirm.newRequest': 'Make another request',
 
   'page.conditions.title': 'Licence conditions',

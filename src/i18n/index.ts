@@ -1,12 +1,14 @@
 // Messages, locale choice and Intl formatting for the three locales a requester may read.
 import type { Locale } from '../domain/request.js';
 import en, { type Catalog, type MessageKey } from './en.js';
+import fr from './fr.js';
+import ar from './ar.js';
 
 export type { MessageKey };
 export const LOCALES: readonly Locale[] = ['en', 'fr', 'ar'];
 export const RTL_LOCALES: ReadonlySet<Locale> = new Set(['ar']);
 
-const catalogs: Record<Locale, Catalog> = { en, fr: en, ar: en };
+const catalogs: Record<Locale, Catalog> = { en, fr, ar };
 
 /** Registers the catalog of a locale (fr and ar live in their own modules). */
 export function registerCatalog(locale: Locale, catalog: Catalog) {
