@@ -1,0 +1,140 @@
+// Delivery that never loses a message: SMTP down, then answering 421, then 550,
+// then back. Requests are accepted throughout; transient failures are retried and
+// delivered; permanent ones fail at once with the server's answer recorded.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import request from 'supertest';
+import { buildTestApp } from '../helpers/app.js';
+import { startSmtp } from '../helpers/smtp.js';
+import { validRequest } from '../helpers/fixtures.js';
+import { backoffMs, MAX_ATTEMPTS } from '../../src/mail/outbox-worker.js';
+
+/** A port with nothing listening: connections are refused, as when the SMTP server is down. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+type Row = { id: number; status: string; attempts: number; last_error: string | null; next_attempt_at: string; message_id: string };
+
+test('SMTP down → 421 → 550 → back: nothing lost, transient retried, permanent failed with the reason', async () => {
+  const port = await closedPort();
+  const t = await buildTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+  const rows = () => t.db.prepare('SELECT * FROM outbox ORDER BY id').all() as Row[];
+  try {
+    // 1. SMTP is down: the request is still accepted and its two messages wait.
+    const res = await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+    assert.ok(res.body.reference);
+    await t.container.worker.runOnce();
+    let r = rows();
+    assert.deepEqual(r.map((x) => x.status), ['queued', 'queued']);
+    assert.ok(r.every((x) => x.attempts === 1 && /ECONNREFUSED|connect/i.test(x.last_error ?? '')), JSON.stringify(r));
+    const waitMs = Date.parse(r[0].next_attempt_at) - t.clock.now.getTime();
+    assert.ok(waitMs > 0 && waitMs <= 30_000, `first retry within 30 s (was ${waitMs} ms)`);
+    // Not due yet: a run now sends nothing.
+    assert.equal(await t.container.worker.runOnce(), 0);
+
+    // 2. The server comes up on that port but answers 421 (try later): still queued.
+    const smtp = await startSmtp(port);
+    try {
+      smtp.failWith = 421;
+      t.clock.advance(31_000);
+      assert.equal(await t.container.worker.runOnce(), 2);
+      r = rows();
+      assert.deepEqual(r.map((x) => x.status), ['queued', 'queued']);
+      assert.ok(r.every((x) => x.attempts === 2 && /421/.test(x.last_error ?? '')));
+
+      // 3. A new request while the server refuses with 550: failed at once, with the answer.
+      smtp.failWith = 550;
+      await request(t.app).post('/api/v1/requests').send(validRequest({ requester: { name: 'B', email: 'b@example.org' } })).expect(201);
+      t.clock.advance(10 * 60_000);
+      await t.container.worker.runOnce();
+      r = rows();
+      assert.equal(r.length, 4);
+      assert.ok(r.every((x) => x.status === 'failed' && /550/.test(x.last_error ?? '')), JSON.stringify(r));
+      assert.equal(smtp.messages.length, 0);
+
+      // 4. Staff retry aside, a fresh request once the server is back is delivered.
+      smtp.failWith = null;
+      await request(t.app).post('/api/v1/requests').send(validRequest({ requester: { name: 'C', email: 'c@example.org' } })).expect(201);
+      await t.container.worker.runOnce();
+      await smtp.waitFor(2);
+      r = rows();
+      assert.deepEqual(r.slice(4).map((x) => x.status), ['sent', 'sent']);
+      assert.deepEqual(smtp.messages.map((m) => m.messageId).sort(), r.slice(4).map((x) => x.message_id).sort());
+    } finally {
+      await smtp.close();
+    }
+  } finally {
+    await t.close();
+  }
+});
+
+test('transient failures come back once the server is back, each message delivered exactly once', async () => {
+  const port = await closedPort();
+  const t = await buildTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+  try {
+    for (let i = 0; i < 3; i++) await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+    await t.container.worker.runOnce();
+    const smtp = await startSmtp(port);
+    try {
+      t.clock.advance(60_000);
+      while ((await t.container.worker.runOnce()) > 0);
+      await smtp.waitFor(6);
+      const statuses = t.db.prepare('SELECT status FROM outbox').all() as { status: string }[];
+      assert.ok(statuses.every((s) => s.status === 'sent'));
+      assert.equal(new Set(smtp.messages.map((m) => m.messageId)).size, 6);
+    } finally {
+      await smtp.close();
+    }
+  } finally {
+    await t.close();
+  }
+});
+
+test('a message claimed by a worker that died is picked up again within 2 minutes', async () => {
+  const smtp = await startSmtp();
+  const t = await buildTestApp({ SMTP_URL: smtp.url });
+  try {
+    await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+    // A worker claims the rows and dies before sending (nothing marks them sent).
+    const claimed = t.container.repos.outbox.claimDue(t.clock.now, 10);
+    assert.equal(claimed.length, 2);
+    assert.equal(await t.container.worker.runOnce(), 0, 'a fresh claim is respected');
+    t.clock.advance(2 * 60_000);
+    assert.equal(await t.container.worker.runOnce(), 2);
+    await smtp.waitFor(2);
+  } finally {
+    await t.close();
+    await smtp.close();
+  }
+});
+
+test('backoff: first retry within 30 s, doubling, never above 10 minutes', () => {
+  for (const r of [0, 0.5, 0.999]) {
+    assert.ok(backoffMs(1, () => r) <= 30_000);
+    assert.ok(backoffMs(30, () => r) <= 600_000);
+  }
+  assert.ok(backoffMs(3, () => 0.5) > backoffMs(2, () => 0.5));
+  assert.ok(MAX_ATTEMPTS >= 10);
+});
+
+test('without SMTP_URL each message is written as an .eml file', async () => {
+  const t = await buildTestApp();
+  try {
+    await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+    await t.container.worker.runOnce();
+    const fs = await import('node:fs');
+    const files = fs.readdirSync(t.config.mailDir).filter((f) => f.endsWith('.eml'));
+    assert.equal(files.length, 2);
+    const all = files.map((f) => fs.readFileSync(`${t.config.mailDir}/${f}`, 'utf8')).join('\n');
+    assert.match(all, /Subject: New licensing request REP-/);
+    assert.match(all, /To: desk@reprise\.test/);
+  } finally {
+    await t.close();
+  }
+});

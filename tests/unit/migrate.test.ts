@@ -1,0 +1,59 @@
+// Migrations on an empty database, on an existing one, and a failing one that
+// must change nothing and say which file failed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openDatabase } from '../../src/db/connection.js';
+import { migrate, readMigrations, MigrationError, migrationsCurrent } from '../../src/db/migrate.js';
+import { tempDir } from '../helpers/app.js';
+
+const tables = (db: ReturnType<typeof openDatabase>) =>
+  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+
+test('an empty database gets every migration, in order, recorded once', () => {
+  const dir = tempDir();
+  const db = openDatabase(path.join(dir, 'a.db'));
+  const applied = migrate(db);
+  assert.deepEqual(applied, readMigrations().map((m) => m.name));
+  assert.ok(tables(db).includes('requests') && tables(db).includes('outbox'));
+  assert.equal(migrationsCurrent(db), true);
+  assert.deepEqual(migrate(db), [], 'a second run applies nothing');
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(db.pragma('synchronous', { simple: true }), 2, 'synchronous=FULL');
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('an existing database at an older version gets only the missing migrations, data kept', () => {
+  const dir = tempDir();
+  const db = openDatabase(path.join(dir, 'b.db'));
+  const all = readMigrations();
+  migrate(db, all.slice(0, 1));
+  db.prepare("INSERT INTO reference_counters (year, last) VALUES (2026, 41)").run();
+  const applied = migrate(db, all);
+  assert.deepEqual(applied, all.slice(1).map((m) => m.name));
+  assert.deepEqual(db.prepare('SELECT last FROM reference_counters WHERE year = 2026').get(), { last: 41 });
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('a failing migration stops with its name and leaves nothing half-applied', () => {
+  const dir = tempDir();
+  const db = openDatabase(path.join(dir, 'c.db'));
+  const good = readMigrations();
+  const bad = { version: 9999, name: '9999_broken.sql', sql: 'CREATE TABLE half_done (id INTEGER); SELECT * FROM no_such_table;' };
+  assert.throws(() => migrate(db, [...good, bad]), (err: unknown) => {
+    assert.ok(err instanceof MigrationError);
+    assert.match(err.message, /9999_broken\.sql/);
+    assert.match(err.message, /no_such_table/);
+    return true;
+  });
+  assert.ok(!tables(db).includes('half_done'), 'the failed migration left no table behind');
+  const versions = (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version);
+  assert.ok(!versions.includes(9999));
+  assert.equal(versions.length, good.length, 'the good ones before it are kept');
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
