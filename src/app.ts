@@ -14,6 +14,9 @@ import { perIpLimit } from './http/middleware/rate-limits.js';
 import { healthRoutes } from './http/health.js';
 import { publicRoutes } from './http/public.js';
 import { apiRoutes } from './http/api.js';
+import { deskMiddleware } from './http/middleware/session.js';
+import { staffRoutes } from './http/staff.js';
+import { adminRoutes } from './http/admin.js';
 import { errorHandler } from './http/error-handler.js';
 
 /** A short hash of the public/ folder: asset URLs change when their content does, so they can be cached for long. */
@@ -57,6 +60,10 @@ export function createApp(c: Container) {
   const submitLimit = perIpLimit(c.config.rateLimitSubmitPerHour, 60 * 60_000);
   const quoteLimit = perIpLimit(c.config.rateLimitQuotePerMinute, 60_000);
   app.use('/api/v1', apiRoutes(c, { submit: submitLimit, quote: quoteLimit }));
+  // The desk: session, sign-in and no-store on /staff and /admin only (the public pages set no cookie).
+  app.use(['/staff', '/admin'], ...deskMiddleware(c));
+  app.use(staffRoutes(c));
+  app.use('/admin', adminRoutes(c));
   app.use(publicRoutes(c, submitLimit));
 
   app.use((_req, _res, next) => next(notFound()));

@@ -20,6 +20,12 @@ export interface Config {
   rateLimitQuotePerMinute: number;
   trustProxy: number;
   logLevel: string;
+  /** Desk accounts and sessions (issue 3). */
+  passwordScryptLog2N: number;
+  sessionSecret: string | null;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  overdueWorkingDays: number;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +78,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const smtpRaw = env.SMTP_URL?.trim();
   const formSecret = env.FORM_SECRET?.trim() || null;
   if (formSecret && formSecret.length < 32) problems.push('FORM_SECRET must be at least 32 characters');
+  const sessionSecret = env.SESSION_SECRET?.trim() || null;
+  if (sessionSecret && sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters');
 
   const config: Config = {
     env: envName as Config['env'],
@@ -90,6 +98,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     rateLimitQuotePerMinute: int('RATE_LIMIT_QUOTE_PER_MINUTE', 60, 0, 1_000_000),
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
     logLevel: str('LOG_LEVEL', envName === 'test' ? 'silent' : 'info'),
+    passwordScryptLog2N: int('PASSWORD_SCRYPT_LOG2N', 17, 10, 20),
+    sessionSecret,
+    sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 120, 1, 7 * 24 * 60),
+    sessionAbsoluteHours: int('SESSION_ABSOLUTE_HOURS', 12, 1, 30 * 24),
+    overdueWorkingDays: int('OVERDUE_WORKING_DAYS', 2, 1, 60),
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${config.logLevel}")`);

@@ -8,6 +8,8 @@ import { outboxRepo } from './db/repos/outbox.js';
 import { idempotencyRepo } from './db/repos/idempotency.js';
 import { settingsRepo } from './db/repos/settings.js';
 import { auditRepo } from './db/repos/audit.js';
+import { usersRepo } from './db/repos/users.js';
+import { SqliteSessionStore } from './db/session-store.js';
 import { requestWriter } from './db/request-writer.js';
 import { loadRateCard } from './domain/rate-card.js';
 import type { RateCard } from './domain/quote-types.js';
@@ -41,6 +43,8 @@ export function createContainer(deps: ContainerDeps) {
   const idempotency = idempotencyRepo(db);
   const settings = settingsRepo(db);
   const audit = auditRepo(db);
+  const users = usersRepo(db);
+  const sessionStore = new SqliteSessionStore(db, config.sessionIdleMinutes * 60_000);
   const writer = requestWriter(db, { requests, outbox, idempotency });
   const worker = outboxWorker({
     outbox,
@@ -59,7 +63,8 @@ export function createContainer(deps: ContainerDeps) {
     rateCard,
     validators,
     views,
-    repos: { requests, outbox, idempotency, settings, audit },
+    repos: { requests, outbox, idempotency, settings, audit, users },
+    sessionStore,
     writer,
     worker,
     tokens,

@@ -1,0 +1,89 @@
+// reprise user add|list|disable|enable|reset-password: desk accounts from the
+// command line (how the first admin is made). Passwords come from standard input.
+import { openConfigured, info, parseOptions, CliUsageError, type Command } from '../command.js';
+import { usersRepo, isRole } from '../../db/repos/users.js';
+import { auditRepo, CLI } from '../../db/repos/audit.js';
+import { SqliteSessionStore } from '../../db/session-store.js';
+import { userAdmin } from '../../services/user-admin.js';
+import { readPassword } from '../../auth/read-password.js';
+import { AppError } from '../../errors.js';
+
+const HELP = `Usage:
+  reprise user add --email E --role staff|admin   create an account; password from standard input
+  reprise user list                               accounts as tab-separated lines on standard output
+  reprise user disable --email E                  stop an account signing in (ends its sessions)
+  reprise user enable --email E                   allow a disabled account again
+  reprise user reset-password --email E           set a new password from standard input (ends its sessions)
+
+The password is the first line of standard input when that is not a terminal, e.g.
+  printf '%s\\n' "$PASSWORD" | reprise user add --email desk@example.org --role admin
+and is asked for (without echo) when it is. At least 12 characters.
+Every change is written to the audit log as done by "cli".
+Exit codes: 0 done, 1 failed (e.g. unknown account, weak password), 2 bad arguments.`;
+
+export const userCommand: Command = {
+  name: 'user',
+  summary: 'Add, list, disable or reset desk accounts',
+  help: HELP,
+  async run(args) {
+    const [action, ...rest] = args;
+    const opts = parseOptions(rest, { email: { type: 'string' }, role: { type: 'string' } });
+    const needEmail = () => {
+      if (!opts.email) throw new CliUsageError(`reprise user ${action} needs --email`);
+      return opts.email;
+    };
+    if (!['add', 'list', 'disable', 'enable', 'reset-password'].includes(action ?? '')) {
+      throw new CliUsageError(action ? `Unknown action "${action}".` : 'Say what to do: add, list, disable, enable or reset-password.');
+    }
+    if (action === 'add' && !isRole(opts.role)) throw new CliUsageError('--role must be staff or admin');
+
+    const { config, db } = openConfigured();
+    try {
+      const users = usersRepo(db);
+      const admin = userAdmin({
+        db, users, audit: auditRepo(db),
+        sessions: new SqliteSessionStore(db, config.sessionIdleMinutes * 60_000),
+        scryptLog2N: config.passwordScryptLog2N,
+        clock: () => new Date(),
+      });
+      const target = () => {
+        const u = admin.findByEmail(needEmail());
+        if (!u) throw new AppError(404, 'not_found', `No account with the email ${opts.email}.`);
+        return u;
+      };
+      switch (action) {
+        case 'list':
+          for (const u of users.list()) {
+            process.stdout.write(`${u.email}\t${u.role}\t${u.disabledAt ? 'disabled' : 'active'}\t${u.lastLoginAt ?? 'never signed in'}\n`);
+          }
+          return 0;
+        case 'add': {
+          const email = needEmail();
+          const user = await admin.add(CLI, email, opts.role as 'staff' | 'admin', await readPassword('Password: '));
+          info(`Added ${user.role} ${user.email}.`);
+          return 0;
+        }
+        case 'disable':
+        case 'enable': {
+          const u = admin.setDisabled(CLI, target().id, action === 'disable');
+          info(`${u.email} is ${u.disabledAt ? 'disabled' : 'active'}.`);
+          return 0;
+        }
+        default: {
+          const u = target();
+          await admin.resetPassword(CLI, u.id, await readPassword('New password: '));
+          info(`Password of ${u.email} changed; their sessions were ended.`);
+          return 0;
+        }
+      }
+    } catch (err) {
+      if (err instanceof AppError) {
+        info(err.message);
+        return 1;
+      }
+      throw err;
+    } finally {
+      db.close();
+    }
+  },
+};

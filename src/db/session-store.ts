@@ -1,0 +1,92 @@
+// express-session's store on our own SQLite table (the published SQLite stores
+// are unmaintained or GPL). Expired rows are ignored on read and pruned now and
+// then on write; sessions of one user can be ended together.
+import session from 'express-session';
+import type { Db } from './connection.js';
+
+type Callback = (err?: unknown) => void;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+export class SqliteSessionStore extends session.Store {
+  private readonly getStmt;
+  private readonly setStmt;
+  private readonly destroyStmt;
+  private readonly touchStmt;
+  private readonly pruneStmt;
+  private readonly destroyUserStmt;
+  private lastPrune = 0;
+
+  constructor(db: Db, private readonly defaultTtlMs: number) {
+    super();
+    this.getStmt = db.prepare('SELECT data FROM sessions WHERE sid = ? AND expires_at > ?');
+    this.setStmt = db.prepare(`INSERT INTO sessions (sid, data, user_id, expires_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (sid) DO UPDATE SET data = excluded.data, user_id = excluded.user_id, expires_at = excluded.expires_at`);
+    this.destroyStmt = db.prepare('DELETE FROM sessions WHERE sid = ?');
+    this.touchStmt = db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ?');
+    this.pruneStmt = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
+    this.destroyUserStmt = db.prepare('DELETE FROM sessions WHERE user_id = ?');
+  }
+
+  private expiry(sess: session.SessionData): number {
+    const expires = sess.cookie?.expires;
+    return expires ? new Date(expires).getTime() : Date.now() + this.defaultTtlMs;
+  }
+
+  override get(sid: string, cb: (err: unknown, sess?: session.SessionData | null) => void) {
+    try {
+      const row = this.getStmt.get(sid, Date.now()) as { data: string } | undefined;
+      cb(null, row ? (JSON.parse(row.data) as session.SessionData) : null);
+    } catch (err) {
+      cb(err);
+    }
+  }
+
+  override set(sid: string, sess: session.SessionData, cb?: Callback) {
+    try {
+      this.setStmt.run(sid, JSON.stringify(sess), sess.userId ?? null, this.expiry(sess));
+      this.pruneNowAndThen();
+      cb?.();
+    } catch (err) {
+      cb?.(err);
+    }
+  }
+
+  override destroy(sid: string, cb?: Callback) {
+    try {
+      this.destroyStmt.run(sid);
+      cb?.();
+    } catch (err) {
+      cb?.(err);
+    }
+  }
+
+  override touch(sid: string, sess: session.SessionData, cb?: Callback) {
+    try {
+      this.touchStmt.run(this.expiry(sess), sid);
+      cb?.();
+    } catch (err) {
+      cb?.(err);
+    }
+  }
+
+  /** Ends every session of a user: on disable, password reset or role change. */
+  destroyForUser(userId: number): number {
+    return this.destroyUserStmt.run(userId).changes;
+  }
+
+  private pruneNowAndThen() {
+    const now = Date.now();
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    this.pruneStmt.run(now);
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: number;
+    /** Epoch ms of sign-in (absolute time-out) and of the last request (idle time-out), from the app clock. */
+    signedInAt?: number;
+    lastSeenAt?: number;
+  }
+}

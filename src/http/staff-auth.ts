@@ -1,0 +1,73 @@
+// Sign-in and sign-out. A wrong password, an unknown email and a disabled account
+// all get the same answer (and take as long: an unknown email is checked against
+// a decoy hash). Throttled per account and per IP (src/auth/login-throttle.ts).
+// A new session id is issued at sign-in, so a session fixed before it is useless.
+import { Router, type Request, type Response } from 'express';
+import type { Container } from '../container.js';
+import { decoyHash, verifyPassword, MAX_PASSWORD_LENGTH } from '../auth/password.js';
+import { loginThrottle, WINDOW_MS } from '../auth/login-throttle.js';
+import { normaliseEmail } from '../db/repos/users.js';
+import { staffForm } from './middleware/csrf.js';
+import { sessionCookieName } from './middleware/session.js';
+import { currentUser, safeReturnPath } from './middleware/auth.js';
+import { renderStaff } from './staff-render.js';
+
+const GENERIC_FAILURE = 'The email address or password is not right, or the account is disabled.';
+const THROTTLED = 'Too many failed sign-ins. Wait 15 minutes and try again, or ask an admin to reset your password.';
+
+const text = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
+
+export function staffAuthRoutes(c: Container): Router {
+  const router = Router();
+  const throttle = loginThrottle(c.db);
+  let decoy: Promise<string> | undefined;
+
+  const show = (req: Request, res: Response, status: number, data: Record<string, unknown>) =>
+    renderStaff(req, res, status, 'staff/login', { email: '', next: '', error: null, notice: null, ...data });
+
+  router.get('/staff/login', (req, res) => {
+    if (currentUser(res)) return res.redirect(303, safeReturnPath(req.query.next));
+    const notice = req.query.signedout === '1' ? 'You are signed out.' : null;
+    show(req, res, 200, { next: text(req.query.next, 500), notice });
+  });
+
+  router.post('/staff/login', ...staffForm, async (req, res, next) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const email = normaliseEmail(text(body.email, 254));
+    const password = text(body.password, MAX_PASSWORD_LENGTH + 1);
+    const returnTo = text(body.next, 500);
+    const ip = req.ip ?? 'unknown';
+    const now = c.clock();
+    if (throttle.blocked(email, ip, now)) {
+      res.set('Retry-After', String(WINDOW_MS / 1000));
+      return show(req, res, 429, { email, next: returnTo, error: THROTTLED });
+    }
+    const row = email ? c.repos.users.findRowByEmail(email) : undefined;
+    decoy ??= decoyHash(c.config.passwordScryptLog2N);
+    const ok = (await verifyPassword(password, row?.password_hash ?? (await decoy))) && !!row && !row.disabled_at;
+    if (!ok || !row) {
+      throttle.recordFailure(email, ip, now);
+      req.log?.info({ event: 'login_failed' }, 'sign-in refused');
+      return show(req, res, 401, { email, next: returnTo, error: GENERIC_FAILURE });
+    }
+    throttle.recordSuccess(email);
+    req.session.regenerate((err) => {
+      if (err) return next(err);
+      req.session.userId = row.id;
+      req.session.signedInAt = now.getTime();
+      req.session.lastSeenAt = now.getTime();
+      c.repos.users.recordLogin(row.id, now.toISOString());
+      req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(303, safeReturnPath(returnTo))));
+    });
+  });
+
+  router.post('/staff/logout', ...staffForm, (req, res, next) => {
+    req.session.destroy((err) => {
+      if (err) return next(err);
+      res.clearCookie(sessionCookieName(c.config.env === 'production'), { path: '/' });
+      res.redirect(303, '/staff/login?signedout=1');
+    });
+  });
+
+  return router;
+}
