@@ -6,9 +6,10 @@ import { ConfigError } from '../config.js';
 import { MigrationError } from '../db/migrate.js';
 import { CliUsageError, type Command } from './command.js';
 import { migrateCommand } from './commands/migrate.js';
+import { exportCommand } from './commands/export.js';
 import { userCommand } from './commands/user.js';
 
-const commands: Command[] = [migrateCommand, userCommand];
+const commands: Command[] = [migrateCommand, userCommand, exportCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,0 +1,117 @@
+// The export's columns. The request fields come from the licensing-request schema
+// in the schema's own property order, so the CSV header, the JSON keys and the
+// README table follow the schema; a schema field with no column here is an error
+// (caught by tests), so a new field cannot silently go missing from exports.
+import fs from 'node:fs';
+import { projectPath } from '../paths.js';
+
+/** How a stored value becomes an exported one. */
+export type ColumnKind = 'text' | 'int' | 'bool' | 'list' | 'articles';
+
+export interface ExportColumn {
+  /** CSV header and JSON key path (dots nest in JSON: "requester.name" → {requester: {name}}). */
+  name: string;
+  /** The SQL expression over `requests r` (constants only: no user input ever reaches it). */
+  sql: string;
+  kind: ColumnKind;
+  description: string;
+}
+
+type Def = Omit<ExportColumn, 'name'>;
+const text = (sql: string, description: string): Def => ({ sql, kind: 'text', description });
+const int = (sql: string, description: string): Def => ({ sql, kind: 'int', description });
+const bool = (sql: string, description: string): Def => ({ sql, kind: 'bool', description });
+
+/** Schema path → stored column. `null`: deliberately not exported (consent is always true on a stored request). */
+export const SCHEMA_FIELDS: Record<string, Def | null> = {
+  locale: text('r.locale', 'Language of the form the requester used (en, fr, ar)'),
+  'requester.name': text('r.requester_name', 'Requester name (personal data)'),
+  'requester.email': text('r.requester_email', 'Requester email (personal data)'),
+  'requester.phone': text('r.requester_phone', 'Requester phone (personal data)'),
+  'requester.jobTitle': text('r.requester_job_title', 'Requester job title (personal data)'),
+  'organisation.name': text('r.org_name', 'Organisation'),
+  'organisation.type': text('r.org_type', 'Organisation type'),
+  'organisation.country': text('r.org_country', 'Organisation country (ISO 3166-1 alpha-2)'),
+  'organisation.website': text('r.org_website', 'Organisation website'),
+  'organisation.nonProfit': bool('r.org_non_profit', 'Non-profit organisation'),
+  articles: { sql: '', kind: 'articles', description: 'Articles, in the order requested' },
+  'usage.medium': text('r.medium', 'Medium'),
+  'usage.territory': text('r.territory', 'single_country, region or worldwide'),
+  'usage.countries': { sql: 'r.countries', kind: 'list', description: 'Countries (space-separated in CSV)' },
+  'usage.language': text('r.language', 'Language of publication (ISO 639-1)'),
+  'usage.translation': bool('r.translation', 'Will be translated'),
+  'usage.audience': int('r.audience', 'Audience'),
+  'usage.startDate': text('r.start_date', 'Start of use (YYYY-MM-DD)'),
+  'usage.durationMonths': int('r.duration_months', 'Duration in months'),
+  'usage.exclusive': bool('r.exclusive', 'Exclusive licence asked'),
+  'usage.commercial': bool('r.commercial', 'Commercial use'),
+  'usage.images': bool('r.images', 'Images included'),
+  message: text('r.message', 'Message from the requester (personal data)'),
+  consent: null,
+};
+
+/** Columns before the schema fields: what identifies a request and where it stands. */
+const LEADING: Record<string, Def> = {
+  reference: text('r.reference', 'Reference, e.g. REP-2026-000042'),
+  status: text('r.status', 'new, in_review, quoted, licensed, declined, withdrawn or spam'),
+  createdAt: text('r.created_at', 'Submitted at (UTC)'),
+  updatedAt: text('r.updated_at', 'Last changed at (UTC)'),
+};
+
+/** Money and the desk's outcome, after the schema fields. `needs` names a column that must exist. */
+const TRAILING: (Def & { name: string; needs?: string })[] = [
+  { name: 'quote.totalMinor', ...int('r.quote_total_minor', 'Computed fee in minor units (empty when referred to the desk)') },
+  { name: 'fee.finalMinor', needs: 'final_fee_minor', ...int('r.final_fee_minor', 'Final fee agreed by the desk, minor units') },
+  { name: 'currency', ...text('r.currency', 'ISO 4217 currency of both fees') },
+  { name: 'quote.referToDesk', ...bool('r.refer_to_desk', 'The quote was referred to the desk') },
+  { name: 'quote.rateCardVersion', ...text('r.rate_card_version', 'Rate card version used for the computed fee') },
+  { name: 'licenceNumber', needs: 'licence_number', ...text('r.licence_number', 'Licence number') },
+  { name: 'licensedAt', needs: 'licensed_at', ...text('r.licensed_at', 'Licensed at (UTC)') },
+  { name: 'closedAt', needs: 'closed_at', ...text('r.closed_at', 'Closed at (UTC)') },
+  { name: 'anonymisedAt', needs: 'anonymised_at', ...text('r.anonymised_at', 'Personal data erased at (UTC)') },
+];
+
+const ARTICLES_TEXT = `(SELECT group_concat(a.position || '. ' || a.title || ' <' || a.url || '> (' || a.portion ||
+    CASE WHEN a.extract_words IS NULL THEN '' ELSE ', ' || a.extract_words || ' words' END || ')', '; ' ORDER BY a.position)
+  FROM request_articles a WHERE a.request_id = r.id)`;
+const ARTICLES_JSON = `(SELECT json_group_array(json_object('url', a.url, 'title', a.title, 'portion', a.portion,
+    'extractWords', a.extract_words) ORDER BY a.position)
+  FROM request_articles a WHERE a.request_id = r.id)`;
+
+/** The leaf property paths of the licensing-request schema, in the schema's order. */
+export function schemaFieldOrder(): string[] {
+  const read = (name: string) => JSON.parse(fs.readFileSync(projectPath('schemas', name), 'utf8'));
+  const defs = read('defs.schema.json').$defs as Record<string, { properties?: Record<string, unknown> }>;
+  const root = read('licensing-request.schema.json') as { properties: Record<string, Record<string, unknown>> };
+  const refName = (node: Record<string, unknown>): string | undefined => {
+    const ref = (node.$ref as string | undefined) ?? ((node.allOf as { $ref?: string }[] | undefined)?.[0]?.$ref);
+    return ref?.split('/').pop();
+  };
+  const out: string[] = [];
+  for (const [key, node] of Object.entries(root.properties)) {
+    const def = refName(node);
+    const props = def && def !== 'articles' ? defs[def]?.properties : undefined;
+    if (props) out.push(...Object.keys(props).map((p) => `${key}.${p}`));
+    else out.push(key);
+  }
+  return out;
+}
+
+/**
+ * The export's columns for a database whose `requests` table has `available` columns.
+ * Desk columns appear once their migration has run; their place in the order is fixed.
+ */
+export function exportColumns(available: ReadonlySet<string>, format: 'text' | 'json' = 'text'): ExportColumn[] {
+  const fromSchema = schemaFieldOrder().flatMap((path): ExportColumn[] => {
+    if (!(path in SCHEMA_FIELDS)) throw new Error(`Schema field "${path}" has no export column (src/export/columns.ts)`);
+    const def = SCHEMA_FIELDS[path];
+    if (!def) return [];
+    const sql = def.kind === 'articles' ? (format === 'json' ? ARTICLES_JSON : ARTICLES_TEXT) : def.sql;
+    return [{ name: path, ...def, sql }];
+  });
+  return [
+    ...Object.entries(LEADING).map(([name, def]) => ({ name, ...def })),
+    ...fromSchema,
+    ...TRAILING.filter((c) => !c.needs || available.has(c.needs)).map(({ needs: _n, ...c }) => c),
+  ];
+}
