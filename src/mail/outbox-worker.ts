@@ -95,6 +95,8 @@ export function outboxWorker(deps: WorkerDeps) {
   return {
     runOnce,
     start() {
+      const released = deps.outbox.releaseAllClaims(deps.clock());
+      if (released) deps.logger.info({ released }, 'released messages claimed before a restart');
       started = true;
       schedule(0);
     },

@@ -54,6 +54,9 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
   const markFailed = db.prepare(
     `UPDATE outbox SET status = 'failed', last_error = ?, claimed_at = NULL WHERE id = ? AND status = 'sending'`,
   );
+  const releaseAll = db.prepare(
+    `UPDATE outbox SET status = 'queued', claimed_at = NULL, next_attempt_at = ? WHERE status = 'sending'`,
+  );
   const forRequest = db.prepare('SELECT * FROM outbox WHERE request_id = ? ORDER BY id');
   const byId = db.prepare('SELECT * FROM outbox WHERE id = ?');
   const nextDue = db.prepare(`SELECT MIN(next_attempt_at) AS at FROM outbox WHERE status = 'queued'`);
@@ -83,6 +86,12 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
     markSent: (id: number, now: Date) => markSent.run(now.toISOString(), id).changes === 1,
     markRetry: (id: number, at: Date, error: string) => markRetry.run(at.toISOString(), error, id).changes === 1,
     markFailed: (id: number, error: string) => markFailed.run(error, id).changes === 1,
+    /**
+     * At start-up, claims left by this service's previous process (killed mid-send)
+     * are released at once instead of after CLAIM_TIMEOUT_MS. One service process
+     * owns a database file; a resend keeps its Message-ID, so it is recognisable.
+     */
+    releaseAllClaims: (now: Date) => releaseAll.run(now.toISOString()).changes,
     forRequest: (requestId: number) => forRequest.all(requestId) as OutboxRow[],
     findById: (id: number) => byId.get(id) as OutboxRow | undefined,
     nextDueAt(): string | null {
