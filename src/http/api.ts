@@ -14,10 +14,14 @@ import { submitDeps } from './public.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
 
-/** Only JSON is taken: anything else is 415, before the body is read. */
+/** Only JSON in UTF-8 (RFC 8259) is taken: anything else is 415, before the body is read. */
 const requireJson: RequestHandler = (req, _res, next) => {
   if (!req.is('application/json')) {
     return next(new AppError(415, 'unsupported_media_type', 'Send the request body as application/json.'));
+  }
+  const charset = /;\s*charset=("?)([^";]+)\1/i.exec(req.get('content-type') ?? '')?.[2].toLowerCase();
+  if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+    return next(new AppError(415, 'unsupported_encoding', 'Send the body as UTF-8 without content encoding.'));
   }
   next();
 };
