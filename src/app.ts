@@ -12,6 +12,7 @@ import { securityHeaders } from './http/middleware/security.js';
 import { localeMiddleware } from './http/middleware/locale.js';
 import { perIpLimit } from './http/middleware/rate-limits.js';
 import { healthRoutes } from './http/health.js';
+import { metricsRoutes } from './http/metrics.js';
 import { publicRoutes } from './http/public.js';
 import { apiRoutes } from './http/api.js';
 import { deskMiddleware } from './http/middleware/session.js';
@@ -52,9 +53,11 @@ export function createApp(c: Container) {
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );
+  app.use(c.metrics.timing);
   app.use(securityHeaders(c.config.env === 'production'));
   app.use('/assets', express.static(projectPath('public'), { maxAge: '365d', immutable: true, index: false }));
   app.use(healthRoutes(c));
+  app.use(metricsRoutes(c.metrics, c.config.metricsToken));
   app.use(localeMiddleware);
 
   const submitLimit = perIpLimit(c.config.rateLimitSubmitPerHour, 60 * 60_000);

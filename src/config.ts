@@ -20,12 +20,15 @@ export interface Config {
   rateLimitQuotePerMinute: number;
   trustProxy: number;
   logLevel: string;
+  metricsToken: string | null;
   /** Desk accounts and sessions (issue 3). */
   passwordScryptLog2N: number;
   sessionSecret: string | null;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   overdueWorkingDays: number;
+  /** Closed requests lose their personal data this many months after closing; 0 keeps it (issue 4). */
+  retentionMonths: number;
 }
 
 export class ConfigError extends Error {
@@ -98,11 +101,13 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     rateLimitQuotePerMinute: int('RATE_LIMIT_QUOTE_PER_MINUTE', 60, 0, 1_000_000),
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
     logLevel: str('LOG_LEVEL', envName === 'test' ? 'silent' : 'info'),
+    metricsToken: env.METRICS_TOKEN?.trim() || null,
     passwordScryptLog2N: int('PASSWORD_SCRYPT_LOG2N', 17, 10, 20),
     sessionSecret,
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 120, 1, 7 * 24 * 60),
     sessionAbsoluteHours: int('SESSION_ABSOLUTE_HOURS', 12, 1, 30 * 24),
     overdueWorkingDays: int('OVERDUE_WORKING_DAYS', 2, 1, 60),
+    retentionMonths: int('RETENTION_MONTHS', 24, 0, 1200),
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${config.logLevel}")`);

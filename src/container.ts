@@ -19,6 +19,7 @@ import { outboxWorker } from './mail/outbox-worker.js';
 import type { MailTransport } from './mail/transport.js';
 import { formTokens } from './http/form-token.js';
 import { readMigrations } from './db/migrate.js';
+import { createMetrics } from './http/metrics.js';
 
 export interface ContainerDeps {
   config: Readonly<Config>;
@@ -69,6 +70,7 @@ export function createContainer(deps: ContainerDeps) {
     worker,
     tokens,
     migrations: readMigrations(),
+    metrics: createMetrics(outbox, clock),
   };
 }
 

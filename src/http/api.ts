@@ -46,6 +46,7 @@ export function apiRoutes(c: Container, limits: { submit: RequestHandler; quote:
     }
     const locale = localeOf(req.body);
     const outcome = await submitRequest(submitDeps(c), req.body, { locale, idempotencyKey: key && `api:${key}` });
+    c.metrics.submission('api', outcome.kind);
     if (outcome.kind === 'invalid') throw invalid(outcome.issues, outcome.locale);
     if (outcome.kind === 'key_reused') {
       throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request.');
@@ -61,6 +62,7 @@ export function apiRoutes(c: Container, limits: { submit: RequestHandler; quote:
   router.post('/quote', requireJson, limits.quote, json, (req, res) => {
     const locale = localeOf(req.body);
     const outcome = quoteRequest(c, req.body);
+    c.metrics.quote(outcome.ok ? 'ok' : 'invalid');
     if (!outcome.ok) throw invalid(outcome.issues, locale);
     res.json(labelQuote(i18nFor(locale), outcome.quote));
   });

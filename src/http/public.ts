@@ -73,10 +73,12 @@ export function publicRoutes(c: Container, submitLimiter: express.RequestHandler
 
     if (one(body[HONEYPOT_FIELD])?.trim()) {
       req.log?.info('honeypot filled: nothing stored');
+      c.metrics.submission('form', 'honeypot');
       return res.redirect(303, '/licensing/received');
     }
     const check = c.tokens.check(token, c.clock());
     if (!check.ok) {
+      c.metrics.submission('form', 'token_refused');
       const message = i18nFor(locale).t('form.tokenProblem');
       return showForm(res, 422, locale, values, [{ path: '/form', message }], c.tokens.issue(c.clock()));
     }
@@ -85,6 +87,7 @@ export function publicRoutes(c: Container, submitLimiter: express.RequestHandler
       idempotencyKey: `form:${check.nonce}`,
       replayAnyBody: true,
     });
+    c.metrics.submission('form', outcome.kind);
     if (outcome.kind === 'invalid') return showForm(res, 422, locale, values, describeIssues(outcome.issues, locale), token);
     if (outcome.kind === 'key_reused') return showForm(res, 422, locale, values, [], c.tokens.issue(c.clock()));
     res.redirect(303, `/licensing/requests/${outcome.request.accessToken}`);

@@ -1,0 +1,84 @@
+// Prometheus metrics (prom-client) on a registry of the app's own, so several
+// apps in one process (tests) do not collide: submissions by outcome, quotes,
+// the outbox by state with the age of its oldest queued message, HTTP latency.
+import { Router, type RequestHandler } from 'express';
+import client from 'prom-client';
+import type { OutboxRepo } from '../db/repos/outbox.js';
+
+export type SubmissionOutcome = 'created' | 'replayed' | 'invalid' | 'honeypot' | 'token_refused' | 'key_reused';
+
+export function createMetrics(outbox: OutboxRepo, clock: () => Date) {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const submissions = new client.Counter({
+    name: 'reprise_submissions_total',
+    help: 'Licensing request submissions by channel and outcome',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [registry],
+  });
+  const quotes = new client.Counter({
+    name: 'reprise_quote_requests_total',
+    help: 'Quote requests (POST /api/v1/quote) by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const duration = new client.Histogram({
+    name: 'reprise_http_request_duration_seconds',
+    help: 'HTTP request latency by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const outboxMessages = new client.Gauge({
+    name: 'reprise_outbox_messages',
+    help: 'Outbox messages by state',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      for (const [state, { count }] of Object.entries(outbox.counts())) this.set({ state }, count);
+    },
+  });
+  const oldestQueued = new client.Gauge({
+    name: 'reprise_outbox_oldest_queued_seconds',
+    help: 'Age of the oldest message still waiting to be sent (0 when none)',
+    registers: [registry],
+    collect() {
+      const oldest = outbox.counts().queued.oldest;
+      this.set(oldest ? Math.max(0, (clock().getTime() - Date.parse(oldest)) / 1000) : 0);
+    },
+  });
+  void outboxMessages;
+  void oldestQueued;
+
+  const timing: RequestHandler = (req, res, next) => {
+    const end = duration.startTimer();
+    res.on('finish', () => {
+      // Route patterns, not raw paths: tokens and references must not become labels.
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+
+  return {
+    registry,
+    timing,
+    submission: (channel: 'form' | 'api', outcome: SubmissionOutcome) => submissions.inc({ channel, outcome }),
+    quote: (outcome: 'ok' | 'invalid') => quotes.inc({ outcome }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** GET /metrics; with METRICS_TOKEN set, only for `Authorization: Bearer <token>`. */
+export function metricsRoutes(metrics: Metrics, token: string | null): Router {
+  const router = Router();
+  router.get('/metrics', async (req, res) => {
+    if (token && req.get('authorization') !== `Bearer ${token}`) {
+      res.status(401).set('WWW-Authenticate', 'Bearer').type('text').send('Unauthorized');
+      return;
+    }
+    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  return router;
+}
