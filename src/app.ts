@@ -29,6 +29,9 @@ function assetVersion(dir: string): string {
   return hash.digest('hex').slice(0, 10);
 }
 
+/** The path without its query, and with capability tokens (long random segments) masked. */
+export const loggablePath = (url: string) => url.split('?')[0].replace(/\/[A-Za-z0-9_-]{24,}/g, '/[token]');
+
 export function createApp(c: Container) {
   const app = express();
   app.disable('x-powered-by');
@@ -47,7 +50,7 @@ export function createApp(c: Container) {
       },
       // Only what is needed to follow a request: never cookies, bodies or query strings (tokens live there).
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: loggablePath(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' },

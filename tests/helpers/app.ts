@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -26,7 +26,10 @@ export function tempDir(prefix = 'reprise-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function buildTestApp(env: Record<string, string> = {}, opts: { now?: Date } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  env: Record<string, string> = {},
+  opts: { now?: Date; logger?: Logger } = {},
+): Promise<TestApp> {
   const dir = tempDir();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -50,7 +53,7 @@ export async function buildTestApp(env: Record<string, string> = {}, opts: { now
     },
   };
   const transport = createTransport(config.smtpUrl, config.mailDir);
-  const container = createContainer({ config, db, transport, logger: pino({ level: 'silent' }), clock: () => clock.now });
+  const container = createContainer({ config, db, transport, logger: opts.logger ?? pino({ level: 'silent' }), clock: () => clock.now });
   const app = createApp(container);
   return {
     app,
