@@ -1,0 +1,152 @@
+// The desk queue's reads. Filters combine freely, and SQLite cannot use an index
+// through "(? IS NULL OR col = ?)", so the WHERE clause is assembled from fixed
+// fragments for the filters actually set and each such shape is prepared once and
+// cached (at most 2^8 shapes; no user text ever enters the SQL). Pages are keyset
+// pages on (created_at, id): no OFFSET, so page 1,000 costs what page 1 costs.
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../connection.js';
+import type { Status } from '../../domain/workflow.js';
+
+export interface QueueFilter {
+  status?: Status;
+  /** created_at >= from, < to (ISO instants). */
+  from?: string;
+  to?: string;
+  medium?: string;
+  territory?: string;
+  /** ISO 3166 code: the organisation's country or one of the territory's listed countries. */
+  country?: string;
+  /** An FTS5 query built by searchQuery(). */
+  match?: string;
+  /** Awaiting the desk and untouched since before this instant. */
+  overdueBefore?: string;
+}
+
+export interface Cursor {
+  at: string;
+  id: number;
+}
+
+export interface QueueRow {
+  id: number;
+  reference: string;
+  status: Status;
+  created_at: string;
+  last_action_at: string | null;
+  requester_name: string;
+  requester_email: string;
+  org_name: string;
+  org_country: string;
+  medium: string;
+  territory: string;
+  countries: string;
+  quote_total_minor: number | null;
+  final_fee_minor: number | null;
+  currency: string;
+  refer_to_desk: number;
+  first_title: string | null;
+  article_count: number;
+}
+
+const FRAGMENTS: Record<keyof QueueFilter, string> = {
+  status: 'r.status = @status',
+  from: 'r.created_at >= @from',
+  to: 'r.created_at < @to',
+  medium: 'r.medium = @medium',
+  territory: 'r.territory = @territory',
+  country: 'rc.country = @country',
+  match: 'r.id IN (SELECT rowid FROM request_search WHERE request_search MATCH @match)',
+  overdueBefore: `r.status IN ('new', 'in_review') AND r.created_at < @overdueBefore
+    AND COALESCE(r.last_action_at, r.created_at) < @overdueBefore`,
+};
+const KEYS = Object.keys(FRAGMENTS) as (keyof QueueFilter)[];
+
+/**
+ * The user's search words as an FTS5 query: each word a quoted prefix term, all
+ * required. Words are letters and digits only, so the query cannot be malformed.
+ * "ada@exam" → "ada"* "exam"*; "REP-2026-000042" → "rep"* "2026"* "000042"*.
+ */
+export function searchQuery(input: string): string | undefined {
+  const words = input.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.slice(0, 8) ?? [];
+  return words.length ? words.map((w) => `"${w}"*`).join(' ') : undefined;
+}
+
+export function deskQueries(db: Db) {
+  const cache = new Map<string, Statement>();
+  const statusCounts = db.prepare('SELECT status, n FROM request_status_counts');
+
+  function statement(keys: (keyof QueueFilter)[], direction: 'older' | 'newer' | 'first'): Statement {
+    const cacheKey = `${direction}:${keys.join(',')}`;
+    let stmt = cache.get(cacheKey);
+    if (!stmt) {
+      const where = keys.map((k) => FRAGMENTS[k]);
+      // With a country, the walk follows request_countries' (country, created_at, id) key,
+      // which is already in queue order; CROSS JOIN keeps SQLite from reordering the join.
+      const byCountry = keys.includes('country');
+      const from = byCountry ? 'request_countries rc CROSS JOIN requests r ON r.id = rc.request_id' : 'requests r';
+      const [at, id] = byCountry ? ['rc.created_at', 'rc.request_id'] : ['r.created_at', 'r.id'];
+      if (direction === 'older') where.push(`(${at}, ${id}) < (@cursorAt, @cursorId)`);
+      if (direction === 'newer') where.push(`(${at}, ${id}) > (@cursorAt, @cursorId)`);
+      const order = direction === 'newer' ? `${at} ASC, ${id} ASC` : `${at} DESC, ${id} DESC`;
+      stmt = db.prepare(`SELECT r.id, r.reference, r.status, r.created_at, r.last_action_at, r.requester_name,
+          r.requester_email, r.org_name, r.org_country, r.medium, r.territory, r.countries, r.quote_total_minor,
+          r.final_fee_minor, r.currency, r.refer_to_desk,
+          (SELECT title FROM request_articles WHERE request_id = r.id ORDER BY position LIMIT 1) AS first_title,
+          (SELECT COUNT(*) FROM request_articles WHERE request_id = r.id) AS article_count
+        FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY ${order} LIMIT @limit`);
+      cache.set(cacheKey, stmt);
+    }
+    return stmt;
+  }
+
+  return {
+    /**
+     * One page of the queue, newest first. `after` continues to older rows,
+     * `before` goes back to newer ones; one extra row tells whether more exist.
+     */
+    page(filter: QueueFilter, at: { after?: Cursor; before?: Cursor }, limit: number) {
+      const keys = KEYS.filter((k) => filter[k] !== undefined);
+      const cursor = at.after ?? at.before;
+      const direction = at.after ? 'older' : at.before ? 'newer' : 'first';
+      const params: Record<string, unknown> = { limit: limit + 1 };
+      for (const k of keys) params[k] = filter[k];
+      if (cursor) Object.assign(params, { cursorAt: cursor.at, cursorId: cursor.id });
+      const rows = statement(keys, direction).all(params) as QueueRow[];
+      const more = rows.length > limit;
+      if (more) rows.pop();
+      if (direction === 'newer') rows.reverse();
+      return {
+        rows,
+        // Is there a page of older rows after this one, and of newer rows before it?
+        hasOlder: direction === 'newer' ? true : more,
+        hasNewer: direction === 'first' ? false : direction === 'older' ? true : more,
+      };
+    },
+    statusCounts(): Record<string, number> {
+      const out: Record<string, number> = {};
+      for (const r of statusCounts.all() as { status: string; n: number }[]) out[r.status] = r.n;
+      return out;
+    },
+    /** For tests and the benchmark: how SQLite plans a filter shape. */
+    explain(filter: QueueFilter, after?: Cursor): string[] {
+      const keys = KEYS.filter((k) => filter[k] !== undefined);
+      const stmt = statement(keys, after ? 'older' : 'first');
+      const params: Record<string, unknown> = { limit: 51 };
+      for (const k of keys) params[k] = filter[k];
+      if (after) Object.assign(params, { cursorAt: after.at, cursorId: after.id });
+      const sql = `EXPLAIN QUERY PLAN ${stmt.source}`;
+      return (db.prepare(sql).all(params) as { detail: string }[]).map((r) => r.detail);
+    },
+  };
+}
+
+export type DeskQueries = ReturnType<typeof deskQueries>;
+
+export const encodeCursor = (c: Cursor) => Buffer.from(`${c.at}|${c.id}`).toString('base64url');
+
+export function decodeCursor(raw: unknown): Cursor | undefined {
+  if (typeof raw !== 'string' || raw.length > 100) return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)\|(\d{1,15})$/.exec(Buffer.from(raw, 'base64url').toString());
+  return m ? { at: m[1], id: Number(m[2]) } : undefined;
+}

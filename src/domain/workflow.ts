@@ -1,0 +1,68 @@
+// The request workflow: which status each desk action leads to and from which
+// statuses it is allowed. Every status change goes through transition(), on the
+// server; the pages only offer what allowedActions() says, but never decide.
+//
+//   new → in_review → quoted → licensed
+//   new, in_review, quoted → declined | withdrawn;  new, in_review → spam
+//   quoted → quoted (a revised quote is sent again)
+import { AppError } from '../errors.js';
+
+export const STATUSES = ['new', 'in_review', 'quoted', 'licensed', 'declined', 'withdrawn', 'spam'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const ACTIONS = ['start_review', 'send_quote', 'license', 'decline', 'withdraw', 'mark_spam'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const RULES: Record<Action, { from: readonly Status[]; to: Status }> = {
+  start_review: { from: ['new'], to: 'in_review' },
+  send_quote: { from: ['in_review', 'quoted'], to: 'quoted' },
+  license: { from: ['quoted'], to: 'licensed' },
+  decline: { from: ['new', 'in_review', 'quoted'], to: 'declined' },
+  withdraw: { from: ['new', 'in_review', 'quoted'], to: 'withdrawn' },
+  mark_spam: { from: ['new', 'in_review'], to: 'spam' },
+};
+
+/** Statuses where the desk owes the requester an answer (what "overdue" is about). */
+export const AWAITING_DESK: readonly Status[] = ['new', 'in_review'];
+/** Statuses after which nothing more happens to a request. */
+export const CLOSED: readonly Status[] = ['licensed', 'declined', 'withdrawn', 'spam'];
+
+export const isStatus = (v: unknown): v is Status => (STATUSES as readonly unknown[]).includes(v);
+export const isAction = (v: unknown): v is Action => (ACTIONS as readonly unknown[]).includes(v);
+
+export const canApply = (from: Status, action: Action) => RULES[action].from.includes(from);
+
+export function allowedActions(from: Status): Action[] {
+  return ACTIONS.filter((a) => canApply(from, a));
+}
+
+export class TransitionError extends AppError {
+  constructor(readonly from: Status, readonly action: Action) {
+    super(409, 'transition_not_allowed', `A request that is ${STATUS_LABELS[from].toLowerCase()} cannot be ${ACTION_PAST[action]}.`);
+  }
+}
+
+/** The status after `action`, or a TransitionError (409) when the action is not allowed from `from`. */
+export function transition(from: Status, action: Action): Status {
+  if (!canApply(from, action)) throw new TransitionError(from, action);
+  return RULES[action].to;
+}
+
+export const STATUS_LABELS: Record<Status, string> = {
+  new: 'New',
+  in_review: 'In review',
+  quoted: 'Quoted',
+  licensed: 'Licensed',
+  declined: 'Declined',
+  withdrawn: 'Withdrawn',
+  spam: 'Spam',
+};
+
+const ACTION_PAST: Record<Action, string> = {
+  start_review: 'taken into review',
+  send_quote: 'quoted',
+  license: 'licensed',
+  decline: 'declined',
+  withdraw: 'withdrawn',
+  mark_spam: 'marked as spam',
+};
