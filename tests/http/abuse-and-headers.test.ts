@@ -1,0 +1,86 @@
+// Per-IP rate limits (and TRUST_PROXY: a forged X-Forwarded-For changes nothing),
+// security headers, and internal errors that never reach the user.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import request from 'supertest';
+import { buildTestApp } from '../helpers/app.js';
+import { validRequest } from '../helpers/fixtures.js';
+
+test('submissions are limited per IP; a forged X-Forwarded-For does not reset the count', async () => {
+  const t = await buildTestApp({ RATE_LIMIT_SUBMIT_PER_HOUR: '2' });
+  try {
+    await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+    await request(t.app).post('/api/v1/requests').set('X-Forwarded-For', '203.0.113.9').send(validRequest()).expect(201);
+    const limited = await request(t.app).post('/api/v1/requests').set('X-Forwarded-For', '198.51.100.7').send(validRequest()).expect(429);
+    assert.equal(limited.body.code, 'rate_limited');
+    assert.match(limited.headers['content-type'], /problem\+json/);
+    assert.equal((t.db.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n, 2);
+    // The HTML form shares the same per-IP budget and answers a page a person can read.
+    const page = await request(t.app).post('/licensing').type('form').send({ action: 'submit' }).expect(429);
+    assert.match(page.text, /Too many requests/);
+    // Editing the form (adding a row) is not a submission and is not limited.
+    await request(t.app).post('/licensing').type('form').send({ action: 'add_article' }).expect(200);
+  } finally {
+    await t.close();
+  }
+});
+
+test('behind one trusted proxy, clients are told apart by the address the proxy saw', async () => {
+  const t = await buildTestApp({ RATE_LIMIT_QUOTE_PER_MINUTE: '1', TRUST_PROXY: '1' });
+  try {
+    const body = validRequest();
+    await request(t.app).post('/api/v1/quote').set('X-Forwarded-For', '203.0.113.1').send(body).expect(200);
+    await request(t.app).post('/api/v1/quote').set('X-Forwarded-For', '203.0.113.1').send(body).expect(429);
+    await request(t.app).post('/api/v1/quote').set('X-Forwarded-For', '203.0.113.2').send(body).expect(200);
+    // A client cannot prepend a forged hop: only the last (proxy-added) address counts.
+    await request(t.app).post('/api/v1/quote').set('X-Forwarded-For', '10.9.9.9, 203.0.113.1').send(body).expect(429);
+  } finally {
+    await t.close();
+  }
+});
+
+test('security headers: strict CSP, no framing, no X-Powered-By; HSTS only in production', async () => {
+  const t = await buildTestApp();
+  try {
+    const res = await request(t.app).get('/licensing').expect(200);
+    const csp = res.headers['content-security-policy'];
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.match(csp, /style-src 'self'(;|$)/);
+    assert.ok(!/unsafe-inline|unsafe-eval/.test(csp));
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(res.headers['x-powered-by'], undefined);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.equal(res.headers['strict-transport-security'], undefined);
+    assert.ok(!/<script>|\sstyle="/.test(res.text), 'no inline script or style attribute in the page');
+    const css = await request(t.app).get('/assets/css/site.css').expect(200);
+    assert.match(css.headers['cache-control'], /max-age=31536000/);
+  } finally {
+    await t.close();
+  }
+  const prod = await buildTestApp({ NODE_ENV: 'production' });
+  try {
+    const res = await request(prod.app).get('/licensing').expect(200);
+    assert.match(res.headers['strict-transport-security'], /max-age=31536000/);
+  } finally {
+    await prod.close();
+  }
+});
+
+test('an internal failure is answered generically: no stack trace, no SQL, no internal message', async () => {
+  const t = await buildTestApp();
+  try {
+    t.db.close(); // the database goes away under the running app
+    const api = await request(t.app).post('/api/v1/requests').send(validRequest()).expect(500);
+    assert.equal(api.body.code, 'internal');
+    assert.ok(!/database|sqlite|stack|\.ts/i.test(api.text), api.text);
+    const page = await request(t.app).get('/licensing/requests/' + 'a'.repeat(32)).expect(500);
+    assert.match(page.text, /Sorry, something went wrong on our side/);
+    assert.ok(!/sqlite|database connection|at .*\.ts/i.test(page.text));
+    await request(t.app).get('/healthz').expect(503);
+  } finally {
+    await t.container.worker.stop();
+    fs.rmSync(t.dir, { recursive: true, force: true });
+  }
+});
