@@ -8,6 +8,7 @@ import { createContainer } from './container.js';
 import { createApp } from './app.js';
 import { createTransport } from './mail/transport.js';
 import { createLogger } from './logger.js';
+import { retentionScheduler } from './services/retention-scheduler.js';
 
 async function main() {
   const config = loadConfig();
@@ -27,6 +28,10 @@ async function main() {
   });
   server.keepAliveTimeout = 5_000;
   container.worker.start();
+  const retention = retentionScheduler({
+    db, months: config.retentionMonths, clock: container.clock, logger: logger.child({ component: 'retention' }),
+  });
+  retention.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -38,6 +43,7 @@ async function main() {
     server.close();
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.once('close', () => resolve()));
+    retention.stop();
     await container.worker.stop();
     transport.close();
     db.close();

@@ -7,9 +7,21 @@ import { MigrationError } from '../db/migrate.js';
 import { CliUsageError, type Command } from './command.js';
 import { migrateCommand } from './commands/migrate.js';
 import { exportCommand } from './commands/export.js';
+import { retentionCommand } from './commands/retention.js';
+import { eraseCommand } from './commands/erase.js';
+import { subjectExportCommand } from './commands/subject-export.js';
+import { backupCommand } from './commands/backup.js';
 import { userCommand } from './commands/user.js';
 
-const commands: Command[] = [migrateCommand, userCommand, exportCommand];
+const commands: Command[] = [
+  migrateCommand,
+  userCommand,
+  exportCommand,
+  retentionCommand,
+  eraseCommand,
+  subjectExportCommand,
+  backupCommand,
+];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -61,13 +61,22 @@ const LEADING: Record<string, Def> = {
 /** Money and the desk's outcome, after the schema fields. `needs` names a column that must exist. */
 const TRAILING: (Def & { name: string; needs?: string })[] = [
   { name: 'quote.totalMinor', ...int('r.quote_total_minor', 'Computed fee in minor units (empty when referred to the desk)') },
-  { name: 'fee.finalMinor', needs: 'final_fee_minor', ...int('r.final_fee_minor', 'Final fee agreed by the desk, minor units') },
+  { name: 'fee.finalMinor', needs: 'final_fee_minor', ...int('r.final_fee_minor', 'Final fee set by the desk, minor units') },
   { name: 'currency', ...text('r.currency', 'ISO 4217 currency of both fees') },
+  { name: 'fee.reason', needs: 'fee_reason', ...text('r.fee_reason', 'Why the desk changed the fee') },
   { name: 'quote.referToDesk', ...bool('r.refer_to_desk', 'The quote was referred to the desk') },
   { name: 'quote.rateCardVersion', ...text('r.rate_card_version', 'Rate card version used for the computed fee') },
-  { name: 'licenceNumber', needs: 'licence_number', ...text('r.licence_number', 'Licence number') },
+  { name: 'quote.sentAt', needs: 'quote_sent_at', ...text('r.quote_sent_at', 'Quote sent to the requester at (UTC)') },
+  { name: 'quote.validUntil', needs: 'quote_valid_until', ...text('r.quote_valid_until', 'Quote valid until (YYYY-MM-DD)') },
+  { name: 'licence.number', needs: 'licence_number', ...text('r.licence_number', 'Licence number') },
+  { name: 'licence.start', needs: 'licence_start', ...text('r.licence_start', 'Licence starts (YYYY-MM-DD)') },
+  { name: 'licence.end', needs: 'licence_end', ...text('r.licence_end', 'Licence ends (YYYY-MM-DD)') },
+  { name: 'licence.creditLine', needs: 'credit_line', ...text('r.credit_line', 'Credit line required') },
+  { name: 'licence.linkBack', needs: 'link_back', ...text('r.link_back', 'Link back required') },
   { name: 'licensedAt', needs: 'licensed_at', ...text('r.licensed_at', 'Licensed at (UTC)') },
-  { name: 'closedAt', needs: 'closed_at', ...text('r.closed_at', 'Closed at (UTC)') },
+  { name: 'declinedAt', needs: 'declined_at', ...text('r.declined_at', 'Declined at (UTC)') },
+  { name: 'declineReason', needs: 'decline_reason', ...text('r.decline_reason', 'Why it was declined') },
+  { name: 'closedAt', needs: 'closed_at', ...text('r.closed_at', 'Closed (licensed, declined, withdrawn, spam) at (UTC)') },
   { name: 'anonymisedAt', needs: 'anonymised_at', ...text('r.anonymised_at', 'Personal data erased at (UTC)') },
 ];
 

@@ -15,7 +15,7 @@ let t: TestApp;
 type Obj = Record<string, unknown>;
 interface ExportRecord {
   reference: string; status: string; locale: string; message: unknown; currency: string;
-  requester: Obj; organisation: Obj; usage: Obj; quote: Obj; articles: Obj[];
+  requester: Obj; organisation: Obj; usage: Obj; quote: Obj; fee: Obj; licence: Obj; articles: Obj[]; licensedAt: unknown;
 }
 const refs: string[] = [];
 
@@ -53,6 +53,8 @@ before(async () => {
   refs.push(await submitAt(t, '2026-03-31T23:59:00Z', { message: undefined }));
   setStatus(t, refs[1], 'licensed');
   setStatus(t, refs[2], 'declined');
+  t.db.prepare(`UPDATE requests SET final_fee_minor = 12345, licence_number = 'LIC-2026-000001',
+    licensed_at = '2026-02-20T10:00:00.000Z', closed_at = '2026-02-20T10:00:00.000Z' WHERE reference = ?`).run(refs[1]);
 });
 after(() => t.close());
 
@@ -76,6 +78,9 @@ test('CSV: BOM, one header, one row per request, values equal to the database', 
     assert.equal(rec['organisation.nonProfit'], r.org_non_profit ? 'true' : 'false');
     assert.equal(rec['quote.totalMinor'], r.quote_total_minor === null ? '' : String(r.quote_total_minor));
     assert.equal(rec.currency, r.currency);
+    assert.equal(rec['fee.finalMinor'], r.final_fee_minor === null ? '' : String(r.final_fee_minor));
+    assert.equal(rec['licence.number'], r.licence_number ?? '');
+    assert.equal(rec.closedAt, r.closed_at ?? '');
     const joined = r.articles
       .map((a) => `${a.position}. ${a.title} <${a.url}> (${a.portion}${a.extract_words ? `, ${a.extract_words} words` : ''})`)
       .join('; ');
@@ -129,6 +134,9 @@ test('JSON and NDJSON: typed records equal to the database rows', async () => {
     assert.equal(rec.quote.totalMinor, r.quote_total_minor);
     assert.equal(rec.quote.referToDesk, r.refer_to_desk === 1);
     assert.equal(rec.currency, r.currency);
+    assert.equal(rec.fee.finalMinor, r.final_fee_minor);
+    assert.equal(rec.licence.number, r.licence_number);
+    assert.equal(rec.licensedAt, r.licensed_at);
     assert.deepEqual(
       rec.articles,
       r.articles.map((a) => ({ url: a.url, title: a.title, portion: a.portion, extractWords: a.extract_words })),

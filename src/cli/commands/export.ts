@@ -51,6 +51,10 @@ export const exportCommand: Command = {
     }
     const db = openDatabase(config.databasePath);
     migrate(db);
+    // `reprise export | head` closes the pipe early: the write loop sees the stream
+    // destroyed and stops, instead of the process dying on an unhandled EPIPE.
+    const swallow = () => undefined;
+    if (!target) process.stdout.on('error', swallow);
     const bar = progress('Exporting');
     const pending = target ? openPending(target) : null;
     try {
@@ -82,6 +86,7 @@ export const exportCommand: Command = {
       }
       throw err;
     } finally {
+      process.stdout.off('error', swallow);
       db.close();
     }
   },

@@ -1,0 +1,41 @@
+// reprise erase: erasure on request, for one email address.
+import { CLI } from '../../db/repos/audit.js';
+import { AppError } from '../../errors.js';
+import { erasePerson } from '../../services/erasure.js';
+import { CliUsageError, info, openConfigured, parseOptions, type Command } from '../command.js';
+
+const HELP = `Usage: reprise erase --email ADDRESS
+
+Erases one person's data: every request from ADDRESS (compared without regard to
+case), whatever its status, has its requester name, email, phone, job title and
+message replaced by "[erased]"; emails still queued for them are cancelled. The
+organisation, articles, usage, fees, licence and dates stay for accounting.
+Take a subject-access export first if it was asked for: erasure cannot be undone.
+
+Recorded in the audit log under a SHA-256 of the address (not the address).
+Exit codes: 0 done (also when nothing matched), 1 failed, 2 bad arguments.`;
+
+export const eraseCommand: Command = {
+  name: 'erase',
+  summary: "Erase one person's personal data by email address",
+  help: HELP,
+  async run(args) {
+    const o = parseOptions(args, { email: { type: 'string' } });
+    if (!o.email) throw new CliUsageError('--email is required.');
+    const { db } = openConfigured();
+    try {
+      const result = erasePerson(db, o.email, { actor: CLI, now: new Date() });
+      info(
+        result.references.length
+          ? `Erased ${result.references.length} request(s): ${result.references.join(', ')}; ${result.emailsCancelled} queued email(s) cancelled.`
+          : 'No request from that address holds personal data (nothing to erase); the request was recorded.',
+      );
+      return 0;
+    } catch (err) {
+      if (err instanceof AppError) throw new CliUsageError(err.message);
+      throw err;
+    } finally {
+      db.close();
+    }
+  },
+};

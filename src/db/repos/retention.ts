@@ -1,0 +1,81 @@
+// Anonymising requests: the personal fields of a request replaced by a marker,
+// the emails still waiting for that person cancelled, and the person's address
+// removed from the outbox. Used by the retention run and by erasure on request;
+// call inside a write transaction.
+import type { Db } from '../connection.js';
+
+/** What stands in place of erased personal data, in every personal field that held something. */
+export const ERASED = '[erased]';
+
+/** The personal fields of a request. Everything else (organisation, articles, usage, fees, licence, dates) is kept. */
+export const PERSONAL_FIELDS = [
+  'requester_name',
+  'requester_email',
+  'requester_phone',
+  'requester_job_title',
+  'message',
+] as const;
+
+export const CLOSED_STATUSES = ['licensed', 'declined', 'withdrawn', 'spam'] as const;
+
+export interface Candidate {
+  id: number;
+  reference: string;
+  status: string;
+  closed: string;
+}
+
+// Kept textually identical to the partial index of migration 0014, and named: without
+// statistics the planner would rather scan a status index and sort.
+const CANDIDATES = `FROM requests INDEXED BY requests_retention
+  WHERE anonymised_at IS NULL AND status IN ('licensed', 'declined', 'withdrawn', 'spam')
+    AND coalesce(closed_at, updated_at) < ?`;
+
+export function retentionRepo(db: Db) {
+  const candidates = db.prepare(
+    `SELECT id, reference, status, coalesce(closed_at, updated_at) AS closed ${CANDIDATES}
+     ORDER BY coalesce(closed_at, updated_at), id LIMIT ?`,
+  );
+  const countByStatus = db.prepare(`SELECT status, COUNT(*) AS n ${CANDIDATES} GROUP BY status`);
+  const byEmail = db.prepare(
+    `SELECT id, reference, status, coalesce(closed_at, updated_at) AS closed FROM requests
+     WHERE lower(requester_email) = lower(?) AND anonymised_at IS NULL ORDER BY id`,
+  );
+  const emailOf = db.prepare('SELECT requester_email FROM requests WHERE id = ? AND anonymised_at IS NULL').pluck();
+  // NULL stays NULL: a field the person left empty had nothing to erase.
+  const anonymise = db.prepare(`UPDATE requests SET
+      requester_name = @marker,
+      requester_email = @marker,
+      requester_phone = CASE WHEN requester_phone IS NULL THEN NULL ELSE @marker END,
+      requester_job_title = CASE WHEN requester_job_title IS NULL THEN NULL ELSE @marker END,
+      message = CASE WHEN message IS NULL THEN NULL ELSE @marker END,
+      anonymised_at = @now
+    WHERE id = @id AND anonymised_at IS NULL`);
+  // A message being sent right now ('sending') cannot be recalled; queued and failed ones (which staff could retry) can.
+  const cancelMail = db.prepare(`UPDATE outbox SET status = 'cancelled', last_error = 'cancelled: personal data erased',
+      claimed_at = NULL WHERE request_id = ? AND lower(recipient) = lower(?) AND status IN ('queued', 'failed')`);
+  const scrubRecipient = db.prepare(
+    `UPDATE outbox SET recipient = ? WHERE request_id = ? AND lower(recipient) = lower(?)`,
+  );
+
+  return {
+    /** Closed requests whose closing date is before `cutoff` (ISO), oldest first. */
+    candidates: (cutoff: string, limit: number) => candidates.all(cutoff, limit) as Candidate[],
+    countDue(cutoff: string): Record<string, number> {
+      const rows = countByStatus.all(cutoff) as { status: string; n: number }[];
+      return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    },
+    byEmail: (email: string) => byEmail.all(email) as Candidate[],
+    /** Anonymises one request; returns the number of emails cancelled, or null when it was already anonymised. */
+    anonymise(id: number, now: string): { emailsCancelled: number } | null {
+      const email = emailOf.get(id) as string | undefined;
+      if (email === undefined) return null;
+      const emailsCancelled = cancelMail.run(id, email).changes;
+      scrubRecipient.run(ERASED, id, email);
+      anonymise.run({ marker: ERASED, now, id });
+      return { emailsCancelled };
+    },
+  };
+}
+
+export type RetentionRepo = ReturnType<typeof retentionRepo>;

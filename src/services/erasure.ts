@@ -1,0 +1,56 @@
+// Erasure on request: every request from one email address (compared without
+// case) is anonymised as retention would, whatever its status, and the emails
+// queued for that person are cancelled. The audit log names the person by a
+// SHA-256 of the address, not the address itself: the append-only log must not
+// keep what was just erased, yet a later question "did you erase x@y?" can be
+// answered by hashing x@y.
+import crypto from 'node:crypto';
+import type { Db } from '../db/connection.js';
+import { writeTransaction } from '../db/connection.js';
+import { auditRepo, type Actor } from '../db/repos/audit.js';
+import { PERSONAL_FIELDS, retentionRepo } from '../db/repos/retention.js';
+import { AppError } from '../errors.js';
+
+export interface ErasureResult {
+  subject: string;
+  references: string[];
+  emailsCancelled: number;
+}
+
+/** How the audit log names a person: sha256 of the trimmed, lower-cased address. */
+export const personId = (email: string) =>
+  `sha256:${crypto.createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
+
+export function checkEmail(raw: unknown): string {
+  const email = typeof raw === 'string' ? raw.trim() : '';
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(email) || email.length > 254) {
+    throw new AppError(400, 'bad_email', 'Give the email address exactly as the person wrote it, e.g. name@example.org.');
+  }
+  return email;
+}
+
+export function erasePerson(db: Db, rawEmail: unknown, opts: { actor: Actor; now: Date }): ErasureResult {
+  const email = checkEmail(rawEmail);
+  const repo = retentionRepo(db);
+  const audit = auditRepo(db);
+  const at = opts.now.toISOString();
+  const subject = personId(email);
+  return writeTransaction(db, () => {
+    const result: ErasureResult = { subject, references: [], emailsCancelled: 0 };
+    for (const c of repo.byEmail(email)) {
+      const outcome = repo.anonymise(c.id, at);
+      if (!outcome) continue;
+      result.references.push(c.reference);
+      result.emailsCancelled += outcome.emailsCancelled;
+      audit.record({
+        actor: opts.actor, action: 'request.anonymise', subjectType: 'request', subjectId: c.id, at,
+        after: { reason: 'erasure', fields: PERSONAL_FIELDS, emailsCancelled: outcome.emailsCancelled },
+      });
+    }
+    audit.record({
+      actor: opts.actor, action: 'person.erase', subjectType: 'person', subjectId: subject, at,
+      after: { requests: result.references, emailsCancelled: result.emailsCancelled },
+    });
+    return result;
+  });
+}

@@ -1,0 +1,59 @@
+// The daily retention run inside the service: once shortly after start (so a
+// service restarted every night still runs it) and then every 24 hours. Timers
+// are unref'd so they never hold the process open, and stop() ends them on
+// shutdown. A failed run is logged and tried again at the next tick.
+import type { Logger } from 'pino';
+import type { Db } from '../db/connection.js';
+import { SYSTEM } from '../db/repos/audit.js';
+import { runRetention, type RetentionResult } from './retention.js';
+
+export interface RetentionSchedulerDeps {
+  db: Db;
+  months: number;
+  clock: () => Date;
+  logger: Logger;
+  firstRunDelayMs?: number;
+  intervalMs?: number;
+}
+
+export function retentionScheduler(deps: RetentionSchedulerDeps) {
+  const interval = deps.intervalMs ?? 24 * 60 * 60_000;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = true;
+
+  const runOnce = (): RetentionResult | null => {
+    try {
+      const result = runRetention(deps.db, { months: deps.months, now: deps.clock(), actor: SYSTEM });
+      if (result.total > 0) {
+        deps.logger.info({ cutoff: result.cutoff, anonymised: result.total, byStatus: result.byStatus }, 'retention run');
+      }
+      return result;
+    } catch (err) {
+      deps.logger.error({ err }, 'retention run failed; will try again at the next run');
+      return null;
+    }
+  };
+
+  const schedule = (delay: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      runOnce();
+      schedule(interval);
+    }, delay);
+    timer.unref();
+  };
+
+  return {
+    runOnce,
+    start() {
+      if (deps.months <= 0 || !stopped) return;
+      stopped = false;
+      schedule(deps.firstRunDelayMs ?? 60_000);
+    },
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
