@@ -55,14 +55,24 @@ function buildHelpers(locale: Locale) {
   const regionNames = new Intl.DisplayNames([locale], { type: 'region' });
   const languageNames = new Intl.DisplayNames([locale], { type: 'language' });
   const dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
+  // One formatter per currency (from the rate card), kept: building one costs more than a whole quote.
+  const moneyFormats = new Map<string, { fmt: Intl.NumberFormat; scale: number }>();
+  const moneyFormat = (currency: string) => {
+    let m = moneyFormats.get(currency);
+    if (!m) {
+      const fmt = new Intl.NumberFormat(locale, { style: 'currency', currency });
+      moneyFormats.set(currency, (m = { fmt, scale: 10 ** (fmt.resolvedOptions().maximumFractionDigits ?? 2) }));
+    }
+    return m;
+  };
   return {
     locale,
     dir: RTL_LOCALES.has(locale) ? 'rtl' : 'ltr',
     t: (key: MessageKey | string, params?: Record<string, unknown>) => translate(locale, key, params),
     number: (n: number) => numberFmt.format(n),
     money: (minor: number, currency: string) => {
-      const fmt = new Intl.NumberFormat(locale, { style: 'currency', currency });
-      return fmt.format(minor / 10 ** (fmt.resolvedOptions().maximumFractionDigits ?? 2));
+      const { fmt, scale } = moneyFormat(currency);
+      return fmt.format(minor / scale);
     },
     /** A YYYY-MM-DD date (or ISO timestamp) in words, e.g. "1 March 2027". */
     date: (iso: string) => dateFmt.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)),

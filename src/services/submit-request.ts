@@ -55,24 +55,30 @@ export async function submitRequest(deps: SubmitDeps, input: unknown, opts: Subm
   if (dateIssues.length) return { kind: 'invalid', issues: dateIssues, locale };
 
   const quote = computeQuote(deps.rateCard, request, today);
-  const bodyHash = crypto.createHash('sha256').update(JSON.stringify(request)).digest('base64url');
+  const hash = () => crypto.createHash('sha256').update(JSON.stringify(request)).digest('base64url');
+  const accessToken = crypto.randomBytes(24).toString('base64url');
   const written = await deps.writer.write(
     {
       request,
       locale,
       quote,
-      accessToken: crypto.randomBytes(24).toString('base64url'),
+      accessToken,
       now: now.toISOString(),
       deskEmail: deps.deskEmail,
-      idempotency: opts.idempotencyKey ? { key: opts.idempotencyKey, bodyHash } : undefined,
+      idempotency: opts.idempotencyKey ? { key: opts.idempotencyKey, bodyHash: hash() } : undefined,
     },
     now,
   );
-  if (written.kind === 'replayed' && !written.sameBody && !opts.replayAnyBody) return { kind: 'key_reused' };
-  if (written.kind === 'created') deps.onQueued();
+  if (written.kind === 'created') {
+    deps.onQueued();
+    // Just written as given: no need to read it back.
+    const email = request.requester.email;
+    return { kind: 'created', request: { reference: written.reference, accessToken, status: 'new', quote, locale, email } };
+  }
+  if (!written.sameBody && !opts.replayAnyBody) return { kind: 'key_reused' };
   const stored = deps.requests.findById(written.id)!;
   return {
-    kind: written.kind,
+    kind: 'replayed',
     request: {
       reference: stored.reference,
       accessToken: stored.accessToken,

@@ -1,0 +1,88 @@
+// npm run bench: builds, starts the built service and a plain Express server as
+// separate processes, runs each scenario with autocannon (10 connections) from this
+// process, interleaving plain-server runs, and prints one table of req/s, p50, p99
+// and the ratio to the plain server. `--smoke` (or BENCH_SMOKE=1): one second per
+// scenario and small seeds, to prove the bench still works (no timing asserted).
+// `--only=a,b` runs the scenarios whose names contain a or b; `--no-build` skips the build.
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, type Server } from './processes.js';
+import { CONNECTIONS, run, table, toRow, type Row } from './measure.js';
+import { reprisescenarios, type Scenario } from './scenarios.js';
+import { machine } from './machine.js';
+
+const args = process.argv.slice(2);
+const smoke = args.includes('--smoke') || process.env.BENCH_SMOKE === '1';
+const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const duration = smoke ? 1 : Number(process.env.BENCH_DURATION ?? 10);
+const root = path.resolve(import.meta.dirname, '..');
+
+if (!args.includes('--no-build')) {
+  const built = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (built.status !== 0) process.exit(1);
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-bench-'));
+const formSecret = crypto.randomBytes(32).toString('base64url');
+export const serviceEnv = {
+  NODE_ENV: 'production',
+  DATABASE_PATH: path.join(dir, 'reprise.db'),
+  MAIL_DIR: path.join(dir, 'mail'),
+  RATE_LIMIT_SUBMIT_PER_HOUR: '0',
+  RATE_LIMIT_QUOTE_PER_MINUTE: '0',
+  FORM_MIN_FILL_SECONDS: '0',
+  LOG_LEVEL: 'warn',
+  FORM_SECRET: formSecret,
+  SESSION_SECRET: crypto.randomBytes(32).toString('base64url'),
+};
+
+const servers: Server[] = [];
+const cleanup = async () => {
+  await Promise.all(servers.map((s) => s.stop()));
+  fs.rmSync(dir, { recursive: true, force: true });
+};
+
+try {
+  const plain = await startServer('plain', [path.join(root, 'bench/plain-server.js')], {}, '/', path.join(dir, 'plain.log'));
+  servers.push(plain);
+  const reprise = await startServer('reprise', [path.join(root, 'dist/src/main.js')], serviceEnv, '/healthz', path.join(dir, 'reprise.log'));
+  servers.push(reprise);
+  console.error(machine());
+  console.error(`${CONNECTIONS} connections, ${duration} s per scenario${smoke ? ' (smoke run)' : ''}\n`);
+
+  const plainRun = async () => toRow('plain Express "hello"', await run({ url: plain.url }, duration), 200);
+  const rows: Row[] = [];
+  const plains: Row[] = [await plainRun()];
+  rows.push(plains[0]!);
+  const selected = reprisescenarios({ smoke, formSecret, dir, env: serviceEnv, root }).filter(
+    (s: Scenario) => !only || only.some((o) => s.name.includes(o)),
+  );
+  for (const s of selected) {
+    console.error(`… ${s.name}`);
+    const row = await s.measure(reprise, duration);
+    const before = plains.at(-1)!;
+    const after = await plainRun();
+    plains.push(after);
+    row.ratio = row.rps / ((before.rps + after.rps) / 2);
+    rows.push(row);
+  }
+  const plainAvg = plains.reduce((n, p) => n + p.rps, 0) / plains.length;
+  rows[0] = { ...rows[0]!, rps: Math.round(plainAvg), note: `mean of ${plains.length} runs between scenarios` };
+  console.log(table(rows));
+  fs.mkdirSync(path.join(root, 'bench/out'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'bench/out/latest.json'), JSON.stringify({ machine: machine(), duration, rows, plains }, null, 2));
+  const broken = rows.filter((r) => r.ok === 0 || r.unexpected > 0);
+  if (broken.length) {
+    console.error(`Scenarios with unexpected answers: ${broken.map((r) => r.scenario).join(', ')}`);
+    console.error(`Last lines of the service's log:\n${fs.readFileSync(reprise.log, 'utf8').slice(-3000)}`);
+    process.exitCode = 1;
+  }
+} catch (err) {
+  console.error(err);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}

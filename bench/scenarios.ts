@@ -1,0 +1,88 @@
+// The Reprise scenarios, in the order they run. Each returns one table row; the
+// submission scenarios also check that every acknowledged request is in the file.
+import Database from 'better-sqlite3';
+import type { RequestSpec } from 'autocannon';
+import { formTokens } from '../src/http/form-token.js';
+import type { Server } from './processes.js';
+import { run, toRow, type Row } from './measure.js';
+import { formBody, licensingRequest } from './bodies.js';
+import { staffScenarios } from './staff.js';
+
+export interface Scenario {
+  name: string;
+  measure(server: Server, duration: number): Promise<Row>;
+}
+
+export interface BenchContext {
+  smoke: boolean;
+  formSecret: string;
+  dir: string;
+  root: string;
+  env: Record<string, string>;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/** Cycles through prepared bodies so no two neighbouring requests are identical. */
+function rotating(bodies: string[], headers: Record<string, string>, method = 'POST', path = '/'): RequestSpec[] {
+  let i = 0;
+  return [{ method, path, headers, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }];
+}
+
+export function storedRequests(ctx: BenchContext): number {
+  const db = new Database(ctx.env.DATABASE_PATH!, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+export function reprisescenarios(ctx: BenchContext): Scenario[] {
+  const jsonBodies = Array.from({ length: 120 }, (_, i) => JSON.stringify(licensingRequest(i)));
+  // Form tokens are stateless HMACs: minted here with the service's FORM_SECRET, each
+  // one fresh, so every POST is a new request and not an idempotent replay.
+  const tokens = formTokens(ctx.formSecret, 0);
+  let formSeq = 0;
+  let acknowledged = 0;
+  const checkStored = (row: Row): Row => {
+    acknowledged += row.ok;
+    const stored = storedRequests(ctx);
+    return { ...row, note: `acknowledged ${acknowledged.toLocaleString('en')}, stored ${stored.toLocaleString('en')}` };
+  };
+
+  return [
+    {
+      name: 'GET /licensing',
+      measure: async (s, d) => toRow('GET /licensing', await run({ url: `${s.url}/licensing` }, d), 200),
+    },
+    {
+      name: 'POST /api/v1/quote',
+      measure: async (s, d) =>
+        toRow('POST /api/v1/quote', await run({ url: s.url, requests: rotating(jsonBodies, JSON_HEADERS, 'POST', '/api/v1/quote') }, d), 200),
+    },
+    {
+      name: 'POST /api/v1/requests',
+      measure: async (s, d) =>
+        checkStored(
+          toRow('POST /api/v1/requests (FULL)', await run({ url: s.url, requests: rotating(jsonBodies, JSON_HEADERS, 'POST', '/api/v1/requests') }, d), 201),
+        ),
+    },
+    {
+      name: 'POST /licensing',
+      measure: async (s, d) => {
+        const requests: RequestSpec[] = [
+          {
+            method: 'POST',
+            path: '/licensing',
+            headers: FORM_HEADERS,
+            setupRequest: (req) => ({ ...req, body: formBody(tokens.issue(new Date()), formSeq++) }),
+          },
+        ];
+        return checkStored(toRow('POST /licensing (form, FULL)', await run({ url: s.url, requests }, d), 303));
+      },
+    },
+    ...staffScenarios(ctx),
+  ];
+}
