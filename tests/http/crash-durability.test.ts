@@ -7,20 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
-import net from 'node:net';
 import Database from 'better-sqlite3';
 import { tempDir } from '../helpers/app.js';
+import { unusedPort } from '../helpers/ports.js';
 import { startSmtp } from '../helpers/smtp.js';
 import { validRequest } from '../helpers/fixtures.js';
 import { startServer } from '../helpers/server-process.js';
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 const post = (url: string, i: number) =>
   fetch(`${url}/api/v1/requests`, {
@@ -31,7 +24,7 @@ const post = (url: string, i: number) =>
 
 test('SIGKILL in the middle of a burst loses no acknowledged request; mail goes out after restart', { timeout: 120_000 }, async () => {
   const dir = tempDir();
-  const smtpPort = await freePort();
+  const smtpPort = await unusedPort();
   const env = {
     DATABASE_PATH: path.join(dir, 'reprise.db'),
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, // nothing listens yet: mail stays queued

@@ -3,26 +3,18 @@
 // delivered; permanent ones fail at once with the server's answer recorded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import request from 'supertest';
 import { buildTestApp } from '../helpers/app.js';
+import { unusedPort } from '../helpers/ports.js';
 import { startSmtp } from '../helpers/smtp.js';
 import { validRequest } from '../helpers/fixtures.js';
 import { backoffMs, MAX_ATTEMPTS } from '../../src/mail/outbox-worker.js';
 
-/** A port with nothing listening: connections are refused, as when the SMTP server is down. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 type Row = { id: number; status: string; attempts: number; last_error: string | null; next_attempt_at: string; message_id: string };
 
 test('SMTP down → 421 → 550 → back: nothing lost, transient retried, permanent failed with the reason', async () => {
-  const port = await closedPort();
+  const port = await unusedPort();
   const t = await buildTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}` });
   const rows = () => t.db.prepare('SELECT * FROM outbox ORDER BY id').all() as Row[];
   try {
@@ -75,7 +67,7 @@ test('SMTP down → 421 → 550 → back: nothing lost, transient retried, perma
 });
 
 test('transient failures come back once the server is back, each message delivered exactly once', async () => {
-  const port = await closedPort();
+  const port = await unusedPort();
   const t = await buildTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}` });
   try {
     for (let i = 0; i < 3; i++) await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
