@@ -1,6 +1,7 @@
 // Arabic (Modern Standard Arabic, formal address). Typed as the English Catalog,
 // so the compiler refuses a missing or an extra key; pages in this locale are
-// rendered right to left (see RTL_LOCALES in index.ts).
+// rendered right to left (see RTL_LOCALES in index.ts). Latin examples inside a
+// message (dates, addresses) sit between U+2066/U+2069 isolates so they keep their order.
 import type { Catalog } from './en.js';
 
 const ar: Catalog = {
@@ -33,12 +34,13 @@ const ar: Catalog = {
   'form.extractWordsHelp': 'للمقتطف فقط: عدد الكلمات التي ستستخدمونها.',
   'form.audienceHelp': 'عدد المستخدمين الفريدين شهريًا على الإنترنت، أو عدد النسخ المطبوعة. عدد صحيح، مثل 50000.',
   'form.countriesHelp': 'بلد واحد لخيار «بلد واحد»، وبلدان أو أكثر لخيار «منطقة». لا حاجة إليه للعالم بأسره.',
-  'form.startDateHelp': 'مثلًا 2027-03-01.',
+  'form.startDateHelp': 'مثلًا \u20662027-03-01\u2069.',
   'form.durationHelp': 'مدة الترخيص بالأشهر (من 1 إلى 120).',
   'form.consentLabel': 'أوافق على شروط الترخيص وإشعار الخصوصية.',
   'form.consentLinks': 'اطّلعوا على {conditions} و{privacy}.',
   'form.conditionsLink': 'شروط الترخيص',
   'form.privacyLink': 'إشعار الخصوصية',
+  'form.opensInNewTab': '(يُفتح في علامة تبويب جديدة)',
   'form.honeypot': 'اتركوا هذا الحقل فارغًا',
   'form.quote.title': 'الرسم التقديري',
   'form.quote.noscript': 'سيظهر الرسم التقديري بمجرد إرسال الطلب.',
@@ -149,12 +151,12 @@ const ar: Catalog = {
   'error.articles.maxItems': 'يمكنكم طلب {limit} مقالًا كحد أقصى في الطلب الواحد.',
   'error.minimum': 'يجب أن يكون {field} مساويًا لـ {limit} أو أكثر.',
   'error.maximum': 'يجب أن يكون {field} مساويًا لـ {limit} أو أقل.',
-  'error.format.email': 'أدخلوا بريدًا إلكترونيًا بصيغة name@example.com.',
-  'error.format.uri': 'أدخلوا رابطًا يبدأ بـ https://',
-  'error.format.date': 'أدخلوا تاريخًا صحيحًا بصيغة YYYY-MM-DD، مثل 2027-03-01.',
+  'error.format.email': 'أدخلوا بريدًا إلكترونيًا بصيغة \u2066name@example.com\u2069.',
+  'error.format.uri': 'أدخلوا رابطًا يبدأ بـ \u2066https://\u2069',
+  'error.format.date': 'أدخلوا تاريخًا صحيحًا بصيغة \u2066YYYY-MM-DD\u2069، مثل \u20662027-03-01\u2069.',
   'error.pattern': '{field} ليس بالصيغة الصحيحة.',
-  'error.pattern.url': 'أدخلوا رابطًا يبدأ بـ https://',
-  'error.pattern.phone': 'أدخلوا رقم هاتف يتكون من أرقام ومسافات والرموز + ( ) - فقط.',
+  'error.pattern.url': 'أدخلوا رابطًا يبدأ بـ \u2066https://\u2069',
+  'error.pattern.phone': 'أدخلوا رقم هاتف يتكون من أرقام ومسافات والرموز \u2066+ ( ) -\u2069 فقط.',
   'error.enum': 'اختاروا أحد الخيارات المتاحة في {field}.',
   'error.uniqueItems': '{field}: كل قيمة مرة واحدة فقط.',
   'error.invalid': '{field} غير صالح.',

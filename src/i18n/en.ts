@@ -36,6 +36,7 @@ const en = {
   'form.consentLinks': 'Read the {conditions} and the {privacy}.',
   'form.conditionsLink': 'licence conditions',
   'form.privacyLink': 'privacy notice',
+  'form.opensInNewTab': '(opens in a new tab)',
   'form.honeypot': 'Leave this field empty',
   'form.quote.title': 'Indicative fee',
   'form.quote.noscript': 'Your indicative fee is shown as soon as you send the request.',

@@ -38,6 +38,7 @@ const fr: Catalog = {
   'form.consentLinks': 'Lire les {conditions} et la {privacy}.',
   'form.conditionsLink': 'conditions de licence',
   'form.privacyLink': 'politique de confidentialité',
+  'form.opensInNewTab': '(s’ouvre dans un nouvel onglet)',
   'form.honeypot': 'Laissez ce champ vide',
   'form.quote.title': 'Tarif indicatif',
   'form.quote.noscript': 'Votre tarif indicatif s’affichera dès l’envoi de la demande.',

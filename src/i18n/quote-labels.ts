@@ -19,7 +19,8 @@ function formatParams(i18n: I18n, currency: string, params: Record<string, strin
     if (typeof v === 'number') out[k] = /Minor$/.test(k) ? i18n.money(v, currency) : i18n.number(v);
     else if (k === 'medium') out[k] = i18n.t(`enum.medium.${v}`);
     else if (k === 'territory') out[k] = i18n.t(`enum.territory.${v}`);
-    else out[k] = v;
+    // A Latin title inside an Arabic sentence is isolated (FSI…PDI) so its words and the quotes keep their order.
+    else out[k] = i18n.dir === 'rtl' ? `\u2068${v}\u2069` : v;
   }
   return out;
 }

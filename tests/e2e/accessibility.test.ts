@@ -1,0 +1,102 @@
+// axe-core audits (WCAG 2.0, 2.1 and 2.2, levels A and AA) of the pages a requester
+// sees: zero violations. The browser context bypasses the CSP only so the test can
+// inject axe's script; the pages themselves are served with their normal headers.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { axeViolations, browserSkipReason, launchBrowser, startApp, type Browser, type RunningApp } from '../helpers/browser.js';
+import { futureDate, validRequest } from '../helpers/fixtures.js';
+
+const skip = browserSkipReason();
+let app: RunningApp;
+let browser: Browser;
+
+before(async () => {
+  if (skip) return;
+  app = await startApp();
+  browser = await launchBrowser({ bypassCSP: true });
+});
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function audit(path: string, prepare?: (page: Page) => Promise<void>, width = 1280): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width, height: 800 });
+  await page.goto(app.url + path);
+  if (prepare) await prepare(page);
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${path}:\n${violations.join('\n')}`);
+  return page;
+}
+
+/** Creates a request through the public API and returns its confirmation page's path. */
+async function confirmationPath(body: Record<string, unknown>): Promise<string> {
+  const res = await fetch(`${app.url}/api/v1/requests`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 201);
+  return res.headers.get('location') as string;
+}
+
+test('the empty form has no accessibility violations', { skip }, async () => {
+  const page = await audit('/licensing?lang=en');
+  await page.close();
+});
+
+test('the form with errors has none, and its summary is focused', { skip }, async () => {
+  const page = await audit('/licensing?lang=en', async (p) => {
+    await Promise.all([p.waitForNavigation(), p.locator('button.primary').press('Enter')]);
+    await p.locator('#error-summary').waitFor();
+  });
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'error-summary');
+  await page.close();
+});
+
+test('the Arabic form, on a phone, right to left, has none', { skip }, async () => {
+  const page = await audit('/licensing?lang=ar', async (p) => {
+    await p.locator('#live-quote p').waitFor();
+  }, 320);
+  assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+  // 320 px wide (WCAG reflow): nothing forces a horizontal scroll.
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 320), 'no horizontal scrolling at 320 px');
+  // The layout mirrors: a field's label starts at the right edge.
+  const box = await page.locator('label[for="f-requester-name"]').boundingBox();
+  assert.ok(box && box.x + box.width > 280, 'labels are aligned to the right');
+  await page.close();
+});
+
+test('the French form with its live quote shown has none', { skip }, async () => {
+  const page = await audit('/licensing?lang=fr', async (p) => {
+    // Not a keyboard test (that is licensing-form.test.ts): fill fast, then audit the quote table.
+    await p.fill('#f-articles-0-url', 'https://news.example/2026/story');
+    await p.fill('#f-articles-0-title', 'Une histoire');
+    await p.selectOption('#f-usage-medium', 'online');
+    await p.check('#f-usage-territory');
+    await p.selectOption('#f-usage-countries', 'FR');
+    for (const q of ['translation', 'exclusive', 'commercial', 'images']) await p.check(`#f-usage-${q}-false`);
+    await p.fill('#f-usage-audience', '120 000');
+    await p.fill('#f-usage-startDate', futureDate(20));
+    await p.fill('#f-usage-durationMonths', '6');
+    await p.locator('#live-quote .quote-table').waitFor();
+  });
+  assert.match(await page.locator('#live-quote .live-total').innerText(), /Total.*£/);
+  await page.close();
+});
+
+test('the confirmation page, in English and in Arabic (quoted and referred), has none', { skip }, async () => {
+  const quoted = await confirmationPath(validRequest());
+  const referred = await confirmationPath(validRequest({
+    locale: 'ar',
+    requester: { name: 'ليلى حداد', email: 'layla@example.org' },
+    usage: { ...validRequest().usage, commercial: true, images: true },
+  }));
+  await (await audit(quoted)).close();
+  const page = await audit(referred);
+  assert.equal(await page.getAttribute('html', 'lang'), 'ar');
+  assert.match(await page.locator('.quote-reasons').innerText(), /قسم إعادة النشر/);
+  await page.close();
+});
