@@ -5,6 +5,7 @@ import type { Container } from '../container.js';
 import { requireStaff } from './middleware/auth.js';
 import { staffAuthRoutes } from './staff-auth.js';
 import { queueHandler } from './staff-queue.js';
+import { staffRequestRoutes } from './staff-request.js';
 
 export function staffRoutes(c: Container): Router {
   const router = Router();
@@ -12,5 +13,6 @@ export function staffRoutes(c: Container): Router {
   router.use('/staff', requireStaff);
   router.get('/staff', (_req, res) => res.redirect(303, '/staff/requests'));
   router.get('/staff/requests', queueHandler(c));
+  router.use(staffRequestRoutes(c));
   return router;
 }

@@ -17,7 +17,7 @@ export interface MailContext {
 }
 
 interface TemplateSpec {
-  subject: (i18n: I18n, request: StoredRequest) => string;
+  subject: (i18n: I18n, request: StoredRequest, params: Record<string, unknown>) => string;
   /** Replies go to the requester on desk mail, to the desk otherwise (From). */
   replyToRequester?: boolean;
 }
@@ -32,6 +32,15 @@ export const TEMPLATES: Record<string, TemplateSpec> = {
   },
   requester_ack: {
     subject: (i, r) => i.t('email.ack.subject', { reference: r.reference }),
+  },
+  quote_sent: {
+    subject: (i, r) => i.t('email.quote.subject', { reference: r.reference }),
+  },
+  licence_confirmation: {
+    subject: (i, r, p) => i.t('email.licence.subject', { reference: r.reference, licence: String(p.licenceNumber ?? '') }),
+  },
+  decline: {
+    subject: (i, r) => i.t('email.decline.subject', { reference: r.reference }),
   },
 };
 
@@ -60,7 +69,7 @@ export function renderMessage(ctx: MailContext, row: OutboxRow): OutgoingMessage
     replyTo: spec.replyToRequester
       ? { name: oneLine(request.requester.name), address: request.requester.email }
       : undefined,
-    subject: oneLine(spec.subject(i18n, request)),
+    subject: oneLine(spec.subject(i18n, request, data.params)),
     text,
     html,
     messageId: row.message_id,
