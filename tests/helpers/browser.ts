@@ -13,11 +13,11 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const INSTALL_HINT = 'apt-get install -y --no-install-recommends chromium';
 
 /** Why the browser tests cannot run here, or undefined when they can. Throws in CI instead of skipping. */
-export function browserSkipReason(): string | undefined {
+export function browserSkipReason(what = 'Browser tests'): string | undefined {
   if (fs.existsSync(CHROMIUM_PATH)) return undefined;
   const message = `Chromium not found at ${CHROMIUM_PATH}. Install it with: ${INSTALL_HINT} (or set CHROMIUM_PATH).`;
   if (process.env.CI === 'true') throw new Error(`${message} In CI a missing browser is a failure, not a skip.`);
-  process.stderr.write(`\n*** Browser tests SKIPPED: ${message}\n\n`);
+  process.stderr.write(`\n*** ${what} SKIPPED: ${message}\n\n`);
   return message;
 }
 
