@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { axeViolations, browserSkipReason, launchBrowser, startApp, type Browser, type RunningApp } from '../helpers/browser.js';
 import { futureDate, validRequest } from '../helpers/fixtures.js';
+import { addUser, DESK_ENV, PASSWORD } from '../helpers/desk.js';
 
 const skip = browserSkipReason();
 let app: RunningApp;
@@ -13,7 +14,7 @@ let browser: Browser;
 
 before(async () => {
   if (skip) return;
-  app = await startApp();
+  app = await startApp(DESK_ENV);
   browser = await launchBrowser({ bypassCSP: true });
 });
 after(async () => {
@@ -31,16 +32,18 @@ async function audit(path: string, prepare?: (page: Page) => Promise<void>, widt
   return page;
 }
 
-/** Creates a request through the public API and returns its confirmation page's path. */
-async function confirmationPath(body: Record<string, unknown>): Promise<string> {
+/** Creates a request through the public API; returns its confirmation page's path and its reference. */
+async function createRequest(body: Record<string, unknown>): Promise<{ path: string; reference: string }> {
   const res = await fetch(`${app.url}/api/v1/requests`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   });
   assert.equal(res.status, 201);
-  return res.headers.get('location') as string;
+  const { reference } = (await res.json()) as { reference: string };
+  return { path: res.headers.get('location') as string, reference };
 }
+const confirmationPath = async (body: Record<string, unknown>) => (await createRequest(body)).path;
 
 test('the empty form has no accessibility violations', { skip }, async () => {
   const page = await audit('/licensing?lang=en');
@@ -99,4 +102,18 @@ test('the confirmation page, in English and in Arabic (quoted and referred), has
   assert.equal(await page.getAttribute('html', 'lang'), 'ar');
   assert.match(await page.locator('.quote-reasons').innerText(), /قسم إعادة النشر/);
   await page.close();
+});
+
+test('the staff sign-in, queue and request pages have none', { skip }, async () => {
+  const { reference } = await createRequest(validRequest({ message: 'Nous aimerions publier ceci la semaine prochaine.' }));
+  await addUser(app, 'desk@reprise.test', 'staff');
+  const login = await audit('/staff/login');
+  await login.fill('#email', 'desk@reprise.test');
+  await login.fill('#password', PASSWORD);
+  await Promise.all([login.waitForURL('**/staff/requests**'), login.locator('#password').press('Enter')]);
+  await login.close();
+  const page = await audit('/staff/requests');
+  assert.match(await page.locator('main').innerText(), new RegExp(reference));
+  await page.close();
+  await (await audit(`/staff/requests/${reference}`)).close();
 });
