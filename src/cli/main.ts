@@ -12,6 +12,7 @@ import { eraseCommand } from './commands/erase.js';
 import { subjectExportCommand } from './commands/subject-export.js';
 import { backupCommand } from './commands/backup.js';
 import { userCommand } from './commands/user.js';
+import { seedCommand } from './commands/seed.js';
 
 const commands: Command[] = [
   migrateCommand,
@@ -21,6 +22,7 @@ const commands: Command[] = [
   eraseCommand,
   subjectExportCommand,
   backupCommand,
+  seedCommand,
 ];
 
 function usage(): string {
