@@ -18,6 +18,7 @@ import { apiRoutes } from './http/api.js';
 import { deskMiddleware } from './http/middleware/session.js';
 import { staffRoutes } from './http/staff.js';
 import { adminRoutes } from './http/admin.js';
+import { adminExportRoutes } from './http/admin-export.js';
 import { errorHandler } from './http/error-handler.js';
 
 /** A short hash of the public/ folder: asset URLs change when their content does, so they can be cached for long. */
@@ -69,6 +70,7 @@ export function createApp(c: Container) {
   // The desk: session, sign-in and no-store on /staff and /admin only (the public pages set no cookie).
   app.use(['/staff', '/admin'], ...deskMiddleware(c));
   app.use(staffRoutes(c));
+  app.use('/admin', adminExportRoutes(c));
   app.use('/admin', adminRoutes(c));
   app.use(publicRoutes(c, submitLimit));
 

@@ -1,0 +1,84 @@
+// The export streams: while it waits on a slow reader the service keeps taking
+// submissions (the export reads a snapshot on its own read-only connection), and
+// a reader that goes away stops it and is recorded as an incomplete export.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough, Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import request from 'supertest';
+import { parse } from 'csv-parse/sync';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { submitAt } from '../helpers/export-seed.js';
+import { futureDate, validRequest } from '../helpers/fixtures.js';
+import { streamExport, ExportAborted } from '../../src/export/stream.js';
+import { auditedExport } from '../../src/export/audited-export.js';
+import { parseFilters } from '../../src/export/filters.js';
+import { CLI } from '../../src/db/repos/audit.js';
+
+let t: TestApp;
+const SEEDED = 2000;
+
+before(async () => {
+  t = await buildTestApp();
+  await submitAt(t, '2026-01-05T10:00:00Z');
+  // Thousands of rows by hand (copies of the submitted one, under another year's references),
+  // so the export spans many chunks.
+  t.db.prepare(`WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+    INSERT INTO requests (reference, access_token, locale, requester_name, requester_email, org_name, org_type, org_country,
+      org_non_profit, medium, territory, countries, language, translation, audience, start_date, duration_months, exclusive,
+      commercial, images, quote_json, quote_total_minor, currency, refer_to_desk, rate_card_version, created_at, updated_at)
+    SELECT printf('REP-2020-%06d', i), 'tok' || i, locale, requester_name, 'p' || i || '@example.org', org_name, org_type,
+      org_country, org_non_profit, medium, territory, countries, language, translation, audience, start_date, duration_months,
+      exclusive, commercial, images, quote_json, quote_total_minor, currency, refer_to_desk, rate_card_version,
+      strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '+' || i || ' seconds'), updated_at
+    FROM requests, n WHERE requests.id = 1`).run(SEEDED);
+  t.clock.now = new Date();
+});
+after(() => t.close());
+
+test('a paused export does not stop submissions, and exports the snapshot it started with', async () => {
+  const out = new PassThrough({ highWaterMark: 1024 });
+  let done = false;
+  const exporting = streamExport({ databasePath: t.config.databasePath, format: 'csv', filters: parseFilters({}) }, out).then((n) => {
+    done = true;
+    return n;
+  });
+  await sleep(50);
+  assert.equal(done, false, 'the export waits for its reader (backpressure)');
+  const body = validRequest();
+  body.usage.startDate = futureDate(30, t.clock.now);
+  await request(t.app).post('/api/v1/requests').send(body).expect(201);
+
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const rows = await exporting;
+  out.end();
+  assert.equal(rows, SEEDED, 'the request submitted meanwhile is not in this export');
+  assert.equal((parse(Buffer.concat(chunks), { bom: true, columns: true }) as unknown[]).length, SEEDED);
+  assert.equal(t.db.prepare('SELECT COUNT(*) FROM requests').pluck().get(), SEEDED + 1);
+});
+
+test('a reader that goes away stops the export, recorded as incomplete', async () => {
+  let received = 0;
+  const out = new Writable({
+    highWaterMark: 1024,
+    write(chunk: Buffer, _enc, cb) {
+      received += chunk.length;
+      if (received > 100_000) {
+        this.destroy();
+        return;
+      }
+      setImmediate(cb);
+    },
+  });
+  await assert.rejects(
+    auditedExport(
+      { db: t.db, databasePath: t.config.databasePath, format: 'ndjson', filters: parseFilters({}), actor: CLI, clock: () => t.clock.now, destination: 'test' },
+      out,
+    ),
+    (err: unknown) => err instanceof ExportAborted && err.rows > 0 && err.rows < SEEDED,
+  );
+  const audit = JSON.parse(t.db.prepare(`SELECT after_json FROM audit_log WHERE action = 'export' ORDER BY id DESC`).pluck().get() as string);
+  assert.equal(audit.completed, false);
+  assert.ok(audit.rows > 0 && audit.rows < SEEDED);
+});
