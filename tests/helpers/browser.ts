@@ -35,13 +35,16 @@ export interface Browser {
  * A fresh profile each time. `bypassCSP` is only for the axe audits: axe's script is
  * injected by the test, not served by us, and the page's CSP would refuse it.
  */
-export async function launchBrowser(opts: { bypassCSP?: boolean; width?: number; height?: number } = {}): Promise<Browser> {
+export async function launchBrowser(
+  opts: { bypassCSP?: boolean; javaScriptEnabled?: boolean; width?: number; height?: number } = {},
+): Promise<Browser> {
   const profile = tempDir('reprise-chromium-');
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
     bypassCSP: opts.bypassCSP ?? false,
+    javaScriptEnabled: opts.javaScriptEnabled ?? true,
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
   });
   return {
