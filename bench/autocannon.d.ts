@@ -35,6 +35,7 @@ declare module 'autocannon' {
     duration: number;
     statusCodeStats: Record<string, { count: number }>;
   }
-  function autocannon(opts: Options): Promise<Result>;
+  /** The run, awaitable; stop() ends it early (the result covers the time it ran). */
+  function autocannon(opts: Options): Promise<Result> & { stop(): void };
   export default autocannon;
 }

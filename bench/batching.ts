@@ -23,7 +23,7 @@ const env = {
   LOG_LEVEL: 'warn',
   FORM_SECRET: formSecret,
 };
-const scenarios = reprisescenarios({ smoke: true, formSecret, dir, env, root }).filter((s) => s.name.startsWith('POST /') && s.name !== 'POST /api/v1/quote');
+const scenarios = reprisescenarios({ smoke: true, formSecret, dir, env, root, servers: [] }).filter((s) => s.name.startsWith('POST /') && s.name !== 'POST /api/v1/quote');
 for (const s of scenarios) {
   const log = path.join(dir, `${s.name.replace(/\W+/g, '_')}.log`);
   const server = await startServer('probe', ['--import', 'tsx', path.join(root, 'bench/batch-probe-server.ts')], env, '/healthz', log);

@@ -29,7 +29,7 @@ const env = {
   LOG_LEVEL: 'warn',
   FORM_SECRET: formSecret,
 };
-const scenario = reprisescenarios({ smoke: true, formSecret, dir, env, root }).find((s) => s.name.includes(wanted));
+const scenario = reprisescenarios({ smoke: true, formSecret, dir, env, root, servers: [] }).find((s) => s.name.includes(wanted));
 if (!scenario) throw new Error(`No scenario matches "${wanted}"`);
 
 const server = await startServer(

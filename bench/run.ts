@@ -57,7 +57,7 @@ try {
   const rows: Row[] = [];
   const plains: Row[] = [await plainRun()];
   rows.push(plains[0]!);
-  const selected = reprisescenarios({ smoke, formSecret, dir, env: serviceEnv, root }).filter(
+  const selected = reprisescenarios({ smoke, formSecret, dir, env: serviceEnv, root, servers }).filter(
     (s: Scenario) => !only || only.some((o) => s.name.includes(o)),
   );
   for (const s of selected) {

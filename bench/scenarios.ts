@@ -19,6 +19,8 @@ export interface BenchContext {
   dir: string;
   root: string;
   env: Record<string, string>;
+  /** Extra servers a scenario starts; the runner stops them all at the end. */
+  servers: Server[];
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
