@@ -97,7 +97,12 @@ test('the confirmation page, in English and in Arabic (quoted and referred), has
     requester: { name: 'ليلى حداد', email: 'layla@example.org' },
     usage: { ...validRequest().usage, commercial: true, images: true },
   }));
-  await (await audit(quoted)).close();
+  const english = await audit(quoted);
+  // The footer links show the same page in another language.
+  await Promise.all([english.waitForURL('**?lang=fr'), english.locator('footer a[lang=fr]').press('Enter')]);
+  assert.equal(await english.getAttribute('html', 'lang'), 'fr');
+  assert.match(await english.locator('h1').innerText(), /^Demande REP-/);
+  await english.close();
   const page = await audit(referred);
   assert.equal(await page.getAttribute('html', 'lang'), 'ar');
   assert.match(await page.locator('.quote-reasons').innerText(), /قسم إعادة النشر/);
