@@ -1,0 +1,73 @@
+// `reprise user …` as an operator runs it: a real process, the password on
+// standard input, the configured SQLite file, exit codes 0/1/2.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '../helpers/app.js';
+import { openDatabase } from '../../src/db/connection.js';
+import { verifyPassword } from '../../src/auth/password.js';
+
+let dir: string;
+before(() => {
+  dir = tempDir();
+});
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function reprise(args: string[], input = '') {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'user', ...args], {
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'test', DATABASE_PATH: path.join(dir, 'reprise.db'), PASSWORD_SCRYPT_LOG2N: '12', LOG_LEVEL: 'silent' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const row = (email: string) => {
+  const db = openDatabase(path.join(dir, 'reprise.db'));
+  try {
+    return db.prepare('SELECT * FROM users WHERE email = ?').get(email) as { password_hash: string; role: string; disabled_at: string | null } | undefined;
+  } finally {
+    db.close();
+  }
+};
+
+test('user add reads the password from the first line of stdin and stores only its scrypt hash', async () => {
+  const r = reprise(['add', '--email', 'Lead@Example.org', '--role', 'admin'], 'the first admin password\nignored second line\n');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /Added admin lead@example\.org/);
+  const u = row('lead@example.org')!;
+  assert.equal(u.role, 'admin');
+  assert.match(u.password_hash, /^scrypt\$12\$8\$1\$/);
+  assert.ok(await verifyPassword('the first admin password', u.password_hash));
+});
+
+test('list prints accounts on stdout; refusals exit 1; bad arguments exit 2', () => {
+  reprise(['add', '--email', 'desk@example.org', '--role', 'staff'], 'a desk staff password\n');
+  const list = reprise(['list']);
+  assert.equal(list.code, 0);
+  assert.match(list.stdout, /^desk@example\.org\tstaff\tactive\tnever signed in$/m);
+  assert.match(list.stdout, /^lead@example\.org\tadmin\tactive/m);
+  assert.equal(reprise(['add', '--email', 'weak@example.org', '--role', 'staff'], 'short\n').code, 1);
+  assert.equal(reprise(['add', '--email', 'desk@example.org', '--role', 'staff'], 'a desk staff password\n').code, 1);
+  assert.equal(reprise(['add', '--email', 'x@example.org', '--role', 'boss'], 'whatever password\n').code, 2);
+  assert.equal(reprise(['frobnicate']).code, 2);
+  assert.equal(reprise(['disable']).code, 2);
+  assert.equal(reprise(['disable', '--email', 'nobody@example.org']).code, 1);
+});
+
+test('disable, enable and reset-password; the only admin cannot be disabled', async () => {
+  assert.equal(reprise(['disable', '--email', 'lead@example.org']).code, 1);
+  assert.equal(reprise(['disable', '--email', 'desk@example.org']).code, 0);
+  assert.ok(row('desk@example.org')!.disabled_at);
+  assert.equal(reprise(['enable', '--email', 'desk@example.org']).code, 0);
+  assert.equal(row('desk@example.org')!.disabled_at, null);
+  assert.equal(reprise(['reset-password', '--email', 'desk@example.org'], 'a completely new password\n').code, 0);
+  assert.ok(await verifyPassword('a completely new password', row('desk@example.org')!.password_hash));
+  const db = openDatabase(path.join(dir, 'reprise.db'));
+  const actions = db.prepare(`SELECT action, actor FROM audit_log WHERE subject_type = 'user' ORDER BY id`).all() as { action: string; actor: string }[];
+  db.close();
+  assert.deepEqual(actions.map((a) => a.action), ['user.add', 'user.add', 'user.disable', 'user.enable', 'user.password_reset']);
+  assert.ok(actions.every((a) => a.actor === 'cli'));
+});
