@@ -16,7 +16,9 @@ migrate(db);
 const transport = createTransport(config.smtpUrl, config.mailDir);
 const container = createContainer({ config, db, transport, logger: createLogger(config.logLevel) });
 const sizes = new Map<number, number>();
-container.writer = requestWriter(db, container.repos, { onBatch: (n) => sizes.set(n, (sizes.get(n) ?? 0) + 1) });
+// BENCH_MAX_BATCH=1 turns group commit off (one transaction per request, as before it): the A/B comparison.
+const maxBatch = Number(process.env.BENCH_MAX_BATCH ?? 64);
+container.writer = requestWriter(db, container.repos, { maxBatch, onBatch: (n) => sizes.set(n, (sizes.get(n) ?? 0) + 1) });
 const server = createApp(container).listen(config.port, config.host);
 container.worker.start();
 

@@ -1,6 +1,7 @@
 // Measures group commit's batch sizes under the submission scenarios: runs the
 // service through batch-probe-server.ts (the same app, with a counting writer)
 // and prints how many requests each COMMIT carried.
+// Each scenario runs with group commit off (maxBatch=1) and on, alternately.
 // Usage: tsx bench/batching.ts [seconds]
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -24,12 +25,16 @@ const env = {
   FORM_SECRET: formSecret,
 };
 const scenarios = reprisescenarios({ smoke: true, formSecret, dir, env, root, servers: [] }).filter((s) => s.name.startsWith('POST /') && s.name !== 'POST /api/v1/quote');
+// Alternating, so both settings see the same load from other work on the machine.
 for (const s of scenarios) {
-  const log = path.join(dir, `${s.name.replace(/\W+/g, '_')}.log`);
-  const server = await startServer('probe', ['--import', 'tsx', path.join(root, 'bench/batch-probe-server.ts')], env, '/healthz', log);
-  const row = await s.measure(server, seconds);
-  await server.stop();
-  const stats = fs.readFileSync(log, 'utf8').trim().split('\n').at(-1);
-  console.log(`${s.name}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms; batches ${stats}`);
+  for (const maxBatch of [1, 64, 1, 64]) {
+    const log = path.join(dir, `${s.name.replace(/\W+/g, '_')}-${maxBatch}.log`);
+    const server = await startServer('probe', ['--import', 'tsx', path.join(root, 'bench/batch-probe-server.ts')],
+      { ...env, BENCH_MAX_BATCH: String(maxBatch) }, '/healthz', log);
+    const row = await s.measure(server, seconds);
+    await server.stop();
+    const stats = fs.readFileSync(log, 'utf8').trim().split('\n').at(-1);
+    console.log(`${s.name} maxBatch=${maxBatch}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms; batches ${stats}`);
+  }
 }
 fs.rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,8 @@
 // process, interleaving plain-server runs, and prints one table of req/s, p50, p99
 // and the ratio to the plain server. `--smoke` (or BENCH_SMOKE=1): one second per
 // scenario and small seeds, to prove the bench still works (no timing asserted).
-// `--only=a,b` runs the scenarios whose names contain a or b; `--no-build` skips the build.
+// `--only=a,b` runs the scenarios whose names contain a or b ("export" for the export
+// bench, bench/export-1m.ts, which runs last); `--no-build` skips the build.
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -74,6 +75,15 @@ try {
   console.log(table(rows));
   fs.mkdirSync(path.join(root, 'bench/out'), { recursive: true });
   fs.writeFileSync(path.join(root, 'bench/out/latest.json'), JSON.stringify({ machine: machine(), duration, rows, plains }, null, 2));
+  if (!only || only.some((o) => 'export'.includes(o))) {
+    // The export's own bench (seeds its own database, runs each export in a child so peak RSS is its own).
+    console.error('\n… CSV export of 1,000,000 requests (bench/export-1m.ts)');
+    const exp = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/export-1m.ts'), '--count', smoke ? '2000' : '1000000'], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (exp.status !== 0) process.exitCode = 1;
+  }
   const broken = rows.filter((r) => r.ok === 0 || r.unexpected > 0);
   if (broken.length) {
     console.error(`Scenarios with unexpected answers: ${broken.map((r) => r.scenario).join(', ')}`);
