@@ -106,10 +106,15 @@
   // Amounts are isolated so a Latin "£1,200.00" keeps its order inside Arabic text.
   var amount = function (text) { return el('bdi', { textContent: text }); };
 
-  function quoteView(q) {
+  /** The short, announced part: the total, or why there is none. */
+  function quoteSummary(q) {
+    if (q.referToDesk) return [el('p', { className: 'quote-referred' }, [el('strong', { textContent: box.dataset.referred })])];
+    return [el('p', { className: 'live-total' }, [box.dataset.total + ' ', el('strong', {}, [amount(money(q.totalMinor, q.currency))])])];
+  }
+  /** The breakdown beside it, for whoever wants to read it. */
+  function quoteBreakdown(q) {
     if (q.referToDesk) {
       return [
-        el('p', { className: 'quote-referred' }, [el('strong', { textContent: box.dataset.referred })]),
         el('p', { textContent: box.dataset.reasons }),
         el('ul', { className: 'quote-reasons' }, q.reasons.map(function (r) { return el('li', { textContent: r.message }); })),
       ];
@@ -122,37 +127,49 @@
       el('td', { className: 'amount total' }, [amount(money(q.totalMinor, q.currency))]),
     ]);
     return [
-      // The total comes first, so a screen reader hears the price before the breakdown.
-      el('p', { className: 'live-total' }, [box.dataset.total + ' ', el('strong', {}, [amount(money(q.totalMinor, q.currency))])]),
-      el('table', { className: 'quote-table' }, [el('tbody', {}, rows), el('tfoot', {}, [total])]),
+      el('table', { className: 'quote-table' }, [el('caption', { className: 'visually-hidden', textContent: document.getElementById('live-quote-title').textContent }), el('tbody', {}, rows), el('tfoot', {}, [total])]),
       el('p', { className: 'hint', textContent: fill(box.dataset.validUntil, { date: dateFmt.format(new Date(q.validUntil)), version: q.rateCardVersion }) }),
     ];
   }
 
+  var breakdown = document.getElementById('live-quote-breakdown');
   var shown = '';
-  function show(key, nodes) {
+  var slow = 0;
+  function show(key, summaryNodes, breakdownNodes) {
+    clearTimeout(slow);
+    box.setAttribute('aria-busy', 'false');
+    if (breakdown) breakdown.classList.remove('is-updating');
     if (key === shown) return; // nothing new: say nothing
     shown = key;
-    box.replaceChildren.apply(box, nodes);
-    box.setAttribute('aria-busy', 'false');
+    box.replaceChildren.apply(box, summaryNodes);
+    if (breakdown) breakdown.replaceChildren.apply(breakdown, breakdownNodes);
   }
 
   var pending = null;
   var timer = 0;
   function refreshQuote() {
     var req = toRequest(new FormData(form));
-    var body = JSON.stringify({ locale: req.locale, organisation: req.organisation.nonProfit === undefined ? undefined : { nonProfit: req.organisation.nonProfit }, articles: req.articles, usage: req.usage });
+    // Only what prices the request is sent: a mistyped email or website must not hide the fee.
+    var body = JSON.stringify({
+      locale: req.locale,
+      organisation: req.organisation.nonProfit === undefined ? undefined : { nonProfit: req.organisation.nonProfit },
+      articles: req.articles,
+      usage: req.usage,
+    });
     if (pending) pending.abort();
-    pending = new AbortController();
+    var controller = (pending = new AbortController());
     box.setAttribute('aria-busy', 'true');
-    fetch('/api/v1/quote', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: body, signal: pending.signal, credentials: 'same-origin' })
+    clearTimeout(slow);
+    // A slow answer is shown as such (not announced: the region is busy meanwhile).
+    slow = setTimeout(function () { if (breakdown) { breakdown.classList.add('is-updating'); breakdown.setAttribute('data-label', box.dataset.updating); } }, 600);
+    fetch('/api/v1/quote', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: body, signal: controller.signal, credentials: 'same-origin' })
       .then(function (res) {
-        if (res.ok) return res.json().then(function (q) { show(JSON.stringify(q), quoteView(q)); });
-        if (res.status === 400) return show('incomplete', [el('p', { textContent: box.dataset.incomplete })]);
-        box.setAttribute('aria-busy', 'false'); // busy server or rate limit: keep what is shown
+        if (res.ok) return res.json().then(function (q) { show(JSON.stringify(q), quoteSummary(q), quoteBreakdown(q)); });
+        if (res.status === 400) return show('incomplete', [el('p', { textContent: box.dataset.incomplete })], []);
+        show(shown, [], []); // busy server or rate limit: keep what is shown
       })
       .catch(function (err) {
-        if (err.name !== 'AbortError') box.setAttribute('aria-busy', 'false');
+        if (err.name !== 'AbortError') show(shown, [], []);
       });
   }
   function scheduleQuote() {

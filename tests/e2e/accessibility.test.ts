@@ -84,7 +84,7 @@ test('the French form with its live quote shown has none', { skip }, async () =>
     await p.fill('#f-usage-audience', '120 000');
     await p.fill('#f-usage-startDate', futureDate(20));
     await p.fill('#f-usage-durationMonths', '6');
-    await p.locator('#live-quote .quote-table').waitFor();
+    await p.locator('#live-quote-breakdown .quote-table').waitFor();
   });
   assert.match(await page.locator('#live-quote .live-total').innerText(), /Total.*£/);
   await page.close();

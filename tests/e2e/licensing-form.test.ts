@@ -115,7 +115,7 @@ test('the live quote appears, follows the audience, and is announced politely', 
   await total.waitFor();
   const small = await total.innerText();
   assert.match(small, /Total.*£[\d,]+\.\d\d/);
-  assert.ok((await page.locator('#live-quote .quote-table tbody tr').count()) >= 1, 'the breakdown is shown');
+  assert.ok((await page.locator('#live-quote-breakdown .quote-table tbody tr').count()) >= 1, 'the breakdown is shown');
 
   await typeInto(page, 'f-usage-audience', '900 000');
   await page.waitForFunction((before) => {
@@ -123,6 +123,12 @@ test('the live quote appears, follows the audience, and is announced politely', 
     return now !== '' && now !== before;
   }, small);
   assert.notEqual(await total.innerText(), small, 'a larger audience changes the price');
+  assert.equal(await page.locator('#live-quote table').count(), 0, 'only the short summary is in the live region');
+
+  // Commercial use is priced by the desk: the box says so and gives the reason.
+  await chooseRadio(page, 'f-usage-commercial', 0);
+  await page.waitForFunction(() => /No automatic price/.test(document.getElementById('live-quote')?.textContent ?? ''));
+  assert.match(await page.locator('#live-quote-breakdown .quote-reasons').innerText(), /Commercial or advertising use/);
 
   // A field emptied again: the API answers 400 and the box asks for the missing answers.
   await typeInto(page, 'f-usage-audience', '');
