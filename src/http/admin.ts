@@ -11,7 +11,7 @@ import { MIN_PASSWORD_LENGTH } from '../auth/password.js';
 import { i18nFor } from '../i18n/index.js';
 import { requireAdmin, actorOf, currentUser } from './middleware/auth.js';
 import { staffForm } from './middleware/csrf.js';
-import { renderStaff } from './staff-render.js';
+import { renderStaff, staffErrors } from './staff-render.js';
 import { rateCardTables } from './admin-rate-card.js';
 
 type Body = Record<string, unknown>;
@@ -108,5 +108,6 @@ export function adminRoutes(c: Container): Router {
     renderStaff(req, res, 200, 'admin/rate-card', { nav: 'rate-card', title: 'Rate card', ...rateCardTables(c.rateCard, i18nFor('en')) });
   });
 
+  router.use(staffErrors);
   return router;
 }

@@ -6,6 +6,8 @@ import { requireStaff } from './middleware/auth.js';
 import { staffAuthRoutes } from './staff-auth.js';
 import { queueHandler } from './staff-queue.js';
 import { staffRequestRoutes } from './staff-request.js';
+import { staffErrors } from './staff-render.js';
+import { notFound } from '../errors.js';
 
 export function staffRoutes(c: Container): Router {
   const router = Router();
@@ -14,5 +16,9 @@ export function staffRoutes(c: Container): Router {
   router.get('/staff', (_req, res) => res.redirect(303, '/staff/requests'));
   router.get('/staff/requests', queueHandler(c));
   router.use(staffRequestRoutes(c));
+  router.use('/staff', () => {
+    throw notFound();
+  });
+  router.use(staffErrors);
   return router;
 }

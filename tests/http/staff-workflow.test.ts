@@ -72,7 +72,10 @@ test('actions need a CSRF token; unknown references and actions are 404', async 
   await agent.post(`/staff/requests/${ref}/start_review`).type('form').send({}).expect(403);
   await agent.post(`/staff/requests/${ref}/start_review`).type('form').send({ _csrf: 'wrong' }).expect(403);
   assert.equal(statusOf(t, ref), 'new');
-  await agent.get('/staff/requests/REP-2026-999999').expect(404);
+  const missing = await agent.get('/staff/requests/REP-2026-999999').expect(404);
+  assert.match(missing.text, /There is no request with this reference/);
+  assert.match(missing.text, /Back to the requests/);
+  await agent.get('/staff/no-such-page').expect(404);
   await agent.get('/staff/requests/REP-2026-00001').expect(404);
   await agent.get('/staff/requests/1').expect(404);
   await agent.get(`/staff/requests/${ref.toLowerCase()}`).expect(404);
