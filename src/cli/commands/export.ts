@@ -67,7 +67,8 @@ export const exportCommand: Command = {
           actor: CLI,
           clock: () => new Date(),
           destination: target ?? 'stdout',
-          onProgress: (done, total) => bar.update(done, total),
+          // Counting first costs a scan: only worth it when someone watches a terminal.
+          onProgress: process.stderr.isTTY ? (done, total) => bar.update(done, total) : undefined,
         },
         pending ? pending.stream : process.stdout,
       );
