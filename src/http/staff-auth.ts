@@ -7,12 +7,13 @@ import type { Container } from '../container.js';
 import { decoyHash, verifyPassword, MAX_PASSWORD_LENGTH } from '../auth/password.js';
 import { loginThrottle, WINDOW_MS } from '../auth/login-throttle.js';
 import { normaliseEmail } from '../db/repos/users.js';
-import { staffForm } from './middleware/csrf.js';
+import { formBody, isCsrfValid, staffForm } from './middleware/csrf.js';
 import { sessionCookieName } from './middleware/session.js';
 import { currentUser, safeReturnPath } from './middleware/auth.js';
 import { renderStaff } from './staff-render.js';
 
 const GENERIC_FAILURE = 'The email address or password is not right, or the account is disabled.';
+const EXPIRED = 'The sign-in form had expired. Please sign in again.';
 const THROTTLED = 'Too many failed sign-ins. Wait 15 minutes and try again, or ask an admin to reset your password.';
 
 const text = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
@@ -31,11 +32,13 @@ export function staffAuthRoutes(c: Container): Router {
     show(req, res, 200, { next: text(req.query.next, 500), notice });
   });
 
-  router.post('/staff/login', ...staffForm, async (req, res, next) => {
+  router.post('/staff/login', formBody, async (req, res, next) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const email = normaliseEmail(text(body.email, 254));
     const password = text(body.password, MAX_PASSWORD_LENGTH + 1);
     const returnTo = text(body.next, 500);
+    // A form left open past the session's life: refused (403) but shown again, ready to use.
+    if (!isCsrfValid(req)) return show(req, res, 403, { email, next: returnTo, error: EXPIRED });
     const ip = req.ip ?? 'unknown';
     const now = c.clock();
     if (throttle.blocked(email, ip, now)) {

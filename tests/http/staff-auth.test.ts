@@ -114,7 +114,9 @@ test('state-changing forms without a CSRF token or with a wrong one get 403', as
   await agent.post('/staff/logout').type('form').send({ _csrf: 'x'.repeat(64) }).expect(403);
   await agent.get('/staff/requests').expect(200);
   // A login form posted without the session that issued its token is refused too.
-  await request(t.app).post('/staff/login').type('form').send({ email: 'staff@reprise.test', password: PASSWORD, _csrf: 'guess' }).expect(403);
+  const stale = await request(t.app).post('/staff/login').type('form').send({ email: 'staff@reprise.test', password: PASSWORD, _csrf: 'guess' }).expect(403);
+  assert.match(stale.text, /sign-in form had expired/);
+  assert.ok(csrfFrom(stale.text));
 });
 
 test('staff get 403 on admin pages; admins get in', async () => {

@@ -16,6 +16,8 @@ const sync = csrfSync({
 /** The session's token (made on first use), for the hidden field of a form. */
 export const csrfToken = (req: Request): string => sync.generateToken(req);
 
+export const isCsrfValid = (req: Request): boolean => sync.isRequestValid(req);
+
 export const verifyCsrf: RequestHandler = (req, _res, next) => {
   if (!sync.isRequestValid(req)) {
     throw new AppError(
@@ -27,8 +29,7 @@ export const verifyCsrf: RequestHandler = (req, _res, next) => {
   next();
 };
 
+export const formBody = express.urlencoded({ extended: false, limit: '128kb', parameterLimit: 200 });
+
 /** Body parser and token check for every state-changing staff or admin form. */
-export const staffForm: RequestHandler[] = [
-  express.urlencoded({ extended: false, limit: '128kb', parameterLimit: 200 }),
-  verifyCsrf,
-];
+export const staffForm: RequestHandler[] = [formBody, verifyCsrf];
