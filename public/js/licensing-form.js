@@ -92,9 +92,13 @@
 
   // ---- Live quote ------------------------------------------------------------
   var box = document.getElementById('live-quote');
+  var rtl = document.documentElement.dir === 'rtl';
+  // As the server formats money (src/i18n/index.ts): in right-to-left text the currency symbol is isolated.
   var money = function (minor, currency) {
     var fmt = new Intl.NumberFormat(locale, { style: 'currency', currency: currency });
-    return fmt.format(minor / Math.pow(10, fmt.resolvedOptions().maximumFractionDigits));
+    var value = minor / Math.pow(10, fmt.resolvedOptions().maximumFractionDigits);
+    if (!rtl) return fmt.format(value);
+    return fmt.formatToParts(value).map(function (p) { return p.type === 'currency' ? '\u2066' + p.value + '\u2069' : p.value; }).join('');
   };
   var dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
   var el = function (tag, props, children) {

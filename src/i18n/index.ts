@@ -72,7 +72,13 @@ function buildHelpers(locale: Locale) {
     number: (n: number) => numberFmt.format(n),
     money: (minor: number, currency: string) => {
       const { fmt, scale } = moneyFormat(currency);
-      return fmt.format(minor / scale);
+      if (!RTL_LOCALES.has(locale)) return fmt.format(minor / scale);
+      // A symbol like "UK£" is Latin letters and a neutral sign: in a right-to-left line the sign
+      // would move to the wrong side ("£UK"), so the symbol is isolated as left-to-right text.
+      return fmt
+        .formatToParts(minor / scale)
+        .map((part) => (part.type === 'currency' ? `\u2066${part.value}\u2069` : part.value))
+        .join('');
     },
     /** A YYYY-MM-DD date (or ISO timestamp) in words, e.g. "1 March 2027". */
     date: (iso: string) => dateFmt.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)),

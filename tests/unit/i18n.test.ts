@@ -10,7 +10,7 @@ import path from 'node:path';
 import en from '../../src/i18n/en.js';
 import fr from '../../src/i18n/fr.js';
 import ar from '../../src/i18n/ar.js';
-import { translate } from '../../src/i18n/index.js';
+import { i18nFor, translate } from '../../src/i18n/index.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const catalogs: Record<string, Record<string, string>> = { en, fr, ar };
@@ -119,4 +119,12 @@ test('messages are picked in the reader’s language', () => {
   assert.equal(translate('fr', 'form.submit'), 'Envoyer la demande');
   assert.equal(translate('ar', 'form.submit'), 'إرسال الطلب');
   assert.equal(translate('ar', 'form.article.legend', { n: 2 }), 'المقال 2');
+});
+
+test('money is formatted for the locale, and an Arabic currency symbol is isolated left to right', () => {
+  assert.equal(i18nFor('en').money(150_000, 'GBP'), '£1,500.00');
+  assert.match(i18nFor('fr').money(150_000, 'GBP'), /^1\s500,00\s£GB$/);
+  const ar = i18nFor('ar').money(150_000, 'GBP');
+  assert.match(ar, /\u2066UK£\u2069/, JSON.stringify(ar));
+  assert.match(i18nFor('ar').date('2027-03-01'), /2027/);
 });
