@@ -86,6 +86,10 @@ async function download(c: Container, req: Request, res: Response) {
     );
     res.end();
   } catch (err) {
+    if (!res.headersSent) {
+      res.removeHeader('Content-Disposition');
+      throw err;
+    }
     // Headers are gone: the only honest signal left is a cut connection.
     if (!(err instanceof ExportAborted)) req.log?.error({ err }, 'export failed mid-stream');
     res.destroy();

@@ -16,6 +16,8 @@ export interface SubjectExport {
   generatedAt: string;
   requests: (Row & { related: Record<string, Row[]>; audit: Row[] })[];
   emailsAddressed: Row[];
+  /** Audit entries about the person (earlier access requests or erasures), named by the address's hash. */
+  personAudit: Row[];
 }
 
 /** Tables with a request_id column, from the live schema. Names come from sqlite_master, never from input. */
@@ -45,6 +47,8 @@ export function subjectExport(db: Db, rawEmail: unknown, opts: { actor: Actor; n
   const addressed = db.prepare(`SELECT id, request_id, template, locale, status, created_at, sent_at FROM outbox
     WHERE lower(recipient) = lower(?) ORDER BY id`);
 
+  const personAudit = db.prepare(`SELECT at, actor, action, after_json FROM audit_log
+    WHERE subject_type = 'person' AND subject_id = ? ORDER BY id`);
   const doc: SubjectExport = {
     subject: email,
     generatedAt: opts.now.toISOString(),
@@ -59,6 +63,10 @@ export function subjectExport(db: Db, rawEmail: unknown, opts: { actor: Actor; n
     })),
     // Messages to this address, including any not tied to a request.
     emailsAddressed: addressed.all(email) as Row[],
+    personAudit: (personAudit.all(personId(email)) as Row[]).map(({ after_json, ...a }) => ({
+      ...a,
+      after: after_json === null ? null : JSON.parse(String(after_json)),
+    })),
   };
   writeTransaction(db, () =>
     auditRepo(db).record({

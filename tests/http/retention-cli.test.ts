@@ -103,6 +103,7 @@ test('erase --email anonymises every request of that person and cancels their qu
   }
   assert.equal(row(ref.open).requester_job_title, null);
   assert.equal(row(ref.open).requester_phone, ERASED);
-  const again = reprise(['subject-export', '--email', 'nour@example.org']);
-  assert.deepEqual(JSON.parse(again.stdout).requests, [], 'nothing is held any more');
+  const again = JSON.parse(reprise(['subject-export', '--email', 'nour@example.org']).stdout);
+  assert.deepEqual(again.requests, [], 'nothing is held any more');
+  assert.deepEqual(again.personAudit.map((a: Row) => a.action), ['person.subject_export', 'person.subject_export', 'person.erase']);
 });
