@@ -37,7 +37,9 @@ export function queueHandler(c: Container) {
     if (values.medium) take(known(options.media, values.medium), 'medium', () => (filter.medium = values.medium));
     if (values.territory) take(known(options.territories, values.territory), 'territory', () => (filter.territory = values.territory));
     if (values.country) take(known(options.countries, values.country), 'country', () => (filter.country = values.country));
-    if (values.q) filter.match = searchQuery(values.q);
+    // A whole reference is looked up directly; anything else goes to the full-text index.
+    if (/^REP-\d{4}-\d{6}$/i.test(values.q)) filter.reference = values.q.toUpperCase();
+    else if (values.q) filter.match = searchQuery(values.q);
     const now = c.clock();
     if (values.overdue) filter.overdueBefore = workingDaysBefore(now, c.config.overdueWorkingDays).toISOString();
 

@@ -1,8 +1,12 @@
 // The desk queue's reads. Filters combine freely, and SQLite cannot use an index
 // through "(? IS NULL OR col = ?)", so the WHERE clause is assembled from fixed
 // fragments for the filters actually set and each such shape is prepared once and
-// cached (at most 2^8 shapes; no user text ever enters the SQL). Pages are keyset
-// pages on (created_at, id): no OFFSET, so page 1,000 costs what page 1 costs.
+// cached (at most 2^9 shapes; no user text ever enters the SQL). Pages are keyset
+// pages: no OFFSET, so page 1,000 costs what page 1 costs.
+//
+// Each shape walks one index in queue order and stops after a page: a search walks
+// the full-text index by rowid (request ids grow with time), a country filter walks
+// request_countries (country, created_at, id), anything else an index of requests.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../connection.js';
 import type { Status } from '../../domain/workflow.js';
@@ -18,6 +22,8 @@ export interface QueueFilter {
   country?: string;
   /** An FTS5 query built by searchQuery(). */
   match?: string;
+  /** A whole reference typed into the search box: found by its unique index. */
+  reference?: string;
   /** Awaiting the desk and untouched since before this instant. */
   overdueBefore?: string;
 }
@@ -55,7 +61,8 @@ const FRAGMENTS: Record<keyof QueueFilter, string> = {
   medium: 'r.medium = @medium',
   territory: 'r.territory = @territory',
   country: 'rc.country = @country',
-  match: 'r.id IN (SELECT rowid FROM request_search WHERE request_search MATCH @match)',
+  match: 'request_search MATCH @match',
+  reference: 'r.reference = @reference',
   overdueBefore: `r.status IN ('new', 'in_review') AND r.created_at < @overdueBefore
     AND COALESCE(r.last_action_at, r.created_at) < @overdueBefore`,
 };
@@ -79,15 +86,23 @@ export function deskQueries(db: Db) {
     const cacheKey = `${direction}:${keys.join(',')}`;
     let stmt = cache.get(cacheKey);
     if (!stmt) {
-      const where = keys.map((k) => FRAGMENTS[k]);
-      // With a country, the walk follows request_countries' (country, created_at, id) key,
-      // which is already in queue order; CROSS JOIN keeps SQLite from reordering the join.
-      const byCountry = keys.includes('country');
-      const from = byCountry ? 'request_countries rc CROSS JOIN requests r ON r.id = rc.request_id' : 'requests r';
-      const [at, id] = byCountry ? ['rc.created_at', 'rc.request_id'] : ['r.created_at', 'r.id'];
-      if (direction === 'older') where.push(`(${at}, ${id}) < (@cursorAt, @cursorId)`);
-      if (direction === 'newer') where.push(`(${at}, ${id}) > (@cursorAt, @cursorId)`);
-      const order = direction === 'newer' ? `${at} ASC, ${id} ASC` : `${at} DESC, ${id} DESC`;
+      const driver = keys.includes('match') ? 'search' : keys.includes('country') ? 'country' : 'requests';
+      const where = keys.map((k) =>
+        k === 'country' && driver !== 'country'
+          ? 'EXISTS (SELECT 1 FROM request_countries rc WHERE rc.country = @country AND rc.created_at = r.created_at AND rc.request_id = r.id)'
+          : FRAGMENTS[k]);
+      // CROSS JOIN keeps SQLite from reordering the join: the driving index gives the order.
+      const from = {
+        search: 'request_search CROSS JOIN requests r ON r.id = request_search.rowid',
+        country: 'request_countries rc CROSS JOIN requests r ON r.id = rc.request_id',
+        requests: 'requests r',
+      }[driver];
+      const key = { search: ['request_search.rowid'], country: ['rc.created_at', 'rc.request_id'], requests: ['r.created_at', 'r.id'] }[driver];
+      const cursor = key.length === 1 ? '@cursorId' : '(@cursorAt, @cursorId)';
+      const tuple = key.length === 1 ? key[0] : `(${key.join(', ')})`;
+      if (direction === 'older') where.push(`${tuple} < ${cursor}`);
+      if (direction === 'newer') where.push(`${tuple} > ${cursor}`);
+      const order = key.map((k) => `${k} ${direction === 'newer' ? 'ASC' : 'DESC'}`).join(', ');
       stmt = db.prepare(`SELECT r.id, r.reference, r.status, r.created_at, r.last_action_at, r.requester_name,
           r.requester_email, r.org_name, r.org_country, r.medium, r.territory, r.countries, r.quote_total_minor,
           r.final_fee_minor, r.currency, r.refer_to_desk,
