@@ -41,9 +41,17 @@ function drained(out: Writable, rows: number): Promise<void> {
   });
 }
 
-async function write(out: Writable, chunk: string, rows: number) {
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Writes one chunk and waits while the destination is full. A destination that is
+ * never full (a large buffer, a fast local client) still gets a turn of the event
+ * loop now and then, so the service never stalls behind a long export.
+ */
+async function write(out: Writable, chunk: string, rows: number, chunkIndex: number) {
   if (out.destroyed || out.writableEnded) throw new ExportAborted(rows);
   if (!out.write(chunk)) await drained(out, rows);
+  else if (chunkIndex % 4 === 3) await yieldToEventLoop();
 }
 
 /** Writes the whole export to `out` (which it does not end) and resolves to the number of rows. */
@@ -56,13 +64,14 @@ export async function streamExport(opts: ExportOptions, out: Writable): Promise<
     const total = opts.onProgress ? queries.count(opts.filters) : 0;
     let buffer = format.header();
     let reported = 0;
+    let chunks = 0;
     const iterator = queries.iterate(opts.filters);
     try {
       for (const values of iterator) {
         buffer += format.row(values, rows);
         rows++;
         if (buffer.length >= CHUNK) {
-          await write(out, buffer, rows);
+          await write(out, buffer, rows, chunks++);
           buffer = '';
           if (opts.onProgress && rows - reported >= 10_000) {
             reported = rows;
@@ -73,7 +82,7 @@ export async function streamExport(opts: ExportOptions, out: Writable): Promise<
     } finally {
       iterator.return?.();
     }
-    await write(out, buffer + format.footer(rows), rows);
+    await write(out, buffer + format.footer(rows), rows, chunks++);
     opts.onProgress?.(rows, total);
     return rows;
   } finally {

@@ -82,3 +82,18 @@ test('a reader that goes away stops the export, recorded as incomplete', async (
   assert.equal(audit.completed, false);
   assert.ok(audit.rows > 0 && audit.rows < SEEDED);
 });
+
+test('a destination that is never full still lets the event loop turn during the export', async () => {
+  const sink = new Writable({ highWaterMark: 1 << 30, write: (_c, _e, cb) => cb() });
+  let done = false;
+  let turns = 0;
+  const tick = () => {
+    turns++;
+    if (!done) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const rows = await streamExport({ databasePath: t.config.databasePath, format: 'csv', filters: parseFilters({}) }, sink);
+  done = true;
+  assert.ok(rows >= SEEDED);
+  assert.ok(turns >= 2, `other work ran while the export did (${turns} turns)`);
+});
