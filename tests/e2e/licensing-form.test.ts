@@ -58,7 +58,7 @@ for (const locale of ['en', 'fr', 'ar'] as const) {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     assert.equal(await activeId(page), links[0]?.slice(1));
-    await page.locator('#error-summary a[href="#f-usage-exclusive"]').focus();
+    await tabTo(page, '#error-summary a[href="#f-usage-exclusive"]');
     await page.keyboard.press('Enter');
     assert.equal(await activeId(page), 'f-usage-exclusive');
 
