@@ -67,9 +67,14 @@ for (const locale of ['en', 'fr', 'ar'] as const) {
       name: person.name, email: 'editor@example.org', organisation: 'Daily Planet', country: 'FR',
       articleUrl: 'https://news.example/2026/story', articleTitle: person.title, audience: '50000', startDate: futureDate(40),
     });
+    // The script converts the fields as the server does: the live fee is the fee the request gets.
+    await page.locator('#live-quote .live-total').waitFor();
+    const liveTotal = await page.locator('#live-quote .live-total strong').innerText();
     await pressButton(page, 'button.primary');
 
     assert.match(page.url(), /\/licensing\/requests\/[\w-]{32}$/);
+    const digits = (text: string) => text.replace(/\D/g, '');
+    assert.equal(digits(await page.locator('.quote-table .total').innerText()), digits(liveTotal));
     assert.equal(await page.getAttribute('html', 'lang'), locale);
     assert.match((await page.locator('h1').innerText()).trim(), person.submitted);
     assert.match(await page.locator('.summary').innerText(), new RegExp(person.title));
