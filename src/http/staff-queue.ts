@@ -81,6 +81,7 @@ export function queueHandler(c: Container) {
       olderHref: page.hasOlder && last ? link({ after: encodeCursor({ at: last.created_at, id: last.id }) }) : null,
       newestHref: after || before ? link({}) : null,
       overdueDays: c.config.overdueWorkingDays,
+      filtered: !!(values.status || values.from || values.to || values.medium || values.territory || values.country || values.overdue || ignored.length),
     });
   };
 }
