@@ -11,6 +11,7 @@ import { formOptions } from './form-view.js';
 import { renderStaff } from './staff-render.js';
 
 export const PAGE_SIZE = 50;
+const OVERDUE_CAP = 999;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 const validDate = (v: string) => DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
@@ -41,7 +42,8 @@ export function queueHandler(c: Container) {
     if (/^REP-\d{4}-\d{6}$/i.test(values.q)) filter.reference = values.q.toUpperCase();
     else if (values.q) filter.match = searchQuery(values.q);
     const now = c.clock();
-    if (values.overdue) filter.overdueBefore = workingDaysBefore(now, c.config.overdueWorkingDays).toISOString();
+    const overdueBefore = workingDaysBefore(now, c.config.overdueWorkingDays).toISOString();
+    if (values.overdue) filter.overdueBefore = overdueBefore;
 
     const after = decodeCursor(q.after);
     const before = after ? undefined : decodeCursor(q.before);
@@ -75,6 +77,9 @@ export function queueHandler(c: Container) {
       options,
       statuses: STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s], count: counts[s] ?? 0, href: statusLink(s) })),
       allHref: statusLink(''),
+      overdueCount: queries.overdueCount(overdueBefore, OVERDUE_CAP + 1),
+      overdueCap: OVERDUE_CAP,
+      overdueHref: '/staff/requests?overdue=1',
       total: Object.values(counts).reduce((a, b) => a + b, 0),
       rows: page.rows.map((r) => rowView(r, now, c.config.overdueWorkingDays, en)),
       newerHref: page.hasNewer && first ? link({ before: encodeCursor({ at: first.created_at, id: first.id }) }) : null,

@@ -67,6 +67,7 @@ test('the queue lists every request newest first, 50 a page, with counts per sta
   assert.match(res.text, /In review <span class="count">30<\/span>/);
   assert.match(res.text, /New <span class="count">240<\/span>/);
   assert.match(res.text, /All <span class="count">300<\/span>/);
+  assert.match(res.text, /Overdue <span class="count">240<\/span>/);
   assert.doesNotMatch(res.text, /<script|style=/);
   const every = await all('');
   assert.deepEqual(every, expected(() => true));

@@ -81,6 +81,8 @@ export function searchQuery(input: string): string | undefined {
 export function deskQueries(db: Db) {
   const cache = new Map<string, Statement>();
   const statusCounts = db.prepare('SELECT status, n FROM request_status_counts');
+  // Capped, so a desk far behind does not pay for counting every late request on each page view.
+  const overdueCount = db.prepare(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM requests r WHERE ${FRAGMENTS.overdueBefore} LIMIT @cap)`);
 
   function statement(keys: (keyof QueueFilter)[], direction: 'older' | 'newer' | 'first'): Statement {
     const cacheKey = `${direction}:${keys.join(',')}`;
@@ -143,6 +145,8 @@ export function deskQueries(db: Db) {
       for (const r of statusCounts.all() as { status: string; n: number }[]) out[r.status] = r.n;
       return out;
     },
+    /** How many requests are overdue, counting up to `cap`. */
+    overdueCount: (before: string, cap: number) => (overdueCount.get({ overdueBefore: before, cap }) as { n: number }).n,
     /** For tests and the benchmark: how SQLite plans a filter shape. */
     explain(filter: QueueFilter, after?: Cursor): string[] {
       const keys = KEYS.filter((k) => filter[k] !== undefined);
