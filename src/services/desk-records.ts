@@ -21,7 +21,8 @@ export function deskRecords(d: DeskDeps & { notes: NotesRepo }) {
         const now = d.clock().toISOString();
         const id = d.notes.add(requestId, actor, body, now);
         d.desk.touch(requestId, now);
-        d.audit.record({ actor, action: 'note.add', subjectType: 'request', subjectId: requestId, after: { noteId: id, body }, at: now });
+        // The text stays in request_notes, which erasure can reach; the append-only audit log never can.
+        d.audit.record({ actor, action: 'note.add', subjectType: 'request', subjectId: requestId, after: { noteId: id, length: body.length }, at: now });
         return id;
       });
     },

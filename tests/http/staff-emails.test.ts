@@ -173,6 +173,7 @@ test('notes are added with an audit row; an empty note is refused', async () => 
   assert.match(page.text, /Called them: &lt;b&gt;keen&lt;\/b&gt; to run it Monday\./);
   const audit = auditOf(t, ref).at(-1)!;
   assert.equal(audit.action, 'note.add');
+  assert.doesNotMatch(audit.after_json, /keen/);
   assert.equal(audit.actor, 'desk@reprise.test');
   assert.equal((await post(agent, ref, 'notes', { note: '   ' })).status, 422);
   assert.equal(auditOf(t, ref).length, 1);
