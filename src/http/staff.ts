@@ -6,6 +6,7 @@ import { requireStaff } from './middleware/auth.js';
 import { staffAuthRoutes } from './staff-auth.js';
 import { queueHandler } from './staff-queue.js';
 import { staffRequestRoutes } from './staff-request.js';
+import { staffMailRoutes } from './staff-mail.js';
 import { staffErrors } from './staff-render.js';
 import { notFound } from '../errors.js';
 
@@ -16,6 +17,7 @@ export function staffRoutes(c: Container): Router {
   router.get('/staff', (_req, res) => res.redirect(303, '/staff/requests'));
   router.get('/staff/requests', queueHandler(c));
   router.use(staffRequestRoutes(c));
+  router.use(staffMailRoutes(c));
   router.use('/staff', () => {
     throw notFound();
   });

@@ -109,7 +109,7 @@ test('the confirmation page, in English and in Arabic (quoted and referred), has
   await page.close();
 });
 
-test('the staff sign-in, queue and request pages have none', { skip }, async () => {
+test('the staff sign-in, queue, request and email pages have none', { skip }, async () => {
   const { reference } = await createRequest(validRequest({ message: 'Nous aimerions publier ceci la semaine prochaine.' }));
   await addUser(app, 'desk@reprise.test', 'staff');
   const login = await audit('/staff/login');
@@ -121,4 +121,5 @@ test('the staff sign-in, queue and request pages have none', { skip }, async () 
   assert.match(await page.locator('main').innerText(), new RegExp(reference));
   await page.close();
   await (await audit(`/staff/requests/${reference}`)).close();
+  await (await audit('/staff/mail')).close();
 });

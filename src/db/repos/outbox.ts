@@ -58,6 +58,9 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
     `UPDATE outbox SET status = 'queued', claimed_at = NULL, next_attempt_at = ? WHERE status = 'sending'`,
   );
   const forRequest = db.prepare('SELECT * FROM outbox WHERE request_id = ? ORDER BY id');
+  const needingAttention = db.prepare(`SELECT o.*, r.reference FROM outbox o LEFT JOIN requests r ON r.id = o.request_id
+    WHERE o.status = 'failed' OR (o.status IN ('queued', 'sending') AND o.created_at <= ?)
+    ORDER BY o.status = 'failed' DESC, o.created_at LIMIT ?`);
   const byId = db.prepare('SELECT * FROM outbox WHERE id = ?');
   const nextDue = db.prepare(`SELECT MIN(next_attempt_at) AS at FROM outbox WHERE status = 'queued'`);
   const counts = db.prepare(`SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox GROUP BY status`);
@@ -92,6 +95,11 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
      * owns a database file; a resend keeps its Message-ID, so it is recognisable.
      */
     releaseAllClaims: (now: Date) => releaseAll.run(now.toISOString()).changes,
+    /** Failed messages, and messages still unsent after `queuedLongerThanMs`: what staff should look at. */
+    needingAttention: (now: Date, queuedLongerThanMs: number, limit: number) =>
+      needingAttention.all(new Date(now.getTime() - queuedLongerThanMs).toISOString(), limit) as (OutboxRow & {
+        reference: string | null;
+      })[],
     forRequest: (requestId: number) => forRequest.all(requestId) as OutboxRow[],
     findById: (id: number) => byId.get(id) as OutboxRow | undefined,
     nextDueAt(): string | null {
