@@ -68,7 +68,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       const u = new URL(v);
       if (!protocols.includes(u.protocol)) problems.push(`${name} must start with ${protocols.join(' or ')}//`);
     } catch {
-      problems.push(`${name} must be a URL (got "${v}")`);
+      // Never echo credentials (smtp://user:password@host) into logs or the journal.
+      problems.push(`${name} must be a URL (got "${v.replace(/\/\/[^@/]*@/, '//***@')}")`);
     }
     return v.replace(/\/+$/, '');
   };

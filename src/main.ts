@@ -11,6 +11,8 @@ import { createLogger } from './logger.js';
 import { retentionScheduler } from './services/retention-scheduler.js';
 
 async function main() {
+  // The database, its backups and the .eml files hold personal data: owner-only by default.
+  process.umask(0o077);
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const db = openDatabase(config.databasePath);

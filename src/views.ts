@@ -12,6 +12,7 @@ export function createViews(cache: boolean): ViewEngines {
   const views = projectPath('views');
   return {
     html: new Eta({ views, cache, autoEscape: true, autoTrim: [false, 'nl'] }),
-    text: new Eta({ views, cache, autoEscape: false, autoTrim: [false, 'nl'] }),
+    // Plain text keeps every line break as written: trimming would run lines together.
+    text: new Eta({ views, cache, autoEscape: false, autoTrim: false }),
   };
 }

@@ -45,7 +45,9 @@ export function apiRoutes(c: Container, limits: { submit: RequestHandler; quote:
       throw new AppError(400, 'bad_idempotency_key', 'Idempotency-Key must be 1 to 255 visible ASCII characters.');
     }
     const locale = localeOf(req.body);
-    const outcome = await submitRequest(submitDeps(c), req.body, { locale, idempotencyKey: key && `api:${key}` });
+    // Keys are scoped to the client's address, so nobody can claim another integration's key first.
+    const scoped = key && `api:${req.ip ?? ''}:${key}`;
+    const outcome = await submitRequest(submitDeps(c), req.body, { locale, idempotencyKey: scoped });
     c.metrics.submission('api', outcome.kind);
     if (outcome.kind === 'invalid') throw invalid(outcome.issues, outcome.locale);
     if (outcome.kind === 'key_reused') {

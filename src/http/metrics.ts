@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client) on a registry of the app's own, so several
 // apps in one process (tests) do not collide: submissions by outcome, quotes,
 // the outbox by state with the age of its oldest queued message, HTTP latency.
+import crypto from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import client from 'prom-client';
 import type { OutboxRepo } from '../db/repos/outbox.js';
@@ -70,11 +71,18 @@ export function createMetrics(outbox: OutboxRepo, clock: () => Date) {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
+/** Constant-time comparison, so response timing does not reveal how much of a token was right. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = crypto.createHash('sha256').update(given).digest();
+  const b = crypto.createHash('sha256').update(expected).digest();
+  return crypto.timingSafeEqual(a, b);
+}
+
 /** GET /metrics; with METRICS_TOKEN set, only for `Authorization: Bearer <token>`. */
 export function metricsRoutes(metrics: Metrics, token: string | null): Router {
   const router = Router();
   router.get('/metrics', async (req, res) => {
-    if (token && req.get('authorization') !== `Bearer ${token}`) {
+    if (token && !sameSecret(req.get('authorization') ?? '', `Bearer ${token}`)) {
       res.status(401).set('WWW-Authenticate', 'Bearer').type('text').send('Unauthorized');
       return;
     }

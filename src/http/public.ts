@@ -2,6 +2,7 @@
 // POST validates and stores through the shared submit path, then redirects (303)
 // to the confirmation page; on a mistake the same form comes back (422) with the
 // user's input and a message beside each field. Works without JavaScript.
+import crypto from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import type { Container } from '../container.js';
 import type { Locale } from '../domain/request.js';
@@ -41,7 +42,7 @@ export function publicRoutes(c: Container, submitLimiter: express.RequestHandler
     });
   }
 
-  router.get('/licensing', (req, res) => {
+  router.get('/licensing', noStore, (req, res) => {
     showForm(res, 200, res.locals.locale, prefillFromQuery(req.query), [], c.tokens.issue(c.clock()));
   });
 
@@ -51,11 +52,12 @@ export function publicRoutes(c: Container, submitLimiter: express.RequestHandler
     const locale: Locale = isLocale(posted) ? posted : res.locals.locale;
     const values = formToRequest(body);
     const token = one(body[TOKEN_FIELD]) ?? '';
-    const action = one(body.action) ?? 'submit';
+    const action = editingAction(body);
     const articles = values.articles as Record<string, unknown>[];
 
     // Editing the form without JavaScript: switch language, add or remove an article row.
-    const lang = /^lang:(\w+)$/.exec(action)?.[1];
+    // Any other action value is a submission (and was counted by the rate limit).
+    const lang = /^lang:(en|fr|ar)$/.exec(action)?.[1];
     if (isLocale(lang)) {
       res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 86_400_000, path: '/' });
       return showForm(res, 200, lang, { ...values, locale: lang }, [], token);
@@ -82,10 +84,12 @@ export function publicRoutes(c: Container, submitLimiter: express.RequestHandler
       const message = i18nFor(locale).t('form.tokenProblem');
       return showForm(res, 422, locale, values, [{ path: '/form', message }], c.tokens.issue(c.clock()));
     }
+    // The token's nonce with the content: a double click replays the first request, while
+    // a different request sent with the same token (a cached page, the back button) is its own.
+    const content = crypto.createHash('sha256').update(JSON.stringify(values)).digest('base64url');
     const outcome = await submitRequest(submitDeps(c), { ...values, locale }, {
       locale,
-      idempotencyKey: `form:${check.nonce}`,
-      replayAnyBody: true,
+      idempotencyKey: `form:${check.nonce}:${content}`,
     });
     c.metrics.submission('form', outcome.kind);
     if (outcome.kind === 'invalid') return showForm(res, 422, locale, values, describeIssues(outcome.issues, locale), token);
@@ -110,12 +114,16 @@ export function publicRoutes(c: Container, submitLimiter: express.RequestHandler
   return router;
 }
 
-/** Adding a row or switching language does no work worth limiting; only real submissions count. */
+/** The form-editing action a POST asks for, exactly; anything else (or nothing) is 'submit'. */
+function editingAction(body: Body | undefined): string {
+  const action = one(body?.action) ?? '';
+  return /^(add_article|remove_article:\d{1,2}|lang:(en|fr|ar))$/.test(action) ? action : 'submit';
+}
+
+/** Adding a row or switching language does no work worth limiting; every submission counts. */
 function submitLimiterUnlessEditing(limiter: express.RequestHandler): express.RequestHandler {
-  return (req, res, next) => {
-    const action = one((req.body as Body | undefined)?.action) ?? 'submit';
-    return action === 'submit' ? limiter(req, res, next) : next();
-  };
+  return (req, res, next) =>
+    editingAction(req.body as Body | undefined) === 'submit' ? limiter(req, res, next) : next();
 }
 
 export function submitDeps(c: Container) {

@@ -166,7 +166,7 @@ const en = {
   'confirm.lead': 'Thank you. Your request has been sent to our syndication desk. Keep this reference: {reference}.',
   'confirm.emailSent': 'We have also sent an acknowledgement to {email}.',
   'confirm.next.title': 'What happens next',
-  'confirm.next.quoted': 'The fee below is indicative. The desk checks every request and confirms the licence and the final fee by email, usually within two working days.',
+  'confirm.next.quoted': 'This fee is indicative. The desk checks every request and confirms the licence and the final fee by email, usually within two working days.',
   'confirm.next.referred': 'This request needs a person to price it. The desk will reply by email with a quote, usually within two working days.',
   'confirm.summary.title': 'Your request',
   'confirm.quote.title': 'Indicative fee',

@@ -168,7 +168,7 @@ const fr: Catalog = {
   'confirm.lead': 'Merci. Votre demande a été transmise à notre service de syndication. Conservez cette référence : {reference}.',
   'confirm.emailSent': 'Nous avons également envoyé un accusé de réception à {email}.',
   'confirm.next.title': 'La suite',
-  'confirm.next.quoted': 'Le tarif ci-dessous est indicatif. Le service examine chaque demande et vous confirme la licence et le tarif définitif par courriel, en général sous deux jours ouvrés.',
+  'confirm.next.quoted': 'Ce tarif est indicatif. Le service examine chaque demande et vous confirme la licence et le tarif définitif par courriel, en général sous deux jours ouvrés.',
   'confirm.next.referred': 'Cette demande doit être tarifée par une personne. Le service vous enverra un devis par courriel, en général sous deux jours ouvrés.',
   'confirm.summary.title': 'Votre demande',
   'confirm.quote.title': 'Tarif indicatif',

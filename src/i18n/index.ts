@@ -50,17 +50,21 @@ export function i18nFor(locale: Locale) {
   return h;
 }
 
+/** The publisher is British: English dates read "1 March 2027", not "March 1, 2027". */
+const INTL_TAG: Record<Locale, string> = { en: 'en-GB', fr: 'fr-FR', ar: 'ar' };
+
 function buildHelpers(locale: Locale) {
-  const numberFmt = new Intl.NumberFormat(locale);
-  const regionNames = new Intl.DisplayNames([locale], { type: 'region' });
-  const languageNames = new Intl.DisplayNames([locale], { type: 'language' });
-  const dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
+  const tag = INTL_TAG[locale];
+  const numberFmt = new Intl.NumberFormat(tag);
+  const regionNames = new Intl.DisplayNames([tag], { type: 'region' });
+  const languageNames = new Intl.DisplayNames([tag], { type: 'language' });
+  const dateFmt = new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone: 'UTC' });
   // One formatter per currency (from the rate card), kept: building one costs more than a whole quote.
   const moneyFormats = new Map<string, { fmt: Intl.NumberFormat; scale: number }>();
   const moneyFormat = (currency: string) => {
     let m = moneyFormats.get(currency);
     if (!m) {
-      const fmt = new Intl.NumberFormat(locale, { style: 'currency', currency });
+      const fmt = new Intl.NumberFormat(tag, { style: 'currency', currency });
       moneyFormats.set(currency, (m = { fmt, scale: 10 ** (fmt.resolvedOptions().maximumFractionDigits ?? 2) }));
     }
     return m;

@@ -36,9 +36,8 @@ export type SubmitOutcome =
 
 export interface SubmitOptions {
   locale: Locale;
+  /** A repeat within 24 h answers the first request when the body is the same (as Stripe does), else key_reused. */
   idempotencyKey?: string;
-  /** HTML form tokens replay whatever was sent; API keys only the same body (as Stripe does). */
-  replayAnyBody?: boolean;
 }
 
 export const todayUtc = (now: Date) => now.toISOString().slice(0, 10);
@@ -75,7 +74,7 @@ export async function submitRequest(deps: SubmitDeps, input: unknown, opts: Subm
     const email = request.requester.email;
     return { kind: 'created', request: { reference: written.reference, accessToken, status: 'new', quote, locale, email } };
   }
-  if (!written.sameBody && !opts.replayAnyBody) return { kind: 'key_reused' };
+  if (!written.sameBody) return { kind: 'key_reused' };
   const stored = deps.requests.findById(written.id)!;
   return {
     kind: 'replayed',

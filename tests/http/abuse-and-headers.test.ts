@@ -19,6 +19,8 @@ test('submissions are limited per IP; a forged X-Forwarded-For does not reset th
     // The HTML form shares the same per-IP budget and answers a page a person can read.
     const page = await request(t.app).post('/licensing').type('form').send({ action: 'submit' }).expect(429);
     assert.match(page.text, /Too many requests/);
+    // An unknown action is a submission like any other, and is limited too.
+    await request(t.app).post('/licensing').type('form').send({ action: 'lang:xx' }).expect(429);
     // Editing the form (adding a row) is not a submission and is not limited.
     await request(t.app).post('/licensing').type('form').send({ action: 'add_article' }).expect(200);
   } finally {

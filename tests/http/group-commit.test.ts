@@ -74,7 +74,7 @@ test('invalid submissions among valid ones are answered 400 and take nothing els
   assert.equal(count('SELECT COUNT(*) AS n FROM requests') - before, 8);
 });
 
-test('concurrent HTML form posts with distinct tokens each store one request; a reused token replays', async () => {
+test('concurrent HTML form posts with distinct tokens each store one request; the same form sent twice (same token, same content) replays', async () => {
   const before = count('SELECT COUNT(*) AS n FROM requests');
   const tokens = await Promise.all(
     Array.from({ length: 6 }, async () => {
@@ -87,7 +87,7 @@ test('concurrent HTML form posts with distinct tokens each store one request; a 
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(validFormFields({ form_token: token, message: `form ${i}` })).toString(),
+      body: new URLSearchParams(validFormFields({ form_token: token, message: `form ${i % 6}` })).toString(),
     }),
   );
   const responses = await Promise.all(sends);

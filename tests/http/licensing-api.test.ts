@@ -55,7 +55,7 @@ test('a valid request is stored with its quote and both emails reach the SMTP se
   assert.match(desk.html || '', /Indicative quote/);
   assert.equal(!Array.isArray(ack.to) ? ack.to?.value[0].address : '', 'ada@example.org');
   assert.match(ack.text ?? '', new RegExp(res.body.reference));
-  assert.match(ack.text ?? '', /£190\.00/);
+  assert.match(ack.text ?? '', /^Total: £190\.00$/m, 'the plain-text total stands on its own line');
   assert.ok(ack.messageId && ack.messageId.includes('@reprise.test'));
   const sent = t.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE request_id = ? AND status = 'sent'").get(row.id) as { n: number };
   assert.equal(sent.n, 2);

@@ -88,6 +88,19 @@ test('a double submission of the same form makes one request and one set of emai
   );
 });
 
+test('one token sent with two different requests (a cached page) makes two requests, never shows the first to the second', async () => {
+  const token = await freshToken();
+  const a = await request(t.app).post('/licensing').type('form')
+    .send(validFormFields({ form_token: token, 'requester[email]': 'alice@example.org' })).expect(303);
+  const b = await request(t.app).post('/licensing').type('form')
+    .send(validFormFields({ form_token: token, 'requester[email]': 'mallory@example.org' })).expect(303);
+  assert.notEqual(b.headers.location, a.headers.location);
+  const page = await request(t.app).get(b.headers.location).expect(200);
+  assert.ok(page.text.includes('mallory@example.org') && !page.text.includes('alice@example.org'));
+  const form = await request(t.app).get('/licensing').expect(200);
+  assert.equal(form.headers['cache-control'], 'no-store', 'the form (with its token) is never cached');
+});
+
 test('adding and removing article rows works without JavaScript and keeps the input', async () => {
   const token = await freshToken();
   const added = await request(t.app)
