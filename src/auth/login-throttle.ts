@@ -2,12 +2,28 @@
 // or 20 from one IP within 15 minutes, and further attempts get 429 until the
 // oldest failure leaves the window. Counting failures in SQLite keeps the limit
 // across restarts and across processes sharing the database.
+import { isIPv6 } from 'node:net';
 import type { Db } from '../db/connection.js';
 
 export const WINDOW_MS = 15 * 60_000;
 export const MAX_FAILURES_PER_ACCOUNT = 5;
 export const MAX_FAILURES_PER_IP = 20;
 const KEEP_MS = 24 * 60 * 60_000;
+
+/**
+ * The address a limit counts: IPv4 as it is, IPv6 by its /64 network, since one
+ * client is routinely given a whole /64 and could otherwise rotate addresses.
+ */
+export function throttleKey(ip: string): string {
+  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (v4) return v4[1];
+  if (!isIPv6(ip)) return ip;
+  const [head, tail = ''] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
 
 export function loginThrottle(db: Db) {
   const insert = db.prepare('INSERT INTO login_attempts (at, email, ip) VALUES (?, ?, ?)');

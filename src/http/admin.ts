@@ -37,7 +37,7 @@ export function adminRoutes(c: Container): Router {
   const showUsers = (req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) =>
     renderStaff(req, res, status, 'admin/users', {
       nav: 'users', title: 'Users', users: c.repos.users.list(), me: currentUser(res),
-      minPassword: MIN_PASSWORD_LENGTH, done: DONE[String(req.query.done)] ?? null,
+      minPassword: MIN_PASSWORD_LENGTH, done: Object.hasOwn(DONE, String(req.query.done)) ? DONE[String(req.query.done)] : null,
       problem: null, errors: {}, posted: {}, rowProblem: null, ...extra,
     });
 

@@ -5,7 +5,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Container } from '../container.js';
 import { decoyHash, verifyPassword, MAX_PASSWORD_LENGTH } from '../auth/password.js';
-import { loginThrottle, WINDOW_MS } from '../auth/login-throttle.js';
+import { loginThrottle, throttleKey, WINDOW_MS } from '../auth/login-throttle.js';
 import { normaliseEmail } from '../db/repos/users.js';
 import { formBody, isCsrfValid, staffForm } from './middleware/csrf.js';
 import { sessionCookieName } from './middleware/session.js';
@@ -16,12 +16,16 @@ const GENERIC_FAILURE = 'The email address or password is not right, or the acco
 const EXPIRED = 'The sign-in form had expired. Please sign in again.';
 const THROTTLED = 'Too many failed sign-ins. Wait 15 minutes and try again, or ask an admin to reset your password.';
 
+/** scrypt runs on libuv's 4 worker threads; more than this many at once only queues. */
+const MAX_CONCURRENT_VERIFICATIONS = 8;
+
 const text = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
 
 export function staffAuthRoutes(c: Container): Router {
   const router = Router();
   const throttle = loginThrottle(c.db);
   let decoy: Promise<string> | undefined;
+  let verifying = 0;
 
   const show = (req: Request, res: Response, status: number, data: Record<string, unknown>) =>
     renderStaff(req, res, status, 'staff/login', { email: '', next: '', error: null, notice: null, ...data });
@@ -39,17 +43,26 @@ export function staffAuthRoutes(c: Container): Router {
     const returnTo = text(body.next, 500);
     // A form left open past the session's life: refused (403) but shown again, ready to use.
     if (!isCsrfValid(req)) return show(req, res, 403, { email, next: returnTo, error: EXPIRED });
-    const ip = req.ip ?? 'unknown';
+    const ip = throttleKey(req.ip ?? 'unknown');
     const now = c.clock();
-    if (throttle.blocked(email, ip, now)) {
+    // Busy with password checks (each costs ~128 MiB of scrypt): refuse rather than queue.
+    if (throttle.blocked(email, ip, now) || verifying >= MAX_CONCURRENT_VERIFICATIONS) {
       res.set('Retry-After', String(WINDOW_MS / 1000));
       return show(req, res, 429, { email, next: returnTo, error: THROTTLED });
     }
+    // Counted as a failure BEFORE the slow check and forgiven on success, so attempts sent
+    // in parallel cannot all pass the limit while their hashes are being computed.
+    throttle.recordFailure(email, ip, now);
     const row = email ? c.repos.users.findRowByEmail(email) : undefined;
     decoy ??= decoyHash(c.config.passwordScryptLog2N);
-    const ok = (await verifyPassword(password, row?.password_hash ?? (await decoy))) && !!row && !row.disabled_at;
+    verifying++;
+    let ok: boolean;
+    try {
+      ok = (await verifyPassword(password, row?.password_hash ?? (await decoy))) && !!row && !row.disabled_at;
+    } finally {
+      verifying--;
+    }
     if (!ok || !row) {
-      throttle.recordFailure(email, ip, now);
       req.log?.info({ event: 'login_failed' }, 'sign-in refused');
       return show(req, res, 401, { email, next: returnTo, error: GENERIC_FAILURE });
     }
