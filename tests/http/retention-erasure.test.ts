@@ -72,7 +72,10 @@ test('the cutoff is whole calendar months back, clamped to the end of a short mo
   assert.equal(retentionCutoff(new Date('2026-01-15T00:00:00Z'), 13), '2024-12-15T00:00:00.000Z');
 });
 
-test('a dry run reports what is due and changes nothing', () => {
+test('a dry run reports what is due and changes nothing; the closing date wins over the last change', () => {
+  // Closed recently although nothing else changed for years: not due yet.
+  setStatus(t, ref.oldOpen, 'licensed', '2023-04-01T00:00:00.000Z');
+  t.db.prepare(`UPDATE requests SET closed_at = '2026-02-20T00:00:00.000Z' WHERE reference = ?`).run(ref.oldOpen);
   const before = dump();
   const r = runRetention(t.db, { months: 24, now: t.clock.now, actor: CLI, dryRun: true });
   assert.deepEqual(r.byStatus, { declined: 1, licensed: 1 });
