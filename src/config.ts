@@ -18,6 +18,7 @@ export interface Config {
   formMinFillSeconds: number;
   rateLimitSubmitPerHour: number;
   rateLimitQuotePerMinute: number;
+  rateLimitLoginPerMinute: number;
   trustProxy: number;
   logLevel: string;
   metricsToken: string | null;
@@ -100,6 +101,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     formMinFillSeconds: int('FORM_MIN_FILL_SECONDS', 3, 0, 3600),
     rateLimitSubmitPerHour: int('RATE_LIMIT_SUBMIT_PER_HOUR', 20, 0, 1_000_000),
     rateLimitQuotePerMinute: int('RATE_LIMIT_QUOTE_PER_MINUTE', 60, 0, 1_000_000),
+    rateLimitLoginPerMinute: int('RATE_LIMIT_LOGIN_PER_MINUTE', 30, 0, 1_000_000),
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
     logLevel: str('LOG_LEVEL', envName === 'test' ? 'silent' : 'info'),
     metricsToken: env.METRICS_TOKEN?.trim() || null,

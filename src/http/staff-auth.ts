@@ -11,6 +11,7 @@ import { formBody, isCsrfValid, staffForm } from './middleware/csrf.js';
 import { sessionCookieName } from './middleware/session.js';
 import { currentUser, safeReturnPath } from './middleware/auth.js';
 import { renderStaff } from './staff-render.js';
+import { perIpLimit } from './middleware/rate-limits.js';
 
 const GENERIC_FAILURE = 'The email address or password is not right, or the account is disabled.';
 const EXPIRED = 'The sign-in form had expired. Please sign in again.';
@@ -30,13 +31,17 @@ export function staffAuthRoutes(c: Container): Router {
   const show = (req: Request, res: Response, status: number, data: Record<string, unknown>) =>
     renderStaff(req, res, status, 'staff/login', { email: '', next: '', error: null, notice: null, ...data });
 
-  router.get('/staff/login', (req, res) => {
+  // The sign-in page makes a session (for its CSRF token): a per-IP limit keeps a flood
+  // of anonymous page loads from filling the sessions table and the disk's fsyncs.
+  const pageLimit = perIpLimit(c.config.rateLimitLoginPerMinute, 60_000);
+
+  router.get('/staff/login', pageLimit, (req, res) => {
     if (currentUser(res)) return res.redirect(303, safeReturnPath(req.query.next));
     const notice = req.query.signedout === '1' ? 'You are signed out.' : null;
     show(req, res, 200, { next: text(req.query.next, 500), notice });
   });
 
-  router.post('/staff/login', formBody, async (req, res, next) => {
+  router.post('/staff/login', pageLimit, formBody, async (req, res, next) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const email = normaliseEmail(text(body.email, 254));
     const password = text(body.password, MAX_PASSWORD_LENGTH + 1);

@@ -8,9 +8,12 @@ import { currentUser } from './middleware/auth.js';
 
 export function renderStaff(req: Request, res: Response, status: number, view: string, data: Record<string, unknown> = {}) {
   res.locals.locale = 'en';
+  const user = currentUser(res);
   renderPage(res, status, view, {
-    user: currentUser(res),
-    csrf: csrfToken(req),
+    user,
+    // Only the sign-in form and signed-in pages carry forms: an anonymous error page
+    // must not create a session just to hold a token nobody will use.
+    csrf: user || view === 'staff/login' ? csrfToken(req) : '',
     section: req.originalUrl.startsWith('/admin') ? 'admin' : 'staff',
     ...data,
   });

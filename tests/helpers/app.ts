@@ -38,6 +38,7 @@ export async function buildTestApp(
     FORM_MIN_FILL_SECONDS: '0',
     RATE_LIMIT_SUBMIT_PER_HOUR: '0',
     RATE_LIMIT_QUOTE_PER_MINUTE: '0',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '0',
     PUBLIC_BASE_URL: 'http://reprise.test',
     DESK_EMAIL: 'desk@reprise.test',
     MAIL_FROM: 'Reprise <licensing@reprise.test>',

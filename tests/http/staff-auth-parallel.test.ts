@@ -29,6 +29,19 @@ test('30 parallel wrong passwords for one account: at most 5 are checked, the re
   }
 });
 
+test('the sign-in page itself is limited per IP (RATE_LIMIT_LOGIN_PER_MINUTE)', async () => {
+  const t = await buildTestApp({ ...DESK_ENV, RATE_LIMIT_LOGIN_PER_MINUTE: '3' });
+  try {
+    for (let i = 0; i < 3; i++) await request(t.app).get('/staff/login').expect(200);
+    const res = await request(t.app).get('/staff/login').expect(429);
+    assert.match(res.text, /Too many requests/);
+    const sessions = (t.db.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
+    assert.ok(sessions <= 3, `no session made for refused page loads (${sessions})`);
+  } finally {
+    await t.close();
+  }
+});
+
 test('the per-IP limit counts an IPv6 client by its /64 network', () => {
   assert.equal(throttleKey('2001:db8:abcd:12::1'), throttleKey('2001:db8:abcd:12:ffff:1:2:3'));
   assert.notEqual(throttleKey('2001:db8:abcd:12::1'), throttleKey('2001:db8:abcd:13::1'));
