@@ -8,6 +8,7 @@ import { labelQuote } from '../i18n/quote-labels.js';
 import type { ViewEngines } from '../views.js';
 import type { OutgoingMessage } from './transport.js';
 import { requestFieldRows } from './request-fields.js';
+import { ERASED } from '../db/repos/retention.js';
 
 export interface MailContext {
   views: ViewEngines;
@@ -51,6 +52,8 @@ export function renderMessage(ctx: MailContext, row: OutboxRow): OutgoingMessage
   if (!spec) throw new UnrenderableMessage(`Unknown email template "${row.template}"`);
   const request = row.request_id === null ? undefined : ctx.findRequest(row.request_id);
   if (!request) throw new UnrenderableMessage('The request this message was about no longer exists');
+  if (row.recipient === ERASED) throw new UnrenderableMessage('Not sent: the personal data of this request was erased');
+  const erased = request.requester.email === ERASED;
   const i18n = i18nFor(isLocale(row.locale) ? row.locale : ('en' as Locale));
   const data = {
     i18n,
@@ -66,7 +69,7 @@ export function renderMessage(ctx: MailContext, row: OutboxRow): OutgoingMessage
   return {
     from: ctx.mailFrom,
     to: row.recipient,
-    replyTo: spec.replyToRequester
+    replyTo: spec.replyToRequester && !erased
       ? { name: oneLine(request.requester.name), address: request.requester.email }
       : undefined,
     subject: oneLine(spec.subject(i18n, request, data.params)),

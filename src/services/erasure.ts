@@ -35,7 +35,7 @@ export function erasePerson(db: Db, rawEmail: unknown, opts: { actor: Actor; now
   const audit = auditRepo(db);
   const at = opts.now.toISOString();
   const subject = personId(email);
-  return writeTransaction(db, () => {
+  const erased = writeTransaction(db, () => {
     const result: ErasureResult = { subject, references: [], emailsCancelled: 0 };
     for (const c of repo.byEmail(email)) {
       const outcome = repo.anonymise(c.id, at);
@@ -53,4 +53,6 @@ export function erasePerson(db: Db, rawEmail: unknown, opts: { actor: Actor; now
     });
     return result;
   });
+  repo.purgeResidue();
+  return erased;
 }

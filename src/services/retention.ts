@@ -70,6 +70,7 @@ export function runRetention(db: Db, opts: RetentionOptions): RetentionResult {
     if (done === 0) break;
   }
   if (result.total > 0) {
+    repo.purgeResidue();
     writeTransaction(db, () =>
       audit.record({
         actor: opts.actor, action: 'retention.run', subjectType: 'retention', subjectId: null, at,

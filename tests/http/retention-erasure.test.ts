@@ -177,3 +177,34 @@ test('erasure refuses a malformed address and records an erasure that matched no
   assert.deepEqual(erasePerson(t.db, 'nobody@example.org', { actor: CLI, now: t.clock.now }).references, []);
   assert.deepEqual(changes(before, dump()).map((c) => c.replace(/\d+/, 'N')), ['audit_log#N+']);
 });
+
+test('after erasure the address and name are gone from notes, mail errors and the database file itself', async () => {
+  const fs = await import('node:fs');
+  const id = idOf(ref.recentOpen);
+  t.db.prepare(`INSERT INTO request_notes (request_id, author, body, created_at) VALUES (?, 'desk', ?, ?)`)
+    .run(id, 'Called Someone Else on else@example.org about the fee', '2026-02-11T09:00:00.000Z');
+  t.db.prepare(`UPDATE outbox SET status = 'failed', last_error = '550 <else@example.org> mailbox unavailable' WHERE request_id = ?`).run(id);
+  const fileHolds = (needle: string) =>
+    [t.config.databasePath, `${t.config.databasePath}-wal`]
+      .filter((f) => fs.existsSync(f))
+      .some((f) => fs.readFileSync(f).includes(Buffer.from(needle)));
+  assert.ok(fileHolds('else@example.org'), 'the address is on disk before erasure');
+
+  erasePerson(t.db, 'else@example.org', { actor: CLI, now: t.clock.now });
+
+  assert.deepEqual(t.db.prepare('SELECT body FROM request_notes WHERE request_id = ?').pluck().all(id), [ERASED]);
+  const errors = t.db.prepare('SELECT last_error FROM outbox WHERE request_id = ?').pluck().all(id) as (string | null)[];
+  assert.ok(errors.every((e) => !e?.includes('else@example.org')), JSON.stringify(errors));
+  assert.ok(!fileHolds('else@example.org'), 'no copy of the address is left in free pages, the WAL or the search index');
+  assert.ok(!fileHolds('Someone Else'), 'nor of the name');
+});
+
+test('an email the desk sends about an erased request is not sent to the marker: it fails with the reason', async () => {
+  const id = idOf(ref.recentOpen);
+  erasePerson(t.db, 'else@example.org', { actor: CLI, now: t.clock.now });
+  t.container.repos.outbox.enqueue({ requestId: id, template: 'requester_ack', locale: 'en', recipient: ERASED }, t.clock.now.toISOString());
+  await t.container.worker.runOnce();
+  const row = t.db.prepare(`SELECT status, last_error FROM outbox WHERE request_id = ? AND recipient = ? ORDER BY id DESC LIMIT 1`).get(id, ERASED) as Row;
+  assert.equal(row.status, 'failed');
+  assert.match(String(row.last_error), /erased/);
+});

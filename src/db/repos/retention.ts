@@ -55,8 +55,15 @@ export function retentionRepo(db: Db) {
   const cancelMail = db.prepare(`UPDATE outbox SET status = 'cancelled', last_error = 'cancelled: personal data erased',
       claimed_at = NULL WHERE request_id = ? AND lower(recipient) = lower(?) AND status IN ('queued', 'failed')`);
   const scrubRecipient = db.prepare(
-    `UPDATE outbox SET recipient = ? WHERE request_id = ? AND lower(recipient) = lower(?)`,
+    `UPDATE outbox SET recipient = @marker WHERE request_id = @id AND lower(recipient) = lower(@email)`,
   );
+  // A server's answer often quotes the address ("550 <x@y> unknown"), on any of the request's messages.
+  const scrubErrors = db.prepare(
+    `UPDATE outbox SET last_error = replace(last_error, @email, @marker) WHERE request_id = @id AND instr(last_error, @email) > 0`,
+  );
+  // Staff notes are free text about the requester: they go with the personal data.
+  const scrubNotes = db.prepare('UPDATE request_notes SET body = ? WHERE request_id = ?');
+  const optimizeSearch = db.prepare(`INSERT INTO request_search (request_search) VALUES ('optimize')`);
 
   return {
     /** Closed requests whose closing date is before `cutoff` (ISO), oldest first. */
@@ -66,12 +73,23 @@ export function retentionRepo(db: Db) {
       return Object.fromEntries(rows.map((r) => [r.status, r.n]));
     },
     byEmail: (email: string) => byEmail.all(email) as Candidate[],
+    /**
+     * After anonymising: merge the search index's segments (so old terms leave its
+     * pages) and checkpoint the WAL, so that with secure_delete the erased text is
+     * overwritten in the database file rather than left for a backup to copy.
+     */
+    purgeResidue() {
+      optimizeSearch.run();
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    },
     /** Anonymises one request; returns the number of emails cancelled, or null when it was already anonymised. */
     anonymise(id: number, now: string): { emailsCancelled: number } | null {
       const email = emailOf.get(id) as string | undefined;
       if (email === undefined) return null;
       const emailsCancelled = cancelMail.run(id, email).changes;
-      scrubRecipient.run(ERASED, id, email);
+      scrubRecipient.run({ marker: ERASED, id, email });
+      scrubErrors.run({ marker: ERASED, id, email });
+      scrubNotes.run(ERASED, id);
       anonymise.run({ marker: ERASED, now, id });
       return { emailsCancelled };
     },
