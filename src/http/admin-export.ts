@@ -100,7 +100,14 @@ export function adminExportRoutes(c: Container): Router {
   const router = Router();
   router.use(['/export', '/erase'], requireAdmin);
   router.get('/export', (req, res) => exportPage(c, req, res));
-  router.get('/export/download', (req, res) => download(c, req, res));
+  // A download writes to the audit log: only from our own pages (or typed in), never a link on another site.
+  router.get('/export/download', (req, res) => {
+    const site = req.get('sec-fetch-site');
+    if (site && site !== 'same-origin' && site !== 'none') {
+      throw new AppError(403, 'cross_site', 'Start exports from the export page.');
+    }
+    return download(c, req, res);
+  });
 
   router.get('/erase', (req, res) => renderStaff(req, res, 200, 'admin/erase', { nav: 'erase', email: '', matches: null }));
   router.post('/erase', ...staffForm, (req, res) => {

@@ -64,6 +64,14 @@ test('the CSV download: headers, a name built from the filters, the rows, and an
   });
 });
 
+test('a download started from another site is refused and not audited', async () => {
+  const before = t.db.prepare(`SELECT COUNT(*) FROM audit_log WHERE action = 'export'`).pluck().get();
+  await admin.get('/admin/export/download?format=csv').set('Sec-Fetch-Site', 'cross-site').expect(403);
+  await admin.get('/admin/export/download?format=csv').set('Sec-Fetch-Site', 'same-site').expect(403);
+  assert.equal(t.db.prepare(`SELECT COUNT(*) FROM audit_log WHERE action = 'export'`).pluck().get(), before);
+  await admin.get('/admin/export/download?format=csv').set('Sec-Fetch-Site', 'same-origin').expect(200);
+});
+
 test('JSON and NDJSON downloads carry values unchanged', async () => {
   const json = await admin.get('/admin/export/download?format=json').buffer(true).parse(binary).expect(200);
   assert.equal(json.headers['content-disposition'], 'attachment; filename="reprise-requests_all.json"');
