@@ -24,14 +24,19 @@ export async function run(opts: Options, duration: number): Promise<Result> {
 export function toRow(scenario: string, r: Result, expected: number, note?: string): Row {
   const ok = r.statusCodeStats[String(expected)]?.count ?? 0;
   const all = Object.values(r.statusCodeStats).reduce((n, s) => n + s.count, 0);
+  const unexpected = all - ok + r.errors + r.timeouts;
+  // Say what went wrong, so a bad row can be chased down from the table alone.
+  const odd = Object.entries(r.statusCodeStats).filter(([code]) => code !== String(expected)).map(([code, s]) => `${s.count}×${code}`);
+  if (r.errors) odd.push(`${r.errors} socket errors`);
+  if (r.timeouts) odd.push(`${r.timeouts} timeouts`);
   return {
     scenario,
     rps: Math.round(ok / r.duration),
     p50: r.latency.p50,
     p99: r.latency.p99,
     ok,
-    unexpected: all - ok + r.errors + r.timeouts,
-    note,
+    unexpected,
+    note: [note, unexpected ? `unexpected: ${odd.join(', ')}` : ''].filter(Boolean).join('; ') || undefined,
   };
 }
 

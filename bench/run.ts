@@ -87,7 +87,10 @@ try {
   const broken = rows.filter((r) => r.ok === 0 || r.unexpected > 0);
   if (broken.length) {
     console.error(`Scenarios with unexpected answers: ${broken.map((r) => r.scenario).join(', ')}`);
-    console.error(`Last lines of the service's log:\n${fs.readFileSync(reprise.log, 'utf8').slice(-3000)}`);
+    for (const s of servers.slice(1)) {
+      const log = fs.readFileSync(s.log, 'utf8').trim();
+      if (log) console.error(`Last lines of the log of ${s.name}:\n${log.slice(-3000)}`);
+    }
     process.exitCode = 1;
   }
 } catch (err) {
