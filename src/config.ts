@@ -19,6 +19,7 @@ export interface Config {
   rateLimitSubmitPerHour: number;
   rateLimitQuotePerMinute: number;
   rateLimitLoginPerMinute: number;
+  ackEmailsPerAddressPerDay: number;
   trustProxy: number;
   logLevel: string;
   metricsToken: string | null;
@@ -102,6 +103,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     rateLimitSubmitPerHour: int('RATE_LIMIT_SUBMIT_PER_HOUR', 20, 0, 1_000_000),
     rateLimitQuotePerMinute: int('RATE_LIMIT_QUOTE_PER_MINUTE', 60, 0, 1_000_000),
     rateLimitLoginPerMinute: int('RATE_LIMIT_LOGIN_PER_MINUTE', 30, 0, 1_000_000),
+    ackEmailsPerAddressPerDay: int('ACK_EMAILS_PER_ADDRESS_PER_DAY', 10, 0, 1_000_000),
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
     logLevel: str('LOG_LEVEL', envName === 'test' ? 'silent' : 'info'),
     metricsToken: env.METRICS_TOKEN?.trim() || null,

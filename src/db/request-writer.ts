@@ -19,6 +19,8 @@ import type { IdempotencyRepo } from './repos/idempotency.js';
 
 export interface WriteCommand extends NewRequest {
   deskEmail: string;
+  /** Acknowledgements to one address per 24 h; 0 for no cap. */
+  ackCapPerDay?: number;
   idempotency?: { key: string; bodyHash: string };
 }
 
@@ -63,10 +65,13 @@ export function requestWriter(
     }
     const { id, reference } = requests.insert(cmd);
     outbox.enqueue({ requestId: id, template: 'desk_new_request', locale: 'en', recipient: cmd.deskEmail }, cmd.now);
-    outbox.enqueue(
-      { requestId: id, template: 'requester_ack', locale: cmd.locale, recipient: cmd.request.requester.email },
-      cmd.now,
-    );
+    // The requester's address is not verified: past a daily number of acknowledgements to one
+    // address, further requests reach the desk but send that address nothing (no mail bombing).
+    const to = cmd.request.requester.email;
+    const since = new Date(Date.parse(cmd.now) - 86_400_000).toISOString();
+    if (!cmd.ackCapPerDay || outbox.countRecentTo(to, 'requester_ack', since) < cmd.ackCapPerDay) {
+      outbox.enqueue({ requestId: id, template: 'requester_ack', locale: cmd.locale, recipient: to }, cmd.now);
+    }
     if (cmd.idempotency) idempotency.remember(cmd.idempotency.key, id, cmd.idempotency.bodyHash, cmd.now);
     return { kind: 'created', id, reference };
   });

@@ -133,6 +133,7 @@ export function submitDeps(c: Container) {
     writer: c.writer,
     requests: c.repos.requests,
     deskEmail: c.config.deskEmail,
+    ackCapPerDay: c.config.ackEmailsPerAddressPerDay,
     clock: c.clock,
     onQueued: () => c.worker.kick(),
   };

@@ -16,6 +16,7 @@ export interface SubmitDeps {
   writer: RequestWriter;
   requests: RequestsRepo;
   deskEmail: string;
+  ackCapPerDay?: number;
   clock: () => Date;
   onQueued: () => void;
 }
@@ -64,6 +65,7 @@ export async function submitRequest(deps: SubmitDeps, input: unknown, opts: Subm
       accessToken,
       now: now.toISOString(),
       deskEmail: deps.deskEmail,
+      ackCapPerDay: deps.ackCapPerDay,
       idempotency: opts.idempotencyKey ? { key: opts.idempotencyKey, bodyHash: hash() } : undefined,
     },
     now,

@@ -39,6 +39,7 @@ export async function buildTestApp(
     RATE_LIMIT_SUBMIT_PER_HOUR: '0',
     RATE_LIMIT_QUOTE_PER_MINUTE: '0',
     RATE_LIMIT_LOGIN_PER_MINUTE: '0',
+    ACK_EMAILS_PER_ADDRESS_PER_DAY: '0',
     PUBLIC_BASE_URL: 'http://reprise.test',
     DESK_EMAIL: 'desk@reprise.test',
     MAIL_FROM: 'Reprise <licensing@reprise.test>',

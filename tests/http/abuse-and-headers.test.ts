@@ -42,6 +42,22 @@ test('behind one trusted proxy, clients are told apart by the address the proxy 
   }
 });
 
+test('at most ACK_EMAILS_PER_ADDRESS_PER_DAY acknowledgements go to one address; the desk still hears of every request', async () => {
+  const t = await buildTestApp({ ACK_EMAILS_PER_ADDRESS_PER_DAY: '2' });
+  try {
+    for (let i = 0; i < 4; i++) await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+    const count = (template: string) =>
+      (t.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE template = ?').get(template) as { n: number }).n;
+    assert.equal(count('requester_ack'), 2);
+    assert.equal(count('desk_new_request'), 4);
+    t.clock.advance(25 * 3600_000);
+    await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+    assert.equal(count('requester_ack'), 3, 'a day later the address gets acknowledgements again');
+  } finally {
+    await t.close();
+  }
+});
+
 test('security headers: strict CSP, no framing, no X-Powered-By; HSTS only in production', async () => {
   const t = await buildTestApp();
   try {

@@ -58,6 +58,7 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
     `UPDATE outbox SET status = 'queued', claimed_at = NULL, next_attempt_at = ? WHERE status = 'sending'`,
   );
   const forRequest = db.prepare('SELECT * FROM outbox WHERE request_id = ? ORDER BY id');
+  const recentTo = db.prepare('SELECT COUNT(*) FROM outbox WHERE recipient = ? AND template = ? AND created_at > ?').pluck();
   const needingAttention = db.prepare(`SELECT o.*, r.reference FROM outbox o LEFT JOIN requests r ON r.id = o.request_id
     WHERE o.status = 'failed' OR (o.status IN ('queued', 'sending') AND o.created_at <= ?)
     ORDER BY o.status = 'failed' DESC, o.created_at LIMIT ?`);
@@ -100,6 +101,8 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
       needingAttention.all(new Date(now.getTime() - queuedLongerThanMs).toISOString(), limit) as (OutboxRow & {
         reference: string | null;
       })[],
+    countRecentTo: (recipient: string, template: string, sinceIso: string) =>
+      recentTo.get(recipient, template, sinceIso) as number,
     forRequest: (requestId: number) => forRequest.all(requestId) as OutboxRow[],
     findById: (id: number) => byId.get(id) as OutboxRow | undefined,
     nextDueAt(): string | null {
