@@ -20,7 +20,8 @@ const sizes = new Map<number, number>();
 const maxBatch = Number(process.env.BENCH_MAX_BATCH ?? 64);
 container.writer = requestWriter(db, container.repos, { maxBatch, onBatch: (n) => sizes.set(n, (sizes.get(n) ?? 0) + 1) });
 const server = createApp(container).listen(config.port, config.host);
-container.worker.start();
+// BENCH_NO_MAIL=1 leaves the outbox worker off: how much of a submission's cost is delivering its two emails.
+if (process.env.BENCH_NO_MAIL !== '1') container.worker.start();
 
 process.on('SIGTERM', () => {
   server.close();

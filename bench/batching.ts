@@ -2,7 +2,7 @@
 // service through batch-probe-server.ts (the same app, with a counting writer)
 // and prints how many requests each COMMIT carried.
 // Each scenario runs with group commit off (maxBatch=1) and on, alternately.
-// Usage: tsx bench/batching.ts [seconds]
+// Usage: tsx bench/batching.ts [seconds] [--mail]
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { startServer } from './processes.js';
 import { reprisescenarios } from './scenarios.js';
 
-const seconds = Number(process.argv[2] ?? 10);
+const seconds = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 10);
 const root = path.resolve(import.meta.dirname, '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-batching-'));
 const formSecret = crypto.randomBytes(32).toString('base64url');
@@ -25,16 +25,21 @@ const env = {
   FORM_SECRET: formSecret,
 };
 const scenarios = reprisescenarios({ smoke: true, formSecret, dir, env, root, servers: [] }).filter((s) => s.name === 'POST /api/v1/requests' || s.name === 'POST /licensing');
-// Alternating, so both settings see the same load from other work on the machine.
+// Alternating, so every setting sees the same load from other work on the machine.
+// `--mail` adds runs with the outbox worker off (what delivering the two emails costs).
+const withMail = process.argv.includes('--mail');
+const settings: [number, boolean][] = withMail
+  ? [[64, true], [64, false], [64, true], [64, false]]
+  : [[1, true], [64, true], [1, true], [64, true]];
 for (const s of scenarios) {
-  for (const maxBatch of [1, 64, 1, 64]) {
-    const log = path.join(dir, `${s.name.replace(/\W+/g, '_')}-${maxBatch}.log`);
+  for (const [maxBatch, mail] of settings) {
+    const log = path.join(dir, `${s.name.replace(/\W+/g, '_')}-${maxBatch}-${mail}.log`);
     const server = await startServer('probe', ['--import', 'tsx', path.join(root, 'bench/batch-probe-server.ts')],
-      { ...env, BENCH_MAX_BATCH: String(maxBatch) }, '/healthz', log);
+      { ...env, BENCH_MAX_BATCH: String(maxBatch), BENCH_NO_MAIL: mail ? '0' : '1' }, '/healthz', log);
     const row = await s.measure(server, seconds);
     await server.stop();
     const stats = fs.readFileSync(log, 'utf8').trim().split('\n').at(-1);
-    console.log(`${s.name} maxBatch=${maxBatch}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms; batches ${stats}`);
+    console.log(`${s.name} maxBatch=${maxBatch}${mail ? '' : ' (mail worker off)'}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms; batches ${stats}`);
   }
 }
 fs.rmSync(dir, { recursive: true, force: true });
