@@ -22,6 +22,7 @@ const env = {
   RATE_LIMIT_QUOTE_PER_MINUTE: '0',
   FORM_MIN_FILL_SECONDS: '0',
   LOG_LEVEL: 'warn',
+  RETENTION_MONTHS: '0',
   FORM_SECRET: formSecret,
 };
 const scenarios = reprisescenarios({ smoke: true, formSecret, dir, env, root, servers: [] }).filter((s) => s.name === 'POST /api/v1/requests' || s.name === 'POST /licensing');

@@ -36,6 +36,9 @@ export const serviceEnv = {
   RATE_LIMIT_QUOTE_PER_MINUTE: '0',
   FORM_MIN_FILL_SECONDS: '0',
   LOG_LEVEL: 'warn',
+  // The daily retention run starts a minute after boot and anonymises a seeded backlog in one go, blocking
+  // the process meanwhile: the nightly job is not what the bench measures.
+  RETENTION_MONTHS: '0',
   FORM_SECRET: formSecret,
   SESSION_SECRET: crypto.randomBytes(32).toString('base64url'),
 };
