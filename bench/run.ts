@@ -80,8 +80,9 @@ try {
   fs.writeFileSync(path.join(root, 'bench/out/latest.json'), JSON.stringify({ machine: machine(), duration, rows, plains }, null, 2));
   if (!only || only.some((o) => 'export'.includes(o))) {
     // The export's own bench (seeds its own database, runs each export in a child so peak RSS is its own).
-    console.error('\n… CSV export of 1,000,000 requests (bench/export-1m.ts)');
-    const exp = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/export-1m.ts'), '--count', smoke ? '2000' : '1000000'], {
+    const count = smoke ? 2_000 : 1_000_000;
+    console.error(`\n… CSV export of ${count.toLocaleString('en')} requests (bench/export-1m.ts)`);
+    const exp = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/export-1m.ts'), '--count', String(count)], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
