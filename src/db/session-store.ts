@@ -22,7 +22,9 @@ export class SqliteSessionStore extends session.Store {
     this.setStmt = db.prepare(`INSERT INTO sessions (sid, data, user_id, expires_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (sid) DO UPDATE SET data = excluded.data, user_id = excluded.user_id, expires_at = excluded.expires_at`);
     this.destroyStmt = db.prepare('DELETE FROM sessions WHERE sid = ?');
-    this.touchStmt = db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ?');
+    // Rolling sessions touch on every page: write only when the expiry moves by a minute or more,
+    // so browsing the desk does not cost one durable commit per page.
+    this.touchStmt = db.prepare('UPDATE sessions SET expires_at = ?1 WHERE sid = ?2 AND expires_at < ?1 - 60000');
     this.pruneStmt = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
     this.destroyUserStmt = db.prepare('DELETE FROM sessions WHERE user_id = ?');
   }

@@ -24,7 +24,9 @@ export function loadUser(c: Container): RequestHandler {
     if (!user || user.disabledAt) {
       return s.destroy((err) => next(err));
     }
-    s.lastSeenAt = now;
+    // Recorded at most once a minute: a changed session is written back (a durable commit),
+    // and a minute is well inside the idle time-out's precision.
+    if (now - (s.lastSeenAt ?? 0) >= 60_000) s.lastSeenAt = now;
     res.locals.user = user;
     next();
   };
