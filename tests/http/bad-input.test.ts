@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { validRequest, validFormFields } from '../helpers/fixtures.js';
+import { addUser, signIn, DESK_ENV } from '../helpers/desk.js';
 
 let t: TestApp;
 before(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp(DESK_ENV);
 });
 after(() => t.close());
 
@@ -123,6 +124,12 @@ test('XSS payloads in every text field are stored as typed and rendered inert', 
   assert.ok(!page.text.includes('<script>alert'), 'no live script');
   assert.ok(!page.text.includes('<img src=x'), 'no live markup');
   assert.ok(page.text.includes('&lt;script&gt;alert(&quot;org&quot;)&lt;/script&gt;'));
+  await addUser(t, 'xss-desk@example.org');
+  const desk = await signIn(t, 'xss-desk@example.org');
+  for (const path of [`/staff/requests/${res.body.reference}`, '/staff/requests', '/staff/requests?q=script']) {
+    const staffPage = await desk.get(path).expect(200);
+    assert.ok(!staffPage.text.includes('<script>alert') && !staffPage.text.includes('<img src=x'), `${path} is inert`);
+  }
   await t.container.worker.runOnce();
   const fs = await import('node:fs');
   for (const f of fs.readdirSync(t.config.mailDir)) {
