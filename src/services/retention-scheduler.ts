@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import { SYSTEM } from '../db/repos/audit.js';
-import { runRetention, type RetentionResult } from './retention.js';
+import { runRetentionInService, type RetentionResult } from './retention.js';
 
 export interface RetentionSchedulerDeps {
   db: Db;
@@ -21,9 +21,9 @@ export function retentionScheduler(deps: RetentionSchedulerDeps) {
   let timer: NodeJS.Timeout | null = null;
   let stopped = true;
 
-  const runOnce = (): RetentionResult | null => {
+  const runOnce = async (): Promise<RetentionResult | null> => {
     try {
-      const result = runRetention(deps.db, { months: deps.months, now: deps.clock(), actor: SYSTEM });
+      const result = await runRetentionInService(deps.db, { months: deps.months, now: deps.clock(), actor: SYSTEM });
       if (result.total > 0) {
         deps.logger.info({ cutoff: result.cutoff, anonymised: result.total, byStatus: result.byStatus }, 'retention run');
       }
@@ -37,8 +37,7 @@ export function retentionScheduler(deps: RetentionSchedulerDeps) {
   const schedule = (delay: number) => {
     if (stopped) return;
     timer = setTimeout(() => {
-      runOnce();
-      schedule(interval);
+      void runOnce().then(() => schedule(interval));
     }, delay);
     timer.unref();
   };

@@ -37,46 +37,69 @@ export function retentionCutoff(now: Date, months: number): string {
   return d.toISOString();
 }
 
-export function runRetention(db: Db, opts: RetentionOptions): RetentionResult {
+/**
+ * A retention run as steps of one short write transaction each, so that the
+ * service can yield to the event loop between them (requests keep being served
+ * while years of backlog are anonymised) and the command line can simply loop.
+ */
+function retentionRun(db: Db, opts: RetentionOptions) {
   const repo = retentionRepo(db);
   const audit = auditRepo(db);
   const cutoff = retentionCutoff(opts.now, opts.months);
+  const at = opts.now.toISOString();
   const result: RetentionResult = {
     cutoff, months: opts.months, dryRun: !!opts.dryRun, byStatus: {}, total: 0, emailsCancelled: 0,
   };
-  if (opts.months <= 0) return result;
-  if (opts.dryRun) {
+  const active = opts.months > 0 && !opts.dryRun;
+  if (opts.months > 0 && opts.dryRun) {
     result.byStatus = repo.countDue(cutoff);
     result.total = Object.values(result.byStatus).reduce((a, b) => a + b, 0);
-    return result;
   }
-  const at = opts.now.toISOString();
-  for (;;) {
-    const done = writeTransaction(db, () => {
-      const batch = repo.candidates(cutoff, opts.batchSize ?? 500);
-      for (const c of batch) {
-        const outcome = repo.anonymise(c.id, at);
-        if (!outcome) continue;
-        result.byStatus[c.status] = (result.byStatus[c.status] ?? 0) + 1;
-        result.total++;
-        result.emailsCancelled += outcome.emailsCancelled;
-        audit.record({
-          actor: opts.actor, action: 'request.anonymise', subjectType: 'request', subjectId: c.id, at,
-          after: { reason: 'retention', fields: PERSONAL_FIELDS, closed: c.closed, emailsCancelled: outcome.emailsCancelled },
-        });
+  return {
+    /** Anonymises one batch; false when nothing was left to do. */
+    step(): boolean {
+      if (!active) return false;
+      return writeTransaction(db, () => {
+        const batch = repo.candidates(cutoff, opts.batchSize ?? 500);
+        for (const c of batch) {
+          const outcome = repo.anonymise(c.id, at);
+          if (!outcome) continue;
+          result.byStatus[c.status] = (result.byStatus[c.status] ?? 0) + 1;
+          result.total++;
+          result.emailsCancelled += outcome.emailsCancelled;
+          audit.record({
+            actor: opts.actor, action: 'request.anonymise', subjectType: 'request', subjectId: c.id, at,
+            after: { reason: 'retention', fields: PERSONAL_FIELDS, closed: c.closed, emailsCancelled: outcome.emailsCancelled },
+          });
+        }
+        return batch.length > 0;
+      });
+    },
+    finish(): RetentionResult {
+      if (active && result.total > 0) {
+        repo.purgeResidue();
+        writeTransaction(db, () =>
+          audit.record({
+            actor: opts.actor, action: 'retention.run', subjectType: 'retention', subjectId: null, at,
+            after: { cutoff, months: opts.months, anonymised: result.total, byStatus: result.byStatus, emailsCancelled: result.emailsCancelled },
+          }),
+        );
       }
-      return batch.length;
-    });
-    if (done === 0) break;
-  }
-  if (result.total > 0) {
-    repo.purgeResidue();
-    writeTransaction(db, () =>
-      audit.record({
-        actor: opts.actor, action: 'retention.run', subjectType: 'retention', subjectId: null, at,
-        after: { cutoff, months: opts.months, anonymised: result.total, byStatus: result.byStatus, emailsCancelled: result.emailsCancelled },
-      }),
-    );
-  }
-  return result;
+      return result;
+    },
+  };
+}
+
+/** Runs retention to the end without yielding (the command line, tests). */
+export function runRetention(db: Db, opts: RetentionOptions): RetentionResult {
+  const run = retentionRun(db, opts);
+  while (run.step());
+  return run.finish();
+}
+
+/** Runs retention in batches of 100, yielding to the event loop between them (inside the service). */
+export async function runRetentionInService(db: Db, opts: RetentionOptions): Promise<RetentionResult> {
+  const run = retentionRun(db, { batchSize: 100, ...opts });
+  while (run.step()) await new Promise<void>((resolve) => setImmediate(resolve));
+  return run.finish();
 }

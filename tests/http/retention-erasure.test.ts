@@ -6,7 +6,7 @@ import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { setStatus, submitAt, type Row } from '../helpers/export-seed.js';
-import { runRetention, retentionCutoff } from '../../src/services/retention.js';
+import { runRetention, runRetentionInService, retentionCutoff } from '../../src/services/retention.js';
 import { erasePerson, personId } from '../../src/services/erasure.js';
 import { retentionScheduler } from '../../src/services/retention-scheduler.js';
 import { ERASED, PERSONAL_FIELDS } from '../../src/db/repos/retention.js';
@@ -127,12 +127,12 @@ test('retention anonymises exactly the personal fields of requests closed long a
   assert.deepEqual(changes(again, dump()), [], 'a second run finds nothing and writes nothing');
 });
 
-test('RETENTION_MONTHS=0 keeps everything; the scheduler runs as the system actor', () => {
+test('RETENTION_MONTHS=0 keeps everything; the scheduler runs as the system actor', async () => {
   const before = dump();
   assert.equal(runRetention(t.db, { months: 0, now: t.clock.now, actor: SYSTEM }).total, 0);
   assert.deepEqual(changes(before, dump()), []);
   const s = retentionScheduler({ db: t.db, months: 24, clock: () => t.clock.now, logger: pino({ level: 'silent' }) });
-  assert.equal(s.runOnce()?.total, 2);
+  assert.equal((await s.runOnce())?.total, 2);
   s.start();
   s.stop();
 });
@@ -207,4 +207,23 @@ test('an email the desk sends about an erased request is not sent to the marker:
   const row = t.db.prepare(`SELECT status, last_error FROM outbox WHERE request_id = ? AND recipient = ? ORDER BY id DESC LIMIT 1`).get(id, ERASED) as Row;
   assert.equal(row.status, 'failed');
   assert.match(String(row.last_error), /erased/);
+});
+
+test('inside the service, retention yields between batches: a request is served in the middle of a large run', async () => {
+  for (let i = 0; i < 250; i++) {
+    const r = await submitAt(t, '2023-01-11T09:00:00Z', { requester: { name: `Backlog ${i}`, email: `b${i}@example.org` } });
+    setStatus(t, r, 'declined', '2023-02-01T00:00:00.000Z');
+  }
+  t.clock.now = new Date('2026-03-01T12:00:00Z');
+  const batchesDone: number[] = [];
+  const run = runRetentionInService(t.db, { months: 24, now: t.clock.now, actor: SYSTEM, batchSize: 50 });
+  // A timer queued now fires between two batches, long before the run ends.
+  await new Promise<void>((resolve) => setTimeout(() => {
+    batchesDone.push(t.db.prepare('SELECT COUNT(*) FROM requests WHERE anonymised_at IS NOT NULL').pluck().get() as number);
+    resolve();
+  }, 0));
+  const result = await run;
+  assert.ok(result.total >= 250, JSON.stringify(result));
+  const ranMidway = batchesDone[0] < result.total;
+  assert.ok(ranMidway, `the event loop ran mid-way (after ${batchesDone[0]} of ${result.total})`);
 });
