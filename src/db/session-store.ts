@@ -24,7 +24,7 @@ export class SqliteSessionStore extends session.Store {
     this.destroyStmt = db.prepare('DELETE FROM sessions WHERE sid = ?');
     // Rolling sessions touch on every page: write only when the expiry moves by a minute or more,
     // so browsing the desk does not cost one durable commit per page.
-    this.touchStmt = db.prepare('UPDATE sessions SET expires_at = ?1 WHERE sid = ?2 AND expires_at < ?1 - 60000');
+    this.touchStmt = db.prepare('UPDATE sessions SET expires_at = @expires WHERE sid = @sid AND expires_at < @expires - 60000');
     this.pruneStmt = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
     this.destroyUserStmt = db.prepare('DELETE FROM sessions WHERE user_id = ?');
   }
@@ -64,7 +64,7 @@ export class SqliteSessionStore extends session.Store {
 
   override touch(sid: string, sess: session.SessionData, cb?: Callback) {
     try {
-      this.touchStmt.run(this.expiry(sess), sid);
+      this.touchStmt.run({ expires: this.expiry(sess), sid });
       cb?.();
     } catch (err) {
       cb?.(err);
