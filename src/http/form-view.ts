@@ -39,6 +39,28 @@ function buildFormOptions(validators: Validators, locale: Locale) {
   };
 }
 
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const optionHtml = new WeakMap<object, string>();
+
+/**
+ * The <option>s of a select, the chosen ones marked. The lists are fixed per locale,
+ * so their HTML is built once: rendering ~700 countries and languages option by option
+ * through the template was the largest cost of a form page. Only enum codes are ever
+ * looked up, so a submitted value can select an option but never add markup.
+ */
+export function optionTags(options: { value: string; label: string }[], value: unknown): string {
+  let html = optionHtml.get(options);
+  if (html === undefined) {
+    html = options.map((o) => `<option value="${escapeHtml(o.value)}">${escapeHtml(o.label)}</option>`).join('\n');
+    optionHtml.set(options, html);
+  }
+  for (const v of ([] as unknown[]).concat(value ?? []).map(String)) {
+    if (/^[A-Za-z_]{1,40}$/.test(v)) html = html.replace(`<option value="${v}">`, `<option value="${v}" selected>`);
+  }
+  return html;
+}
+
 /** The error summary lists problems in the order the fields appear on the page. */
 const FIELD_ORDER = [
   '/form', '/requester', '/organisation', '/articles', '/usage/medium', '/usage/territory', '/usage/countries',

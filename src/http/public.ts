@@ -12,7 +12,7 @@ import { submitRequest } from '../services/submit-request.js';
 import { describeIssues } from '../validation/messages.js';
 import { notFound, type FieldError } from '../errors.js';
 import { formToRequest, MAX_ARTICLE_ROWS } from './form-to-request.js';
-import { errorsView, fieldId, formOptions, prefillFromQuery } from './form-view.js';
+import { errorsView, fieldId, formOptions, optionTags, prefillFromQuery } from './form-view.js';
 import { renderPage } from './render.js';
 import { LANG_COOKIE } from './middleware/locale.js';
 import { noStore } from './middleware/security.js';
@@ -37,6 +37,7 @@ export function publicRoutes(c: Container, submitLimiter: express.RequestHandler
       options: formOptions(c.validators, locale),
       token,
       fieldId,
+      optionTags,
       honeypot: HONEYPOT_FIELD,
       maxArticles: MAX_ARTICLE_ROWS,
     });
