@@ -57,7 +57,7 @@ export function fileTransport(dir: string): MailTransport {
     async send(message) {
       const info = await transporter.sendMail(message);
       fs.mkdirSync(dir, { recursive: true });
-      const id = message.messageId.replace(/[^A-Za-z0-9.-]/g, '');
+      const id = message.messageId.replace('@', '-at-').replace(/[^A-Za-z0-9.-]/g, '');
       const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${id}.eml`);
       // Written under a temporary name and renamed, so a reader never sees half a message.
       fs.writeFileSync(`${file}.tmp`, info.message as Buffer);
