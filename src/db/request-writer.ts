@@ -15,7 +15,7 @@ import type { Db } from './connection.js';
 import { writeTransaction } from './connection.js';
 import type { RequestsRepo, NewRequest } from './repos/requests.js';
 import type { OutboxRepo } from './repos/outbox.js';
-import type { IdempotencyRepo } from './repos/idempotency.js';
+import { IDEMPOTENCY_WINDOW_MS, type IdempotencyRepo } from './repos/idempotency.js';
 
 export interface WriteCommand extends NewRequest {
   deskEmail: string;
@@ -76,6 +76,14 @@ export function requestWriter(
     return { kind: 'created', id, reference };
   });
 
+  /** Keys live 24 h; once an hour, the expired ones are deleted in the batch's transaction. */
+  let lastPurgeMs = 0;
+  function forgetExpiredKeys(now: Date) {
+    if (now.getTime() - lastPurgeMs < 3_600_000) return;
+    lastPurgeMs = now.getTime();
+    idempotency.purgeOlderThan(new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS));
+  }
+
   function flush() {
     scheduled = false;
     const batch = queue.splice(0, maxBatch);
@@ -83,8 +91,9 @@ export function requestWriter(
     if (!batch.length) return;
     let outcomes: Outcome[];
     try {
-      outcomes = writeTransaction(db, () =>
-        batch.map((p): Outcome => {
+      outcomes = writeTransaction(db, () => {
+        forgetExpiredKeys(batch[0]!.now);
+        return batch.map((p): Outcome => {
           try {
             return { ok: true, value: writeOne(p.cmd, p.now) };
           } catch (error) {
@@ -93,8 +102,8 @@ export function requestWriter(
             if (!db.inTransaction) throw error;
             return { ok: false, error };
           }
-        }),
-      );
+        });
+      });
     } catch (error) {
       for (const p of batch) p.reject(error);
       return;

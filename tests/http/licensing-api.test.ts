@@ -166,6 +166,18 @@ test('the same Idempotency-Key gives the first answer, not a second request; a d
   assert.equal(reused.body.code, 'idempotency_key_reused');
 });
 
+test('idempotency keys older than 24 h are forgotten and deleted', async () => {
+  const body = validRequest({ message: 'key expiry' });
+  const first = await request(t.app).post('/api/v1/requests').set('Idempotency-Key', 'old-key').send(body).expect(201);
+  t.clock.advance(25 * 3600_000);
+  const later = await request(t.app).post('/api/v1/requests').set('Idempotency-Key', 'other-key').send(validRequest()).expect(201);
+  assert.notEqual(later.body.reference, first.body.reference);
+  const keys = (t.db.prepare('SELECT key FROM idempotency_keys').pluck().all() as string[]).map((k) => k.split(':').pop());
+  assert.deepEqual(keys.filter((k) => k === 'old-key'), [], 'the expired key was purged by the writer');
+  const again = await request(t.app).post('/api/v1/requests').set('Idempotency-Key', 'old-key').send(body).expect(201);
+  assert.notEqual(again.body.reference, first.body.reference, 'after 24 h the key makes a new request');
+});
+
 test('healthz answers 200 when the database answers and migrations are current', async () => {
   const res = await request(t.app).get('/healthz').expect(200);
   assert.equal(res.body.status, 'ok');
