@@ -24,8 +24,6 @@ const RULES: Record<Action, { from: readonly Status[]; to: Status }> = {
 
 /** Statuses where the desk owes the requester an answer (what "overdue" is about). */
 export const AWAITING_DESK: readonly Status[] = ['new', 'in_review'];
-/** Statuses after which nothing more happens to a request. */
-export const CLOSED: readonly Status[] = ['licensed', 'declined', 'withdrawn', 'spam'];
 
 export const isStatus = (v: unknown): v is Status => (STATUSES as readonly unknown[]).includes(v);
 export const isAction = (v: unknown): v is Action => (ACTIONS as readonly unknown[]).includes(v);

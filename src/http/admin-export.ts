@@ -111,7 +111,7 @@ export function adminExportRoutes(c: Container): Router {
 
   router.get('/erase', (req, res) => renderStaff(req, res, 200, 'admin/erase', { nav: 'erase', email: '', matches: null }));
   router.post('/erase', ...staffForm, (req, res) => {
-    const body = req.body as Record<string, unknown>;
+    const body = (req.body ?? {}) as Record<string, unknown>;
     const step = body.step;
     let email: string;
     try {

@@ -2,7 +2,7 @@
 // Errors are application/problem+json (RFC 9457) with JSON Pointer paths.
 import express, { Router, type RequestHandler } from 'express';
 import type { Container } from '../container.js';
-import { AppError } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { i18nFor, isLocale } from '../i18n/index.js';
 import { labelQuote } from '../i18n/quote-labels.js';
 import type { Locale } from '../domain/request.js';
@@ -69,6 +69,6 @@ export function apiRoutes(c: Container, limits: { submit: RequestHandler; quote:
     res.json(labelQuote(i18nFor(locale), outcome.quote));
   });
 
-  router.use((_req, _res, next) => next(new AppError(404, 'not_found', 'No such API endpoint.')));
+  router.use((_req, _res, next) => next(notFound('No such API endpoint.')));
   return router;
 }

@@ -9,12 +9,22 @@ import { ageLabel, isOverdue, workingDaysBefore } from '../domain/overdue.js';
 import { i18nFor } from '../i18n/index.js';
 import { formOptions } from './form-view.js';
 import { renderStaff } from './staff-render.js';
+import { parseIsoDate } from '../domain/dates.js';
 
 export const PAGE_SIZE = 50;
 const OVERDUE_CAP = 999;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-const validDate = (v: string) => DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
+/** A real calendar date: 2026-02-31 is refused (and listed as ignored), not rolled over into March. */
+const validDate = (v: string) => {
+  if (!DATE.test(v)) return false;
+  try {
+    parseIsoDate(v);
+    return true;
+  } catch {
+    return false;
+  }
+};
 const nextDay = (v: string) => new Date(Date.parse(`${v}T00:00:00Z`) + 86_400_000).toISOString();
 
 export function queueHandler(c: Container) {

@@ -8,12 +8,7 @@ export type { MessageKey };
 export const LOCALES: readonly Locale[] = ['en', 'fr', 'ar'];
 export const RTL_LOCALES: ReadonlySet<Locale> = new Set(['ar']);
 
-const catalogs: Record<Locale, Catalog> = { en, fr, ar };
-
-/** Registers the catalog of a locale (fr and ar live in their own modules). */
-export function registerCatalog(locale: Locale, catalog: Catalog) {
-  catalogs[locale] = catalog;
-}
+const catalogs: Readonly<Record<Locale, Catalog>> = { en, fr, ar };
 
 export const isLocale = (v: unknown): v is Locale => typeof v === 'string' && (LOCALES as string[]).includes(v);
 

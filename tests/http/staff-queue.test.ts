@@ -123,6 +123,8 @@ test('invalid filter values are ignored and said so', async () => {
   const res = await agent.get('/staff/requests?status=bogus&from=2026-13-45&country=XX&after=garbage').expect(200);
   assert.match(res.text, /Ignored a filter value that is not valid: status, received from, country/);
   assert.equal(refs(res.text).length, 50);
+  const feb31 = await agent.get('/staff/requests?to=2026-02-31').expect(200);
+  assert.match(feb31.text, /Ignored a filter value that is not valid: received to/, '31 February is not rolled into March');
 });
 
 test('every filter shape is served by an index, never a full scan of requests', () => {

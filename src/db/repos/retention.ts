@@ -16,8 +16,6 @@ export const PERSONAL_FIELDS = [
   'message',
 ] as const;
 
-export const CLOSED_STATUSES = ['licensed', 'declined', 'withdrawn', 'spam'] as const;
-
 export interface Candidate {
   id: number;
   reference: string;
