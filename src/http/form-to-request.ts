@@ -8,7 +8,9 @@ export const MAX_ARTICLE_ROWS = 20;
 
 type Body = Record<string, string | string[] | undefined>;
 
-const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+/** A form field's value: the first when a name was posted twice, and only ever a string. */
+export const one = (v: unknown): string | undefined =>
+  Array.isArray(v) ? (v.length ? String(v[0]) : undefined) : typeof v === 'string' ? v : undefined;
 const text = (body: Body, name: string): string | undefined => {
   const v = one(body[name]);
   return v === undefined || v.trim() === '' ? undefined : v;

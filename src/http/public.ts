@@ -11,7 +11,7 @@ import { labelQuote } from '../i18n/quote-labels.js';
 import { submitRequest } from '../services/submit-request.js';
 import { describeIssues } from '../validation/messages.js';
 import { notFound, type FieldError } from '../errors.js';
-import { formToRequest, MAX_ARTICLE_ROWS } from './form-to-request.js';
+import { formToRequest, MAX_ARTICLE_ROWS, one } from './form-to-request.js';
 import { errorsView, fieldId, formOptions, optionTags, prefillFromQuery } from './form-view.js';
 import { renderPage } from './render.js';
 import { LANG_COOKIE } from './middleware/locale.js';
@@ -23,7 +23,6 @@ const TOKEN_FIELD = 'form_token';
 const ACCESS_TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
 type Body = Record<string, string | string[] | undefined>;
-const one = (v: unknown) => (Array.isArray(v) ? String(v[0]) : typeof v === 'string' ? v : undefined);
 
 export function publicRoutes(c: Container, submitLimiter: express.RequestHandler): Router {
   const router = Router();
