@@ -5,8 +5,13 @@
 import fs from 'node:fs';
 import { projectPath } from '../paths.js';
 
-/** How a stored value becomes an exported one. */
-export type ColumnKind = 'text' | 'int' | 'bool' | 'list' | 'articles';
+/**
+ * How a stored value becomes an exported one. `code` is text the service writes itself or the
+ * schema restricts to letters, digits and `-:._ ` (references, statuses, enum values, ISO dates and
+ * codes): it can hold no comma, quote or line break and never starts like a formula, so CSV writes it
+ * as it is. Everything a person typed is `text`, which CSV always quotes and neutralises.
+ */
+export type ColumnKind = 'code' | 'text' | 'int' | 'bool' | 'list' | 'articles';
 
 export interface ExportColumn {
   /** CSV header and JSON key path (dots nest in JSON: "requester.name" → {requester: {name}}). */
@@ -19,29 +24,30 @@ export interface ExportColumn {
 
 type Def = Omit<ExportColumn, 'name'>;
 const text = (sql: string, description: string): Def => ({ sql, kind: 'text', description });
+const code = (sql: string, description: string): Def => ({ sql, kind: 'code', description });
 const int = (sql: string, description: string): Def => ({ sql, kind: 'int', description });
 const bool = (sql: string, description: string): Def => ({ sql, kind: 'bool', description });
 
 /** Schema path → stored column. `null`: deliberately not exported (consent is always true on a stored request). */
 export const SCHEMA_FIELDS: Record<string, Def | null> = {
-  locale: text('r.locale', 'Language of the form the requester used (en, fr, ar)'),
+  locale: code('r.locale', 'Language of the form the requester used (en, fr, ar)'),
   'requester.name': text('r.requester_name', 'Requester name (personal data)'),
   'requester.email': text('r.requester_email', 'Requester email (personal data)'),
   'requester.phone': text('r.requester_phone', 'Requester phone (personal data)'),
   'requester.jobTitle': text('r.requester_job_title', 'Requester job title (personal data)'),
   'organisation.name': text('r.org_name', 'Organisation'),
-  'organisation.type': text('r.org_type', 'Organisation type'),
-  'organisation.country': text('r.org_country', 'Organisation country (ISO 3166-1 alpha-2)'),
+  'organisation.type': code('r.org_type', 'Organisation type'),
+  'organisation.country': code('r.org_country', 'Organisation country (ISO 3166-1 alpha-2)'),
   'organisation.website': text('r.org_website', 'Organisation website'),
   'organisation.nonProfit': bool('r.org_non_profit', 'Non-profit organisation'),
   articles: { sql: '', kind: 'articles', description: 'Articles, in the order requested' },
-  'usage.medium': text('r.medium', 'Medium'),
-  'usage.territory': text('r.territory', 'single_country, region or worldwide'),
+  'usage.medium': code('r.medium', 'Medium'),
+  'usage.territory': code('r.territory', 'single_country, region or worldwide'),
   'usage.countries': { sql: 'r.countries', kind: 'list', description: 'Countries (space-separated in CSV)' },
-  'usage.language': text('r.language', 'Language of publication (ISO 639-1)'),
+  'usage.language': code('r.language', 'Language of publication (ISO 639-1)'),
   'usage.translation': bool('r.translation', 'Will be translated'),
   'usage.audience': int('r.audience', 'Audience'),
-  'usage.startDate': text('r.start_date', 'Start of use (YYYY-MM-DD)'),
+  'usage.startDate': code('r.start_date', 'Start of use (YYYY-MM-DD)'),
   'usage.durationMonths': int('r.duration_months', 'Duration in months'),
   'usage.exclusive': bool('r.exclusive', 'Exclusive licence asked'),
   'usage.commercial': bool('r.commercial', 'Commercial use'),
@@ -52,39 +58,39 @@ export const SCHEMA_FIELDS: Record<string, Def | null> = {
 
 /** Columns before the schema fields: what identifies a request and where it stands. */
 const LEADING: Record<string, Def> = {
-  reference: text('r.reference', 'Reference, e.g. REP-2026-000042'),
-  status: text('r.status', 'new, in_review, quoted, licensed, declined, withdrawn or spam'),
-  createdAt: text('r.created_at', 'Submitted at (UTC)'),
-  updatedAt: text('r.updated_at', 'Last changed at (UTC)'),
+  reference: code('r.reference', 'Reference, e.g. REP-2026-000042'),
+  status: code('r.status', 'new, in_review, quoted, licensed, declined, withdrawn or spam'),
+  createdAt: code('r.created_at', 'Submitted at (UTC)'),
+  updatedAt: code('r.updated_at', 'Last changed at (UTC)'),
 };
 
 /** Money and the desk's outcome, after the schema fields. `needs` names a column that must exist. */
 const TRAILING: (Def & { name: string; needs?: string })[] = [
   { name: 'quote.totalMinor', ...int('r.quote_total_minor', 'Computed fee in minor units (empty when referred to the desk)') },
   { name: 'fee.finalMinor', needs: 'final_fee_minor', ...int('r.final_fee_minor', 'Final fee set by the desk, minor units') },
-  { name: 'currency', ...text('r.currency', 'ISO 4217 currency of both fees') },
+  { name: 'currency', ...code('r.currency', 'ISO 4217 currency of both fees') },
   { name: 'fee.reason', needs: 'fee_reason', ...text('r.fee_reason', 'Why the desk changed the fee') },
   { name: 'quote.referToDesk', ...bool('r.refer_to_desk', 'The quote was referred to the desk') },
-  { name: 'quote.rateCardVersion', ...text('r.rate_card_version', 'Rate card version used for the computed fee') },
-  { name: 'quote.sentAt', needs: 'quote_sent_at', ...text('r.quote_sent_at', 'Quote sent to the requester at (UTC)') },
-  { name: 'quote.validUntil', needs: 'quote_valid_until', ...text('r.quote_valid_until', 'Quote valid until (YYYY-MM-DD)') },
-  { name: 'licence.number', needs: 'licence_number', ...text('r.licence_number', 'Licence number') },
-  { name: 'licence.start', needs: 'licence_start', ...text('r.licence_start', 'Licence starts (YYYY-MM-DD)') },
-  { name: 'licence.end', needs: 'licence_end', ...text('r.licence_end', 'Licence ends (YYYY-MM-DD)') },
+  { name: 'quote.rateCardVersion', ...code('r.rate_card_version', 'Rate card version used for the computed fee') },
+  { name: 'quote.sentAt', needs: 'quote_sent_at', ...code('r.quote_sent_at', 'Quote sent to the requester at (UTC)') },
+  { name: 'quote.validUntil', needs: 'quote_valid_until', ...code('r.quote_valid_until', 'Quote valid until (YYYY-MM-DD)') },
+  { name: 'licence.number', needs: 'licence_number', ...code('r.licence_number', 'Licence number') },
+  { name: 'licence.start', needs: 'licence_start', ...code('r.licence_start', 'Licence starts (YYYY-MM-DD)') },
+  { name: 'licence.end', needs: 'licence_end', ...code('r.licence_end', 'Licence ends (YYYY-MM-DD)') },
   { name: 'licence.creditLine', needs: 'credit_line', ...text('r.credit_line', 'Credit line required') },
   { name: 'licence.linkBack', needs: 'link_back', ...text('r.link_back', 'Link back required') },
-  { name: 'licensedAt', needs: 'licensed_at', ...text('r.licensed_at', 'Licensed at (UTC)') },
-  { name: 'declinedAt', needs: 'declined_at', ...text('r.declined_at', 'Declined at (UTC)') },
+  { name: 'licensedAt', needs: 'licensed_at', ...code('r.licensed_at', 'Licensed at (UTC)') },
+  { name: 'declinedAt', needs: 'declined_at', ...code('r.declined_at', 'Declined at (UTC)') },
   { name: 'declineReason', needs: 'decline_reason', ...text('r.decline_reason', 'Why it was declined') },
-  { name: 'closedAt', needs: 'closed_at', ...text('r.closed_at', 'Closed (licensed, declined, withdrawn, spam) at (UTC)') },
-  { name: 'anonymisedAt', needs: 'anonymised_at', ...text('r.anonymised_at', 'Personal data erased at (UTC)') },
+  { name: 'closedAt', needs: 'closed_at', ...code('r.closed_at', 'Closed (licensed, declined, withdrawn, spam) at (UTC)') },
+  { name: 'anonymisedAt', needs: 'anonymised_at', ...code('r.anonymised_at', 'Personal data erased at (UTC)') },
 ];
 
 // An ordered subquery rather than group_concat(… ORDER BY …): the (request_id, position)
 // index already yields articles in order, and the aggregate's ORDER BY would add a
-// sorter per request.
-const ARTICLES_TEXT = `(SELECT group_concat(t, '; ') FROM (SELECT a.position || '. ' || a.title || ' <' || a.url || '> (' ||
-    a.portion || CASE WHEN a.extract_words IS NULL THEN '' ELSE ', ' || a.extract_words || ' words' END || ')' AS t
+// sorter per request. concat() reads NULL as '' (a missing title cannot drop an article).
+const ARTICLES_TEXT = `(SELECT group_concat(t, '; ') FROM (SELECT concat(a.position, '. ', a.title, ' <', a.url, '> (',
+    a.portion, iif(a.extract_words IS NULL, '', concat(', ', a.extract_words, ' words')), ')') AS t
   FROM request_articles a WHERE a.request_id = r.id ORDER BY a.position))`;
 const ARTICLES_JSON = `(SELECT json_group_array(json(j)) FROM (SELECT json_object('url', a.url, 'title', a.title,
     'portion', a.portion, 'extractWords', a.extract_words) AS j

@@ -1,6 +1,7 @@
-// What every export format provides: text before the first row, one row as text,
-// and text after the last. Rows arrive as arrays in column order (raw mode).
-import type { ExportColumn } from './columns.js';
+// What every export format provides: the SQL expression that writes one row (over
+// `requests r`), and the text around and between rows. SQLite writes the rows, so
+// the export loop only moves bytes (src/export/stream.ts).
+import { exportColumns } from './columns.js';
 import { csvFormatter } from './csv.js';
 import { jsonFormatter, ndjsonFormatter } from './json.js';
 
@@ -8,8 +9,12 @@ export const FORMATS = ['csv', 'json', 'ndjson'] as const;
 export type ExportFormat = (typeof FORMATS)[number];
 
 export interface RowFormatter {
+  /** SQL for one row's text, built from the constant column definitions (never from input). */
+  line: string;
+  /** Text before everything, before the first row, between two rows, and after everything. */
   header(): string;
-  row(values: unknown[], index: number): string;
+  lead: string;
+  separator: string;
   footer(rows: number): string;
 }
 
@@ -19,10 +24,10 @@ export const MEDIA_TYPES: Record<ExportFormat, string> = {
   ndjson: 'application/x-ndjson; charset=utf-8',
 };
 
-export function formatterFor(format: ExportFormat, columns: ExportColumn[]): RowFormatter {
-  if (format === 'csv') return csvFormatter(columns);
+/** The formatter for a database whose `requests` table has the `available` columns. */
+export function formatterFor(format: ExportFormat, available: ReadonlySet<string>): RowFormatter {
+  // The articles differ: readable text in CSV, a JSON array in the JSON formats.
+  if (format === 'csv') return csvFormatter(exportColumns(available, 'text'));
+  const columns = exportColumns(available, 'json');
   return format === 'json' ? jsonFormatter(columns) : ndjsonFormatter(columns);
 }
-
-/** The articles expression differs: readable text in CSV, a JSON array in the JSON formats. */
-export const sqlFlavour = (format: ExportFormat) => (format === 'csv' ? 'text' : 'json') as 'text' | 'json';

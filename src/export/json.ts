@@ -2,55 +2,59 @@
 // column names, so a record has the shape of the API's request document
 // ({requester: {name, …}, usage: {…}, …}); values are typed (numbers, booleans,
 // null, arrays) and carried unchanged: no formula neutralising here.
+//
+// SQLite writes each record with json_object() (escaping as JSON requires), for the
+// same reason CSV lines are built there: see src/export/csv.ts.
 import type { ExportColumn } from './columns.js';
 import type { RowFormatter } from './formatter.js';
 
-type Record_ = Record<string, unknown>;
+/** One value of `kind` as json_object() should embed it. */
+function jsonValueSql(sql: string, kind: ExportColumn['kind']): string {
+  switch (kind) {
+    case 'bool':
+      return `CASE ${sql} WHEN 1 THEN json('true') WHEN 0 THEN json('false') END`;
+    case 'list':
+      // Space-separated ISO codes (letters only, so nothing to escape) → ["GB","FR"]; none → [].
+      return `CASE WHEN coalesce(${sql}, '') = '' THEN json_array() ELSE json('["' || replace(${sql}, ' ', '","') || '"]') END`;
+    case 'articles':
+      return `json(coalesce(${sql}, '[]'))`;
+    default:
+      return sql;
+  }
+}
 
-function converter(columns: ExportColumn[]) {
-  const paths = columns.map((c) => c.name.split('.'));
-  const kinds = columns.map((c) => c.kind);
-  const value = (v: unknown, kind: ExportColumn['kind']): unknown => {
-    if (v === null || v === undefined) return kind === 'articles' ? [] : kind === 'list' ? [] : null;
-    switch (kind) {
-      case 'bool':
-        return v === 1 || v === 1n || v === true;
-      case 'list':
-        return String(v) === '' ? [] : String(v).split(' ');
-      case 'articles':
-        return JSON.parse(String(v)) as unknown;
-      case 'int':
-        return typeof v === 'bigint' ? Number(v) : v;
-      default:
-        return v;
-    }
-  };
-  return (values: unknown[]): Record_ => {
-    const out: Record_ = {};
-    for (let i = 0; i < paths.length; i++) {
-      const path = paths[i];
-      let target = out;
-      for (let j = 0; j < path.length - 1; j++) target = (target[path[j]] ??= {}) as Record_;
-      target[path[path.length - 1]] = value(values[i], kinds[i]);
-    }
-    return out;
-  };
+/** json_object(…) for one record, nesting "a.b" column names as {"a": {"b": …}} in column order. */
+export function jsonRecordSql(columns: ExportColumn[]): string {
+  const groups = new Map<string, string[]>();
+  for (const c of columns) {
+    const [head, ...rest] = c.name.split('.');
+    const value = jsonValueSql(c.sql, c.kind);
+    if (!groups.has(head)) groups.set(head, []);
+    groups.get(head)!.push(rest.length ? `'${rest.join('.')}', ${value}` : value);
+  }
+  const members = [...groups].map(([key, parts]) => {
+    const nested = !columns.some((c) => c.name === key);
+    return `'${key}', ${nested ? `json_object(${parts.join(', ')})` : parts[0]}`;
+  });
+  return `json_object(${members.join(', ')})`;
 }
 
 export function jsonFormatter(columns: ExportColumn[]): RowFormatter {
-  const toRecord = converter(columns);
   return {
+    line: jsonRecordSql(columns),
     header: () => '[',
-    row: (values, index) => `${index === 0 ? '\n' : ',\n'}${JSON.stringify(toRecord(values))}`,
+    lead: '\n',
+    separator: ',\n',
     footer: (rows) => (rows === 0 ? ']\n' : '\n]\n'),
   };
 }
 
 export function ndjsonFormatter(columns: ExportColumn[]): RowFormatter {
-  const toRecord = converter(columns);
   return {
+    line: `${jsonRecordSql(columns)} || char(10)`,
     header: () => '',
-    row: (values) => `${JSON.stringify(toRecord(values))}\n`,
+    lead: '',
+    separator: '',
     footer: () => '',
   };
 }

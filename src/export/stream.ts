@@ -1,15 +1,20 @@
 // Streams an export to any Writable (a file, standard output, an HTTP response)
-// from a separate read-only connection: rows are stepped one at a time with
-// stmt.iterate(), formatted into ~64 kB chunks, and the loop waits for 'drain'
-// whenever the destination is full, so memory stays flat however many rows there
-// are and the service's own connection keeps taking submissions meanwhile.
+// from a separate read-only connection: SQLite writes the rows a chunk of 200 at a
+// time (src/db/repos/export-queries.ts), and the loop waits for 'drain' whenever
+// the destination holds more than 1 MB, so memory stays flat however many rows
+// there are and the service's own connection keeps taking submissions meanwhile.
 import type { Writable } from 'node:stream';
 import { openDatabase } from '../db/connection.js';
-import { exportQueries } from '../db/repos/export-queries.js';
+import { exportChunks, exportCount, requestColumns } from '../db/repos/export-queries.js';
 import type { ExportFilters } from './filters.js';
-import { formatterFor, sqlFlavour, type ExportFormat } from './formatter.js';
+import { formatterFor, type ExportFormat } from './formatter.js';
 
-const CHUNK = 64 * 1024;
+/**
+ * How much may wait in the destination's buffer before the loop pauses for it. Above a
+ * stream's own 16 kB mark on purpose: pausing at every chunk left the CPU idle while each
+ * write went to disk; 1 MB lets reading and writing overlap and still bounds memory.
+ */
+const MAX_BUFFERED = 1024 * 1024;
 
 export class ExportAborted extends Error {
   constructor(readonly rows: number) {
@@ -44,13 +49,14 @@ function drained(out: Writable, rows: number): Promise<void> {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Writes one chunk and waits while the destination is full. A destination that is
- * never full (a large buffer, a fast local client) still gets a turn of the event
- * loop now and then, so the service never stalls behind a long export.
+ * Writes one chunk and waits while the destination holds more than MAX_BUFFERED. A
+ * destination that never fills (a fast local client) still gets a turn of the event
+ * loop every few chunks, so the service never stalls behind a long export.
  */
-async function write(out: Writable, chunk: string, rows: number, chunkIndex: number) {
+async function write(out: Writable, chunk: string | Buffer, rows: number, chunkIndex: number) {
   if (out.destroyed || out.writableEnded) throw new ExportAborted(rows);
-  if (!out.write(chunk)) await drained(out, rows);
+  out.write(chunk);
+  if (out.writableLength >= MAX_BUFFERED) await drained(out, rows);
   else if (chunkIndex % 4 === 3) await yieldToEventLoop();
 }
 
@@ -59,33 +65,28 @@ export async function streamExport(opts: ExportOptions, out: Writable): Promise<
   const db = openDatabase(opts.databasePath, { readonly: true });
   let rows = 0;
   try {
-    const queries = exportQueries(db, sqlFlavour(opts.format));
-    const format = formatterFor(opts.format, queries.columns);
-    const total = opts.onProgress ? queries.count(opts.filters) : 0;
-    let buffer = format.header();
+    const format = formatterFor(opts.format, requestColumns(db));
+    // One read transaction: every chunk (and the count) sees the same snapshot.
+    db.exec('BEGIN');
+    const total = opts.onProgress ? exportCount(db, opts.filters) : 0;
     let reported = 0;
-    let chunks = 0;
-    const iterator = queries.iterate(opts.filters);
-    try {
-      for (const values of iterator) {
-        buffer += format.row(values, rows);
-        rows++;
-        if (buffer.length >= CHUNK) {
-          await write(out, buffer, rows, chunks++);
-          buffer = '';
-          if (opts.onProgress && rows - reported >= 10_000) {
-            reported = rows;
-            opts.onProgress(rows, total);
-          }
-        }
+    let writes = 0;
+    await write(out, format.header(), rows, writes++);
+    for (const chunk of exportChunks(db, format.line, format.separator, opts.filters)) {
+      const between = rows === 0 ? format.lead : format.separator;
+      if (between) out.write(between);
+      rows += chunk.rows;
+      await write(out, chunk.bytes, rows, writes++);
+      if (opts.onProgress && rows - reported >= 10_000) {
+        reported = rows;
+        opts.onProgress(rows, total);
       }
-    } finally {
-      iterator.return?.();
     }
-    await write(out, buffer + format.footer(rows), rows, chunks++);
+    await write(out, format.footer(rows), rows, writes++);
     opts.onProgress?.(rows, total);
     return rows;
   } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
     db.close();
   }
 }

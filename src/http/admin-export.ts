@@ -6,7 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Container } from '../container.js';
 import { openDatabase } from '../db/connection.js';
-import { exportQueries } from '../db/repos/export-queries.js';
+import { exportCount } from '../db/repos/export-queries.js';
 import { retentionRepo } from '../db/repos/retention.js';
 import { AppError } from '../errors.js';
 import { auditedExport } from '../export/audited-export.js';
@@ -53,7 +53,7 @@ function exportPage(c: Container, req: Request, res: Response) {
     const { filters } = parse(req);
     const ro = openDatabase(c.config.databasePath, { readonly: true });
     try {
-      matching = exportQueries(ro, 'text').count(filters);
+      matching = exportCount(ro, filters);
     } finally {
       ro.close();
     }

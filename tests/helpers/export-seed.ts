@@ -15,9 +15,9 @@ export async function submitAt(t: TestApp, at: string, overrides: Record<string,
 
 export type Row = Record<string, unknown>;
 
-/** Every request row in submission order, with its articles. */
+/** Every request row in stored (submission) order, the export's order, with its articles. */
 export function requestRows(t: TestApp): (Row & { articles: Row[] })[] {
-  const rows = t.db.prepare('SELECT * FROM requests ORDER BY created_at, id').all() as Row[];
+  const rows = t.db.prepare('SELECT * FROM requests ORDER BY id').all() as Row[];
   const articles = t.db.prepare('SELECT * FROM request_articles WHERE request_id = ? ORDER BY position');
   return rows.map((r) => ({ ...r, articles: articles.all(r.id) as Row[] }));
 }

@@ -9,6 +9,8 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { requestRows, setStatus, submitAt } from '../helpers/export-seed.js';
 import { streamExport } from '../../src/export/stream.js';
 import { parseFilters } from '../../src/export/filters.js';
+import { exportPlan } from '../../src/db/repos/export-queries.js';
+import { openDatabase } from '../../src/db/connection.js';
 import type { ExportFormat } from '../../src/export/formatter.js';
 
 let t: TestApp;
@@ -157,6 +159,43 @@ test('filters: date range on the submission day (both ends included) and status'
   assert.equal((await exportText('json', { from: '2027-01-01' })).bytes.toString('utf8'), '[]\n');
   const emptyCsv = parse((await exportText('csv', { status: 'spam' })).bytes, { bom: true });
   assert.equal(emptyCsv.length, 1, 'an empty CSV still has its header');
+});
+
+test('rows come in stored order, and a date filter is exact even when the clock went back between submissions', async () => {
+  const other = await buildTestApp();
+  try {
+    const late = await submitAt(other, '2026-02-15T12:00:00Z');
+    const early = await submitAt(other, '2026-01-20T08:00:00Z'); // stored second, dated first
+    const last = await submitAt(other, '2026-03-01T10:00:00Z');
+    const refsOf = async (raw: Record<string, unknown>) => {
+      const out = new PassThrough();
+      const chunks: Buffer[] = [];
+      out.on('data', (c: Buffer) => chunks.push(c));
+      await streamExport({ databasePath: other.config.databasePath, format: 'ndjson', filters: parseFilters(raw) }, out);
+      return Buffer.concat(chunks).toString('utf8').trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { reference: string }).reference);
+    };
+    assert.deepEqual(await refsOf({}), [late, early, last]);
+    assert.deepEqual(await refsOf({ from: '2026-01-01', to: '2026-01-31' }), [early]);
+    assert.deepEqual(await refsOf({ from: '2026-02-01' }), [late, last]);
+    assert.deepEqual(await refsOf({ from: '2026-01-20', to: '2026-02-15' }), [late, early]);
+    assert.deepEqual(await refsOf({ to: '2026-01-19' }), []);
+  } finally {
+    other.close();
+  }
+});
+
+test('the export reads the table once in stored order: no sort of the table, whatever the filters', () => {
+  const ro = openDatabase(t.config.databasePath, { readonly: true });
+  try {
+    for (const raw of [{}, { from: '2026-02-01', to: '2026-03-01' }, { status: 'licensed' }]) {
+      const plan = exportPlan(ro, parseFilters(raw));
+      // (Each chunk's 200 lines are put in order for group_concat: that small sort is allowed.)
+      assert.ok(!plan.some((d) => /TEMP B-TREE FOR ORDER BY/.test(d)), `no sort: ${plan.join(' | ')}`);
+      assert.ok(plan.some((d) => /^(SCAN r$|SEARCH r USING INTEGER PRIMARY KEY)/.test(d)), `rowid order: ${plan.join(' | ')}`);
+    }
+  } finally {
+    ro.close();
+  }
 });
 
 test('bad filters are refused with a clear message', () => {

@@ -16,7 +16,7 @@ import { parseFilters } from '../../src/export/filters.js';
 import { CLI } from '../../src/db/repos/audit.js';
 
 let t: TestApp;
-const SEEDED = 2000;
+const SEEDED = 5000; // several MB of CSV: more than the export lets wait in a full destination (1 MB)
 
 before(async () => {
   t = await buildTestApp();

@@ -1,52 +1,61 @@
-// The CSV writer on its own: RFC 4180 quoting, OWASP formula neutralising, and a
-// property test that any text survives a round trip through csv-parse.
+// The CSV writer on its own: SQLite builds each line (src/export/csv.ts), so these run
+// the generated SQL over an in-memory table and read the result back with csv-parse:
+// RFC 4180 quoting, OWASP formula neutralising, and a property test that any text
+// survives the round trip.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
-import { BOM, csvCell, csvFormatter, csvText } from '../../src/export/csv.js';
+import { BOM, csvFormatter, csvLineSql } from '../../src/export/csv.js';
 import { exportColumns, schemaFieldOrder, SCHEMA_FIELDS } from '../../src/export/columns.js';
-import type { ExportColumn } from '../../src/export/columns.js';
+import type { ColumnKind, ExportColumn } from '../../src/export/columns.js';
 
-test('cells beginning with = + - @ tab or carriage return are prefixed with a quote', () => {
-  assert.equal(csvText('=1+1'), "'=1+1");
-  assert.equal(csvText('+44 20 7946 0000'), "'+44 20 7946 0000");
-  assert.equal(csvText('-cmd'), "'-cmd");
-  assert.equal(csvText('@SUM(A1)'), "'@SUM(A1)");
-  assert.equal(csvText('\tx'), "'\tx");
-  assert.equal(csvText('\rx'), `"'\rx"`);
-  assert.equal(csvText('a=b'), 'a=b', 'only the first character matters');
-  assert.equal(csvText(''), '');
+const db = new Database(':memory:');
+const columnsOf = (kinds: ColumnKind[]): ExportColumn[] =>
+  kinds.map((kind, i) => ({ name: `c${i}`, sql: `r.c${i}`, kind, description: '' }));
+
+/** The CSV lines SQLite writes for `rows` of values with these column kinds. */
+function csvLines(kinds: ColumnKind[], rows: unknown[][]): string {
+  const cols = kinds.map((_, i) => `c${i}`);
+  const type = (k: ColumnKind) => (k === 'int' || k === 'bool' ? 'INTEGER' : 'TEXT'); // as in the requests table
+  db.exec(`DROP TABLE IF EXISTS t; CREATE TABLE t (${cols.map((c, i) => `${c} ${type(kinds[i])}`).join(', ')})`);
+  const insert = db.prepare(`INSERT INTO t VALUES (${cols.map(() => '?').join(', ')})`);
+  for (const r of rows) insert.run(...r);
+  return (db.prepare(`SELECT ${csvLineSql(columnsOf(kinds))} FROM t r ORDER BY rowid`).pluck().all() as string[]).join('');
+}
+const cells = (kinds: ColumnKind[], values: unknown[]) => (parse(csvLines(kinds, [values])) as string[][])[0];
+
+test('text cells beginning with = + - @ tab or carriage return are prefixed with a quote', () => {
+  const values = ['=1+1', '+44 20 7946 0000', '-cmd', '@SUM(A1)', '\tx', '\rx', 'a=b', '', '=A1,"x"'];
+  assert.deepEqual(cells(values.map(() => 'text'), values), [
+    "'=1+1", "'+44 20 7946 0000", "'-cmd", "'@SUM(A1)", "'\tx", "'\rx", 'a=b', '', `'=A1,"x"`,
+  ]);
 });
 
-test('RFC 4180: quotes, commas and line breaks are quoted, quotes doubled', () => {
-  assert.equal(csvText('plain'), 'plain');
-  assert.equal(csvText('a,b'), '"a,b"');
-  assert.equal(csvText('say "hi"'), '"say ""hi"""');
-  assert.equal(csvText('two\nlines'), '"two\nlines"');
-  assert.equal(csvText('=A1,"x"'), `"'=A1,""x"""`);
+test('RFC 4180: text is quoted, quotes doubled; commas and line breaks stay inside their cell', () => {
+  const line = csvLines(['text', 'text', 'text', 'text'], [['plain', 'a,b', 'say "hi"', 'two\r\nlines']]);
+  assert.equal(line, '"plain","a,b","say ""hi""","two\r\nlines"\r\n');
 });
 
 test('numbers stay numbers (a negative amount is not neutralised), booleans are words, null is empty', () => {
-  assert.equal(csvCell(-500, 'int'), '-500');
-  assert.equal(csvCell(1, 'bool'), 'true');
-  assert.equal(csvCell(0, 'bool'), 'false');
-  assert.equal(csvCell(null, 'text'), '');
-  assert.equal(csvCell('GB FR', 'list'), 'GB FR');
+  const line = csvLines(['int', 'bool', 'bool', 'bool', 'text', 'list', 'code', 'int'], [[-500, 1, 0, null, null, 'GB FR', 'REP-2026-000001', null]]);
+  assert.equal(line, '-500,true,false,,"",GB FR,REP-2026-000001,\r\n');
 });
 
 test('any text round-trips through csv-parse (neutralised text keeps its content after the quote)', () => {
-  const cols: ExportColumn[] = ['a', 'b', 'c'].map((name) => ({ name, sql: '', kind: 'text', description: '' }));
-  const f = csvFormatter(cols);
+  const f = csvFormatter(columnsOf(['text', 'text', 'text']));
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.string({ unit: 'grapheme' }), fc.string(), fc.string()), { maxLength: 5 }), (rows) => {
-      const text = f.header() + rows.map((r, i) => f.row(r, i)).join('') + f.footer(rows.length);
+    fc.property(fc.array(fc.tuple(fc.string({ unit: 'grapheme' }), fc.string(), fc.string({ unit: 'binary' })), { maxLength: 5 }), (rows) => {
+      // SQLite stores text as UTF-8: a lone surrogate cannot be stored, so it is not a case here.
+      const valid = rows.map((r) => r.map((v) => Buffer.from(v).toString()));
+      const text = f.header() + csvLines(['text', 'text', 'text'], valid) + f.footer(valid.length);
       assert.ok(text.startsWith(BOM));
       const back = parse(text, { bom: true, columns: true, relax_column_count: false }) as Record<string, string>[];
-      assert.equal(back.length, rows.length);
+      assert.equal(back.length, valid.length);
       back.forEach((rec, i) =>
-        ['a', 'b', 'c'].forEach((k, j) => {
-          const original = rows[i][j];
+        ['c0', 'c1', 'c2'].forEach((k, j) => {
+          const original = valid[i][j];
           const neutral = original.length > 0 && '=+-@\t\r'.includes(original[0]);
           assert.equal(rec[k], neutral ? `'${original}` : original);
         }),
