@@ -82,7 +82,7 @@ try {
     // The export's own bench (seeds its own database, runs each export in a child so peak RSS is its own).
     const count = smoke ? 2_000 : 1_000_000;
     console.error(`\n… CSV export of ${count.toLocaleString('en')} requests (bench/export-1m.ts)`);
-    const exp = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/export-1m.ts'), '--count', String(count)], {
+    const exp = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/export-1m.ts'), '--count', String(count), '--no-build'], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
     });

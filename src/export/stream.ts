@@ -1,11 +1,11 @@
 // Streams an export to any Writable (a file, standard output, an HTTP response)
-// from a separate read-only connection: SQLite writes the rows a chunk of 200 at a
-// time (src/db/repos/export-queries.ts), and the loop waits for 'drain' whenever
+// from separate read-only connections: SQLite writes the rows a chunk of 200 at a
+// time (src/db/repos/export-queries.ts, src/export/chunks.ts), and the loop waits for 'drain' whenever
 // the destination holds more than 1 MB, so memory stays flat however many rows
 // there are and the service's own connection keeps taking submissions meanwhile.
 import type { Writable } from 'node:stream';
-import { openDatabase } from '../db/connection.js';
-import { exportChunks, exportCount, requestColumns } from '../db/repos/export-queries.js';
+import { exportCount, openExportConnection, requestColumns } from '../db/repos/export-queries.js';
+import { openChunks } from './chunks.js';
 import type { ExportFilters } from './filters.js';
 import { formatterFor, type ExportFormat } from './formatter.js';
 
@@ -27,6 +27,8 @@ export interface ExportOptions {
   databasePath: string;
   format: ExportFormat;
   filters: ExportFilters;
+  /** Read with a second thread (true), in this one (false), or as the table's size suggests (unset). */
+  parallel?: boolean;
   /** Called every 10,000 rows with the rows written and the total expected. */
   onProgress?: (rows: number, total: number) => void;
 }
@@ -53,7 +55,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * destination that never fills (a fast local client) still gets a turn of the event
  * loop every few chunks, so the service never stalls behind a long export.
  */
-async function write(out: Writable, chunk: string | Buffer, rows: number, chunkIndex: number) {
+async function write(out: Writable, chunk: string | Uint8Array, rows: number, chunkIndex: number) {
   if (out.destroyed || out.writableEnded) throw new ExportAborted(rows);
   out.write(chunk);
   if (out.writableLength >= MAX_BUFFERED) await drained(out, rows);
@@ -62,29 +64,39 @@ async function write(out: Writable, chunk: string | Buffer, rows: number, chunkI
 
 /** Writes the whole export to `out` (which it does not end) and resolves to the number of rows. */
 export async function streamExport(opts: ExportOptions, out: Writable): Promise<number> {
-  const db = openDatabase(opts.databasePath, { readonly: true });
+  const db = openExportConnection(opts.databasePath);
   let rows = 0;
   try {
     const format = formatterFor(opts.format, requestColumns(db));
-    // One read transaction: every chunk (and the count) sees the same snapshot.
-    db.exec('BEGIN');
-    const total = opts.onProgress ? exportCount(db, opts.filters) : 0;
-    let reported = 0;
-    let writes = 0;
-    await write(out, format.header(), rows, writes++);
-    for (const chunk of exportChunks(db, format.line, format.separator, opts.filters)) {
-      const between = rows === 0 ? format.lead : format.separator;
-      if (between) out.write(between);
-      rows += chunk.rows;
-      await write(out, chunk.bytes, rows, writes++);
-      if (opts.onProgress && rows - reported >= 10_000) {
-        reported = rows;
-        opts.onProgress(rows, total);
+    const source = await openChunks(db, {
+      databasePath: opts.databasePath,
+      line: format.line,
+      separator: format.separator,
+      filters: opts.filters,
+    }, opts.parallel);
+    try {
+      // The count reads the same snapshot as the chunks.
+      const total = opts.onProgress ? exportCount(db, opts.filters) : 0;
+      let reported = 0;
+      let writes = 0;
+      await write(out, format.header(), rows, writes++);
+      for await (const chunk of source.chunks()) {
+        if (chunk.rows === 0) continue;
+        const between = rows === 0 ? format.lead : format.separator;
+        if (between) out.write(between);
+        rows += chunk.rows;
+        await write(out, chunk.bytes, rows, writes++);
+        if (opts.onProgress && rows - reported >= 10_000) {
+          reported = rows;
+          opts.onProgress(rows, total);
+        }
       }
+      await write(out, format.footer(rows), rows, writes++);
+      opts.onProgress?.(rows, total);
+      return rows;
+    } finally {
+      await source.close();
     }
-    await write(out, format.footer(rows), rows, writes++);
-    opts.onProgress?.(rows, total);
-    return rows;
   } finally {
     if (db.inTransaction) db.exec('ROLLBACK');
     db.close();

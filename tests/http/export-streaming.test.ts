@@ -1,6 +1,7 @@
 // The export streams: while it waits on a slow reader the service keeps taking
-// submissions (the export reads a snapshot on its own read-only connection), and
-// a reader that goes away stops it and is recorded as an incomplete export.
+// submissions (the export reads a snapshot on its own read-only connections, one or
+// two threads), and a reader that goes away stops it and is recorded as an
+// incomplete export.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
@@ -36,52 +37,81 @@ before(async () => {
 });
 after(() => t.close());
 
-test('a paused export does not stop submissions, and exports the snapshot it started with', async () => {
-  const out = new PassThrough({ highWaterMark: 1024 });
-  let done = false;
-  const exporting = streamExport({ databasePath: t.config.databasePath, format: 'csv', filters: parseFilters({}) }, out).then((n) => {
-    done = true;
-    return n;
-  });
-  await sleep(50);
-  assert.equal(done, false, 'the export waits for its reader (backpressure)');
-  const body = validRequest();
-  body.usage.startDate = futureDate(30, t.clock.now);
-  await request(t.app).post('/api/v1/requests').send(body).expect(201);
+for (const parallel of [false, true]) {
+  test(`a paused export does not stop submissions or changes, and exports the snapshot it started with (${parallel ? 'two threads' : 'one thread'})`, async () => {
+    const before = t.db.prepare('SELECT COUNT(*) FROM requests').pluck().get() as number;
+    const firstStatus = t.db.prepare('SELECT status FROM requests WHERE id = 1').pluck().get() as string;
+    const out = new PassThrough({ highWaterMark: 1024 });
+    let done = false;
+    const exporting = streamExport({ databasePath: t.config.databasePath, format: 'csv', filters: parseFilters({}), parallel }, out).then((n) => {
+      done = true;
+      return n;
+    });
+    // Once rows are waiting for the reader, the snapshot has been taken.
+    while (out.readableLength === 0) await sleep(10);
+    await sleep(50);
+    assert.equal(done, false, 'the export waits for its reader (backpressure)');
+    const body = validRequest();
+    body.usage.startDate = futureDate(30, t.clock.now);
+    await request(t.app).post('/api/v1/requests').send(body).expect(201);
+    t.db.prepare(`UPDATE requests SET status = 'spam' WHERE id = 1`).run();
 
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c));
-  const rows = await exporting;
-  out.end();
-  assert.equal(rows, SEEDED, 'the request submitted meanwhile is not in this export');
-  assert.equal((parse(Buffer.concat(chunks), { bom: true, columns: true }) as unknown[]).length, SEEDED);
-  assert.equal(t.db.prepare('SELECT COUNT(*) FROM requests').pluck().get(), SEEDED + 1);
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    const rows = await exporting;
+    out.end();
+    assert.equal(rows, before, 'the request submitted meanwhile is not in this export');
+    const records = parse(Buffer.concat(chunks), { bom: true, columns: true }) as { status: string }[];
+    assert.equal(records.length, before);
+    assert.equal(records[0].status, firstStatus, 'a change made meanwhile is not in this export either');
+    assert.equal(t.db.prepare('SELECT COUNT(*) FROM requests').pluck().get(), before + 1);
+    t.db.prepare(`UPDATE requests SET status = ? WHERE id = 1`).run(firstStatus);
+  });
+}
+
+test('two threads write exactly what one thread writes, in every format and with filters', async () => {
+  const exportBytes = async (format: 'csv' | 'json' | 'ndjson', raw: Record<string, unknown>, parallel: boolean) => {
+    const chunks: Buffer[] = [];
+    const sink = new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) });
+    const rows = await streamExport({ databasePath: t.config.databasePath, format, filters: parseFilters(raw), parallel }, sink);
+    return { rows, bytes: Buffer.concat(chunks) };
+  };
+  for (const format of ['csv', 'json', 'ndjson'] as const) {
+    for (const raw of [{}, { from: '2020-01-01', to: '2026-01-05' }, { status: 'new' }, { from: '2030-01-01' }]) {
+      const one = await exportBytes(format, raw, false);
+      const two = await exportBytes(format, raw, true);
+      assert.equal(two.rows, one.rows, `${format} ${JSON.stringify(raw)}: rows`);
+      assert.ok(two.bytes.equals(one.bytes), `${format} ${JSON.stringify(raw)}: bytes`);
+    }
+  }
 });
 
-test('a reader that goes away stops the export, recorded as incomplete', async () => {
-  let received = 0;
-  const out = new Writable({
-    highWaterMark: 1024,
-    write(chunk: Buffer, _enc, cb) {
-      received += chunk.length;
-      if (received > 100_000) {
-        this.destroy();
-        return;
-      }
-      setImmediate(cb);
-    },
+for (const parallel of [false, true]) {
+  test(`a reader that goes away stops the export, recorded as incomplete (${parallel ? 'two threads' : 'one thread'})`, async () => {
+    let received = 0;
+    const out = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _enc, cb) {
+        received += chunk.length;
+        if (received > 100_000) {
+          this.destroy();
+          return;
+        }
+        setImmediate(cb);
+      },
+    });
+    await assert.rejects(
+      auditedExport(
+        { db: t.db, databasePath: t.config.databasePath, format: 'ndjson', filters: parseFilters({}), parallel, actor: CLI, clock: () => t.clock.now, destination: 'test' },
+        out,
+      ),
+      (err: unknown) => err instanceof ExportAborted && err.rows > 0 && err.rows < SEEDED,
+    );
+    const audit = JSON.parse(t.db.prepare(`SELECT after_json FROM audit_log WHERE action = 'export' ORDER BY id DESC`).pluck().get() as string);
+    assert.equal(audit.completed, false);
+    assert.ok(audit.rows > 0 && audit.rows < SEEDED);
   });
-  await assert.rejects(
-    auditedExport(
-      { db: t.db, databasePath: t.config.databasePath, format: 'ndjson', filters: parseFilters({}), actor: CLI, clock: () => t.clock.now, destination: 'test' },
-      out,
-    ),
-    (err: unknown) => err instanceof ExportAborted && err.rows > 0 && err.rows < SEEDED,
-  );
-  const audit = JSON.parse(t.db.prepare(`SELECT after_json FROM audit_log WHERE action = 'export' ORDER BY id DESC`).pluck().get() as string);
-  assert.equal(audit.completed, false);
-  assert.ok(audit.rows > 0 && audit.rows < SEEDED);
-});
+}
 
 test('a destination that is never full still lets the event loop turn during the export', async () => {
   const sink = new Writable({ highWaterMark: 1 << 30, write: (_c, _e, cb) => cb() });
