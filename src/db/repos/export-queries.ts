@@ -24,14 +24,18 @@ export function openExportConnection(databasePath: string): Db {
   return db;
 }
 
-/** Only the conditions the filters need: an absent filter costs nothing per row. */
-function conditions(filters: ExportFilters): string[] {
+/**
+ * Only the conditions the filters need: an absent filter costs nothing per row. For a
+ * chunk, a unary + keeps SQLite off the indexes (`scan`): a chunk is a short rowid range,
+ * and the created_at or status index would have it read the whole period, or sort.
+ */
+function conditions(filters: ExportFilters, scan: boolean): string[] {
   const p = filterParams(filters);
+  const col = (name: string) => (scan ? `+r.${name}` : `r.${name}`);
   return [
-    p.from !== null && 'r.created_at >= @from',
-    p.before !== null && 'r.created_at < @before',
-    // Unary + keeps SQLite off the status index: that would read rows out of order and sort them all first.
-    p.statuses !== null && '+r.status IN (SELECT value FROM json_each(@statuses))',
+    p.from !== null && `${col('created_at')} >= @from`,
+    p.before !== null && `${col('created_at')} < @before`,
+    p.statuses !== null && `${col('status')} IN (SELECT value FROM json_each(@statuses))`,
   ].filter((c): c is string => typeof c === 'string');
 }
 
@@ -42,9 +46,9 @@ function paramsFor(filters: ExportFilters) {
 
 /** The ids the export can hold: the whole table, or a date range through the created_at index. */
 export function idRange(db: Db, filters: ExportFilters): { after: number; upTo: number } | null {
-  const range = conditions({ ...filters, statuses: [] }).map((c) => c.replace('r.', ''));
+  const range = conditions({ ...filters, statuses: [] }, false);
   const where = range.length ? `WHERE ${range.join(' AND ')}` : '';
-  const ids = db.prepare(`SELECT min(id) AS first, max(id) AS last FROM requests ${where}`).get(paramsFor(filters)) as {
+  const ids = db.prepare(`SELECT min(id) AS first, max(id) AS last FROM requests r ${where}`).get(paramsFor(filters)) as {
     first: number | null;
     last: number | null;
   };
@@ -57,7 +61,7 @@ export const CHUNK_IDS = 200;
 const chunkSql = (line: string, filters: ExportFilters) =>
   `SELECT CAST(group_concat(line, @separator ORDER BY id) AS BLOB) AS bytes, count(*) AS rows
    FROM (SELECT ${line} AS line, r.id AS id FROM requests r
-     WHERE ${['r.id > @after', 'r.id <= @upTo', ...conditions(filters)].join(' AND ')})`;
+     WHERE ${['r.id > @after', 'r.id <= @upTo', ...conditions(filters, true)].join(' AND ')})`;
 
 export interface Chunk {
   bytes: Uint8Array;
@@ -84,7 +88,7 @@ export function* chunkBounds(range: { after: number; upTo: number }): Generator<
 
 /** How many requests the filters match. */
 export function exportCount(db: Db, filters: ExportFilters): number {
-  const where = conditions(filters);
+  const where = conditions(filters, false);
   const sql = `SELECT COUNT(*) FROM requests r ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
   return db.prepare(sql).pluck().get(paramsFor(filters)) as number;
 }
