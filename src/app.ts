@@ -38,6 +38,9 @@ export function createApp(c: Container) {
   app.disable('x-powered-by');
   app.set('trust proxy', c.config.trustProxy);
   app.set('query parser', 'simple');
+  // No ETags: the form and desk pages are no-store (a fresh token on every view) and the API answers
+  // POSTs, so hashing every body bought nothing; assets have their own (express.static).
+  app.set('etag', false);
   app.locals.views = c.views;
   app.locals.assetVersion = assetVersion(projectPath('public'));
 

@@ -4,6 +4,10 @@ import type { Locale } from '../domain/request.js';
 import type { FieldError } from '../errors.js';
 import { i18nFor } from '../i18n/index.js';
 import type { Validators } from '../validation/ajv.js';
+import { MAX_ARTICLE_ROWS } from './form-to-request.js';
+
+/** The honeypot: hidden from people (CSS, aria-hidden, tabindex -1); bots fill it in. */
+export const HONEYPOT_FIELD = 'nickname';
 
 type Defs = Record<string, { enum?: string[] }>;
 
@@ -95,4 +99,18 @@ export function prefillFromQuery(query: Record<string, unknown>) {
   }
   const safeTitle = title.length <= 300 && !/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/.test(title) ? title : '';
   return { articles: [{ url: safeUrl, title: safeTitle || undefined, portion: 'full' }] };
+}
+
+/** Everything the form template needs besides the common page data. */
+export function formViewData(validators: Validators, locale: Locale, values: Record<string, unknown>, errors: FieldError[], token: string) {
+  return {
+    values,
+    errors: errorsView(errors),
+    options: formOptions(validators, locale),
+    token,
+    fieldId,
+    optionTags,
+    honeypot: HONEYPOT_FIELD,
+    maxArticles: MAX_ARTICLE_ROWS,
+  };
 }

@@ -12,13 +12,13 @@ import { submitRequest } from '../services/submit-request.js';
 import { describeIssues } from '../validation/messages.js';
 import { notFound, type FieldError } from '../errors.js';
 import { formToRequest, MAX_ARTICLE_ROWS, one } from './form-to-request.js';
-import { errorsView, fieldId, formOptions, optionTags, prefillFromQuery } from './form-view.js';
-import { renderPage } from './render.js';
+import { HONEYPOT_FIELD } from './form-view.js';
+import { formViewData, prefillFromQuery } from './form-view.js';
+import { pageHtml, renderPage } from './render.js';
+import { formPage, MARKERS } from './form-page.js';
 import { LANG_COOKIE } from './middleware/locale.js';
 import { noStore } from './middleware/security.js';
 
-/** The honeypot: hidden from people (CSS, aria-hidden, tabindex -1); bots fill it in. */
-export const HONEYPOT_FIELD = 'nickname';
 const TOKEN_FIELD = 'form_token';
 const ACCESS_TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
@@ -28,22 +28,22 @@ export function publicRoutes(c: Container, submitLimiter: express.RequestHandler
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '128kb', parameterLimit: 1000 });
 
+  const formData = (locale: Locale, values: Record<string, unknown>, errors: FieldError[], token: string) =>
+    formViewData(c.validators, locale, values, errors, token);
+
   function showForm(res: Response, status: number, locale: Locale, values: Record<string, unknown>, errors: FieldError[], token: string) {
     res.locals.locale = locale;
-    renderPage(res, status, 'public/form', {
-      values,
-      errors: errorsView(errors),
-      options: formOptions(c.validators, locale),
-      token,
-      fieldId,
-      optionTags,
-      honeypot: HONEYPOT_FIELD,
-      maxArticles: MAX_ARTICLE_ROWS,
-    });
+    renderPage(res, status, 'public/form', formData(locale, values, errors, token));
   }
 
+  // The blank form, prefilled from the footer link: the page is rendered once per language (src/http/form-page.ts).
   router.get('/licensing', noStore, (req, res) => {
-    showForm(res, 200, res.locals.locale, prefillFromQuery(req.query), [], c.tokens.issue(c.clock()));
+    const locale: Locale = res.locals.locale;
+    const article = prefillFromQuery(req.query).articles[0];
+    const fill = { token: c.tokens.issue(c.clock()), url: article.url ?? '', title: article.title ?? '' };
+    const blank = { articles: [{ url: MARKERS.url, title: MARKERS.title, portion: 'full' }] };
+    const html = formPage(c.views.html, locale, fill, () => pageHtml(res, 'public/form', formData(locale, blank, [], MARKERS.token)));
+    res.status(200).type('html').send(html);
   });
 
   router.post('/licensing', form, submitLimiterUnlessEditing(submitLimiter), async (req: Request, res: Response) => {

@@ -5,16 +5,18 @@ import type { ViewEngines } from '../views.js';
 import { i18nFor } from '../i18n/index.js';
 import type { Locale } from '../domain/request.js';
 
-export function renderPage(res: Response, status: number, view: string, data: Record<string, unknown> = {}) {
-  const views = res.app.locals.views as ViewEngines;
-  const locale: Locale = res.locals.locale ?? 'en';
+/** A page as HTML in `locale`, with the common page data. */
+export function viewHtml(views: ViewEngines, assetVersion: string, locale: Locale, view: string, data: Record<string, unknown>): string {
   const i18n = i18nFor(locale);
-  const html = views.html.render(view, {
-    ...res.locals,
-    i18n,
-    t: i18n.t,
-    assetVersion: res.app.locals.assetVersion as string,
-    ...data,
-  });
-  res.status(status).type('html').send(html);
+  return views.html.render(view, { locale, i18n, t: i18n.t, assetVersion, ...data });
+}
+
+/** The page as HTML, in the response's language. */
+export function pageHtml(res: Response, view: string, data: Record<string, unknown> = {}): string {
+  const locale: Locale = res.locals.locale ?? 'en';
+  return viewHtml(res.app.locals.views as ViewEngines, res.app.locals.assetVersion as string, locale, view, { ...res.locals, ...data });
+}
+
+export function renderPage(res: Response, status: number, view: string, data: Record<string, unknown> = {}) {
+  res.status(status).type('html').send(pageHtml(res, view, data));
 }
