@@ -26,6 +26,7 @@ before(async () => {
       r.organisation.name = `Organisation ${ORGS[i % 10]}`;
       r.organisation.country = i % 5 === 0 ? 'FR' : 'GB';
       r.articles[0] = { url: `https://news.example/story-${i}`, title: `Story number ${i}`, portion: 'full' };
+      if (i % 6 === 2) r.articles.push({ url: `https://news.example/extra-${i}`, title: `Second piece ${i}`, portion: 'full' });
       r.usage.medium = (['online', 'print', 'broadcast'] as const)[i % 3];
       if (i % 4 === 0) { r.usage.territory = 'worldwide'; delete r.usage.countries; }
       if (i % 4 === 1) { r.usage.territory = 'region'; r.usage.countries = ['DE', 'IT']; }
@@ -107,6 +108,24 @@ test('search: reference, email, name, organisation, article title and URL', asyn
   assert.deepEqual(await all('?q=story&country=FR&medium=online'), expected((i) => i % 5 === 0 && i % 3 === 0));
   assert.deepEqual(await all(`?q=${refOf(41).toLowerCase()}`), [refOf(41)]);
   assert.deepEqual(await all('?q=%22%29%28*'), expected(() => true));
+});
+
+test('each submission wrote its one search row, with all its articles, and the full-text index is sound', () => {
+  const rows = t.db.prepare('SELECT COUNT(*) FROM requests').pluck().get() as number;
+  assert.equal(t.db.prepare('SELECT COUNT(*) FROM request_search').pluck().get(), rows);
+  const mismatched = t.db.prepare(`SELECT COUNT(*) FROM requests r JOIN request_search s ON s.rowid = r.id
+    WHERE s.reference <> r.reference OR s.requester <> r.requester_name || ' ' || r.requester_email OR s.organisation <> r.org_name
+      OR s.articles <> (SELECT group_concat(a.title || ' ' || a.url, ' ' ORDER BY a.position) FROM request_articles a WHERE a.request_id = r.id)`);
+  assert.equal(mismatched.pluck().get(), 0);
+  t.db.exec(`INSERT INTO request_search (request_search) VALUES ('integrity-check')`);
+});
+
+test('search finds a request by its second article', async () => {
+  // Words are prefixes: "14" also finds 140–149.
+  const prefixed = (n: number) => expected((i) => i % 6 === 2 && String(i).startsWith(String(n)));
+  assert.deepEqual(await all('?q=extra-14'), prefixed(14));
+  assert.deepEqual(await all('?q=second+piece+8'), prefixed(8));
+  assert.ok(prefixed(8).includes(refOf(8)));
 });
 
 test('age and overdue: untouched new and in-review requests after 2 working days', async () => {
