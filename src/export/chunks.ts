@@ -1,7 +1,8 @@
 // Where an export's chunks come from. Each chunk is a range of ids, so chunks split
 // between threads without coordination: a large export on a machine with more than
-// one core is read by this thread and a worker thread at once (src/export/chunk-worker.ts)
-// and put back in order here; anything else is read here, one chunk after another.
+// one core is read by a worker thread (src/export/chunk-worker.ts) — alone inside the
+// service, so its event loop stays free, or together with this thread in a process of
+// its own — and put back in order here; a small one is read here, chunk after chunk.
 //
 // Every connection must read the same snapshot, or a request changed mid-export could
 // appear in one state in one chunk and in another elsewhere. WAL readers take their
@@ -44,14 +45,22 @@ const takeSnapshot = (db: Db) => {
 };
 
 /**
- * Begins `db`'s read snapshot (and the worker's, when worth it); `db` must not be in a
- * transaction. `parallel` forces the choice (tests); by default a large table on a machine
- * with more than one core is read by two threads.
+ * Which threads read the chunks: this one ('main'), a worker thread ('worker': this thread
+ * only moves bytes, so a service keeps answering requests meanwhile), or both at once
+ * ('both': the fastest, for a process of its own such as `reprise export`).
  */
-export async function openChunks(db: Db, setup: WorkerSetup, parallel?: boolean): Promise<ChunkSource> {
+export type ChunkReaders = 'main' | 'worker' | 'both';
+
+/** Small exports are read here; large ones as `large` says (where the machine has a second core). */
+export function chooseReaders(db: Db, large: ChunkReaders): ChunkReaders {
   const span = db.prepare('SELECT coalesce(max(id) - min(id), 0) FROM requests').pluck().get() as number;
-  if (parallel ?? (span >= PARALLEL_MIN_IDS && os.availableParallelism() > 1)) {
-    const parallel = await openParallel(db, setup);
+  return span >= PARALLEL_MIN_IDS && os.availableParallelism() > 1 ? large : 'main';
+}
+
+/** Begins the read snapshot of `db` (and of the worker, if one reads); `db` must not be in a transaction. */
+export async function openChunks(db: Db, setup: WorkerSetup, readers: ChunkReaders): Promise<ChunkSource> {
+  if (readers !== 'main') {
+    const parallel = await openWorker(db, setup, readers === 'both');
     if (parallel) return parallel;
   }
   takeSnapshot(db);
@@ -79,14 +88,14 @@ function holdWriters(databasePath: string): Db | undefined {
 }
 
 /**
- * This thread reads the even chunks and one worker thread the odd ones, a few ahead: two
- * cores at work for one extra thread (each thread costs ~14 MB of memory, so not two workers).
+ * A worker thread reads every chunk, or (`shared`) the odd ones while this thread reads the
+ * even ones: two cores at work for one extra thread (each costs ~14 MB, so not two workers).
  *
  * While the write lock is held, this thread never returns to its event loop: in the service,
  * a submission in between would wait for the lock synchronously, and the lock could never be
  * released. So the worker is started first, and its snapshot is awaited with Atomics.wait.
  */
-async function openParallel(db: Db, setup: WorkerSetup): Promise<ChunkSource | undefined> {
+async function openWorker(db: Db, setup: WorkerSetup, shared: boolean): Promise<ChunkSource | undefined> {
   const worker = startWorker(setup);
   const arrived = new Map<number, Chunk>();
   let failure: Error | undefined;
@@ -139,13 +148,14 @@ async function openParallel(db: Db, setup: WorkerSetup): Promise<ChunkSource | u
   const read = chunkReader(db, setup.line, setup.separator, setup.filters);
   return {
     async *chunks() {
-      let asked = 1; // the worker's next chunk to ask for: the odd ones
+      const step = shared ? 2 : 1; // shared: the worker reads the odd chunks
+      let asked = shared ? 1 : 0;
       for (let next = 0; next < bounds.length; next++) {
-        for (; asked < bounds.length && asked <= next + 2 * AHEAD; asked += 2) {
+        for (; asked < bounds.length && asked <= next + step * AHEAD; asked += step) {
           const [after, upTo] = bounds[asked];
           worker.postMessage({ type: 'chunk', index: asked, after, upTo } satisfies WorkerRequest);
         }
-        if (next % 2 === 0) {
+        if (shared && next % 2 === 0) {
           yield read(...bounds[next]);
           continue;
         }

@@ -5,7 +5,7 @@
 // there are and the service's own connection keeps taking submissions meanwhile.
 import type { Writable } from 'node:stream';
 import { exportCount, openExportConnection, requestColumns } from '../db/repos/export-queries.js';
-import { openChunks } from './chunks.js';
+import { chooseReaders, openChunks, type ChunkReaders } from './chunks.js';
 import type { ExportFilters } from './filters.js';
 import { formatterFor, type ExportFormat } from './formatter.js';
 
@@ -27,8 +27,10 @@ export interface ExportOptions {
   databasePath: string;
   format: ExportFormat;
   filters: ExportFilters;
-  /** Read with a second thread (true), in this one (false), or as the table's size suggests (unset). */
-  parallel?: boolean;
+  /** Which threads read (tests force it); by default as the table's size suggests, see `service`. */
+  readers?: ChunkReaders;
+  /** The export runs inside the service: a large one is read by a worker alone, never by the event loop's thread. */
+  service?: boolean;
   /** Called every 10,000 rows with the rows written and the total expected. */
   onProgress?: (rows: number, total: number) => void;
 }
@@ -73,7 +75,7 @@ export async function streamExport(opts: ExportOptions, out: Writable): Promise<
       line: format.line,
       separator: format.separator,
       filters: opts.filters,
-    }, opts.parallel);
+    }, opts.readers ?? chooseReaders(db, opts.service ? 'worker' : 'both'));
     try {
       // The count reads the same snapshot as the chunks.
       const total = opts.onProgress ? exportCount(db, opts.filters) : 0;

@@ -81,7 +81,7 @@ async function download(c: Container, req: Request, res: Response) {
   res.set('X-Content-Type-Options', 'nosniff');
   try {
     await auditedExport(
-      { db: c.db, databasePath: c.config.databasePath, format, filters, actor: actorOf(res), clock: c.clock, destination: 'download' },
+      { db: c.db, databasePath: c.config.databasePath, format, filters, service: true, actor: actorOf(res), clock: c.clock, destination: 'download' },
       res,
     );
     res.end();

@@ -14,6 +14,7 @@ import { futureDate, validRequest } from '../helpers/fixtures.js';
 import { streamExport, ExportAborted } from '../../src/export/stream.js';
 import { auditedExport } from '../../src/export/audited-export.js';
 import { parseFilters } from '../../src/export/filters.js';
+import type { ChunkReaders } from '../../src/export/chunks.js';
 import { CLI } from '../../src/db/repos/audit.js';
 
 let t: TestApp;
@@ -37,13 +38,13 @@ before(async () => {
 });
 after(() => t.close());
 
-for (const parallel of [false, true]) {
-  test(`a paused export does not stop submissions or changes, and exports the snapshot it started with (${parallel ? 'two threads' : 'one thread'})`, async () => {
+for (const readers of ['main', 'worker', 'both'] as const) {
+  test(`a paused export does not stop submissions or changes, and exports the snapshot it started with (read by ${readers})`, async () => {
     const before = t.db.prepare('SELECT COUNT(*) FROM requests').pluck().get() as number;
     const firstStatus = t.db.prepare('SELECT status FROM requests WHERE id = 1').pluck().get() as string;
     const out = new PassThrough({ highWaterMark: 1024 });
     let done = false;
-    const exporting = streamExport({ databasePath: t.config.databasePath, format: 'csv', filters: parseFilters({}), parallel }, out).then((n) => {
+    const exporting = streamExport({ databasePath: t.config.databasePath, format: 'csv', filters: parseFilters({}), readers }, out).then((n) => {
       done = true;
       return n;
     });
@@ -69,25 +70,27 @@ for (const parallel of [false, true]) {
   });
 }
 
-test('two threads write exactly what one thread writes, in every format and with filters', async () => {
-  const exportBytes = async (format: 'csv' | 'json' | 'ndjson', raw: Record<string, unknown>, parallel: boolean) => {
+test('a worker, or this thread and a worker, write exactly what this thread alone writes, in every format and with filters', async () => {
+  const exportBytes = async (format: 'csv' | 'json' | 'ndjson', raw: Record<string, unknown>, readers: ChunkReaders) => {
     const chunks: Buffer[] = [];
     const sink = new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) });
-    const rows = await streamExport({ databasePath: t.config.databasePath, format, filters: parseFilters(raw), parallel }, sink);
+    const rows = await streamExport({ databasePath: t.config.databasePath, format, filters: parseFilters(raw), readers }, sink);
     return { rows, bytes: Buffer.concat(chunks) };
   };
   for (const format of ['csv', 'json', 'ndjson'] as const) {
     for (const raw of [{}, { from: '2020-01-01', to: '2026-01-05' }, { status: 'new' }, { from: '2030-01-01' }]) {
-      const one = await exportBytes(format, raw, false);
-      const two = await exportBytes(format, raw, true);
-      assert.equal(two.rows, one.rows, `${format} ${JSON.stringify(raw)}: rows`);
-      assert.ok(two.bytes.equals(one.bytes), `${format} ${JSON.stringify(raw)}: bytes`);
+      const here = await exportBytes(format, raw, 'main');
+      for (const readers of ['worker', 'both'] as const) {
+        const other = await exportBytes(format, raw, readers);
+        assert.equal(other.rows, here.rows, `${format} ${JSON.stringify(raw)} ${readers}: rows`);
+        assert.ok(other.bytes.equals(here.bytes), `${format} ${JSON.stringify(raw)} ${readers}: bytes`);
+      }
     }
   }
 });
 
-for (const parallel of [false, true]) {
-  test(`a reader that goes away stops the export, recorded as incomplete (${parallel ? 'two threads' : 'one thread'})`, async () => {
+for (const readers of ['main', 'worker', 'both'] as const) {
+  test(`a reader that goes away stops the export, recorded as incomplete (read by ${readers})`, async () => {
     let received = 0;
     const out = new Writable({
       highWaterMark: 1024,
@@ -102,7 +105,7 @@ for (const parallel of [false, true]) {
     });
     await assert.rejects(
       auditedExport(
-        { db: t.db, databasePath: t.config.databasePath, format: 'ndjson', filters: parseFilters({}), parallel, actor: CLI, clock: () => t.clock.now, destination: 'test' },
+        { db: t.db, databasePath: t.config.databasePath, format: 'ndjson', filters: parseFilters({}), readers, actor: CLI, clock: () => t.clock.now, destination: 'test' },
         out,
       ),
       (err: unknown) => err instanceof ExportAborted && err.rows > 0 && err.rows < SEEDED,
