@@ -8,6 +8,8 @@ export interface WorkerSetup {
   line: string;
   separator: string;
   filters: ExportFilters;
+  /** Run at this niceness (0–19): inside the service, the worker gives way to the threads answering requests. */
+  nice: number;
 }
 /** The 'begin' flag: 0 while waiting, then SNAPSHOT_TAKEN or SNAPSHOT_FAILED. */
 export const SNAPSHOT_TAKEN = 1;

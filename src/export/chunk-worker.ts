@@ -3,11 +3,20 @@
 // 'begin' it takes its read snapshot and raises the shared flag (the main thread
 // waits on it without returning to its event loop); then it answers one message per
 // chunk asked for, in the order asked.
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { chunkReader, openExportConnection } from '../db/repos/export-queries.js';
 import { SNAPSHOT_FAILED, SNAPSHOT_TAKEN, type WorkerReply, type WorkerRequest, type WorkerSetup } from './chunk-protocol.js';
 
 const setup = workerData as WorkerSetup;
+// On Linux this sets the niceness of this thread only (the process's other threads keep theirs).
+if (setup.nice > 0) {
+  try {
+    os.setPriority(setup.nice);
+  } catch {
+    // Not allowed here: the export still works, at normal priority.
+  }
+}
 const db = openExportConnection(setup.databasePath);
 const read = chunkReader(db, setup.line, setup.separator, setup.filters);
 const port = parentPort!;

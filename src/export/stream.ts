@@ -75,6 +75,7 @@ export async function streamExport(opts: ExportOptions, out: Writable): Promise<
       line: format.line,
       separator: format.separator,
       filters: opts.filters,
+      nice: opts.service ? 10 : 0,
     }, opts.readers ?? chooseReaders(db, opts.service ? 'worker' : 'both'));
     try {
       // The count reads the same snapshot as the chunks.
