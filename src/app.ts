@@ -39,7 +39,8 @@ export function createApp(c: Container) {
   app.set('trust proxy', c.config.trustProxy);
   app.set('query parser', 'simple');
   // No ETags: the form and desk pages are no-store (a fresh token on every view) and the API answers
-  // POSTs, so hashing every body bought nothing; assets have their own (express.static).
+  // POSTs, so hashing every body bought nothing but CPU. The three small static pages (conditions,
+  // privacy, received) lose their 304s; assets keep theirs (express.static).
   app.set('etag', false);
   app.locals.views = c.views;
   app.locals.assetVersion = assetVersion(projectPath('public'));

@@ -1,22 +1,14 @@
 // A worker thread that reads export chunks on its own read-only connection, so two
 // cores build rows at once (src/export/chunks.ts). It says 'ready' once loaded; on
-// 'begin' it takes its read snapshot and raises the shared flag (the main thread
-// waits on it without returning to its event loop); then it answers one message per
-// chunk asked for, in the order asked.
+// 'begin' it takes its read snapshot, raises the shared flag (the main thread may wait
+// on it without returning to its event loop) and says 'begun'; then it answers one
+// message per chunk asked for, in the order asked.
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { chunkReader, openExportConnection } from '../db/repos/export-queries.js';
 import { SNAPSHOT_FAILED, SNAPSHOT_TAKEN, type WorkerReply, type WorkerRequest, type WorkerSetup } from './chunk-protocol.js';
 
 const setup = workerData as WorkerSetup;
-// On Linux this sets the niceness of this thread only (the process's other threads keep theirs).
-if (setup.nice > 0) {
-  try {
-    os.setPriority(setup.nice);
-  } catch {
-    // Not allowed here: the export still works, at normal priority.
-  }
-}
 const db = openExportConnection(setup.databasePath);
 const read = chunkReader(db, setup.line, setup.separator, setup.filters);
 const port = parentPort!;
@@ -32,6 +24,16 @@ port.on('message', (msg: WorkerRequest) => {
     } finally {
       Atomics.store(msg.flag, 0, result);
       Atomics.notify(msg.flag, 0);
+      port.postMessage({ type: 'begun' } satisfies WorkerReply);
+    }
+    // Only now (the snapshot is taken, no lock is held for it): on Linux this sets the
+    // niceness of this thread alone; the process's other threads keep theirs.
+    if (setup.nice > 0) {
+      try {
+        os.setPriority(setup.nice);
+      } catch {
+        // Not allowed here: the export still works, at normal priority.
+      }
     }
     return;
   }

@@ -4,12 +4,13 @@
 // service, so its event loop stays free, or together with this thread in a process of
 // its own — and put back in order here; a small one is read here, chunk after chunk.
 //
-// Every connection must read the same snapshot, or a request changed mid-export could
-// appear in one state in one chunk and in another elsewhere. WAL readers take their
-// snapshot at their first read, so they all take it while a momentary write lock
-// (BEGIN IMMEDIATE on a connection that never writes) holds writers off; the lock is
-// released before any row is read. Where that lock cannot be had (a read-only copy of
-// the database) or the worker does not answer, the export reads in this thread alone.
+// The rows must all come from one snapshot, or a request changed mid-export could
+// appear in one state in one chunk and in another elsewhere. A worker reading alone
+// has one connection, so one snapshot. When this thread reads too, both connections
+// take their snapshot (a WAL reader's starts at its first read) while a momentary write
+// lock (BEGIN IMMEDIATE on a connection that never writes) holds writers off; the lock
+// is released before any row is read. Where that lock is busy or cannot be had (a
+// read-only copy of the database), this thread reads alone.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { openDatabase, type Db } from '../db/connection.js';
@@ -74,11 +75,15 @@ export async function openChunks(db: Db, setup: WorkerSetup, readers: ChunkReade
   };
 }
 
-/** A connection holding the write lock (it never writes), or undefined where it cannot be had. */
+/**
+ * A connection holding the write lock (it never writes), or undefined where it cannot be had
+ * at once (another writer holds it, or the file is read-only): never wait for it.
+ */
 function holdWriters(databasePath: string): Db | undefined {
   let fence: Db | undefined;
   try {
     fence = openDatabase(databasePath);
+    fence.pragma('busy_timeout = 0');
     fence.exec('BEGIN IMMEDIATE');
     return fence;
   } catch {
@@ -91,83 +96,92 @@ function holdWriters(databasePath: string): Db | undefined {
  * A worker thread reads every chunk, or (`shared`) the odd ones while this thread reads the
  * even ones: two cores at work for one extra thread (each costs ~14 MB, so not two workers).
  *
- * While the write lock is held, this thread never returns to its event loop: in the service,
- * a submission in between would wait for the lock synchronously, and the lock could never be
- * released. So the worker is started first, and its snapshot is awaited with Atomics.wait.
+ * Alone, the worker needs no lock: it takes its snapshot first, and the id range is read
+ * here afterwards, so it can only be wider than the worker's data (requests are never
+ * deleted), and the chunks beyond simply come back empty. Shared, both threads must read
+ * one snapshot, taken under the write lock; while it is held this thread never returns to
+ * its event loop (a submission in between would wait for the lock synchronously, and the
+ * lock could never be released), so the worker's snapshot is awaited with Atomics.wait.
+ * Returns undefined (read here instead) only when shared and the lock is busy.
  */
 async function openWorker(db: Db, setup: WorkerSetup, shared: boolean): Promise<ChunkSource | undefined> {
   const worker = startWorker(setup);
   const arrived = new Map<number, Chunk>();
   let failure: Error | undefined;
   let wake = () => {};
-  const ready = new Promise<void>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.on('message', (reply: WorkerReply) => {
-      if (reply.type === 'chunk') arrived.set(reply.index, reply);
-      else resolve();
-      wake();
-    });
-  });
-  worker.on('error', (err) => {
-    failure = err;
+  let replied = () => {};
+  const fail = (err: Error) => {
+    failure ??= err;
+    wake();
+    replied();
+  };
+  worker.on('message', (reply: WorkerReply) => {
+    if (reply.type === 'chunk') arrived.set(reply.index, reply);
+    replied();
     wake();
   });
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`The export's reading thread stopped (exit code ${code}).`)));
   const stop = () => worker.terminate().then(() => undefined);
+  const nextReply = () => new Promise<void>((resolve) => (replied = resolve));
+
   try {
-    await ready;
+    await nextReply(); // 'ready': loaded, database open
+    if (failure) throw failure;
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    if (shared) {
+      const fence = holdWriters(setup.databasePath);
+      if (!fence) {
+        await stop();
+        return undefined;
+      }
+      try {
+        worker.postMessage({ type: 'begin', flag } satisfies WorkerRequest);
+        Atomics.wait(flag, 0, 0, SNAPSHOT_WAIT_MS);
+        if (Atomics.load(flag, 0) !== SNAPSHOT_TAKEN) throw new Error('The export could not start its snapshot.');
+        takeSnapshot(db);
+      } finally {
+        fence.exec('ROLLBACK');
+        fence.close();
+      }
+    } else {
+      const begun = nextReply();
+      worker.postMessage({ type: 'begin', flag } satisfies WorkerRequest);
+      await begun;
+      if (failure) throw failure;
+      if (Atomics.load(flag, 0) !== SNAPSHOT_TAKEN) throw new Error('The export could not start its snapshot.');
+      takeSnapshot(db);
+    }
+
+    const range = idRange(db, setup.filters);
+    const bounds = range ? [...chunkBounds(range)] : [];
+    const read = chunkReader(db, setup.line, setup.separator, setup.filters);
+    return {
+      async *chunks() {
+        const step = shared ? 2 : 1; // shared: the worker reads the odd chunks
+        let asked = shared ? 1 : 0;
+        for (let next = 0; next < bounds.length; next++) {
+          for (; asked < bounds.length && asked <= next + step * AHEAD; asked += step) {
+            const [after, upTo] = bounds[asked];
+            worker.postMessage({ type: 'chunk', index: asked, after, upTo } satisfies WorkerRequest);
+          }
+          if (shared && next % 2 === 0) {
+            yield read(...bounds[next]);
+            continue;
+          }
+          while (!arrived.has(next)) {
+            if (failure) throw failure;
+            await new Promise<void>((resolve) => (wake = resolve));
+          }
+          const chunk = arrived.get(next)!;
+          arrived.delete(next);
+          yield chunk;
+        }
+      },
+      close: stop,
+    };
   } catch (err) {
     await stop();
     throw err;
   }
-
-  const fence = holdWriters(setup.databasePath);
-  if (!fence) {
-    await stop();
-    return undefined;
-  }
-  let taken = false;
-  try {
-    const flag = new Int32Array(new SharedArrayBuffer(4));
-    worker.postMessage({ type: 'begin', flag } satisfies WorkerRequest);
-    Atomics.wait(flag, 0, 0, SNAPSHOT_WAIT_MS);
-    if (Atomics.load(flag, 0) === SNAPSHOT_TAKEN) {
-      takeSnapshot(db);
-      taken = true;
-    }
-  } finally {
-    fence.exec('ROLLBACK');
-    fence.close();
-  }
-  if (!taken) {
-    await stop();
-    return undefined;
-  }
-
-  const range = idRange(db, setup.filters);
-  const bounds = range ? [...chunkBounds(range)] : [];
-  const read = chunkReader(db, setup.line, setup.separator, setup.filters);
-  return {
-    async *chunks() {
-      const step = shared ? 2 : 1; // shared: the worker reads the odd chunks
-      let asked = shared ? 1 : 0;
-      for (let next = 0; next < bounds.length; next++) {
-        for (; asked < bounds.length && asked <= next + step * AHEAD; asked += step) {
-          const [after, upTo] = bounds[asked];
-          worker.postMessage({ type: 'chunk', index: asked, after, upTo } satisfies WorkerRequest);
-        }
-        if (shared && next % 2 === 0) {
-          yield read(...bounds[next]);
-          continue;
-        }
-        while (!arrived.has(next)) {
-          if (failure) throw failure;
-          await new Promise<void>((resolve) => (wake = resolve));
-        }
-        const chunk = arrived.get(next)!;
-        arrived.delete(next);
-        yield chunk;
-      }
-    },
-    close: stop,
-  };
 }

@@ -35,38 +35,67 @@ export interface ExportOptions {
   onProgress?: (rows: number, total: number) => void;
 }
 
-/** Resolves when the destination can take more, or rejects when it closed or failed first. */
-function drained(out: Writable, rows: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (err?: Error) => {
-      out.off('drain', onDrain).off('close', onClose).off('error', onError);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onDrain = () => done();
-    const onClose = () => done(new ExportAborted(rows));
-    const onError = (err: Error) => done(err);
-    out.on('drain', onDrain).on('close', onClose).on('error', onError);
-  });
+/**
+ * The destination as the export loop sees it. It listens for 'error' for the whole export:
+ * the loop may be waiting for rows (not for the destination) when a write fails, and an
+ * 'error' with no listener would end the process.
+ */
+class Destination {
+  private failure: Error | undefined;
+  private readonly onError = (err: Error) => {
+    this.failure ??= err;
+  };
+
+  constructor(private readonly out: Writable) {
+    out.on('error', this.onError);
+  }
+
+  /**
+   * Writes one chunk and waits while the destination holds more than MAX_BUFFERED. A
+   * destination that never fills (a fast local client) still gets a turn of the event
+   * loop every few chunks, so the service never stalls behind a long export.
+   */
+  async write(chunk: string | Uint8Array, rows: number, chunkIndex: number) {
+    this.check(rows);
+    this.out.write(chunk);
+    if (this.out.writableLength >= MAX_BUFFERED) await this.drained(rows);
+    else if (chunkIndex % 4 === 3) await yieldToEventLoop();
+    this.check(rows);
+  }
+
+  /** Stops listening; an error that comes later is the caller's (it ends the stream). */
+  release() {
+    this.out.off('error', this.onError);
+  }
+
+  private check(rows: number) {
+    if (this.failure) throw this.failure;
+    if (this.out.destroyed || this.out.writableEnded) throw new ExportAborted(rows);
+  }
+
+  /** Resolves when the destination can take more, or rejects when it closed or failed first. */
+  private drained(rows: number): Promise<void> {
+    const out = this.out;
+    return new Promise((resolve, reject) => {
+      const done = (err?: Error) => {
+        out.off('drain', onDrain).off('close', onClose).off('error', onError);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onDrain = () => done();
+      const onClose = () => done(this.failure ?? new ExportAborted(rows));
+      const onError = (err: Error) => done(err);
+      out.on('drain', onDrain).on('close', onClose).on('error', onError);
+    });
+  }
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/**
- * Writes one chunk and waits while the destination holds more than MAX_BUFFERED. A
- * destination that never fills (a fast local client) still gets a turn of the event
- * loop every few chunks, so the service never stalls behind a long export.
- */
-async function write(out: Writable, chunk: string | Uint8Array, rows: number, chunkIndex: number) {
-  if (out.destroyed || out.writableEnded) throw new ExportAborted(rows);
-  out.write(chunk);
-  if (out.writableLength >= MAX_BUFFERED) await drained(out, rows);
-  else if (chunkIndex % 4 === 3) await yieldToEventLoop();
-}
-
 /** Writes the whole export to `out` (which it does not end) and resolves to the number of rows. */
 export async function streamExport(opts: ExportOptions, out: Writable): Promise<number> {
   const db = openExportConnection(opts.databasePath);
+  const dest = new Destination(out);
   let rows = 0;
   try {
     const format = formatterFor(opts.format, requestColumns(db));
@@ -82,25 +111,26 @@ export async function streamExport(opts: ExportOptions, out: Writable): Promise<
       const total = opts.onProgress ? exportCount(db, opts.filters) : 0;
       let reported = 0;
       let writes = 0;
-      await write(out, format.header(), rows, writes++);
+      await dest.write(format.header(), rows, writes++);
       for await (const chunk of source.chunks()) {
         if (chunk.rows === 0) continue;
         const between = rows === 0 ? format.lead : format.separator;
-        if (between) out.write(between);
+        if (between) await dest.write(between, rows, writes++);
         rows += chunk.rows;
-        await write(out, chunk.bytes, rows, writes++);
+        await dest.write(chunk.bytes, rows, writes++);
         if (opts.onProgress && rows - reported >= 10_000) {
           reported = rows;
           opts.onProgress(rows, total);
         }
       }
-      await write(out, format.footer(rows), rows, writes++);
+      await dest.write(format.footer(rows), rows, writes++);
       opts.onProgress?.(rows, total);
       return rows;
     } finally {
       await source.close();
     }
   } finally {
+    dest.release();
     if (db.inTransaction) db.exec('ROLLBACK');
     db.close();
   }

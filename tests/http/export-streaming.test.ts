@@ -116,6 +116,23 @@ for (const readers of ['main', 'worker', 'both'] as const) {
   });
 }
 
+for (const readers of ['main', 'worker', 'both'] as const) {
+  test(`a destination that fails (a full disk) fails the export, and only the export (read by ${readers})`, async () => {
+    let writes = 0;
+    const out = new Writable({
+      write(_chunk, _enc, cb) {
+        writes++;
+        // Fail later, asynchronously, as a file system does: the loop is then waiting for rows, not for the disk.
+        setTimeout(() => cb(writes === 3 ? Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }) : null), 5);
+      },
+    });
+    await assert.rejects(
+      streamExport({ databasePath: t.config.databasePath, format: 'csv', filters: parseFilters({}), readers }, out),
+      /ENOSPC/,
+    );
+  });
+}
+
 test('a destination that is never full still lets the event loop turn during the export', async () => {
   const sink = new Writable({ highWaterMark: 1 << 30, write: (_c, _e, cb) => cb() });
   let done = false;

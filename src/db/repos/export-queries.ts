@@ -39,7 +39,7 @@ function conditions(filters: ExportFilters, scan: boolean): string[] {
   ].filter((c): c is string => typeof c === 'string');
 }
 
-/** The bound parameters the conditions use (better-sqlite3 refuses unused named ones). */
+/** The bound parameters, only those the conditions use. */
 function paramsFor(filters: ExportFilters) {
   return Object.fromEntries(Object.entries(filterParams(filters)).filter(([, v]) => v !== null));
 }
