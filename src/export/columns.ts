@@ -86,12 +86,10 @@ const TRAILING: (Def & { name: string; needs?: string })[] = [
   { name: 'anonymisedAt', needs: 'anonymised_at', ...code('r.anonymised_at', 'Personal data erased at (UTC)') },
 ];
 
-// An ordered subquery rather than group_concat(… ORDER BY …): the (request_id, position)
-// index already yields articles in order, and the aggregate's ORDER BY would add a
-// sorter per request. concat() reads NULL as '' (a missing title cannot drop an article).
-const ARTICLES_TEXT = `(SELECT group_concat(t, '; ') FROM (SELECT concat(a.position, '. ', a.title, ' <', a.url, '> (',
-    a.portion, iif(a.extract_words IS NULL, '', concat(', ', a.extract_words, ' words')), ')') AS t
-  FROM request_articles a WHERE a.request_id = r.id ORDER BY a.position))`;
+// CSV: the cell kept on the request row (migrations/0019). JSON: an ordered subquery rather
+// than json_group_array(… ORDER BY …): the (request_id, position) index already yields
+// articles in order, and the aggregate's ORDER BY would add a sorter per request.
+const ARTICLES_TEXT = 'r.articles_text';
 const ARTICLES_JSON = `(SELECT json_group_array(json(j)) FROM (SELECT json_object('url', a.url, 'title', a.title,
     'portion', a.portion, 'extractWords', a.extract_words) AS j
   FROM request_articles a WHERE a.request_id = r.id ORDER BY a.position))`;

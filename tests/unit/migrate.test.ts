@@ -39,6 +39,31 @@ test('an existing database at an older version gets only the missing migrations,
   fs.rmSync(dir, { recursive: true });
 });
 
+test('the articles cell is filled in for requests stored before it existed, and kept right after', () => {
+  const dir = tempDir();
+  const db = openDatabase(path.join(dir, 'd.db'));
+  const all = readMigrations();
+  const at = all.findIndex((m) => m.name.startsWith('0019_'));
+  migrate(db, all.slice(0, at));
+  db.prepare(`INSERT INTO requests (id, reference, access_token, locale, requester_name, requester_email, org_name, org_type,
+      org_country, org_non_profit, medium, territory, countries, language, translation, audience, start_date, duration_months,
+      exclusive, commercial, images, quote_json, quote_total_minor, currency, refer_to_desk, rate_card_version, created_at, updated_at)
+    VALUES (7, 'REP-2026-000007', 'tok', 'en', 'Ada', 'ada@example.org', 'Org', 'newspaper', 'GB', 0, 'online', 'worldwide', '',
+      'en', 0, 1000, '2026-12-01', 12, 0, 0, 0, '{}', 100, 'GBP', 0, 'v1', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')`).run();
+  const article = db.prepare('INSERT INTO request_articles (request_id, position, url, title, portion, extract_words) VALUES (7, ?, ?, ?, ?, ?)');
+  article.run(2, 'https://news.example/b', 'B "two"', 'extract', 400);
+  article.run(1, 'https://news.example/a', 'A, one', 'full', null);
+  migrate(db, all);
+  const text = () => db.prepare('SELECT articles_text FROM requests WHERE id = 7').pluck().get();
+  assert.equal(text(), '1. A, one <https://news.example/a> (full); 2. B "two" <https://news.example/b> (extract, 400 words)');
+  db.prepare(`UPDATE request_articles SET title = 'A again' WHERE request_id = 7 AND position = 1`).run();
+  article.run(3, 'https://news.example/c', 'C', 'full', null);
+  db.prepare('DELETE FROM request_articles WHERE request_id = 7 AND position = 2').run();
+  assert.equal(text(), '1. A again <https://news.example/a> (full); 3. C <https://news.example/c> (full)');
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
 test('a failing migration stops with its name and leaves nothing half-applied', () => {
   const dir = tempDir();
   const db = openDatabase(path.join(dir, 'c.db'));
