@@ -82,8 +82,10 @@ export function adminRoutes(c: Container): Router {
   router.post('/users/:id/role', ...staffForm, (req, res) => {
     const id = target(req.params.id);
     const role = str(req.body as Body, 'role');
-    if (!isRole(role)) throw new AppError(422, 'invalid_role', 'Choose staff or admin.');
-    return attempt(req, res, () => admin.setRole(actorOf(res), id, role), 'role', id);
+    return attempt(req, res, () => {
+      if (!isRole(role)) throw new AppError(422, 'invalid_role', 'Choose staff or admin.');
+      return admin.setRole(actorOf(res), id, role);
+    }, 'role', id);
   });
 
   router.post('/users/:id/disable', ...staffForm, (req, res) => {

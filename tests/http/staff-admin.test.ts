@@ -53,6 +53,15 @@ test('adding refuses a weak password, a duplicate email and a missing role, keep
   assert.equal(made.n, 0);
 });
 
+test('a role that does not exist is refused on the users page, with the message, and changes nothing', async () => {
+  const u = t.db.prepare(`SELECT id, role FROM users WHERE email = 'new.person@reprise.test'`).get() as { id: number; role: string };
+  const res = await form(admin, `/admin/users/${u.id}/role`, { role: 'superuser' });
+  assert.equal(res.status, 422);
+  assert.match(res.text, /Choose staff or admin\./);
+  assert.match(res.text, /<h1[^>]*>Users<\/h1>/);
+  assert.equal(t.db.prepare('SELECT role FROM users WHERE id = ?').pluck().get(u.id), u.role);
+});
+
 test('change role, disable, enable and reset password: each audited with before and after', async () => {
   const u = await addUser(t, 'worker@reprise.test');
   const staff = await signIn(t, 'worker@reprise.test');
