@@ -1,7 +1,8 @@
 // Progressive enhancement for the licensing form. The form works without it;
 // with it: the error summary takes focus and its links land on their control,
 // the indicative fee updates as the user types (POST /api/v1/quote, announced
-// politely), and article rows are added and removed without a round trip.
+// politely), article rows are added and removed without a round trip, and an
+// article's word count is asked for only when an extract is chosen.
 // Plain browser JavaScript, no build step; loaded with `defer` (CSP: script-src 'self').
 (function () {
   'use strict';
@@ -215,6 +216,20 @@
     addButton.hidden = rows.length >= maxRows;
   }
 
+  /** The word count only matters for an extract: shown when "extract" is chosen, hidden for the full text. */
+  function syncExtract(row) {
+    var words = row.querySelector('input[name$="[extractWords]"]');
+    var extract = row.querySelector('input[type="radio"][name$="[portion]"][value="extract"]');
+    var field = words && words.closest('.field');
+    if (!field || !extract) return;
+    // A field the server marked as wrong stays in view whatever is chosen.
+    field.hidden = !extract.checked && !field.classList.contains('field--error');
+  }
+  rowsOf().forEach(syncExtract);
+  list.addEventListener('change', function (event) {
+    if (event.target.matches('input[type="radio"][name$="[portion]"]')) syncExtract(event.target.closest('.article-row'));
+  });
+
   /** A new row is a copy of the first, emptied and without error state. */
   function blankRow() {
     var row = rowsOf()[0].cloneNode(true);
@@ -232,6 +247,7 @@
       if (input.type === 'radio') input.checked = input.value === 'full';
       else input.value = '';
     });
+    syncExtract(row);
     return row;
   }
 

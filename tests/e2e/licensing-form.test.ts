@@ -141,6 +141,22 @@ test('the live quote appears, follows the audience, and is announced politely', 
   await page.close();
 });
 
+test('the word count is asked for only when an extract is chosen', { skip }, async () => {
+  const page = await openPage('/licensing');
+  const words = page.locator('#f-articles-0-extractWords');
+  assert.equal(await words.isVisible(), false, 'hidden for the full text (the default)');
+  await page.locator('#f-articles-0-title').focus();
+  await chooseRadio(page, 'f-articles-0-portion', 1);
+  assert.equal(await page.isChecked('input[name="articles[0][portion]"][value="extract"]'), true);
+  assert.equal(await words.isVisible(), true, 'shown for an extract');
+  await page.keyboard.press('Tab');
+  assert.equal(await activeId(page), 'f-articles-0-extractWords', 'and it is the next stop for the keyboard');
+  await pressButton(page, '.add-article', false);
+  assert.equal(await page.locator('#f-articles-1-extractWords').isVisible(), false, 'a new row starts with the full text');
+  assert.equal(await words.isVisible(), true, 'the first row keeps its extract');
+  await page.close();
+});
+
 test('article rows are added and removed by keyboard, renumbered for the server', { skip }, async () => {
   const page = await openPage('/licensing?lang=fr');
   assert.equal(await page.locator('.remove-article:visible').count(), 0, 'a single row cannot be removed');
