@@ -107,7 +107,7 @@ export async function streamExport(opts: ExportOptions, out: Writable): Promise<
       nice: opts.service ? 10 : 0,
     }, opts.readers ?? chooseReaders(db, opts.service ? 'worker' : 'both'));
     try {
-      // The count reads the same snapshot as the chunks.
+      // For the progress bar: this thread's snapshot, the chunks' own (or, with a worker reading alone, taken just after).
       const total = opts.onProgress ? exportCount(db, opts.filters) : 0;
       let reported = 0;
       let writes = 0;
@@ -116,7 +116,7 @@ export async function streamExport(opts: ExportOptions, out: Writable): Promise<
         if (chunk.rows === 0) continue;
         const between = rows === 0 ? format.lead : format.separator;
         if (between) await dest.write(between, rows, writes++);
-        rows += chunk.rows;
+        rows += chunk.rows; // handed to the destination (an interrupted export reports these as sent)
         await dest.write(chunk.bytes, rows, writes++);
         if (opts.onProgress && rows - reported >= 10_000) {
           reported = rows;
