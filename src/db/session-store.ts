@@ -1,11 +1,17 @@
 // express-session's store on our own SQLite table (the published SQLite stores
 // are unmaintained or GPL). Expired rows are ignored on read and pruned now and
-// then on write; sessions of one user can be ended together.
+// then on write; sessions of one user can be ended together. Session ids are kept
+// hashed, so a copy of the database (a backup, a leaked file) holds no cookie value
+// that would sign anyone in.
+import crypto from 'node:crypto';
 import session from 'express-session';
 import type { Db } from './connection.js';
 
 type Callback = (err?: unknown) => void;
 const PRUNE_EVERY_MS = 10 * 60_000;
+
+/** What the table keeps for a session id: its SHA-256 (the id is 24 random bytes, so no salt is needed). */
+export const sessionKey = (sid: string) => crypto.createHash('sha256').update(sid).digest('base64url');
 
 export class SqliteSessionStore extends session.Store {
   private readonly getStmt;
@@ -36,7 +42,7 @@ export class SqliteSessionStore extends session.Store {
 
   override get(sid: string, cb: (err: unknown, sess?: session.SessionData | null) => void) {
     try {
-      const row = this.getStmt.get(sid, Date.now()) as { data: string } | undefined;
+      const row = this.getStmt.get(sessionKey(sid), Date.now()) as { data: string } | undefined;
       cb(null, row ? (JSON.parse(row.data) as session.SessionData) : null);
     } catch (err) {
       cb(err);
@@ -45,7 +51,7 @@ export class SqliteSessionStore extends session.Store {
 
   override set(sid: string, sess: session.SessionData, cb?: Callback) {
     try {
-      this.setStmt.run(sid, JSON.stringify(sess), sess.userId ?? null, this.expiry(sess));
+      this.setStmt.run(sessionKey(sid), JSON.stringify(sess), sess.userId ?? null, this.expiry(sess));
       this.pruneNowAndThen();
       cb?.();
     } catch (err) {
@@ -55,7 +61,7 @@ export class SqliteSessionStore extends session.Store {
 
   override destroy(sid: string, cb?: Callback) {
     try {
-      this.destroyStmt.run(sid);
+      this.destroyStmt.run(sessionKey(sid));
       cb?.();
     } catch (err) {
       cb?.(err);
@@ -64,7 +70,7 @@ export class SqliteSessionStore extends session.Store {
 
   override touch(sid: string, sess: session.SessionData, cb?: Callback) {
     try {
-      this.touchStmt.run({ expires: this.expiry(sess), sid });
+      this.touchStmt.run({ expires: this.expiry(sess), sid: sessionKey(sid) });
       cb?.();
     } catch (err) {
       cb?.(err);

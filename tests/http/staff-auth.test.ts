@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
+import { sessionKey } from '../../src/db/session-store.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { addUser, csrfFrom, csrfOf, signIn, DESK_ENV, PASSWORD } from '../helpers/desk.js';
 
@@ -64,6 +65,11 @@ test('sign-in succeeds with the right password and issues a new session id', asy
   await agent.get('/staff/requests').expect(200);
   const row = t.db.prepare('SELECT last_login_at FROM users WHERE email = ?').get('staff@reprise.test') as { last_login_at: string };
   assert.ok(row.last_login_at);
+  // The database keeps only a hash of the id: a copy of it signs nobody in.
+  const id = /^s:([^.]+)\./.exec(decodeURIComponent(after))?.[1];
+  assert.ok(id, 'a signed session cookie');
+  assert.equal(t.db.prepare('SELECT COUNT(*) FROM sessions WHERE sid = ?').pluck().get(id), 0);
+  assert.equal(t.db.prepare('SELECT COUNT(*) FROM sessions WHERE sid = ? AND user_id IS NOT NULL').pluck().get(sessionKey(id)), 1);
 });
 
 test('a wrong password and an unknown user get the same answer', async () => {

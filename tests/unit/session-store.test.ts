@@ -7,7 +7,7 @@ import path from 'node:path';
 import type session from 'express-session';
 import { openDatabase } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
-import { SqliteSessionStore } from '../../src/db/session-store.js';
+import { SqliteSessionStore, sessionKey } from '../../src/db/session-store.js';
 import { tempDir } from '../helpers/app.js';
 
 const call = (fn: (cb: (err?: unknown, v?: unknown) => void) => void) =>
@@ -22,8 +22,9 @@ test('touch writes only when the expiry moves by a minute, and never fails', asy
     const at = (ms: number) => ({ cookie: { expires: new Date(ms), originalMaxAge: 3_600_000 } }) as unknown as session.SessionData;
     const base = Date.now() + 3_600_000;
     await call((cb) => store.set('sid-1', at(base), cb));
-    const expiry = () => db.prepare('SELECT expires_at FROM sessions WHERE sid = ?').pluck().get('sid-1');
+    const expiry = () => db.prepare('SELECT expires_at FROM sessions WHERE sid = ?').pluck().get(sessionKey('sid-1'));
     assert.equal(expiry(), base);
+    assert.equal(db.prepare('SELECT COUNT(*) FROM sessions WHERE sid = ?').pluck().get('sid-1'), 0, 'the id itself is not stored');
     await call((cb) => store.touch('sid-1', at(base + 30_000), cb));
     assert.equal(expiry(), base, 'half a minute later: not written');
     await call((cb) => store.touch('sid-1', at(base + 120_000), cb));
