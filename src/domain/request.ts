@@ -4,6 +4,9 @@
 
 export type Locale = 'en' | 'fr' | 'ar';
 
+/** A request's reference, e.g. REP-2026-000042 (the year, then a six-digit number within it). */
+export const REFERENCE_PATTERN = /^REP-\d{4}-\d{6}$/;
+
 export type OrganisationType =
   | 'newspaper' | 'magazine' | 'broadcaster' | 'online_publication' | 'news_agency'
   | 'ngo' | 'academic' | 'corporate' | 'government' | 'individual' | 'other';

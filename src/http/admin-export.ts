@@ -19,11 +19,11 @@ import { subjectExport } from '../services/subject-export.js';
 import { actorOf, requireAdmin } from './middleware/auth.js';
 import { staffForm } from './middleware/csrf.js';
 import { renderStaff } from './staff-render.js';
+import { one } from './posted.js';
 
 /** Names here are built by the server from checked values ([a-z0-9_.-] only), so they need no escaping. */
 const attachment = (name: string) => `attachment; filename="${name}"`;
 
-const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 
 /** The raw query as the form sent it, kept for re-display (escaped by the view). */
 function rawQuery(req: Request) {

@@ -13,9 +13,9 @@ import { requireAdmin, actorOf, currentUser } from './middleware/auth.js';
 import { staffForm } from './middleware/csrf.js';
 import { renderStaff, staffErrors } from './staff-render.js';
 import { rateCardTables } from './admin-rate-card.js';
+import { postedText } from './posted.js';
 
 type Body = Record<string, unknown>;
-const str = (b: Body, k: string, max = 300) => (typeof b[k] === 'string' ? (b[k] as string).slice(0, max) : '');
 
 const DONE: Record<string, string> = {
   added: 'Account added. Give the person their password by a separate channel; they sign in at /staff/login.',
@@ -51,7 +51,7 @@ export function adminRoutes(c: Container): Router {
         const body = (req.body ?? {}) as Body;
         return showUsers(req, res, err.status, {
           problem: err.message, errors, rowProblem: rowId ?? null,
-          posted: { email: str(body, 'email'), role: str(body, 'role') },
+          posted: { email: postedText(body, 'email', 300), role: postedText(body, 'role', 300) },
         });
       }
       throw err;
@@ -72,16 +72,16 @@ export function adminRoutes(c: Container): Router {
 
   router.post('/users', ...staffForm, (req, res) => {
     const b = (req.body ?? {}) as Body;
-    const role = str(b, 'role');
+    const role = postedText(b, 'role', 300);
     return attempt(req, res, () => {
       if (!isRole(role)) throw new AppError(422, 'invalid_user', 'Choose a role.', [{ path: '/role', message: 'Choose a role.' }]);
-      return admin.add(actorOf(res), str(b, 'email'), role, str(b, 'password', 1000));
+      return admin.add(actorOf(res), postedText(b, 'email', 300), role, postedText(b, 'password', 1000));
     }, 'added');
   });
 
   router.post('/users/:id/role', ...staffForm, (req, res) => {
     const id = target(req.params.id);
-    const role = str(req.body as Body, 'role');
+    const role = postedText(req.body as Body, 'role', 300);
     return attempt(req, res, () => {
       if (!isRole(role)) throw new AppError(422, 'invalid_role', 'Choose staff or admin.');
       return admin.setRole(actorOf(res), id, role);
@@ -103,7 +103,7 @@ export function adminRoutes(c: Container): Router {
 
   router.post('/users/:id/password', ...staffForm, (req, res) => {
     const id = target(req.params.id);
-    return attempt(req, res, () => admin.resetPassword(actorOf(res), id, str(req.body as Body, 'password', 1000)), 'password', id);
+    return attempt(req, res, () => admin.resetPassword(actorOf(res), id, postedText(req.body as Body, 'password', 1000)), 'password', id);
   });
 
   router.get('/rate-card', (req, res) => {

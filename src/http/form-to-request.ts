@@ -4,13 +4,12 @@
 // them ("50 000" → 50000, "true" → true) and dropping empty optional fields.
 // Anything not named here is ignored, so a form cannot smuggle extra fields.
 
+import { one } from './posted.js';
+
 export const MAX_ARTICLE_ROWS = 20;
 
 type Body = Record<string, string | string[] | undefined>;
 
-/** A form field's value: the first when a name was posted twice, and only ever a string. */
-export const one = (v: unknown): string | undefined =>
-  Array.isArray(v) ? (v.length ? String(v[0]) : undefined) : typeof v === 'string' ? v : undefined;
 const text = (body: Body, name: string): string | undefined => {
   const v = one(body[name]);
   return v === undefined || v.trim() === '' ? undefined : v;

@@ -12,6 +12,7 @@ import { sessionCookieName } from './middleware/session.js';
 import { currentUser, safeReturnPath } from './middleware/auth.js';
 import { renderStaff } from './staff-render.js';
 import { perIpLimit } from './middleware/rate-limits.js';
+import { textValue } from './posted.js';
 
 const GENERIC_FAILURE = 'The email address or password is not right, or the account is disabled.';
 const EXPIRED = 'The sign-in form had expired. Please sign in again.';
@@ -20,7 +21,6 @@ const THROTTLED = 'Too many failed sign-ins. Wait 15 minutes and try again, or a
 /** scrypt runs on libuv's 4 worker threads; more than this many at once only queues. */
 const MAX_CONCURRENT_VERIFICATIONS = 8;
 
-const text = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
 
 export function staffAuthRoutes(c: Container): Router {
   const router = Router();
@@ -38,14 +38,14 @@ export function staffAuthRoutes(c: Container): Router {
   router.get('/staff/login', pageLimit, (req, res) => {
     if (currentUser(res)) return res.redirect(303, safeReturnPath(req.query.next));
     const notice = req.query.signedout === '1' ? 'You are signed out.' : null;
-    show(req, res, 200, { next: text(req.query.next, 500), notice });
+    show(req, res, 200, { next: textValue(req.query.next, 500), notice });
   });
 
   router.post('/staff/login', pageLimit, formBody, async (req, res, next) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const email = normaliseEmail(text(body.email, 254));
-    const password = text(body.password, MAX_PASSWORD_LENGTH + 1);
-    const returnTo = text(body.next, 500);
+    const email = normaliseEmail(textValue(body.email, 254));
+    const password = textValue(body.password, MAX_PASSWORD_LENGTH + 1);
+    const returnTo = textValue(body.next, 500);
     // A form left open past the session's life: refused (403) but shown again, ready to use.
     if (!isCsrfValid(req)) return show(req, res, 403, { email, next: returnTo, error: EXPIRED });
     const ip = throttleKey(req.ip ?? 'unknown');

@@ -10,6 +10,7 @@ import { i18nFor } from '../i18n/index.js';
 import { formOptions } from './form-view.js';
 import { renderStaff } from './staff-render.js';
 import { parseIsoDate } from '../domain/dates.js';
+import { REFERENCE_PATTERN } from '../domain/request.js';
 
 export const PAGE_SIZE = 50;
 const OVERDUE_CAP = 999;
@@ -49,7 +50,7 @@ export function queueHandler(c: Container) {
     if (values.territory) take(known(options.territories, values.territory), 'territory', () => (filter.territory = values.territory));
     if (values.country) take(known(options.countries, values.country), 'country', () => (filter.country = values.country));
     // A whole reference is looked up directly; anything else goes to the full-text index.
-    if (/^REP-\d{4}-\d{6}$/i.test(values.q)) filter.reference = values.q.toUpperCase();
+    if (REFERENCE_PATTERN.test(values.q.toUpperCase())) filter.reference = values.q.toUpperCase();
     else if (values.q) filter.match = searchQuery(values.q);
     const now = c.clock();
     const overdueBefore = workingDaysBefore(now, c.config.overdueWorkingDays).toISOString();

@@ -8,6 +8,8 @@ import type { StoredRequest } from '../db/repos/requests.js';
 import { notesRepo } from '../db/repos/notes.js';
 import { isAction, type Action } from '../domain/workflow.js';
 import { AppError, notFound } from '../errors.js';
+import { REFERENCE_PATTERN } from '../domain/request.js';
+import { postedText } from './posted.js';
 import { deskDeps, deskWorkflow } from '../services/desk-workflow.js';
 import { deskRecords } from '../services/desk-records.js';
 import { parseAmount } from '../services/desk-checks.js';
@@ -16,9 +18,7 @@ import { actorOf } from './middleware/auth.js';
 import { renderStaff } from './staff-render.js';
 import { requestPageData, currencyDigits } from './staff-request-view.js';
 
-const REFERENCE = /^REP-\d{4}-\d{6}$/;
 type Body = Record<string, unknown>;
-const str = (b: Body, k: string, max = 5000) => (typeof b[k] === 'string' ? (b[k] as string).slice(0, max) : '');
 
 export function staffRequestRoutes(c: Container): Router {
   const router = Router();
@@ -28,7 +28,7 @@ export function staffRequestRoutes(c: Container): Router {
 
   const load = (reference: unknown): StoredRequest => {
     const ref = String(reference);
-    const r = REFERENCE.test(ref) ? c.repos.requests.findByReference(ref) : undefined;
+    const r = REFERENCE_PATTERN.test(ref) ? c.repos.requests.findByReference(ref) : undefined;
     if (!r) throw notFound('There is no request with this reference.');
     return r;
   };
@@ -57,7 +57,7 @@ export function staffRequestRoutes(c: Container): Router {
 
   router.post('/staff/requests/:reference/notes', ...staffForm, (req, res) => {
     const r = load(req.params.reference);
-    attempt(req, res, r, 'note', () => records.addNote(actorOf(res), r.id, str(req.body as Body, 'note', 20_000)), 'note');
+    attempt(req, res, r, 'note', () => records.addNote(actorOf(res), r.id, postedText(req.body as Body, 'note', 20_000)), 'note');
   });
 
   router.post('/staff/requests/:reference/messages/:id/retry', ...staffForm, (req, res) => {
@@ -81,29 +81,29 @@ export function staffRequestRoutes(c: Container): Router {
       case 'start_review':
         return workflow.startReview(actor, r.id);
       case 'send_quote': {
-        const final = str(body, 'fee_choice') === 'final' || (!str(body, 'fee_choice') && !!str(body, 'final_fee_minor'));
+        const final = postedText(body, 'fee_choice', 20) === 'final' || (!postedText(body, 'fee_choice', 20) && !!postedText(body, 'final_fee_minor', 20));
         let finalFeeMinor: number | null = null;
         if (final) {
-          const minorRaw = str(body, 'final_fee_minor', 20).trim();
+          const minorRaw = postedText(body, 'final_fee_minor', 20).trim();
           const parsed = minorRaw && /^\d{1,15}$/.test(minorRaw)
             ? Number(minorRaw)
-            : parseAmount(str(body, 'final_fee', 30), currencyDigits(r.quote.currency));
+            : parseAmount(postedText(body, 'final_fee', 30), currencyDigits(r.quote.currency));
           // NaN makes the check say "enter the fee as an amount", with the field marked.
           finalFeeMinor = parsed ?? Number.NaN;
         }
         return workflow.sendQuote(actor, r.id, {
-          finalFeeMinor, feeReason: str(body, 'fee_reason', 3000), validUntil: str(body, 'valid_until', 20).trim(),
+          finalFeeMinor, feeReason: postedText(body, 'fee_reason', 3000), validUntil: postedText(body, 'valid_until', 20).trim(),
         });
       }
       case 'license':
         return workflow.license(actor, r.id, {
-          start: str(body, 'licence_start', 20).trim(), end: str(body, 'licence_end', 20).trim(),
-          creditLine: str(body, 'credit_line', 400), linkBack: str(body, 'link_back', 2100),
+          start: postedText(body, 'licence_start', 20).trim(), end: postedText(body, 'licence_end', 20).trim(),
+          creditLine: postedText(body, 'credit_line', 400), linkBack: postedText(body, 'link_back', 2100),
         });
       case 'decline':
-        return workflow.decline(actor, r.id, str(body, 'decline_reason', 3000));
+        return workflow.decline(actor, r.id, postedText(body, 'decline_reason', 3000));
       case 'withdraw':
-        return workflow.withdraw(actor, r.id, str(body, 'reason', 3000));
+        return workflow.withdraw(actor, r.id, postedText(body, 'reason', 3000));
       case 'mark_spam':
         return workflow.markSpam(actor, r.id);
     }
