@@ -45,6 +45,15 @@ const takeSnapshot = (db: Db) => {
   db.prepare('SELECT count(*) FROM (SELECT 1 FROM requests LIMIT 1)').get();
 };
 
+/** The chunks' id ranges, in order, and the reader of one, on `db`'s snapshot. */
+function chunkPlan(db: Db, setup: WorkerSetup) {
+  const range = idRange(db, setup.filters);
+  return {
+    bounds: range ? [...chunkBounds(range)] : [],
+    read: chunkReader(db, setup.line, setup.separator, setup.filters),
+  };
+}
+
 /**
  * Which threads read the chunks: this one ('main'), a worker thread ('worker': this thread
  * only moves bytes, so a service keeps answering requests meanwhile), or both at once
@@ -65,11 +74,10 @@ export async function openChunks(db: Db, setup: WorkerSetup, readers: ChunkReade
     if (parallel) return parallel;
   }
   takeSnapshot(db);
-  const range = idRange(db, setup.filters);
-  const read = chunkReader(db, setup.line, setup.separator, setup.filters);
+  const { bounds, read } = chunkPlan(db, setup);
   return {
     async *chunks() {
-      if (range) for (const [after, upTo] of chunkBounds(range)) yield read(after, upTo);
+      for (const [after, upTo] of bounds) yield read(after, upTo);
     },
     close: async () => undefined,
   };
@@ -107,55 +115,51 @@ function holdWriters(databasePath: string): Db | undefined {
 async function openWorker(db: Db, setup: WorkerSetup, shared: boolean): Promise<ChunkSource | undefined> {
   const worker = startWorker(setup);
   const arrived = new Map<number, Chunk>();
+  let ready = false;
+  let begun = false;
   let failure: Error | undefined;
   let wake = () => {};
-  let replied = () => {};
+  worker.on('message', (reply: WorkerReply) => {
+    if (reply.type === 'chunk') arrived.set(reply.index, reply);
+    else if (reply.type === 'ready') ready = true;
+    else begun = true;
+    wake();
+  });
   const fail = (err: Error) => {
     failure ??= err;
     wake();
-    replied();
   };
-  worker.on('message', (reply: WorkerReply) => {
-    if (reply.type === 'chunk') arrived.set(reply.index, reply);
-    replied();
-    wake();
-  });
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`The export's reading thread stopped (exit code ${code}).`)));
+  /** Waits for the worker until `done()` holds; throws if the worker failed first. */
+  const until = async (done: () => boolean) => {
+    while (!done()) {
+      if (failure) throw failure;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
   const stop = () => worker.terminate().then(() => undefined);
-  const nextReply = () => new Promise<void>((resolve) => (replied = resolve));
 
   try {
-    await nextReply(); // 'ready': loaded, database open
-    if (failure) throw failure;
-    const flag = new Int32Array(new SharedArrayBuffer(4));
-    if (shared) {
-      const fence = holdWriters(setup.databasePath);
-      if (!fence) {
-        await stop();
-        return undefined;
-      }
-      try {
-        worker.postMessage({ type: 'begin', flag } satisfies WorkerRequest);
-        Atomics.wait(flag, 0, 0, SNAPSHOT_WAIT_MS);
-        if (Atomics.load(flag, 0) !== SNAPSHOT_TAKEN) throw new Error('The export could not start its snapshot.');
-        takeSnapshot(db);
-      } finally {
-        fence.exec('ROLLBACK');
-        fence.close();
-      }
-    } else {
-      const begun = nextReply();
+    await until(() => ready); // loaded, database open
+    const fence = shared ? holdWriters(setup.databasePath) : undefined;
+    if (shared && !fence) {
+      await stop();
+      return undefined;
+    }
+    try {
+      const flag = new Int32Array(new SharedArrayBuffer(4));
       worker.postMessage({ type: 'begin', flag } satisfies WorkerRequest);
-      await begun;
-      if (failure) throw failure;
+      if (fence) Atomics.wait(flag, 0, 0, SNAPSHOT_WAIT_MS);
+      else await until(() => begun);
       if (Atomics.load(flag, 0) !== SNAPSHOT_TAKEN) throw new Error('The export could not start its snapshot.');
       takeSnapshot(db);
+    } finally {
+      fence?.exec('ROLLBACK');
+      fence?.close();
     }
 
-    const range = idRange(db, setup.filters);
-    const bounds = range ? [...chunkBounds(range)] : [];
-    const read = chunkReader(db, setup.line, setup.separator, setup.filters);
+    const { bounds, read } = chunkPlan(db, setup);
     return {
       async *chunks() {
         const step = shared ? 2 : 1; // shared: the worker reads the odd chunks
@@ -169,10 +173,7 @@ async function openWorker(db: Db, setup: WorkerSetup, shared: boolean): Promise<
             yield read(...bounds[next]);
             continue;
           }
-          while (!arrived.has(next)) {
-            if (failure) throw failure;
-            await new Promise<void>((resolve) => (wake = resolve));
-          }
+          await until(() => arrived.has(next));
           const chunk = arrived.get(next)!;
           arrived.delete(next);
           yield chunk;
