@@ -65,7 +65,7 @@ export function reprisescenarios(ctx: BenchContext): Scenario[] {
         toRow('POST /api/v1/quote', await run({ url: s.url, requests: rotating(jsonBodies, JSON_HEADERS, 'POST', '/api/v1/quote') }, d), 200),
     },
     {
-      name: 'POST /api/v1/requests',
+      name: 'POST /api/v1/requests (FULL)',
       measure: async (s, d) =>
         checkStored(
           toRow('POST /api/v1/requests (FULL)', await run({ url: s.url, requests: rotating(jsonBodies, JSON_HEADERS, 'POST', '/api/v1/requests') }, d), 201),

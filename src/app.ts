@@ -4,12 +4,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import express from 'express';
-import { pinoHttp } from 'pino-http';
 import type { Container } from './container.js';
 import { projectPath } from './paths.js';
 import { notFound } from './errors.js';
 import { securityHeaders } from './http/middleware/security.js';
 import { localeMiddleware } from './http/middleware/locale.js';
+import { requestLog } from './http/middleware/request-log.js';
 import { perIpLimit } from './http/middleware/rate-limits.js';
 import { healthRoutes } from './http/health.js';
 import { metricsRoutes } from './http/metrics.js';
@@ -30,9 +30,6 @@ function assetVersion(dir: string): string {
   return hash.digest('hex').slice(0, 10);
 }
 
-/** The path without its query, and with capability tokens (long random segments) masked. */
-export const loggablePath = (url: string) => url.split('?')[0].replace(/\/[A-Za-z0-9_-]{24,}/g, '/[token]');
-
 export function createApp(c: Container) {
   const app = express();
   app.disable('x-powered-by');
@@ -45,22 +42,7 @@ export function createApp(c: Container) {
   app.locals.views = c.views;
   app.locals.assetVersion = assetVersion(projectPath('public'));
 
-  app.use(
-    pinoHttp({
-      logger: c.logger,
-      genReqId: (req, res) => {
-        const id = crypto.randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Only what is needed to follow a request: never cookies, bodies or query strings (tokens live there).
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: loggablePath(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
-    }),
-  );
+  app.use(requestLog(c.logger));
   app.use(c.metrics.timing);
   app.use(securityHeaders(c.config.env === 'production'));
   app.use('/assets', express.static(projectPath('public'), { maxAge: '365d', immutable: true, index: false }));
@@ -71,12 +53,13 @@ export function createApp(c: Container) {
   const submitLimit = perIpLimit(c.config.rateLimitSubmitPerHour, 60 * 60_000);
   const quoteLimit = perIpLimit(c.config.rateLimitQuotePerMinute, 60_000);
   app.use('/api/v1', apiRoutes(c, { submit: submitLimit, quote: quoteLimit }));
+  // The public pages before the desk's routers, so a reader's request is not matched against each of them.
+  app.use(publicRoutes(c, submitLimit));
   // The desk: session, sign-in and no-store on /staff and /admin only (the public pages set no cookie).
   app.use(['/staff', '/admin'], ...deskMiddleware(c));
   app.use(staffRoutes(c));
   app.use('/admin', adminExportRoutes(c));
   app.use('/admin', adminRoutes(c));
-  app.use(publicRoutes(c, submitLimit));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler());

@@ -32,6 +32,10 @@ test('request logs have an id and no secrets or personal data', async () => {
     await t.container.worker.runOnce();
     const log = lines.join('');
     assert.ok(log.includes(res.headers['x-request-id']), 'the request id is logged');
+    const summary = lines.map((l) => JSON.parse(l)).find((l) => l.req?.id === res.headers['x-request-id']);
+    assert.equal(summary?.msg, 'request completed');
+    assert.deepEqual([summary.req.method, summary.req.path, summary.res.statusCode], ['POST', '/api/v1/requests', 201]);
+    assert.equal(typeof summary.responseTime, 'number');
     for (const secret of ['secret-session-id', 'top-secret-bearer', 'idem-secret-key', token, 'private.person@example.org', 'Private Person']) {
       assert.ok(!log.includes(secret), `log must not contain ${secret}`);
     }

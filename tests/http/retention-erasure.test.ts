@@ -11,6 +11,7 @@ import { erasePerson, personId } from '../../src/services/erasure.js';
 import { retentionScheduler } from '../../src/services/retention-scheduler.js';
 import { ERASED, PERSONAL_FIELDS } from '../../src/db/repos/retention.js';
 import { CLI, SYSTEM } from '../../src/db/repos/audit.js';
+import { searchQuery } from '../../src/db/repos/desk-queries.js';
 import { pino } from 'pino';
 
 let t: TestApp;
@@ -158,8 +159,10 @@ test('erasure by email: every request of that person whatever its status, case-i
   }
   for (const id of touched) assert.equal(after.requests.get(id)!.requester_email, ERASED);
   const found = t.db.prepare(`SELECT rowid FROM request_search WHERE request_search MATCH ?`).pluck();
-  assert.deepEqual(found.all('"old@example.org"'), [], 'the desk search no longer finds the address');
-  assert.deepEqual(found.all('"open@example.org"'), [idOf(ref.oldOpen)]);
+  // As the desk searches: every word a prefix (the index keeps no positions for phrases).
+  const stillFound = (found.all(searchQuery('old@example.org')) as number[]).filter((id) => touched.has(id));
+  assert.deepEqual(stillFound, [], 'the desk search no longer finds the erased requests by the address');
+  assert.ok((found.all(searchQuery('open@example.org')) as number[]).includes(idOf(ref.oldOpen)));
   assert.equal(after.requests.get(idOf(ref.oldOpen))!.requester_email, 'open@example.org');
   const desk = [...after.outbox.values()].filter((m) => m.template === 'desk_new_request');
   assert.ok(desk.every((m) => m.status === before.outbox.get(m._rowid as number)!.status), 'mail to the desk is not the person’s');

@@ -69,12 +69,20 @@ const FRAGMENTS: Record<keyof QueueFilter, string> = {
 const KEYS = Object.keys(FRAGMENTS) as (keyof QueueFilter)[];
 
 /**
+ * Letters that SQLite's unicode61 tokenizer, built on older Unicode tables, treats as
+ * separators. A word holding one would be two tokens, i.e. a phrase, which the index
+ * (detail=none, migrations/0021) cannot search, so they split words here too.
+ * tests/unit/search-query.test.ts checks every letter and digit against the tokenizer.
+ */
+export const TOKENIZER_SEPARATORS = /[\u19b0-\u19c0\u19c8\u19c9\u1cf2\u1cf3]/gu;
+
+/**
  * The user's search words as an FTS5 query: each word a quoted prefix term, all
  * required. Words are letters and digits only, so the query cannot be malformed.
  * "ada@exam" → "ada"* "exam"*; "REP-2026-000042" → "rep"* "2026"* "000042"*.
  */
 export function searchQuery(input: string): string | undefined {
-  const words = input.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.slice(0, 8) ?? [];
+  const words = input.toLowerCase().replace(TOKENIZER_SEPARATORS, ' ').match(/[\p{L}\p{N}]+/gu)?.slice(0, 8) ?? [];
   return words.length ? words.map((w) => `"${w}"*`).join(' ') : undefined;
 }
 
