@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer, type Server } from './processes.js';
 import { CONNECTIONS, run, table, toRow, type Row } from './measure.js';
-import { reprisescenarios, type Scenario } from './scenarios.js';
+import { ceilingScenarios, reprisescenarios, type Scenario } from './scenarios.js';
 import { machine } from './machine.js';
 
 const args = process.argv.slice(2);
@@ -50,10 +50,11 @@ const cleanup = async () => {
 };
 
 try {
-  const plain = await startServer('plain', [path.join(root, 'bench/plain-server.js')], {}, '/', path.join(dir, 'plain.log'));
-  servers.push(plain);
   const reprise = await startServer('reprise', [path.join(root, 'dist/src/main.js')], serviceEnv, '/healthz', path.join(dir, 'reprise.log'));
   servers.push(reprise);
+  const pageBytes = (await (await fetch(`${reprise.url}/licensing`)).arrayBuffer()).byteLength;
+  const plain = await startServer('plain', [path.join(root, 'bench/plain-server.js')], { PAGE_BYTES: String(pageBytes) }, '/', path.join(dir, 'plain.log'));
+  servers.push(plain);
   console.error(machine());
   console.error(`${CONNECTIONS} connections, ${duration} s per scenario${smoke ? ' (smoke run)' : ''}\n`);
 
@@ -61,7 +62,10 @@ try {
   const rows: Row[] = [];
   const plains: Row[] = [await plainRun()];
   rows.push(plains[0]!);
-  const selected = reprisescenarios({ smoke, formSecret, dir, env: serviceEnv, root, servers }).filter(
+  const selected = [
+    ...ceilingScenarios(plain, pageBytes),
+    ...reprisescenarios({ smoke, formSecret, dir, env: serviceEnv, root, servers }),
+  ].filter(
     (s: Scenario) => !only || only.some((o) => s.name.includes(o)),
   );
   for (const s of selected) {

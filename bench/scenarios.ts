@@ -41,6 +41,21 @@ export function storedRequests(ctx: BenchContext): number {
   }
 }
 
+/**
+ * What plain Express does with the same work as two of the service's scenarios: send
+ * the form page's bytes, and parse a quote's JSON body and send it back. Their ratios
+ * are the ceilings for GET /licensing and POST /api/v1/quote on this machine.
+ */
+export function ceilingScenarios(plain: Server, pageBytes: number): Scenario[] {
+  const jsonBodies = Array.from({ length: 120 }, (_, i) => JSON.stringify(licensingRequest(i)));
+  const page = `ceiling: plain Express sending ${pageBytes.toLocaleString('en')} bytes`;
+  const json = 'ceiling: plain Express + express.json() echo';
+  return [
+    { name: page, measure: async (_s, d) => toRow(page, await run({ url: `${plain.url}/page` }, d), 200) },
+    { name: json, measure: async (_s, d) => toRow(json, await run({ url: plain.url, requests: rotating(jsonBodies, JSON_HEADERS, 'POST', '/json') }, d), 200) },
+  ];
+}
+
 export function reprisescenarios(ctx: BenchContext): Scenario[] {
   const jsonBodies = Array.from({ length: 120 }, (_, i) => JSON.stringify(licensingRequest(i)));
   // Form tokens are stateless HMACs: minted here with the service's FORM_SECRET, each

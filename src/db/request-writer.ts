@@ -69,7 +69,7 @@ export function requestWriter(
     // address, further requests reach the desk but send that address nothing (no mail bombing).
     const to = cmd.request.requester.email;
     const since = new Date(Date.parse(cmd.now) - 86_400_000).toISOString();
-    if (!cmd.ackCapPerDay || outbox.countRecentTo(to, 'requester_ack', since) < cmd.ackCapPerDay) {
+    if (!cmd.ackCapPerDay || outbox.countRecentAcksTo(to, since) < cmd.ackCapPerDay) {
       outbox.enqueue({ requestId: id, template: 'requester_ack', locale: cmd.locale, recipient: to }, cmd.now);
     }
     if (cmd.idempotency) idempotency.remember(cmd.idempotency.key, id, cmd.idempotency.bodyHash, cmd.now);

@@ -53,6 +53,10 @@ test('at most ACK_EMAILS_PER_ADDRESS_PER_DAY acknowledgements go to one address;
     t.clock.advance(25 * 3600_000);
     await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
     assert.equal(count('requester_ack'), 3, 'a day later the address gets acknowledgements again');
+    // The count reads the partial index of acknowledgements (migrations/0022), not the outbox.
+    const plan = t.db.prepare(`EXPLAIN QUERY PLAN SELECT COUNT(*) FROM outbox WHERE recipient = ? AND template = 'requester_ack' AND created_at > ?`)
+      .all('a@example.org', '2026-01-01') as { detail: string }[];
+    assert.match(plan.map((p) => p.detail).join(' | '), /USING COVERING INDEX outbox_acks/);
   } finally {
     await t.close();
   }

@@ -109,3 +109,14 @@ test('writes queued after a flush started go into the next batch, not lost', asy
   assert.deepEqual(batches, [1, 1]);
   assert.equal(count('SELECT COUNT(*) AS n FROM requests') - before, 2);
 });
+
+test('outbox Message-IDs are unique and sort in the order they were made (new ones go at the end of their index)', async () => {
+  for (let i = 0; i < 3; i++) await Promise.all([writer.write(command(), t.clock.now), writer.write(command(), t.clock.now)]);
+  const ids = reader.prepare('SELECT message_id FROM outbox ORDER BY id').pluck().all() as string[];
+  assert.ok(ids.length >= 12);
+  assert.equal(new Set(ids).size, ids.length);
+  // Within one millisecond the random part decides; across milliseconds, time does.
+  const stamps = ids.map((id) => id.slice(1, 10));
+  assert.deepEqual([...stamps].sort(), stamps);
+  assert.ok(ids.every((id) => /^<[0-9a-z]{9}\.[0-9a-f-]{36}@[^>]+>$/.test(id)), ids[0]);
+});

@@ -58,7 +58,8 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
     `UPDATE outbox SET status = 'queued', claimed_at = NULL, next_attempt_at = ? WHERE status = 'sending'`,
   );
   const forRequest = db.prepare('SELECT * FROM outbox WHERE request_id = ? ORDER BY id');
-  const recentTo = db.prepare('SELECT COUNT(*) FROM outbox WHERE recipient = ? AND template = ? AND created_at > ?').pluck();
+  // The template is written out so SQLite can read the partial index outbox_acks (migrations/0022).
+  const recentAcksTo = db.prepare(`SELECT COUNT(*) FROM outbox WHERE recipient = ? AND template = 'requester_ack' AND created_at > ?`).pluck();
   const needingAttention = db.prepare(`SELECT o.*, r.reference FROM outbox o LEFT JOIN requests r ON r.id = o.request_id
     WHERE o.status = 'failed' OR (o.status IN ('queued', 'sending') AND o.created_at <= ?)
     ORDER BY o.status = 'failed' DESC, o.created_at LIMIT ?`);
@@ -69,7 +70,8 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
   return {
     /** Call inside the transaction that makes the change the message reports. */
     enqueue(m: NewMessage, now: string): number {
-      const messageId = `<${crypto.randomUUID()}@${messageIdDomain}>`;
+      // Time first, so each new id goes at the end of the UNIQUE index rather than on a random page.
+      const messageId = `<${Date.now().toString(36).padStart(9, '0')}.${crypto.randomUUID()}@${messageIdDomain}>`;
       const info = insert.run(
         m.requestId, m.template, m.locale, m.recipient, JSON.stringify(m.params ?? {}), messageId, now, now,
       );
@@ -101,8 +103,8 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
       needingAttention.all(new Date(now.getTime() - queuedLongerThanMs).toISOString(), limit) as (OutboxRow & {
         reference: string | null;
       })[],
-    countRecentTo: (recipient: string, template: string, sinceIso: string) =>
-      recentTo.get(recipient, template, sinceIso) as number,
+    /** Acknowledgements queued for `recipient` since `sinceIso` (the daily cap on mail to an unverified address). */
+    countRecentAcksTo: (recipient: string, sinceIso: string) => recentAcksTo.get(recipient, sinceIso) as number,
     forRequest: (requestId: number) => forRequest.all(requestId) as OutboxRow[],
     findById: (id: number) => byId.get(id) as OutboxRow | undefined,
     nextDueAt(): string | null {
