@@ -9,7 +9,7 @@ import { projectPath } from './paths.js';
 import { notFound } from './errors.js';
 import { securityHeaders } from './http/middleware/security.js';
 import { localeMiddleware } from './http/middleware/locale.js';
-import { requestLog } from './http/middleware/request-log.js';
+import { useRequestLog } from './http/middleware/request-log.js';
 import { perIpLimit } from './http/middleware/rate-limits.js';
 import { healthRoutes } from './http/health.js';
 import { metricsRoutes } from './http/metrics.js';
@@ -42,7 +42,7 @@ export function createApp(c: Container) {
   app.locals.views = c.views;
   app.locals.assetVersion = assetVersion(projectPath('public'));
 
-  app.use(requestLog(c.logger));
+  useRequestLog(app, c.logger);
   app.use(c.metrics.timing);
   app.use(securityHeaders(c.config.env === 'production'));
   app.use('/assets', express.static(projectPath('public'), { maxAge: '365d', immutable: true, index: false }));

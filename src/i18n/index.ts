@@ -21,9 +21,19 @@ export function translate(locale: Locale, key: MessageKey | string, params: Reco
  * The locale from, in order: the footer link's ?lang=, the user's own choice
  * (cookie), the browser's Accept-Language, else English.
  */
-export function negotiateLocale(query: unknown, chosen: unknown, acceptLanguage: string | undefined): Locale {
+export function negotiateLocale(
+  query: unknown,
+  chosen: unknown,
+  acceptLanguage: string | undefined,
+  fromHeader: (acceptLanguage: string | undefined) => Locale = localeFromAcceptLanguage,
+): Locale {
   if (isLocale(query)) return query;
   if (isLocale(chosen)) return chosen;
+  return fromHeader(acceptLanguage);
+}
+
+/** The best-ranked of our locales in an Accept-Language header, else English. */
+export function localeFromAcceptLanguage(acceptLanguage: string | undefined): Locale {
   const ranked = (acceptLanguage ?? '')
     .split(',')
     .map((part) => {

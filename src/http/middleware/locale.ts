@@ -2,13 +2,36 @@
 // and puts it in res.locals for the views and the error handler.
 import type { RequestHandler } from 'express';
 import { parse as parseCookie } from 'cookie';
-import { negotiateLocale } from '../../i18n/index.js';
+import type { Locale } from '../../domain/request.js';
+import { localeFromAcceptLanguage, negotiateLocale } from '../../i18n/index.js';
 
 export const LANG_COOKIE = 'reprise_lang';
 
+/**
+ * Accept-Language → the locale it picks, for the headers seen most: browsers send a
+ * handful of distinct values, and ranking one costs more than the rest of this
+ * middleware. Bounded, so a client inventing headers cannot grow it.
+ */
+const remembered = new Map<string, Locale>();
+const MAX_REMEMBERED = 500;
+
+function rememberedLocale(header: string | undefined): Locale {
+  if (!header) return 'en';
+  let locale = remembered.get(header);
+  if (!locale) {
+    locale = localeFromAcceptLanguage(header);
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(header, locale);
+  }
+  return locale;
+}
+
 export const localeMiddleware: RequestHandler = (req, res, next) => {
-  const cookies = parseCookie(req.headers.cookie ?? '');
-  res.locals.locale = negotiateLocale(req.query.lang, cookies[LANG_COOKIE], req.headers['accept-language']);
+  // Neither the query nor the cookies are parsed when they cannot hold a choice.
+  const cookie = req.headers.cookie;
+  const chosen = cookie?.includes(LANG_COOKIE) ? parseCookie(cookie)[LANG_COOKIE] : undefined;
+  const query = req.url.includes('lang=') ? req.query.lang : undefined;
+  res.locals.locale = negotiateLocale(query, chosen, req.headers['accept-language'], rememberedLocale);
   res.vary('Accept-Language');
   next();
 };
