@@ -15,7 +15,9 @@ export interface NormaliseResult {
   issues: ValidationIssue[];
 }
 
-const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+const escapePointer = (key: string) => (/[~/]/.test(key) ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key);
+/** ASCII text is already in NFC; asking ICU to normalise it cost more than the rest of the walk. */
+const ASCII = /^[\x00-\x7F]*$/;
 
 export function normalise(input: unknown): NormaliseResult {
   const issues: ValidationIssue[] = [];
@@ -25,7 +27,7 @@ export function normalise(input: unknown): NormaliseResult {
       return null;
     }
     if (typeof v === 'string') {
-      const s = v.normalize('NFC').trim();
+      const s = (ASCII.test(v) ? v : v.normalize('NFC')).trim();
       if (CONTROL.test(s) || (!MULTILINE.has(path) && LINE_BREAK.test(s))) {
         issues.push({ path, key: MULTILINE.has(path) ? 'controlChars' : 'controlCharsSingleLine', params: {} });
       }
@@ -33,11 +35,15 @@ export function normalise(input: unknown): NormaliseResult {
     }
     if (Array.isArray(v)) return v.map((item, i) => walk(item, `${path}/${i}`, depth + 1));
     if (v !== null && typeof v === 'object') {
-      // Object.fromEntries defines own properties, so a "__proto__" key stays a
-      // plain (and later refused) field instead of changing the prototype.
-      return Object.fromEntries(
-        Object.entries(v).map(([k, item]) => [k, walk(item, `${path}/${escapePointer(k)}`, depth + 1)]),
-      );
+      const out: Record<string, unknown> = {};
+      for (const [k, item] of Object.entries(v)) {
+        const value = walk(item, `${path}/${escapePointer(k)}`, depth + 1);
+        // A "__proto__" key is defined as an own property: it stays a plain (and later
+        // refused) field instead of changing the prototype, as assignment would.
+        if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+        else out[k] = value;
+      }
+      return out;
     }
     return v;
   };
