@@ -25,7 +25,7 @@ const env = {
   RETENTION_MONTHS: '0',
   FORM_SECRET: formSecret,
 };
-const scenarios = reprisescenarios({ smoke: true, formSecret, dir, env, root, servers: [] }).filter((s) => s.name === 'POST /api/v1/requests' || s.name === 'POST /licensing');
+const scenarios = reprisescenarios({ smoke: true, formSecret, dir, env, root, servers: [] }).filter((s) => s.name === 'POST /api/v1/requests (FULL)' || s.name === 'POST /licensing');
 // Alternating, so every setting sees the same load from other work on the machine.
 // `--mail` adds runs with the outbox worker off (what delivering the two emails costs).
 const withMail = process.argv.includes('--mail');

@@ -13,9 +13,12 @@
 --    them the index is well under half the size (459 MB → 169 MB at a million
 --    requests, prefixes included) and a new request costs what it cost before.
 --
--- Rebuilding takes about a minute per million requests, once.
-CREATE TEMP TABLE search_rows AS
-  SELECT rowid AS id, reference, requester, organisation, articles FROM request_search;
+-- Rebuilding takes about a minute per million requests, once, and needs free disk
+-- space for the new index beside the old one until the migration commits.
+--
+-- Rebuilt from the requests themselves, as the insert path writes each row
+-- (src/db/repos/requests.ts), rather than copied through a temporary table, which
+-- would put every requester's name and address in a file outside the data folder.
 DROP TABLE request_search;
 CREATE VIRTUAL TABLE request_search USING fts5 (
   reference, requester, organisation, articles,
@@ -24,6 +27,8 @@ CREATE VIRTUAL TABLE request_search USING fts5 (
   detail = none
 );
 INSERT INTO request_search (rowid, reference, requester, organisation, articles)
-  SELECT id, reference, requester, organisation, articles FROM search_rows ORDER BY id;
-DROP TABLE search_rows;
+  SELECT r.id, r.reference, r.requester_name || ' ' || r.requester_email, r.org_name,
+         COALESCE((SELECT group_concat(a.title || ' ' || a.url, ' ' ORDER BY a.position)
+                   FROM request_articles a WHERE a.request_id = r.id), '')
+  FROM requests r ORDER BY r.id;
 INSERT INTO request_search (request_search) VALUES ('optimize');

@@ -9,7 +9,8 @@
 --    looks a request up by its organisation's name.
 --  * outbox_recipient held both messages of every request, but only acknowledgements
 --    to the requester are counted (the daily cap on mail to an unverified address):
---    a partial index of those holds half as many rows.
+--    a partial index of those holds half as many rows. It is on the address in lower
+--    case, so Ada@Example.org and ada@example.org share one cap.
 --
 -- And the outbox's UNIQUE message_id index (2.4 pages a submission, the most of any
 -- b-tree) no longer scatters: new Message-IDs begin with the time (src/db/repos/outbox.ts),
@@ -18,4 +19,4 @@ DROP INDEX requests_email;
 DROP INDEX requests_org_name;
 DROP INDEX requests_org_country;
 DROP INDEX outbox_recipient;
-CREATE INDEX outbox_acks ON outbox (recipient, created_at) WHERE template = 'requester_ack';
+CREATE INDEX outbox_acks ON outbox (lower(recipient), created_at) WHERE template = 'requester_ack';

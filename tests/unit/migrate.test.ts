@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../src/db/connection.js';
 import { migrate, readMigrations, MigrationError, migrationsCurrent } from '../../src/db/migrate.js';
+import { searchQuery } from '../../src/db/repos/desk-queries.js';
 import { tempDir } from '../helpers/app.js';
 
 const tables = (db: ReturnType<typeof openDatabase>) =>
@@ -60,6 +61,39 @@ test('the articles cell is filled in for requests stored before it existed, and 
   article.run(3, 'https://news.example/c', 'C', 'full', null);
   db.prepare('DELETE FROM request_articles WHERE request_id = 7 AND position = 2').run();
   assert.equal(text(), '1. A again <https://news.example/a> (full); 3. C <https://news.example/c> (full)');
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('the search index rebuilt for prefixes (0021) finds the requests stored before it, and its triggers still work', () => {
+  const dir = tempDir();
+  const db = openDatabase(path.join(dir, 's.db'));
+  const all = readMigrations();
+  migrate(db, all.slice(0, all.findIndex((m) => m.name.startsWith('0021_'))));
+  const insert = db.prepare(`INSERT INTO requests (id, reference, access_token, locale, requester_name, requester_email, org_name, org_type,
+      org_country, org_non_profit, medium, territory, countries, language, translation, audience, start_date, duration_months,
+      exclusive, commercial, images, quote_json, quote_total_minor, currency, refer_to_desk, rate_card_version, created_at, updated_at)
+    VALUES (?, ?, ?, 'en', ?, ?, ?, 'newspaper', 'FR', 0, 'online', 'worldwide', '', 'en', 0, 1000, '2026-12-01', 12, 0, 0, 0, '{}',
+      100, 'EUR', 0, 'v1', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')`);
+  const search = db.prepare(`INSERT INTO request_search (rowid, reference, requester, organisation, articles) VALUES (?, ?, ?, ?, ?)`);
+  const article = db.prepare(`INSERT INTO request_articles (request_id, position, url, title, portion) VALUES (?, ?, ?, ?, 'full')`);
+  // As the insert path of that time wrote them: the request, its articles, then its one search row.
+  for (const [id, name, org, title] of [[1, 'Ada Lovelace', 'Le Matin du Sud', 'Ports at dawn'], [2, 'Grace Hopper', 'Daily Planet', 'Matinale news']] as const) {
+    insert.run(id, `REP-2026-00000${id}`, `tok${id}`, name, `${name.split(' ')[0]!.toLowerCase()}@example.org`, org);
+    article.run(id, 1, `https://news.example/${id}`, title);
+    search.run(id, `REP-2026-00000${id}`, `${name} ${name.split(' ')[0]!.toLowerCase()}@example.org`, org, `${title} https://news.example/${id}`);
+  }
+  migrate(db, all);
+  const found = (q: string) => db.prepare('SELECT rowid FROM request_search WHERE request_search MATCH ? ORDER BY rowid').pluck().all(searchQuery(q));
+  assert.deepEqual(found('matin'), [1, 2]);
+  assert.deepEqual(found('m'), [1, 2]);
+  assert.deepEqual(found('ada@exa'), [1]);
+  assert.deepEqual(found('REP-2026-000002'), [2]);
+  assert.deepEqual(found('dawn ports'), [1]);
+  db.prepare(`UPDATE requests SET requester_name = 'Someone Else' WHERE id = 1`).run();
+  assert.deepEqual(found('ada lovelace'), [], 'the update trigger rewrote the search row');
+  assert.deepEqual(found('someone'), [1]);
+  db.exec(`INSERT INTO request_search (request_search) VALUES ('integrity-check')`);
   db.close();
   fs.rmSync(dir, { recursive: true });
 });

@@ -79,10 +79,11 @@ export const TOKENIZER_SEPARATORS = /[\u19b0-\u19c0\u19c8\u19c9\u1cf2\u1cf3]/gu;
 /**
  * The user's search words as an FTS5 query: each word a quoted prefix term, all
  * required. Words are letters and digits only, so the query cannot be malformed.
- * "ada@exam" → "ada"* "exam"*; "REP-2026-000042" → "rep"* "2026"* "000042"*.
+ * The tokenizer folds case itself (JavaScript's lower case would turn "İ" into two
+ * characters). "ada@exam" → "ada"* "exam"*; "REP-2026-000042" → "REP"* "2026"* "000042"*.
  */
 export function searchQuery(input: string): string | undefined {
-  const words = input.toLowerCase().replace(TOKENIZER_SEPARATORS, ' ').match(/[\p{L}\p{N}]+/gu)?.slice(0, 8) ?? [];
+  const words = input.replace(TOKENIZER_SEPARATORS, ' ').match(/[\p{L}\p{N}]+/gu)?.slice(0, 8) ?? [];
   return words.length ? words.map((w) => `"${w}"*`).join(' ') : undefined;
 }
 

@@ -59,7 +59,8 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
   );
   const forRequest = db.prepare('SELECT * FROM outbox WHERE request_id = ? ORDER BY id');
   // The template is written out so SQLite can read the partial index outbox_acks (migrations/0022).
-  const recentAcksTo = db.prepare(`SELECT COUNT(*) FROM outbox WHERE recipient = ? AND template = 'requester_ack' AND created_at > ?`).pluck();
+  const recentAcksTo = db.prepare(`SELECT COUNT(*) FROM outbox
+    WHERE lower(recipient) = lower(?) AND template = 'requester_ack' AND created_at > ?`).pluck();
   const needingAttention = db.prepare(`SELECT o.*, r.reference FROM outbox o LEFT JOIN requests r ON r.id = o.request_id
     WHERE o.status = 'failed' OR (o.status IN ('queued', 'sending') AND o.created_at <= ?)
     ORDER BY o.status = 'failed' DESC, o.created_at LIMIT ?`);
@@ -103,7 +104,7 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
       needingAttention.all(new Date(now.getTime() - queuedLongerThanMs).toISOString(), limit) as (OutboxRow & {
         reference: string | null;
       })[],
-    /** Acknowledgements queued for `recipient` since `sinceIso` (the daily cap on mail to an unverified address). */
+    /** Acknowledgements queued for `recipient`, in any letter case, since `sinceIso` (the daily cap on mail to an unverified address). */
     countRecentAcksTo: (recipient: string, sinceIso: string) => recentAcksTo.get(recipient, sinceIso) as number,
     forRequest: (requestId: number) => forRequest.all(requestId) as OutboxRow[],
     findById: (id: number) => byId.get(id) as OutboxRow | undefined,

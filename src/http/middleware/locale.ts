@@ -10,13 +10,17 @@ export const LANG_COOKIE = 'reprise_lang';
 /**
  * Accept-Language → the locale it picks, for the headers seen most: browsers send a
  * handful of distinct values, and ranking one costs more than the rest of this
- * middleware. Bounded, so a client inventing headers cannot grow it.
+ * middleware. Bounded in entries and in header length, so a client inventing headers
+ * cannot make it large.
  */
 const remembered = new Map<string, Locale>();
 const MAX_REMEMBERED = 500;
 
+const MAX_REMEMBERED_LENGTH = 256;
+
 function rememberedLocale(header: string | undefined): Locale {
   if (!header) return 'en';
+  if (header.length > MAX_REMEMBERED_LENGTH) return localeFromAcceptLanguage(header);
   let locale = remembered.get(header);
   if (!locale) {
     locale = localeFromAcceptLanguage(header);

@@ -3,7 +3,7 @@
 // logger and its serialised bindings for every request even when nothing was logged:
 // here `req.log` is a getter on the app's request prototype that makes the child the
 // first time something logs through it, and the summary line is built only when its
-// level is on (production runs at warn, so most requests log nothing). Only what is
+// level is on (at LOG_LEVEL=warn, only aborted requests and errors). Only what is
 // needed to follow a request is logged: never cookies, bodies or query strings
 // (tokens live there), and token path segments are masked.
 import crypto from 'node:crypto';
