@@ -49,4 +49,5 @@ for (const n of profile.nodes) {
 for (const [name, hits] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
   console.log(`${((100 * hits) / total).toFixed(1).padStart(5)}%  ${name}`);
 }
+fs.copyFileSync(path.join(dir, file), path.join(root, 'bench/out', `desk-${size}.cpuprofile`));
 fs.rmSync(dir, { recursive: true, force: true });

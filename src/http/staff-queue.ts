@@ -7,7 +7,7 @@ import { deskQueries, decodeCursor, encodeCursor, searchQuery, type QueueFilter,
 import { STATUSES, STATUS_LABELS, isStatus } from '../domain/workflow.js';
 import { ageLabel, isOverdue, workingDaysBefore } from '../domain/overdue.js';
 import { i18nFor } from '../i18n/index.js';
-import { formOptions } from './form-view.js';
+import { formOptions, optionTags } from './form-view.js';
 import { renderStaff } from './staff-render.js';
 import { parseIsoDate } from '../domain/dates.js';
 import { REFERENCE_PATTERN } from '../domain/request.js';
@@ -86,6 +86,8 @@ export function queueHandler(c: Container) {
       values,
       ignored,
       options,
+      // The option lists as HTML built once per list, with the chosen one marked (src/http/form-view.ts).
+      optionTags,
       statuses: STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s], count: counts[s] ?? 0, href: statusLink(s) })),
       allHref: statusLink(''),
       overdueCount: queries.overdueCount(overdueBefore, OVERDUE_CAP + 1),

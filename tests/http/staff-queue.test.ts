@@ -95,6 +95,15 @@ test('filters: status, medium, territory, country, date range', async () => {
   assert.deepEqual(await all('?medium=online&territory=region&status=new'), expected((i) => i % 3 === 0 && i % 4 === 1 && ![3, 4].includes((i + 1) % 10)));
 });
 
+test('the filter form shows the filters in use as chosen, and only those', async () => {
+  const html = (await agent.get('/staff/requests?medium=print&territory=worldwide&country=FR&status=quoted').expect(200)).text;
+  const chosen = [...html.matchAll(/<option value="([^"]*)" selected>/g)].map((m) => m[1]).sort();
+  assert.deepEqual(chosen, ['FR', 'print', 'quoted', 'worldwide']);
+  assert.match(html, /<select id="country" name="country">\s*<option value="">Any<\/option>\s*<option value="AF">Afghanistan<\/option>/);
+  const plain = (await agent.get('/staff/requests').expect(200)).text;
+  assert.equal([...plain.matchAll(/<option [^>]*selected/g)].length, 0);
+});
+
 test('search: reference, email, name, organisation, article title and URL', async () => {
   assert.deepEqual(await all(`?q=${refOf(41)}`), [refOf(41)]);
   assert.deepEqual(await all(`?q=${refOf(41).slice(-6)}`), [refOf(41)]);
