@@ -1,9 +1,17 @@
-// Delivers the outbox. Rows are claimed in a transaction, each send has its own
-// time-out, transient failures come back with exponential backoff and jitter,
+// Delivers the outbox. Up to BATCH rows are claimed in a transaction and sent at the
+// same time, each with its own time-out; their outcomes are written together in one
+// transaction. Transient failures come back with exponential backoff and jitter,
 // permanent ones (5xx, refused address) fail at once with the server's answer.
-// At-least-once: a crash between send and markSent resends the same Message-ID.
+// At-least-once: a crash between the sends and that write resends the batch, each
+// message with its same Message-ID.
+//
+// Sent one after another, a flood of submissions starved the mail: each send waits on
+// the event loop several times, and under load each turn of the loop is long, so the
+// outbox went out at ~11 messages a second while 2,000 a second were queued (bench:
+// 112 of 20,586 sent during 10 s of submissions). Every message's own commit also
+// waited for the disk on the event loop.
 import type { Logger } from 'pino';
-import type { OutboxRepo, OutboxRow } from '../db/repos/outbox.js';
+import type { DeliveryOutcome, OutboxRepo, OutboxRow } from '../db/repos/outbox.js';
 import { renderMessage, UnrenderableMessage, type MailContext } from './templates.js';
 import { describeFailure, isPermanentFailure, type MailTransport } from './transport.js';
 
@@ -40,25 +48,26 @@ export function outboxWorker(deps: WorkerDeps) {
       p.then(resolve, reject).finally(() => clearTimeout(t));
     });
 
-  async function deliver(row: OutboxRow) {
-    const log = deps.logger.child({ outboxId: row.id, template: row.template, attempt: row.attempts });
+  /** Sends one message; the outcome is written later, with the rest of its batch. */
+  async function deliver(row: OutboxRow): Promise<DeliveryOutcome> {
     try {
       await withTimeout(deps.transport.send(renderMessage(deps.mail, row)));
-      deps.outbox.markSent(row.id, deps.clock());
-      deps.onResult?.('sent');
-      log.info('mail sent');
+      return { id: row.id, kind: 'sent' };
     } catch (err) {
       const reason = describeFailure(err);
       if (err instanceof UnrenderableMessage || isPermanentFailure(err) || row.attempts >= MAX_ATTEMPTS) {
-        deps.outbox.markFailed(row.id, reason);
-        deps.onResult?.('failed');
-        log.warn({ reason }, 'mail failed');
-      } else {
-        deps.outbox.markRetry(row.id, new Date(deps.clock().getTime() + backoffMs(row.attempts)), reason);
-        deps.onResult?.('retry');
-        log.warn({ reason }, 'mail will be retried');
+        return { id: row.id, kind: 'failed', reason };
       }
+      return { id: row.id, kind: 'retry', at: new Date(deps.clock().getTime() + backoffMs(row.attempts)), reason };
     }
+  }
+
+  function report(row: OutboxRow, outcome: DeliveryOutcome) {
+    const log = deps.logger.child({ outboxId: row.id, template: row.template, attempt: row.attempts });
+    deps.onResult?.(outcome.kind);
+    if (outcome.kind === 'sent') log.info('mail sent');
+    else if (outcome.kind === 'failed') log.warn({ reason: outcome.reason }, 'mail failed');
+    else log.warn({ reason: outcome.reason }, 'mail will be retried');
   }
 
   /** Claims and delivers one batch; resolves to how many rows it handled. */
@@ -66,7 +75,9 @@ export function outboxWorker(deps: WorkerDeps) {
     if (running) return running;
     running = (async () => {
       const rows = deps.outbox.claimDue(deps.clock(), BATCH);
-      for (const row of rows) await deliver(row);
+      const outcomes = await Promise.all(rows.map(deliver));
+      if (rows.length) deps.outbox.record(outcomes, deps.clock());
+      rows.forEach((row, i) => report(row, outcomes[i]!));
       return rows.length;
     })().finally(() => (running = undefined));
     return running;

@@ -8,7 +8,8 @@ import { buildTestApp } from '../helpers/app.js';
 import { unusedPort } from '../helpers/ports.js';
 import { startSmtp } from '../helpers/smtp.js';
 import { validRequest } from '../helpers/fixtures.js';
-import { backoffMs, MAX_ATTEMPTS } from '../../src/mail/outbox-worker.js';
+import { pino } from 'pino';
+import { backoffMs, MAX_ATTEMPTS, outboxWorker } from '../../src/mail/outbox-worker.js';
 
 
 type Row = { id: number; status: string; attempts: number; last_error: string | null; next_attempt_at: string; message_id: string };
@@ -126,6 +127,37 @@ test('without SMTP_URL each message is written as an .eml file', async () => {
     const all = files.map((f) => fs.readFileSync(`${t.config.mailDir}/${f}`, 'utf8')).join('\n');
     assert.match(all, /Subject: New licensing request REP-/);
     assert.match(all, /To: desk@reprise\.test/);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a claimed batch is sent at once, and its outcomes are written together: sent, retried and failed', async () => {
+  const t = await buildTestApp();
+  try {
+    for (let i = 0; i < 5; i++) await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+    let inFlight = 0;
+    let most = 0;
+    let n = 0;
+    const transport = {
+      description: 'counting',
+      close() {},
+      async send() {
+        const mine = n++;
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+        if (mine === 3) throw Object.assign(new Error('451 try later'), { responseCode: 451 });
+        if (mine === 7) throw Object.assign(new Error('550 no such user'), { responseCode: 550 });
+      },
+    };
+    const mail = { views: t.container.views, mailFrom: t.config.mailFrom, publicBaseUrl: t.config.publicBaseUrl, findRequest: t.container.repos.requests.findById };
+    const worker = outboxWorker({ outbox: t.container.repos.outbox, transport, clock: () => t.clock.now, logger: pino({ level: 'silent' }), mail });
+    assert.equal(await worker.runOnce(), 10);
+    assert.equal(most, 10, 'the ten claimed messages were in flight together');
+    const rows = t.db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status').all();
+    assert.deepEqual(rows, [{ status: 'failed', n: 1 }, { status: 'queued', n: 1 }, { status: 'sent', n: 8 }]);
   } finally {
     await t.close();
   }

@@ -31,6 +31,12 @@ export interface NewMessage {
   params?: Record<string, unknown>;
 }
 
+/** What became of one claimed message. */
+export type DeliveryOutcome =
+  | { id: number; kind: 'sent' }
+  | { id: number; kind: 'retry'; at: Date; reason: string }
+  | { id: number; kind: 'failed'; reason: string };
+
 /** A worker that claimed a row and vanished (crash, SIGKILL) releases it after this long. */
 export const CLAIM_TIMEOUT_MS = 90_000;
 
@@ -93,6 +99,17 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
     markSent: (id: number, now: Date) => markSent.run(now.toISOString(), id).changes === 1,
     markRetry: (id: number, at: Date, error: string) => markRetry.run(at.toISOString(), error, id).changes === 1,
     markFailed: (id: number, error: string) => markFailed.run(error, id).changes === 1,
+    /** The outcomes of one delivered batch, in one transaction: one durable commit, not one per message. */
+    record(outcomes: DeliveryOutcome[], now: Date) {
+      const nowIso = now.toISOString();
+      db.transaction(() => {
+        for (const o of outcomes) {
+          if (o.kind === 'sent') markSent.run(nowIso, o.id);
+          else if (o.kind === 'retry') markRetry.run(o.at.toISOString(), o.reason, o.id);
+          else markFailed.run(o.reason, o.id);
+        }
+      }).immediate();
+    },
     /**
      * At start-up, claims left by this service's previous process (killed mid-send)
      * are released at once instead of after CLAIM_TIMEOUT_MS. One service process
