@@ -83,6 +83,9 @@ try {
   fs.mkdirSync(path.join(root, 'bench/out'), { recursive: true });
   fs.writeFileSync(path.join(root, 'bench/out/latest.json'), JSON.stringify({ machine: machine(), duration, rows, plains }, null, 2));
   if (!only || only.some((o) => 'export'.includes(o))) {
+    // The services are stopped first: the one that took the submissions would still be sending
+    // their tens of thousands of queued emails, on the same two cores as the export.
+    await Promise.all(servers.map((s) => s.stop()));
     // The export's own bench (seeds its own database, runs each export in a child so peak RSS is its own).
     const count = smoke ? 2_000 : 1_000_000;
     console.error(`\n… CSV export of ${count.toLocaleString('en')} requests (bench/export-1m.ts)`);
