@@ -40,7 +40,7 @@ test('an existing database at an older version gets only the missing migrations,
   fs.rmSync(dir, { recursive: true });
 });
 
-test('the articles cell is filled in for requests stored before it existed, and kept right after', () => {
+test('the articles cell and the queue\'s article summary are filled in for requests stored before them, and kept right after', () => {
   const dir = tempDir();
   const db = openDatabase(path.join(dir, 'd.db'));
   const all = readMigrations();
@@ -57,10 +57,17 @@ test('the articles cell is filled in for requests stored before it existed, and 
   migrate(db, all);
   const text = () => db.prepare('SELECT articles_text FROM requests WHERE id = 7').pluck().get();
   assert.equal(text(), '1. A, one <https://news.example/a> (full); 2. B "two" <https://news.example/b> (extract, 400 words)');
+  // And the desk queue's summary of them (0023): how many, and the first one's title.
+  const summary = () => db.prepare('SELECT article_count AS n, first_title AS title FROM requests WHERE id = 7').get();
+  assert.deepEqual(summary(), { n: 2, title: 'A, one' });
   db.prepare(`UPDATE request_articles SET title = 'A again' WHERE request_id = 7 AND position = 1`).run();
+  assert.deepEqual(summary(), { n: 2, title: 'A again' });
   article.run(3, 'https://news.example/c', 'C', 'full', null);
+  assert.deepEqual(summary(), { n: 3, title: 'A again' });
   db.prepare('DELETE FROM request_articles WHERE request_id = 7 AND position = 2').run();
   assert.equal(text(), '1. A again <https://news.example/a> (full); 3. C <https://news.example/c> (full)');
+  db.prepare('DELETE FROM request_articles WHERE request_id = 7 AND position = 1').run();
+  assert.deepEqual(summary(), { n: 1, title: 'C' });
   db.close();
   fs.rmSync(dir, { recursive: true });
 });

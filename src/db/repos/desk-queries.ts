@@ -119,9 +119,7 @@ export function deskQueries(db: Db) {
       const order = key.map((k) => `${k} ${direction === 'newer' ? 'ASC' : 'DESC'}`).join(', ');
       stmt = db.prepare(`SELECT r.id, r.reference, r.status, r.created_at, r.last_action_at, r.requester_name,
           r.requester_email, r.org_name, r.org_country, r.medium, r.territory, r.countries, r.quote_total_minor,
-          r.final_fee_minor, r.currency, r.refer_to_desk,
-          (SELECT title FROM request_articles WHERE request_id = r.id ORDER BY position LIMIT 1) AS first_title,
-          (SELECT COUNT(*) FROM request_articles WHERE request_id = r.id) AS article_count
+          r.final_fee_minor, r.currency, r.refer_to_desk, r.first_title, r.article_count
         FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY ${order} LIMIT @limit`);
       cache.set(cacheKey, stmt);
