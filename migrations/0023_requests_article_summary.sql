@@ -2,6 +2,8 @@
 -- articles it has. Two correlated subqueries per row read them from request_articles:
 -- ~0.1-0.3 ms of a ~1.2 ms page of 51 rows. They are kept on the request row instead,
 -- by the triggers that already keep its articles cell (0019), in the same UPDATE.
+-- Filling them in rewrites every request row once: 7.5 minutes for a million requests
+-- on the development machine's disk, well under a second for ten thousand.
 ALTER TABLE requests ADD COLUMN article_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE requests ADD COLUMN first_title TEXT;
 

@@ -16,6 +16,10 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
     db.pragma('synchronous = FULL');
   }
   db.pragma('foreign_keys = ON');
+  // 32 MB of page cache instead of SQLite's 2 MB: a desk search reads ~1,000 candidate rows
+  // and a submission touches a dozen index pages; with 2 MB each of those was read again from
+  // the OS on every request. (Export connections set their own, smaller cache.)
+  db.pragma('cache_size = -32000');
   // Erased personal data is overwritten on disk, not left in free pages for a backup to copy.
   if (!options.readonly) db.pragma('secure_delete = ON');
   return db;
