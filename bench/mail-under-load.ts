@@ -10,6 +10,7 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { startServer } from './processes.js';
 import { licensingRequest } from './bodies.js';
+import { JSON_HEADERS, rotating } from './measure.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-mail-'));
@@ -25,13 +26,7 @@ const env = {
 };
 const server = await startServer('reprise', [path.join(root, 'dist/src/main.js')], env, '/healthz', path.join(dir, 'reprise.log'));
 const bodies = Array.from({ length: 60 }, (_, i) => JSON.stringify(licensingRequest(i)));
-let i = 0;
-const result = await autocannon({
-  url: server.url,
-  connections: 10,
-  duration: 10,
-  requests: [{ method: 'POST', path: '/api/v1/requests', headers: { 'content-type': 'application/json' }, setupRequest: (r) => ({ ...r, body: bodies[i++ % bodies.length] }) }],
-});
+const result = await autocannon({ url: server.url, connections: 10, duration: 10, requests: rotating(bodies, JSON_HEADERS, 'POST', '/api/v1/requests') });
 const db = new Database(env.DATABASE_PATH, { readonly: true });
 const count = (where: string) => db.prepare(`SELECT COUNT(*) FROM outbox WHERE ${where}`).pluck().get() as number;
 const sentDuring = count(`status = 'sent'`);

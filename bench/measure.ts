@@ -1,9 +1,16 @@
 // One autocannon run and the row it becomes in the results table. Every ratio is
 // taken against the plain Express server measured just before and just after, so
 // load from other work on a shared machine moves both sides of the ratio alike.
-import autocannon, { type Options, type Result } from 'autocannon';
+import autocannon, { type Options, type RequestSpec, type Result } from 'autocannon';
 
 export const CONNECTIONS = 10;
+export const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** Cycles through prepared bodies so no two neighbouring requests are identical. */
+export function rotating(bodies: string[], headers: Record<string, string>, method = 'POST', path = '/'): RequestSpec[] {
+  let i = 0;
+  return [{ method, path, headers, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }];
+}
 
 export interface Row {
   scenario: string;

@@ -8,12 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { startServer } from './processes.js';
+import { printTopSelfTime } from './profile-summary.js';
 import autocannon from 'autocannon';
 
-interface ProfileNode {
-  hitCount?: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
 
 const root = path.resolve(import.meta.dirname, '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-profile-desk-'));
@@ -35,19 +32,5 @@ const cookie = cookieOf(res);
 const result = await autocannon({ url: `${server.url}/staff/requests${query}`, headers: { ...PROXY, cookie }, connections: 10, duration: 8 });
 console.log(`/staff/requests${query} at ${Number(size).toLocaleString('en')}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms (under the profiler)\n`);
 await server.stop();
-const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
-const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { nodes: ProfileNode[] };
-const self = new Map<string, number>();
-let total = 0;
-for (const n of profile.nodes) {
-  const { functionName, url, lineNumber } = n.callFrame;
-  const where = url ? `${url.replace(`file://${root}/`, '').replace(/^.*node_modules\//, '')}:${lineNumber + 1}` : '';
-  const key = `${functionName || '(anonymous)'} ${where}`.trim();
-  self.set(key, (self.get(key) ?? 0) + (n.hitCount ?? 0));
-  total += n.hitCount ?? 0;
-}
-for (const [name, hits] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
-  console.log(`${((100 * hits) / total).toFixed(1).padStart(5)}%  ${name}`);
-}
-fs.copyFileSync(path.join(dir, file), path.join(root, 'bench/out', `desk-${size}.cpuprofile`));
+printTopSelfTime(dir, root, `desk-${size}`, 25);
 fs.rmSync(dir, { recursive: true, force: true });

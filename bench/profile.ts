@@ -7,13 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer } from './processes.js';
+import { printTopSelfTime } from './profile-summary.js';
 import { reprisescenarios } from './scenarios.js';
 
-interface ProfileNode {
-  id: number;
-  hitCount?: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
 
 const [wanted = 'POST /api/v1/requests', seconds = '10'] = process.argv.slice(2);
 const root = path.resolve(import.meta.dirname, '..');
@@ -44,18 +40,5 @@ const row = await scenario.measure(server, Number(seconds));
 await server.stop();
 console.log(`${scenario.name}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms (under the profiler)\n`);
 
-const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
-const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { nodes: ProfileNode[] };
-const self = new Map<string, number>();
-let total = 0;
-for (const n of profile.nodes) {
-  const { functionName, url, lineNumber } = n.callFrame;
-  const where = url ? `${url.replace(`file://${root}/`, '').replace(/^.*node_modules\//, '')}:${lineNumber + 1}` : '';
-  const key = `${functionName || '(anonymous)'} ${where}`.trim();
-  self.set(key, (self.get(key) ?? 0) + (n.hitCount ?? 0));
-  total += n.hitCount ?? 0;
-}
-const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30);
-for (const [name, hits] of top) console.log(`${((100 * hits) / total).toFixed(1).padStart(5)}%  ${name}`);
-fs.copyFileSync(path.join(dir, file), path.join(root, 'bench/out', `${wanted.replace(/\W+/g, '_')}.cpuprofile`));
+printTopSelfTime(dir, root, wanted.replace(/\W+/g, '_'), 30);
 fs.rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { RequestSpec } from 'autocannon';
 import { formTokens } from '../src/http/form-token.js';
 import type { Server } from './processes.js';
-import { run, toRow, type Row } from './measure.js';
+import { JSON_HEADERS, rotating, run, toRow, type Row } from './measure.js';
 import { formBody, licensingRequest } from './bodies.js';
 import { staffScenarios } from './staff.js';
 
@@ -23,14 +23,7 @@ export interface BenchContext {
   servers: Server[];
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
 const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded' };
-
-/** Cycles through prepared bodies so no two neighbouring requests are identical. */
-function rotating(bodies: string[], headers: Record<string, string>, method = 'POST', path = '/'): RequestSpec[] {
-  let i = 0;
-  return [{ method, path, headers, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }];
-}
 
 export function storedRequests(ctx: BenchContext): number {
   const db = new Database(ctx.env.DATABASE_PATH!, { readonly: true, fileMustExist: true });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { BenchContext, Scenario } from './scenarios.js';
 import { startServer, type Server } from './processes.js';
 import autocannon from 'autocannon';
-import { CONNECTIONS, run, toRow, type Row } from './measure.js';
+import { CONNECTIONS, JSON_HEADERS, rotating, run, toRow, type Row } from './measure.js';
 import { licensingRequest } from './bodies.js';
 
 const EMAIL = 'bench@reprise.example';
@@ -112,13 +112,7 @@ function submitDuringExport(ctx: BenchContext, name: string, open: () => Promise
     measure: async (): Promise<Row> => {
       const { server, databasePath } = await open();
       const bodies = Array.from({ length: 60 }, (_, i) => JSON.stringify(licensingRequest(i)));
-      let i = 0;
-      const load = autocannon({
-        url: server.url,
-        connections: CONNECTIONS,
-        duration: 120,
-        requests: [{ method: 'POST', path: '/api/v1/requests', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
-      });
+      const load = autocannon({ url: server.url, connections: CONNECTIONS, duration: 120, requests: rotating(bodies, JSON_HEADERS, 'POST', '/api/v1/requests') });
       const started = Date.now();
       const exporter = spawn(process.execPath, [path.join(ctx.root, 'dist/src/cli/main.js'), 'export', '--format', 'csv'], {
         env: { ...process.env, ...ctx.env, DATABASE_PATH: databasePath },

@@ -9,6 +9,15 @@ import { migrate, readMigrations, MigrationError, migrationsCurrent } from '../.
 import { searchQuery } from '../../src/db/repos/desk-queries.js';
 import { tempDir } from '../helpers/app.js';
 
+/** A request row as the schema before 0019 held it: only the columns every migration since has kept. */
+function insertOldRequest(db: ReturnType<typeof openDatabase>, r: { id: number; name: string; email: string; org: string }) {
+  db.prepare(`INSERT INTO requests (id, reference, access_token, locale, requester_name, requester_email, org_name, org_type,
+      org_country, org_non_profit, medium, territory, countries, language, translation, audience, start_date, duration_months,
+      exclusive, commercial, images, quote_json, quote_total_minor, currency, refer_to_desk, rate_card_version, created_at, updated_at)
+    VALUES (@id, printf('REP-2026-%06d', @id), 'tok' || @id, 'en', @name, @email, @org, 'newspaper', 'GB', 0, 'online', 'worldwide', '',
+      'en', 0, 1000, '2026-12-01', 12, 0, 0, 0, '{}', 100, 'GBP', 0, 'v1', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')`).run(r);
+}
+
 const tables = (db: ReturnType<typeof openDatabase>) =>
   (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
 
@@ -46,11 +55,7 @@ test('the articles cell and the queue\'s article summary are filled in for reque
   const all = readMigrations();
   const at = all.findIndex((m) => m.name.startsWith('0019_'));
   migrate(db, all.slice(0, at));
-  db.prepare(`INSERT INTO requests (id, reference, access_token, locale, requester_name, requester_email, org_name, org_type,
-      org_country, org_non_profit, medium, territory, countries, language, translation, audience, start_date, duration_months,
-      exclusive, commercial, images, quote_json, quote_total_minor, currency, refer_to_desk, rate_card_version, created_at, updated_at)
-    VALUES (7, 'REP-2026-000007', 'tok', 'en', 'Ada', 'ada@example.org', 'Org', 'newspaper', 'GB', 0, 'online', 'worldwide', '',
-      'en', 0, 1000, '2026-12-01', 12, 0, 0, 0, '{}', 100, 'GBP', 0, 'v1', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')`).run();
+  insertOldRequest(db, { id: 7, name: 'Ada', email: 'ada@example.org', org: 'Org' });
   const article = db.prepare('INSERT INTO request_articles (request_id, position, url, title, portion, extract_words) VALUES (7, ?, ?, ?, ?, ?)');
   article.run(2, 'https://news.example/b', 'B "two"', 'extract', 400);
   article.run(1, 'https://news.example/a', 'A, one', 'full', null);
@@ -77,16 +82,11 @@ test('the search index rebuilt for prefixes (0021) finds the requests stored bef
   const db = openDatabase(path.join(dir, 's.db'));
   const all = readMigrations();
   migrate(db, all.slice(0, all.findIndex((m) => m.name.startsWith('0021_'))));
-  const insert = db.prepare(`INSERT INTO requests (id, reference, access_token, locale, requester_name, requester_email, org_name, org_type,
-      org_country, org_non_profit, medium, territory, countries, language, translation, audience, start_date, duration_months,
-      exclusive, commercial, images, quote_json, quote_total_minor, currency, refer_to_desk, rate_card_version, created_at, updated_at)
-    VALUES (?, ?, ?, 'en', ?, ?, ?, 'newspaper', 'FR', 0, 'online', 'worldwide', '', 'en', 0, 1000, '2026-12-01', 12, 0, 0, 0, '{}',
-      100, 'EUR', 0, 'v1', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')`);
   const search = db.prepare(`INSERT INTO request_search (rowid, reference, requester, organisation, articles) VALUES (?, ?, ?, ?, ?)`);
   const article = db.prepare(`INSERT INTO request_articles (request_id, position, url, title, portion) VALUES (?, ?, ?, ?, 'full')`);
   // As the insert path of that time wrote them: the request, its articles, then its one search row.
   for (const [id, name, org, title] of [[1, 'Ada Lovelace', 'Le Matin du Sud', 'Ports at dawn'], [2, 'Grace Hopper', 'Daily Planet', 'Matinale news']] as const) {
-    insert.run(id, `REP-2026-00000${id}`, `tok${id}`, name, `${name.split(' ')[0]!.toLowerCase()}@example.org`, org);
+    insertOldRequest(db, { id, name, email: `${name.split(' ')[0]!.toLowerCase()}@example.org`, org });
     article.run(id, 1, `https://news.example/${id}`, title);
     search.run(id, `REP-2026-00000${id}`, `${name} ${name.split(' ')[0]!.toLowerCase()}@example.org`, org, `${title} https://news.example/${id}`);
   }

@@ -96,9 +96,6 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
         })
         .immediate();
     },
-    markSent: (id: number, now: Date) => markSent.run(now.toISOString(), id).changes === 1,
-    markRetry: (id: number, at: Date, error: string) => markRetry.run(at.toISOString(), error, id).changes === 1,
-    markFailed: (id: number, error: string) => markFailed.run(error, id).changes === 1,
     /** The outcomes of one delivered batch, in one transaction: one durable commit, not one per message. */
     record(outcomes: DeliveryOutcome[], now: Date) {
       const nowIso = now.toISOString();

@@ -18,7 +18,7 @@ declare module 'http' {
 }
 
 /** The path without its query, and with capability tokens (long random segments) masked. */
-export const loggablePath = (url: string) => url.split('?')[0].replace(/\/[A-Za-z0-9_-]{24,}/g, '/[token]');
+const loggablePath = (url: string) => url.split('?')[0].replace(/\/[A-Za-z0-9_-]{24,}/g, '/[token]');
 
 /** Paths whose every hit would drown the log (load balancers poll them). */
 const QUIET = new Set(['/healthz']);
