@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../src/db/connection.js';
+import { keepJournalsInMemory, openDatabase } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { requestsRepo } from '../src/db/repos/requests.js';
 import { outboxRepo } from '../src/db/repos/outbox.js';
@@ -23,6 +23,7 @@ const PAGE = 4096;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-pages-'));
 const db = openDatabase(path.join(dir, 'reprise.db'));
 migrate(db);
+keepJournalsInMemory(db); // as the service's connection does
 const writer = requestWriter(db, { requests: requestsRepo(db), outbox: outboxRepo(db, 'bench.test'), idempotency: idempotencyRepo(db) });
 const rateCard = loadRateCard();
 const now = new Date();

@@ -2,7 +2,7 @@
 // database handle and files passed in, so tests can build as many as they like.
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { Db } from './db/connection.js';
+import { keepJournalsInMemory, type Db } from './db/connection.js';
 import { requestsRepo } from './db/repos/requests.js';
 import { outboxRepo } from './db/repos/outbox.js';
 import { idempotencyRepo } from './db/repos/idempotency.js';
@@ -39,6 +39,7 @@ export function createContainer(deps: ContainerDeps) {
   const views = createViews(config.env === 'production');
   const messageIdDomain = new URL(config.publicBaseUrl).hostname || 'reprise.local';
 
+  keepJournalsInMemory(db);
   const requests = requestsRepo(db);
   const outbox = outboxRepo(db, messageIdDomain);
   const idempotency = idempotencyRepo(db);

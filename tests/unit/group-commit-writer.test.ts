@@ -120,3 +120,9 @@ test('outbox Message-IDs are unique and sort in the order they were made (new on
   assert.deepEqual([...stamps].sort(), stamps);
   assert.ok(ids.every((id) => /^<[0-9a-z]{9}\.[0-9a-f-]{36}@[^>]+>$/.test(id)), ids[0]);
 });
+
+test("the service's connection keeps savepoint journals in memory; other connections (migrations, the CLI) do not", () => {
+  // 2 = MEMORY: a batch's per-request savepoints no longer spill to a temp file (see keepJournalsInMemory).
+  assert.equal(t.db.pragma('temp_store', { simple: true }), 2);
+  assert.equal(reader.pragma('temp_store', { simple: true }), 0);
+});
