@@ -31,6 +31,8 @@ export interface Config {
   overdueWorkingDays: number;
   /** Closed requests lose their personal data this many months after closing; 0 keeps it (issue 4). */
   retentionMonths: number;
+  /** New requests are written by a thread of their own (1) or on the main thread (0); see request-writer-thread.ts. */
+  writerThread: boolean;
 }
 
 export class ConfigError extends Error {
@@ -113,6 +115,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     sessionAbsoluteHours: int('SESSION_ABSOLUTE_HOURS', 12, 1, 30 * 24),
     overdueWorkingDays: int('OVERDUE_WORKING_DAYS', 2, 1, 60),
     retentionMonths: int('RETENTION_MONTHS', 24, 0, 1200),
+    writerThread: int('WRITER_THREAD', 1, 0, 1) === 1,
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${config.logLevel}")`);

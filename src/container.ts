@@ -11,6 +11,7 @@ import { auditRepo } from './db/repos/audit.js';
 import { usersRepo } from './db/repos/users.js';
 import { SqliteSessionStore } from './db/session-store.js';
 import { requestWriter } from './db/request-writer.js';
+import { requestWriterThread } from './db/request-writer-thread.js';
 import { loadRateCard } from './domain/rate-card.js';
 import type { RateCard } from './domain/quote-types.js';
 import { createValidators, type Validators } from './validation/ajv.js';
@@ -47,12 +48,17 @@ export function createContainer(deps: ContainerDeps) {
   const audit = auditRepo(db);
   const users = usersRepo(db);
   const sessionStore = new SqliteSessionStore(db, config.sessionIdleMinutes * 60_000);
-  const writer = requestWriter(db, { requests, outbox, idempotency });
+  // A database in memory exists on this connection only, so its writer cannot be another thread's.
+  const writer =
+    config.writerThread && config.databasePath !== ':memory:'
+      ? requestWriterThread({ databasePath: config.databasePath, messageIdDomain })
+      : requestWriter(db, { requests, outbox, idempotency });
   const worker = outboxWorker({
     outbox,
     transport: deps.transport,
     clock,
     logger: logger.child({ component: 'outbox' }),
+    busy: () => writer.waiting() > 0,
     mail: { views, mailFrom: config.mailFrom, publicBaseUrl: config.publicBaseUrl, findRequest: requests.findById },
   });
   const tokens = formTokens(config.formSecret ?? settings.secret('form_token_secret'), config.formMinFillSeconds);

@@ -46,6 +46,7 @@ async function main() {
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.once('close', () => resolve()));
     retention.stop();
+    await container.writer.close();
     await container.worker.stop();
     transport.close();
     db.close();

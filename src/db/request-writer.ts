@@ -46,11 +46,21 @@ interface Pending {
 
 type Outcome = { ok: true; value: WriteResult } | { ok: false; error: unknown };
 
+/** What the service writes requests through: this module's writer, or the same on its own thread (request-writer-thread.ts). */
+export interface RequestWriter {
+  /** Queues the request for the next batch; resolves once it is committed (or replayed). */
+  write(cmd: WriteCommand, now: Date): Promise<WriteResult>;
+  /** How many requests are waiting for their COMMIT. */
+  waiting(): number;
+  /** Writes what is queued now; then the service may close the database. */
+  close(): Promise<void>;
+}
+
 export function requestWriter(
   db: Db,
   repos: { requests: RequestsRepo; outbox: OutboxRepo; idempotency: IdempotencyRepo },
   options: WriterOptions = {},
-) {
+): RequestWriter {
   const { requests, outbox, idempotency } = repos;
   const maxBatch = Math.max(1, options.maxBatch ?? MAX_BATCH);
   const queue: Pending[] = [];
@@ -124,7 +134,6 @@ export function requestWriter(
   }
 
   return {
-    /** Queues the request for the next batch; resolves once it is committed (or replayed). */
     write(cmd: WriteCommand, now: Date): Promise<WriteResult> {
       return new Promise<WriteResult>((resolve, reject) => {
         queue.push({ cmd, now, resolve, reject });
@@ -132,7 +141,10 @@ export function requestWriter(
         else schedule();
       });
     },
+    waiting: () => queue.length,
+    close(): Promise<void> {
+      while (queue.length) flush();
+      return Promise.resolve();
+    },
   };
 }
-
-export type RequestWriter = ReturnType<typeof requestWriter>;

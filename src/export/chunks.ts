@@ -12,7 +12,7 @@
 // is released before any row is read. Where that lock is busy or cannot be had (a
 // read-only copy of the database), this thread reads alone.
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../start-worker.js';
 import { openDatabase, type Db } from '../db/connection.js';
 import { chunkBounds, chunkReader, idRange, type Chunk } from '../db/repos/export-queries.js';
 import { SNAPSHOT_TAKEN, type WorkerReply, type WorkerRequest, type WorkerSetup } from './chunk-protocol.js';
@@ -23,16 +23,6 @@ const PARALLEL_MIN_IDS = 20_000;
 const AHEAD = 4;
 /** How long writers may be held off while the worker takes its snapshot (it takes well under 1 ms). */
 const SNAPSHOT_WAIT_MS = 2000;
-
-function startWorker(setup: WorkerSetup): Worker {
-  // Built, the worker is the .js beside this file. From source (tests, tsx), it is the .ts, and a
-  // worker thread does not inherit tsx's loader: a two-line script registers it first.
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./chunk-worker.js', import.meta.url), { workerData: setup });
-  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const file = JSON.stringify(new URL('./chunk-worker.ts', import.meta.url).href);
-  const boot = `import(${api}).then(({ register }) => { register(); return import(${file}); });`;
-  return new Worker(boot, { eval: true, workerData: setup });
-}
 
 /** A snapshot that has been taken, and the chunks read from it. */
 export interface ChunkSource {
@@ -113,7 +103,7 @@ function holdWriters(databasePath: string): Db | undefined {
  * Returns undefined (read here instead) only when shared and the lock is busy.
  */
 async function openWorker(db: Db, setup: WorkerSetup, shared: boolean): Promise<ChunkSource | undefined> {
-  const worker = startWorker(setup);
+  const worker = startWorker(import.meta.url, 'chunk-worker', setup);
   const arrived = new Map<number, Chunk>();
   let ready = false;
   let begun = false;

@@ -77,5 +77,7 @@ export function renderMessage(ctx: MailContext, row: OutboxRow): OutgoingMessage
     html,
     messageId: row.message_id,
     headers: { 'X-Reprise-Reference': request.reference },
+    // Latin-script text stays readable as quoted-printable; Arabic would triple in it, so base64.
+    textEncoding: i18n.dir === 'rtl' ? 'base64' : 'quoted-printable',
   };
 }

@@ -13,6 +13,12 @@ export interface OutgoingMessage {
   html: string;
   messageId: string;
   headers?: Record<string, string>;
+  /**
+   * How the text and HTML parts are encoded. Left unset, nodemailer scans every part to
+   * choose, which cost half of its time per message (608 → 332 µs measured): the
+   * templates choose instead, by the script they are written in.
+   */
+  textEncoding?: 'quoted-printable' | 'base64';
 }
 
 export interface MailTransport {
@@ -56,12 +62,13 @@ export function fileTransport(dir: string): MailTransport {
     description: `.eml files in ${dir}`,
     async send(message) {
       const info = await transporter.sendMail(message);
-      fs.mkdirSync(dir, { recursive: true });
+      await fs.promises.mkdir(dir, { recursive: true });
       const id = message.messageId.replace('@', '-at-').replace(/[^A-Za-z0-9.-]/g, '');
       const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${id}.eml`);
       // Written under a temporary name and renamed, so a reader never sees half a message.
-      fs.writeFileSync(`${file}.tmp`, info.message as Buffer);
-      fs.renameSync(`${file}.tmp`, file);
+      // Asynchronously: creating and renaming a file took ~680 µs of the event loop per message.
+      await fs.promises.writeFile(`${file}.tmp`, info.message as Buffer);
+      await fs.promises.rename(`${file}.tmp`, file);
     },
     close: () => transporter.close(),
   };

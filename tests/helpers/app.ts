@@ -65,6 +65,7 @@ export async function buildTestApp(
     config,
     clock,
     async close() {
+      await container.writer.close();
       await container.worker.stop();
       transport.close();
       db.close();

@@ -98,7 +98,9 @@ test('security headers: strict CSP, no framing, no X-Powered-By; HSTS only in pr
 test('an internal failure is answered generically: no stack trace, no SQL, no internal message', async () => {
   const t = await buildTestApp();
   try {
-    t.db.close(); // the database goes away under the running app
+    // The database goes away under the running app: its connection, and the request writer's thread.
+    t.db.close();
+    await t.container.writer.close();
     const api = await request(t.app).post('/api/v1/requests').send(validRequest()).expect(500);
     assert.equal(api.body.code, 'internal');
     assert.ok(!/database|sqlite|stack|\.ts/i.test(api.text), api.text);

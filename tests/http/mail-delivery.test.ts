@@ -162,3 +162,34 @@ test('a claimed batch is sent at once, and its outcomes are written together: se
     await t.close();
   }
 });
+
+test('while submissions wait to be written, mail pauses between batches; it still goes out, all of it', async () => {
+  const t = await buildTestApp();
+  try {
+    for (let i = 0; i < 15; i++) await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+    const sentAt: number[] = [];
+    const transport = { description: 'counting', close() {}, async send() { sentAt.push(Date.now()); } };
+    const mail = { views: t.container.views, mailFrom: t.config.mailFrom, publicBaseUrl: t.config.publicBaseUrl, findRequest: t.container.repos.requests.findById };
+    let busy = true;
+    const worker = outboxWorker({ outbox: t.container.repos.outbox, transport, clock: () => t.clock.now, logger: pino({ level: 'silent' }), mail, busy: () => busy });
+    const until = async (done: () => boolean) => {
+      for (const deadline = Date.now() + 5_000; !done(); await new Promise((r) => setTimeout(r, 5))) {
+        assert.ok(Date.now() < deadline, `timed out with ${sentAt.length} sent`);
+      }
+    };
+    worker.start();
+    await until(() => sentAt.length >= 10);
+    const firstBatchDone = Date.now();
+    worker.kick(); // a new submission's kick must not cut the pause short
+    await new Promise((r) => setTimeout(r, 50));
+    if (Date.now() - firstBatchDone < 90) assert.equal(sentAt.length, 10, 'no second batch during the pause');
+    busy = false;
+    await until(() => sentAt.length >= 30);
+    assert.ok(sentAt[10]! - sentAt[9]! >= 90, `the second batch waited for the pause (${sentAt[10]! - sentAt[9]!} ms)`);
+    await worker.stop();
+    const rows = t.db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status').all();
+    assert.deepEqual(rows, [{ status: 'sent', n: 30 }]);
+  } finally {
+    await t.close();
+  }
+});

@@ -1,0 +1,92 @@
+// The group-commit writer (request-writer.ts) on a thread of its own, with its own
+// connection to the same file. Under a flood of submissions, a submission's SQLite
+// work (the request, its articles, the search row, two outbox rows, their indexes, the
+// COMMIT) was ~40 % of the main thread's time; on this thread it runs on another core
+// while the main thread parses, validates and quotes the next requests.
+//
+// The contract is the in-thread writer's: write() resolves only after the COMMIT of
+// the batch that carried the request has returned. The main thread's own writes (the
+// outbox worker, sessions, the desk) take the same SQLite write lock, so they may wait
+// in SQLite's busy handler while a batch commits (a few milliseconds).
+import { once } from 'node:events';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../start-worker.js';
+import type { RequestWriter, WriteCommand, WriteResult } from './request-writer.js';
+
+export interface WriterThreadSetup {
+  databasePath: string;
+  messageIdDomain: string;
+}
+
+export type WriterMessage = { type: 'write'; id: number; cmd: WriteCommand; now: number } | { type: 'close' };
+export type WriteReply = { id: number; ok: true; result: WriteResult } | { id: number; ok: false; message: string; code?: string };
+
+interface Pending {
+  resolve: (result: WriteResult) => void;
+  reject: (error: Error) => void;
+}
+
+export function requestWriterThread(setup: WriterThreadSetup): RequestWriter {
+  const pending = new Map<number, Pending>();
+  let seq = 0;
+  let worker: Worker | undefined;
+  let closed = false;
+  let drained: (() => void) | undefined;
+
+  const settle = (id: number, outcome: (p: Pending) => void) => {
+    const p = pending.get(id);
+    if (!p) return;
+    pending.delete(id);
+    outcome(p);
+    // Idle, the thread does not keep the process alive (the HTTP server does, while it runs).
+    if (!pending.size) {
+      worker?.unref();
+      drained?.();
+    }
+  };
+  const failAll = (error: Error) => {
+    for (const id of [...pending.keys()]) settle(id, (p) => p.reject(error));
+  };
+
+  function start(): Worker {
+    const w = startWorker(import.meta.url, 'writer-thread', setup);
+    w.on('message', (replies: WriteReply[]) => {
+      for (const r of replies) {
+        settle(r.id, (p) => (r.ok ? p.resolve(r.result) : p.reject(Object.assign(new Error(r.message), { code: r.code }))));
+      }
+    });
+    // If the thread dies, its callers hear so (a 500); the next write starts a new one. A
+    // batch that had committed before the thread died is stored: the same as a process crash.
+    w.on('error', (error) => failAll(error));
+    w.on('exit', (code) => {
+      if (worker === w) worker = undefined;
+      failAll(new Error(`The request writer thread stopped (exit code ${code}).`));
+    });
+    return w;
+  }
+
+  return {
+    write(cmd: WriteCommand, now: Date): Promise<WriteResult> {
+      if (closed) return Promise.reject(new Error('The request writer is closed.'));
+      const w = (worker ??= start());
+      const id = ++seq;
+      if (!pending.size) w.ref();
+      return new Promise<WriteResult>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        w.postMessage({ type: 'write', id, cmd, now: now.getTime() } satisfies WriterMessage);
+      });
+    },
+    waiting: () => pending.size,
+    /** Waits for the writes in flight, then closes the thread's connection and ends the thread. */
+    async close(): Promise<void> {
+      closed = true;
+      if (pending.size) await new Promise<void>((resolve) => (drained = resolve));
+      const w = worker;
+      if (!w) return;
+      const exited = once(w, 'exit');
+      w.ref(); // until it has ended
+      w.postMessage({ type: 'close' } satisfies WriterMessage);
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// The request writer's thread (started by request-writer-thread.ts): its own
+// connection to the database, the same group-commit writer as the main thread would
+// use, and one reply message per batch.
+import { parentPort, workerData } from 'node:worker_threads';
+import { keepJournalsInMemory, openDatabase } from './connection.js';
+import { requestsRepo } from './repos/requests.js';
+import { outboxRepo } from './repos/outbox.js';
+import { idempotencyRepo } from './repos/idempotency.js';
+import { requestWriter } from './request-writer.js';
+import type { WriteReply, WriterMessage, WriterThreadSetup } from './request-writer-thread.js';
+
+const setup = workerData as WriterThreadSetup;
+const db = openDatabase(setup.databasePath);
+keepJournalsInMemory(db);
+const writer = requestWriter(db, {
+  requests: requestsRepo(db),
+  outbox: outboxRepo(db, setup.messageIdDomain),
+  idempotency: idempotencyRepo(db),
+});
+const port = parentPort!;
+
+let replies: WriteReply[] = [];
+/** A batch's promises settle in one turn: one message carries all of their replies. */
+function reply(r: WriteReply) {
+  if (replies.push(r) > 1) return;
+  queueMicrotask(() => {
+    const out = replies;
+    replies = [];
+    port.postMessage(out);
+  });
+}
+
+port.on('message', (msg: WriterMessage) => {
+  if (msg.type === 'close') {
+    // Sent only once every write has been answered (see close() in request-writer-thread.ts).
+    db.close();
+    port.close();
+    return;
+  }
+  writer.write(msg.cmd, new Date(msg.now)).then(
+    (result) => reply({ id: msg.id, ok: true, result }),
+    (error: unknown) =>
+      reply({
+        id: msg.id,
+        ok: false,
+        message: error instanceof Error ? error.message : String(error),
+        code: typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : undefined,
+      }),
+  );
+});
