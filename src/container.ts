@@ -40,7 +40,6 @@ export function createContainer(deps: ContainerDeps) {
   const views = createViews(config.env === 'production');
   const messageIdDomain = new URL(config.publicBaseUrl).hostname || 'reprise.local';
 
-  keepJournalsInMemory(db);
   const requests = requestsRepo(db);
   const outbox = outboxRepo(db, messageIdDomain);
   const idempotency = idempotencyRepo(db);
@@ -49,10 +48,12 @@ export function createContainer(deps: ContainerDeps) {
   const users = usersRepo(db);
   const sessionStore = new SqliteSessionStore(db, config.sessionIdleMinutes * 60_000);
   // A database in memory exists on this connection only, so its writer cannot be another thread's.
-  const writer =
-    config.writerThread && config.databasePath !== ':memory:'
-      ? requestWriterThread({ databasePath: config.databasePath, messageIdDomain })
-      : requestWriter(db, { requests, outbox, idempotency });
+  const onThread = config.writerThread && config.databasePath !== ':memory:';
+  // On this connection, the writer's savepoints need their journals in memory (see keepJournalsInMemory).
+  if (!onThread) keepJournalsInMemory(db);
+  const writer = onThread
+    ? requestWriterThread({ databasePath: config.databasePath, messageIdDomain }, logger.child({ component: 'writer' }))
+    : requestWriter(db, { requests, outbox, idempotency });
   const worker = outboxWorker({
     outbox,
     transport: deps.transport,

@@ -7,9 +7,12 @@
 // The contract is the in-thread writer's: write() resolves only after the COMMIT of
 // the batch that carried the request has returned. The main thread's own writes (the
 // outbox worker, sessions, the desk) take the same SQLite write lock, so they may wait
-// in SQLite's busy handler while a batch commits (a few milliseconds).
+// in SQLite's busy handler while a batch commits, and that wait blocks the event loop
+// (SQLite sleeps 1, 2, 5… ms between tries). Under a flood the outbox worker, the most
+// frequent of them, pauses between batches (outbox-worker.ts).
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
 import { startWorker } from '../start-worker.js';
 import type { RequestWriter, WriteCommand, WriteResult } from './request-writer.js';
 
@@ -19,18 +22,28 @@ export interface WriterThreadSetup {
 }
 
 export type WriterMessage = { type: 'write'; id: number; cmd: WriteCommand; now: number } | { type: 'close' };
-export type WriteReply = { id: number; ok: true; result: WriteResult } | { id: number; ok: false; message: string; code?: string };
+export type WriteReply =
+  | { id: number; ok: true; result: WriteResult }
+  | { id: number; ok: false; error: { name: string; message: string; stack?: string; code?: string } };
 
 interface Pending {
   resolve: (result: WriteResult) => void;
   reject: (error: Error) => void;
 }
 
-export function requestWriterThread(setup: WriterThreadSetup): RequestWriter {
+/** Rebuilds the thread's error here: its class name, message, SQLite code and stack, for the log. */
+function rebuild(e: { name: string; message: string; stack?: string; code?: string }): Error {
+  const error = Object.assign(new Error(e.message), e.code === undefined ? {} : { code: e.code });
+  error.name = e.name;
+  if (e.stack) error.stack = e.stack;
+  return error;
+}
+
+export function requestWriterThread(setup: WriterThreadSetup, logger?: Logger): RequestWriter {
   const pending = new Map<number, Pending>();
   let seq = 0;
   let worker: Worker | undefined;
-  let closed = false;
+  let closing: Promise<void> | undefined;
   let drained: (() => void) | undefined;
 
   const settle = (id: number, outcome: (p: Pending) => void) => {
@@ -52,14 +65,18 @@ export function requestWriterThread(setup: WriterThreadSetup): RequestWriter {
     const w = startWorker(import.meta.url, 'writer-thread', setup);
     w.on('message', (replies: WriteReply[]) => {
       for (const r of replies) {
-        settle(r.id, (p) => (r.ok ? p.resolve(r.result) : p.reject(Object.assign(new Error(r.message), { code: r.code }))));
+        settle(r.id, (p) => (r.ok ? p.resolve(r.result) : p.reject(rebuild(r.error))));
       }
     });
     // If the thread dies, its callers hear so (a 500); the next write starts a new one. A
     // batch that had committed before the thread died is stored: the same as a process crash.
-    w.on('error', (error) => failAll(error));
+    w.on('error', (error) => {
+      logger?.error({ err: error }, 'request writer thread failed');
+      failAll(error);
+    });
     w.on('exit', (code) => {
       if (worker === w) worker = undefined;
+      if (code !== 0) logger?.error({ code }, 'request writer thread stopped');
       failAll(new Error(`The request writer thread stopped (exit code ${code}).`));
     });
     return w;
@@ -67,26 +84,32 @@ export function requestWriterThread(setup: WriterThreadSetup): RequestWriter {
 
   return {
     write(cmd: WriteCommand, now: Date): Promise<WriteResult> {
-      if (closed) return Promise.reject(new Error('The request writer is closed.'));
+      if (closing) return Promise.reject(new Error('The request writer is closed.'));
       const w = (worker ??= start());
       const id = ++seq;
       if (!pending.size) w.ref();
       return new Promise<WriteResult>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        w.postMessage({ type: 'write', id, cmd, now: now.getTime() } satisfies WriterMessage);
+        try {
+          w.postMessage({ type: 'write', id, cmd, now: now.getTime() } satisfies WriterMessage);
+        } catch (error) {
+          settle(id, (p) => p.reject(error as Error));
+        }
       });
     },
     waiting: () => pending.size,
     /** Waits for the writes in flight, then closes the thread's connection and ends the thread. */
-    async close(): Promise<void> {
-      closed = true;
-      if (pending.size) await new Promise<void>((resolve) => (drained = resolve));
-      const w = worker;
-      if (!w) return;
-      const exited = once(w, 'exit');
-      w.ref(); // until it has ended
-      w.postMessage({ type: 'close' } satisfies WriterMessage);
-      await exited;
+    close(): Promise<void> {
+      closing ??= (async () => {
+        if (pending.size) await new Promise<void>((resolve) => (drained = resolve));
+        const w = worker;
+        if (!w) return;
+        const exited = once(w, 'exit');
+        w.ref(); // until it has ended
+        w.postMessage({ type: 'close' } satisfies WriterMessage);
+        await exited;
+      })();
+      return closing;
     },
   };
 }

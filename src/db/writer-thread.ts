@@ -12,6 +12,10 @@ import type { WriteReply, WriterMessage, WriterThreadSetup } from './request-wri
 const setup = workerData as WriterThreadSetup;
 const db = openDatabase(setup.databasePath);
 keepJournalsInMemory(db);
+// Waiting here blocks no event loop that answers requests, and a batch that gave up after the
+// usual 5 s would fail up to 64 submissions: wait out a long write of the main thread's (erasure
+// optimises the search index; a checkpoint) instead.
+db.pragma('busy_timeout = 60000');
 const writer = requestWriter(db, {
   requests: requestsRepo(db),
   outbox: outboxRepo(db, setup.messageIdDomain),
@@ -39,12 +43,10 @@ port.on('message', (msg: WriterMessage) => {
   }
   writer.write(msg.cmd, new Date(msg.now)).then(
     (result) => reply({ id: msg.id, ok: true, result }),
-    (error: unknown) =>
-      reply({
-        id: msg.id,
-        ok: false,
-        message: error instanceof Error ? error.message : String(error),
-        code: typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : undefined,
-      }),
+    (error: unknown) => {
+      const e = error instanceof Error ? error : new Error(String(error));
+      const code = (e as { code?: unknown }).code;
+      reply({ id: msg.id, ok: false, error: { name: e.name, message: e.message, stack: e.stack, code: typeof code === 'string' ? code : undefined } });
+    },
   );
 });

@@ -11,7 +11,8 @@ import { requestWriter, type WriteCommand, type WriteResult } from '../../src/db
 import { computeQuote } from '../../src/domain/quote.js';
 import type { LicensingRequest } from '../../src/domain/request.js';
 
-const t = await buildTestApp();
+// The writer on this thread's connection, as WRITER_THREAD=0 runs it (writer-thread.test.ts covers the thread).
+const t = await buildTestApp({ WRITER_THREAD: '0' });
 const reader = openDatabase(t.config.databasePath, { readonly: true });
 after(async () => {
   reader.close();
@@ -121,7 +122,7 @@ test('outbox Message-IDs are unique and sort in the order they were made (new on
   assert.ok(ids.every((id) => /^<[0-9a-z]{9}\.[0-9a-f-]{36}@[^>]+>$/.test(id)), ids[0]);
 });
 
-test("the service's connection keeps savepoint journals in memory; other connections (migrations, the CLI) do not", () => {
+test("the writer's connection keeps savepoint journals in memory; other connections (migrations, the CLI) do not", () => {
   // 2 = MEMORY: a batch's per-request savepoints no longer spill to a temp file (see keepJournalsInMemory).
   assert.equal(t.db.pragma('temp_store', { simple: true }), 2);
   assert.equal(reader.pragma('temp_store', { simple: true }), 0);

@@ -1,8 +1,8 @@
 // The group-commit writer on its own thread and connection (the service's default):
 // a request is acknowledged only after the thread's COMMIT, so while another
 // connection holds the write lock nothing is acknowledged; a row that fails comes
-// back as that caller's error with SQLite's message; close() waits for writes in
-// flight, ends the thread, and refuses later writes.
+// back as that caller's error with SQLite's message, code and class name; close()
+// (called once or twice) waits for writes in flight, ends the thread, and refuses later writes.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp } from '../helpers/app.js';
@@ -68,6 +68,7 @@ test("a row that fails comes back as its caller's error; the rest of the batch i
   const reason = (settled[1] as PromiseRejectedResult).reason as Error & { code?: string };
   assert.match(reason.message, /CHECK constraint/);
   assert.equal(reason.code, 'SQLITE_CONSTRAINT_CHECK');
+  assert.equal(reason.name, 'SqliteError', "the thread's error class name, for the log");
   assert.equal(stored('thread good 1') + stored('thread good 2') + stored('thread bad'), 2);
   await writer.close();
 });
@@ -75,7 +76,7 @@ test("a row that fails comes back as its caller's error; the rest of the batch i
 test('close() waits for the writes in flight, ends the thread and refuses later writes', async () => {
   const writer = requestWriterThread({ databasePath: t.config.databasePath, messageIdDomain: 'reprise.test' });
   const inFlight = Array.from({ length: 30 }, (_, i) => writer.write(command({ message: `closing ${i}` }), t.clock.now));
-  await writer.close();
+  await Promise.all([writer.close(), writer.close()]); // a second close() waits for the same end
   const results = await Promise.allSettled(inFlight);
   assert.ok(results.every((r) => r.status === 'fulfilled'), 'every write in flight was committed before the thread ended');
   assert.equal((reader.prepare("SELECT COUNT(*) AS n FROM requests WHERE message LIKE 'closing %'").get() as { n: number }).n, 30);
