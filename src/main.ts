@@ -20,6 +20,8 @@ async function main() {
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const transport = createTransport(config.smtpUrl, config.mailDir);
   const container = createContainer({ config, db, transport, logger });
+  // A writer thread that cannot open the database stops the start here, not at the first submission.
+  await container.writer.ready();
   const app = createApp(container);
 
   const server = app.listen(config.port, config.host, () => {

@@ -45,6 +45,7 @@ export function requestWriterThread(setup: WriterThreadSetup, logger?: Logger): 
   let worker: Worker | undefined;
   let closing: Promise<void> | undefined;
   let drained: (() => void) | undefined;
+  let started: Promise<void> = Promise.resolve();
 
   const settle = (id: number, outcome: (p: Pending) => void) => {
     const p = pending.get(id);
@@ -63,7 +64,16 @@ export function requestWriterThread(setup: WriterThreadSetup, logger?: Logger): 
 
   function start(): Worker {
     const w = startWorker(import.meta.url, 'writer-thread', setup);
-    w.on('message', (replies: WriteReply[]) => {
+    let opened: () => void = () => {};
+    let failed: (error: Error) => void = () => {};
+    started = new Promise<void>((resolve, reject) => ((opened = resolve), (failed = reject)));
+    started.catch(() => undefined); // heard through ready() or the writes' own rejections
+    w.on('message', (replies: WriteReply[] | 'ready') => {
+      if (replies === 'ready') {
+        opened();
+        if (!pending.size) w.unref();
+        return;
+      }
       for (const r of replies) {
         settle(r.id, (p) => (r.ok ? p.resolve(r.result) : p.reject(rebuild(r.error))));
       }
@@ -72,9 +82,11 @@ export function requestWriterThread(setup: WriterThreadSetup, logger?: Logger): 
     // batch that had committed before the thread died is stored: the same as a process crash.
     w.on('error', (error) => {
       logger?.error({ err: error }, 'request writer thread failed');
+      failed(error);
       failAll(error);
     });
     w.on('exit', (code) => {
+      failed(new Error(`The request writer thread stopped (exit code ${code}).`));
       if (worker === w) worker = undefined;
       if (code !== 0) logger?.error({ code }, 'request writer thread stopped');
       failAll(new Error(`The request writer thread stopped (exit code ${code}).`));
@@ -83,6 +95,11 @@ export function requestWriterThread(setup: WriterThreadSetup, logger?: Logger): 
   }
 
   return {
+    ready(): Promise<void> {
+      if (closing) return Promise.reject(new Error('The request writer is closed.'));
+      worker ??= start();
+      return started;
+    },
     write(cmd: WriteCommand, now: Date): Promise<WriteResult> {
       if (closing) return Promise.reject(new Error('The request writer is closed.'));
       const w = (worker ??= start());

@@ -48,6 +48,8 @@ type Outcome = { ok: true; value: WriteResult } | { ok: false; error: unknown };
 
 /** What the service writes requests through: this module's writer, or the same on its own thread (request-writer-thread.ts). */
 export interface RequestWriter {
+  /** Resolves once the writer can write (its thread, if it has one, has opened the database); rejects if it cannot. */
+  ready(): Promise<void>;
   /** Queues the request for the next batch; resolves once it is committed (or replayed). */
   write(cmd: WriteCommand, now: Date): Promise<WriteResult>;
   /** How many requests are waiting for their COMMIT. */
@@ -141,6 +143,7 @@ export function requestWriter(
         else schedule();
       });
     },
+    ready: () => Promise.resolve(),
     waiting: () => queue.length,
     close(): Promise<void> {
       while (queue.length) flush();

@@ -34,6 +34,8 @@ function reply(r: WriteReply) {
   });
 }
 
+port.postMessage('ready'); // the database is open: the service may start taking requests
+
 port.on('message', (msg: WriterMessage) => {
   if (msg.type === 'close') {
     // Sent only once every write has been answered (see close() in request-writer-thread.ts).

@@ -3,6 +3,8 @@
 // connection holds the write lock nothing is acknowledged; a row that fails comes
 // back as that caller's error with SQLite's message, code and class name; close()
 // (called once or twice) waits for writes in flight, ends the thread, and refuses later writes.
+import fs from 'node:fs';
+import path from 'node:path';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp } from '../helpers/app.js';
@@ -81,4 +83,17 @@ test('close() waits for the writes in flight, ends the thread and refuses later 
   assert.ok(results.every((r) => r.status === 'fulfilled'), 'every write in flight was committed before the thread ended');
   assert.equal((reader.prepare("SELECT COUNT(*) AS n FROM requests WHERE message LIKE 'closing %'").get() as { n: number }).n, 30);
   await assert.rejects(writer.write(command(), t.clock.now), /closed/);
+});
+
+test('ready() resolves once the thread has opened the database, and rejects with the reason when it cannot', async () => {
+  const good = requestWriterThread({ databasePath: t.config.databasePath, messageIdDomain: 'reprise.test' });
+  await good.ready();
+  assert.equal((await good.write(command({ message: 'after ready' }), t.clock.now)).kind, 'created');
+  await good.close();
+  // A folder that cannot be created (a file stands in its place): the service stops at start
+  // (src/main.ts) rather than answer 500s later.
+  fs.writeFileSync(path.join(t.dir, 'not-a-folder'), '');
+  const bad = requestWriterThread({ databasePath: path.join(t.dir, 'not-a-folder', 'reprise.db'), messageIdDomain: 'reprise.test' });
+  await assert.rejects(bad.ready(), /ENOTDIR|EEXIST|not a directory|file already exists/i);
+  await bad.close();
 });
