@@ -18,6 +18,7 @@ export class SqliteSessionStore extends session.Store {
   private readonly setStmt;
   private readonly destroyStmt;
   private readonly touchStmt;
+  private readonly staleStmt;
   private readonly pruneStmt;
   private readonly destroyUserStmt;
   private lastPrune = 0;
@@ -31,6 +32,9 @@ export class SqliteSessionStore extends session.Store {
     // Rolling sessions touch on every page: write only when the expiry moves by a minute or more,
     // so browsing the desk does not cost one durable commit per page.
     this.touchStmt = db.prepare('UPDATE sessions SET expires_at = @expires WHERE sid = @sid AND expires_at < @expires - 60000');
+    // Asked first: an UPDATE takes the write lock even when it changes nothing, and the lock may be
+    // held by the request writer's thread (a batch committing), which would hold up this page.
+    this.staleStmt = db.prepare('SELECT 1 FROM sessions WHERE sid = @sid AND expires_at < @expires - 60000').pluck();
     this.pruneStmt = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
     this.destroyUserStmt = db.prepare('DELETE FROM sessions WHERE user_id = ?');
   }
@@ -70,7 +74,8 @@ export class SqliteSessionStore extends session.Store {
 
   override touch(sid: string, sess: session.SessionData, cb?: Callback) {
     try {
-      this.touchStmt.run({ expires: this.expiry(sess), sid: sessionKey(sid) });
+      const params = { expires: this.expiry(sess), sid: sessionKey(sid) };
+      if (this.staleStmt.get(params)) this.touchStmt.run(params);
       cb?.();
     } catch (err) {
       cb?.(err);

@@ -1,9 +1,10 @@
 // Browsing the desk does not write the session back on every page (each write is
-// a durable commit): only when a minute has passed.
+// a durable commit): only when a minute has passed, and a page view takes no write lock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp } from '../helpers/app.js';
 import { addUser, signIn, DESK_ENV } from '../helpers/desk.js';
+import { openDatabase } from '../../src/db/connection.js';
 
 test('page views within a minute change no session row; after a minute, one write', async () => {
   const t = await buildTestApp(DESK_ENV);
@@ -19,6 +20,31 @@ test('page views within a minute change no session row; after a minute, one writ
     await agent.get('/staff/requests').expect(200);
     assert.ok(changes() - before >= 1, 'the session is written once a minute has passed');
   } finally {
+    await t.close();
+  }
+});
+
+test('page views take no write lock: the desk answers while another connection holds it', async () => {
+  const t = await buildTestApp(DESK_ENV);
+  const other = openDatabase(t.config.databasePath);
+  try {
+    await addUser(t, 'desk@example.org');
+    const agent = await signIn(t, 'desk@example.org');
+    await agent.get('/staff/requests').expect(200);
+    other.exec('BEGIN IMMEDIATE'); // as the request writer's thread does while a batch commits
+    try {
+      // Had the page asked for the lock, SQLite would have made it wait the full 3 s and then
+      // failed the touch (which express-session reports after the page is sent, so only the wait shows).
+      t.db.pragma('busy_timeout = 3000');
+      const started = Date.now();
+      await agent.get('/staff/requests').expect(200);
+      assert.ok(Date.now() - started < 2_500, `the page waited ${Date.now() - started} ms for the write lock`);
+    } finally {
+      other.exec('COMMIT');
+      t.db.pragma('busy_timeout = 5000');
+    }
+  } finally {
+    other.close();
     await t.close();
   }
 });
