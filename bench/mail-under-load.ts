@@ -15,7 +15,6 @@ import { JSON_HEADERS, rotating } from './measure.js';
 const root = path.resolve(import.meta.dirname, '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-mail-'));
 const env = {
-  WRITER_THREAD: process.env.WRITER_THREAD ?? '1',
   NODE_ENV: 'production',
   DATABASE_PATH: path.join(dir, 'reprise.db'),
   MAIL_DIR: path.join(dir, 'mail'),

@@ -23,7 +23,7 @@ const PAGE = 4096;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-pages-'));
 const db = openDatabase(path.join(dir, 'reprise.db'));
 migrate(db);
-keepJournalsInMemory(db); // as the service's connection does
+keepJournalsInMemory(db); // as the writer's connection does
 const writer = requestWriter(db, { requests: requestsRepo(db), outbox: outboxRepo(db, 'bench.test'), idempotency: idempotencyRepo(db) });
 const rateCard = loadRateCard();
 const now = new Date();

@@ -26,8 +26,8 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
 }
 
 /**
- * For the service's connection only, after its migrations: savepoint and statement journals in
- * memory. The group-commit writer runs each request in a SAVEPOINT, and SQLite keeps that journal
+ * For the connection that runs the group-commit writer (the writer's thread, or the service's
+ * connection with WRITER_THREAD=0), after migrations: savepoint and statement journals in memory. The group-commit writer runs each request in a SAVEPOINT, and SQLite keeps that journal
  * in memory only up to 64 KiB; past that (a batch of two or three requests) it spilled to a temp
  * file that was created, written a page at a time and deleted in every batch: ~70 pwrite calls a
  * submission, a fifth of its SQLite CPU. The service's own transactions touch a few dozen pages.

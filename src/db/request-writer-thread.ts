@@ -22,9 +22,14 @@ export interface WriterThreadSetup {
 }
 
 export type WriterMessage = { type: 'write'; id: number; cmd: WriteCommand; now: number } | { type: 'close' };
-export type WriteReply =
-  | { id: number; ok: true; result: WriteResult }
-  | { id: number; ok: false; error: { name: string; message: string; stack?: string; code?: string } };
+/** An error as it crosses from the thread: what the log and the callers need of it. */
+export interface ThreadError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+}
+export type WriteReply = { id: number; ok: true; result: WriteResult } | { id: number; ok: false; error: ThreadError };
 
 interface Pending {
   resolve: (result: WriteResult) => void;
@@ -32,7 +37,7 @@ interface Pending {
 }
 
 /** Rebuilds the thread's error here: its class name, message, SQLite code and stack, for the log. */
-function rebuild(e: { name: string; message: string; stack?: string; code?: string }): Error {
+function rebuild(e: ThreadError): Error {
   const error = Object.assign(new Error(e.message), e.code === undefined ? {} : { code: e.code });
   error.name = e.name;
   if (e.stack) error.stack = e.stack;
@@ -86,10 +91,11 @@ export function requestWriterThread(setup: WriterThreadSetup, logger?: Logger): 
       failAll(error);
     });
     w.on('exit', (code) => {
-      failed(new Error(`The request writer thread stopped (exit code ${code}).`));
+      const stopped = new Error(`The request writer thread stopped (exit code ${code}).`);
       if (worker === w) worker = undefined;
       if (code !== 0) logger?.error({ code }, 'request writer thread stopped');
-      failAll(new Error(`The request writer thread stopped (exit code ${code}).`));
+      failed(stopped);
+      failAll(stopped);
     });
     return w;
   }

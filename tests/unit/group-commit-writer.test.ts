@@ -5,11 +5,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp } from '../helpers/app.js';
-import { validRequest } from '../helpers/fixtures.js';
+import { writeCommand } from '../helpers/write-command.js';
 import { openDatabase } from '../../src/db/connection.js';
-import { requestWriter, type WriteCommand, type WriteResult } from '../../src/db/request-writer.js';
-import { computeQuote } from '../../src/domain/quote.js';
-import type { LicensingRequest } from '../../src/domain/request.js';
+import { requestWriter, type WriteResult } from '../../src/db/request-writer.js';
 
 // The writer on this thread's connection, as WRITER_THREAD=0 runs it (writer-thread.test.ts covers the thread).
 const t = await buildTestApp({ WRITER_THREAD: '0' });
@@ -21,21 +19,7 @@ after(async () => {
 
 const batches: number[] = [];
 const writer = requestWriter(t.db, t.container.repos, { maxBatch: 8, onBatch: (n) => batches.push(n) });
-let tokenSeq = 0;
-
-function command(overrides: Record<string, unknown> = {}, key?: string): WriteCommand {
-  const request = validRequest(overrides) as unknown as LicensingRequest;
-  const now = t.clock.now;
-  return {
-    request,
-    locale: 'en',
-    quote: computeQuote(t.container.rateCard, request, now.toISOString().slice(0, 10)),
-    accessToken: `token-${String(++tokenSeq).padStart(26, '0')}`,
-    now: now.toISOString(),
-    deskEmail: 'desk@reprise.test',
-    idempotency: key ? { key, bodyHash: 'same' } : undefined,
-  };
-}
+const command = (overrides: Record<string, unknown> = {}, key?: string) => writeCommand(t, overrides, key);
 
 const count = (sql: string) => (reader.prepare(sql).get() as { n: number }).n;
 const requestsVisible = (id: number) => count(`SELECT COUNT(*) AS n FROM requests WHERE id = ${id}`);

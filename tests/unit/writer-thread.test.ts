@@ -8,12 +8,9 @@ import path from 'node:path';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp } from '../helpers/app.js';
-import { validRequest } from '../helpers/fixtures.js';
+import { writeCommand } from '../helpers/write-command.js';
 import { openDatabase } from '../../src/db/connection.js';
 import { requestWriterThread } from '../../src/db/request-writer-thread.js';
-import type { WriteCommand } from '../../src/db/request-writer.js';
-import { computeQuote } from '../../src/domain/quote.js';
-import type { LicensingRequest } from '../../src/domain/request.js';
 
 const t = await buildTestApp();
 const reader = openDatabase(t.config.databasePath, { readonly: true });
@@ -22,18 +19,7 @@ after(async () => {
   await t.close();
 });
 
-let tokenSeq = 0;
-function command(overrides: Record<string, unknown> = {}): WriteCommand {
-  const request = validRequest(overrides) as unknown as LicensingRequest;
-  return {
-    request,
-    locale: 'en',
-    quote: computeQuote(t.container.rateCard, request, t.clock.now.toISOString().slice(0, 10)),
-    accessToken: `thread-${String(++tokenSeq).padStart(26, '0')}`,
-    now: t.clock.now.toISOString(),
-    deskEmail: 'desk@reprise.test',
-  };
-}
+const command = (overrides: Record<string, unknown> = {}, key?: string) => writeCommand(t, overrides, key);
 const stored = (message: string) =>
   (reader.prepare('SELECT COUNT(*) AS n FROM requests WHERE message = ?').get(message) as { n: number }).n;
 const settledWithin = (p: Promise<unknown>, ms: number) =>
