@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { addUser, signIn, DESK_ENV, type Agent } from '../helpers/desk.js';
 import { seedRequests } from '../helpers/desk-seed.js';
-import { deskQueries, searchQuery } from '../../src/db/repos/desk-queries.js';
+import { deskQueries, facetTerms, searchQuery } from '../../src/db/repos/desk-queries.js';
 
 const N = 300;
 const ORGS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];
@@ -127,6 +127,46 @@ test('each submission wrote its one search row, with all its articles, and the f
       OR s.articles <> (SELECT group_concat(a.title || ' ' || a.url, ' ' ORDER BY a.position) FROM request_articles a WHERE a.request_id = r.id)`);
   assert.equal(mismatched.pluck().get(), 0);
   t.db.exec(`INSERT INTO request_search (request_search) VALUES ('integrity-check')`);
+});
+
+test('a search with filters lists what the filters list, for every value: the index\'s filter terms agree with the columns', async () => {
+  // "story" is in every request, so the search with a filter must list exactly what the filter alone lists.
+  const filters = [
+    'status=new', 'status=in_review', 'status=quoted', 'status=licensed', 'medium=online', 'medium=print', 'medium=broadcast',
+    'medium=print_and_online', 'territory=worldwide', 'territory=region', 'territory=single_country', 'country=FR', 'country=GB',
+    'country=DE', 'country=IT', 'country=US', 'status=new&medium=print&territory=region&country=IT', 'status=quoted&country=FR',
+  ];
+  for (const f of filters) {
+    const alone = await all(`?${f}`);
+    assert.deepEqual(await all(`?q=story&${f}`), alone, f);
+  }
+  // The terms themselves, as the index holds them after inserts and the status updates in before().
+  const byTerms = (filter: Parameters<typeof facetTerms>[0]) =>
+    t.db.prepare('SELECT rowid FROM request_search WHERE request_search MATCH ? ORDER BY rowid').pluck().all(facetTerms(filter));
+  const ids = (where: string) => t.db.prepare(`SELECT id FROM requests WHERE ${where} ORDER BY id`).pluck().all();
+  assert.deepEqual(byTerms({ status: 'in_review' }), ids(`status = 'in_review'`));
+  assert.deepEqual(byTerms({ medium: 'broadcast', territory: 'single_country' }), ids(`medium = 'broadcast' AND territory = 'single_country'`));
+  assert.deepEqual(byTerms({ country: 'DE' }), ids(`org_country = 'DE' OR ' ' || countries || ' ' LIKE '% DE %'`));
+  // A typed word never reaches a filter term: none of these is in any request's text.
+  for (const q of ['sinreview', 'snew', 'cfr', 'mprint', 'tworldwide', '^snew']) assert.deepEqual(await all(`?q=${encodeURIComponent(q)}`), [], q);
+});
+
+test('the filter terms follow a request\'s status, and a term typed into a field does not put a request under a filter', async () => {
+  const [forged] = seedRequests(t.container, 1, {
+    start: new Date('2026-03-02T09:00:00Z'),
+    stepMs: 0,
+    vary(_i, r) { r.requester.name = 'Mallory ^squoted ^mbook'; r.usage.medium = 'online'; },
+  });
+  try {
+    assert.deepEqual(await all('?q=mallory'), [forged.reference]);
+    assert.deepEqual(await all('?q=mallory&status=quoted'), [], 'the status column decides, not the term');
+    assert.deepEqual(await all('?q=mallory&medium=book'), []);
+    t.db.prepare(`UPDATE requests SET status = 'quoted' WHERE id = ?`).run(forged.id);
+    assert.deepEqual(await all('?q=mallory&status=quoted'), [forged.reference]);
+    assert.deepEqual(await all('?q=mallory&status=new'), [], 'the trigger took the old status term away');
+  } finally {
+    t.db.prepare('DELETE FROM requests WHERE id = ?').run(forged.id);
+  }
 });
 
 test('search finds a request by its second article', async () => {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../src/db/connection.js';
 import { migrate, readMigrations, MigrationError, migrationsCurrent } from '../../src/db/migrate.js';
-import { searchQuery } from '../../src/db/repos/desk-queries.js';
+import { facetTerms, searchQuery } from '../../src/db/repos/desk-queries.js';
 import { tempDir } from '../helpers/app.js';
 
 /** A request row as the schema before 0019 held it: only the columns every migration since has kept. */
@@ -100,6 +100,32 @@ test('the search index rebuilt for prefixes (0021) finds the requests stored bef
   db.prepare(`UPDATE requests SET requester_name = 'Someone Else' WHERE id = 1`).run();
   assert.deepEqual(found('ada lovelace'), [], 'the update trigger rewrote the search row');
   assert.deepEqual(found('someone'), [1]);
+  db.exec(`INSERT INTO request_search (request_search) VALUES ('integrity-check')`);
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('the filters\' terms (0024) are added to the search rows of requests stored before them, and follow updates', () => {
+  const dir = tempDir();
+  const db = openDatabase(path.join(dir, 'f.db'));
+  const all = readMigrations();
+  migrate(db, all.slice(0, all.findIndex((m) => m.name.startsWith('0024_'))));
+  const search = db.prepare(`INSERT INTO request_search (rowid, reference, requester, organisation, articles) VALUES (?, ?, ?, ?, ?)`);
+  for (const [id, name] of [[1, 'Ada'], [2, 'Grace']] as const) {
+    insertOldRequest(db, { id, name, email: `${name.toLowerCase()}@example.org`, org: 'Le Matin' });
+    search.run(id, `REP-2026-00000${id}`, `${name} ${name.toLowerCase()}@example.org`, 'Le Matin', '');
+  }
+  db.prepare(`UPDATE requests SET status = 'in_review', medium = 'print_and_online', territory = 'region', countries = 'DE IT' WHERE id = 2`).run();
+  migrate(db, all);
+  const found = (filter: Parameters<typeof facetTerms>[0], words = 'matin') =>
+    db.prepare('SELECT rowid FROM request_search WHERE request_search MATCH ? ORDER BY rowid').pluck().all(`${searchQuery(words)} ${facetTerms(filter)}`);
+  assert.deepEqual(found({ status: 'new', medium: 'online', territory: 'worldwide', country: 'GB' }), [1]);
+  assert.deepEqual(found({ status: 'in_review', medium: 'print_and_online', territory: 'region', country: 'IT' }), [2]);
+  assert.deepEqual(found({ country: 'GB' }), [1, 2], 'the organisation\'s country counts for each');
+  assert.deepEqual(found({}, 'ada'), [1], 'the words are searched as before');
+  db.prepare(`UPDATE requests SET status = 'licensed', org_country = 'FR' WHERE id = 1`).run();
+  assert.deepEqual(found({ status: 'new' }), []);
+  assert.deepEqual(found({ status: 'licensed', country: 'FR' }), [1]);
   db.exec(`INSERT INTO request_search (request_search) VALUES ('integrity-check')`);
   db.close();
   fs.rmSync(dir, { recursive: true });

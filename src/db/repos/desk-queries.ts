@@ -5,7 +5,9 @@
 // pages: no OFFSET, so page 1,000 costs what page 1 costs.
 //
 // Each shape walks one index in queue order and stops after a page: a search walks
-// the full-text index by rowid (request ids grow with time), a country filter walks
+// the full-text index by rowid (request ids grow with time), asking it for the words
+// and the status, medium, territory and country filters together (facetTerms), so it
+// does not look up every request holding the words to check them; a country filter walks
 // request_countries (country, created_at, id), anything else an index of requests.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../connection.js';
@@ -87,6 +89,25 @@ export function searchQuery(input: string): string | undefined {
   return words.length ? words.map((w) => `"${w}"*`).join(' ') : undefined;
 }
 
+/**
+ * The filters set in `filter` as the search index's terms for them (migrations/0024),
+ * to be required alongside the search words: the index then yields only rows that
+ * match both, instead of every row holding the words. The view request_search_facets
+ * writes the same terms; tests/unit/search-facets.test.ts checks the two agree.
+ */
+export function facetTerms(filter: Pick<QueueFilter, 'status' | 'medium' | 'territory' | 'country'>): string {
+  const term = (kind: string, value: string | undefined) => (value ? [`"^${kind}${value.replaceAll('_', '')}"`] : []);
+  return [
+    ...term('s', filter.status),
+    ...term('m', filter.medium),
+    ...term('t', filter.territory),
+    ...term('c', filter.country),
+  ].join(' ');
+}
+
+/** The search words and the filters' terms, as one query for the index. */
+const withFacets = (filter: QueueFilter): string => [filter.match, facetTerms(filter)].filter(Boolean).join(' ');
+
 export function deskQueries(db: Db) {
   const cache = new Map<string, Statement>();
   const statusCounts = db.prepare('SELECT status, n FROM request_status_counts');
@@ -138,6 +159,8 @@ export function deskQueries(db: Db) {
       const direction = at.after ? 'older' : at.before ? 'newer' : 'first';
       const params: Record<string, unknown> = { limit: limit + 1 };
       for (const k of keys) params[k] = filter[k];
+      // The columns' own conditions stay in the SQL: the terms narrow the rows, the SQL decides.
+      if (filter.match) params.match = withFacets(filter);
       if (cursor) Object.assign(params, { cursorAt: cursor.at, cursorId: cursor.id });
       const rows = statement(keys, direction).all(params) as QueueRow[];
       const more = rows.length > limit;
@@ -163,6 +186,7 @@ export function deskQueries(db: Db) {
       const stmt = statement(keys, after ? 'older' : 'first');
       const params: Record<string, unknown> = { limit: 51 };
       for (const k of keys) params[k] = filter[k];
+      if (filter.match) params.match = withFacets(filter);
       if (after) Object.assign(params, { cursorAt: after.at, cursorId: after.id });
       const sql = `EXPLAIN QUERY PLAN ${stmt.source}`;
       return (db.prepare(sql).all(params) as { detail: string }[]).map((r) => r.detail);

@@ -134,9 +134,10 @@ export function requestsRepo(db: Db) {
       @rate_card_version, @created_at, @updated_at)`);
   const insertArticle = db.prepare(`INSERT INTO request_articles (request_id, position, url, title, portion, extract_words)
     VALUES (?, ?, ?, ?, ?, ?)`);
-  // The desk's full-text row, written once with the articles (migrations/0018 says why not by trigger).
-  const insertSearch = db.prepare(`INSERT INTO request_search (rowid, reference, requester, organisation, articles)
-    VALUES (?, ?, ?, ?, ?)`);
+  // The desk's full-text row, written once with the articles (migrations/0018 says why not by trigger),
+  // and the filters' terms from the request row just inserted (migrations/0024).
+  const insertSearch = db.prepare(`INSERT INTO request_search (rowid, reference, requester, organisation, articles, facets)
+    VALUES (@id, @reference, @requester, @organisation, @articles, (SELECT facets FROM request_search_facets WHERE id = @id))`);
   const byToken = db.prepare('SELECT * FROM requests WHERE access_token = ?');
   const byReference = db.prepare('SELECT * FROM requests WHERE reference = ?');
   const byId = db.prepare('SELECT * FROM requests WHERE id = ?');
@@ -189,7 +190,7 @@ export function requestsRepo(db: Db) {
       const id = Number(lastInsertRowid);
       r.articles.forEach((a, i) => insertArticle.run(id, i + 1, a.url, a.title, a.portion, orNull(a.extractWords)));
       const articlesText = r.articles.map((a) => `${a.title} ${a.url}`).join(' ');
-      insertSearch.run(id, reference, `${r.requester.name} ${r.requester.email}`, r.organisation.name, articlesText);
+      insertSearch.run({ id, reference, requester: `${r.requester.name} ${r.requester.email}`, organisation: r.organisation.name, articles: articlesText });
       return { id, reference };
     },
     findByAccessToken: (token: string) => load(byToken.get(token) as RequestRow | undefined),
