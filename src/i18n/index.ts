@@ -14,6 +14,8 @@ export const isLocale = (v: unknown): v is Locale => typeof v === 'string' && (L
 
 export function translate(locale: Locale, key: MessageKey | string, params: Record<string, unknown> = {}): string {
   const template = (catalogs[locale] as Record<string, string>)[key] ?? (en as Record<string, string>)[key] ?? key;
+  // Most messages have no placeholder (labels, enum names): no regular expression for them.
+  if (!template.includes('{')) return template;
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 
