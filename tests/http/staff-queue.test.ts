@@ -129,12 +129,14 @@ test('each submission wrote its one search row, with all its articles, and the f
   t.db.exec(`INSERT INTO request_search (request_search) VALUES ('integrity-check')`);
 });
 
-test('a search with filters lists what the filters list, for every value: the index\'s filter terms agree with the columns', async () => {
+test('a search with filters lists what the filters list, for every value and range of days: the index\'s filter terms agree with the columns', async () => {
   // "story" is in every request, so the search with a filter must list exactly what the filter alone lists.
   const filters = [
     'status=new', 'status=in_review', 'status=quoted', 'status=licensed', 'medium=online', 'medium=print', 'medium=broadcast',
     'medium=print_and_online', 'territory=worldwide', 'territory=region', 'territory=single_country', 'country=FR', 'country=GB',
     'country=DE', 'country=IT', 'country=US', 'status=new&medium=print&territory=region&country=IT', 'status=quoted&country=FR',
+    'from=2026-01-06&to=2026-01-08', 'from=2026-01-10', 'to=2026-01-06', 'from=2025-12-31&to=2026-02-01', 'from=2026-01-01&to=2026-12-31',
+    'status=new&medium=online&from=2026-01-07&to=2026-01-09', 'from=2026-01-09&to=2026-01-08',
   ];
   for (const f of filters) {
     const alone = await all(`?${f}`);

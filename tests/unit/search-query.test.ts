@@ -22,8 +22,8 @@ function lettersAndDigits(): string[] {
 
 test('the letters SQLite splits words at are exactly the ones searchQuery splits at', () => {
   const db = new Database(':memory:');
-  // The tokenizer of request_search (migrations/0021), with positions so fts5vocab can count tokens per row.
-  db.exec(`CREATE VIRTUAL TABLE t USING fts5 (x, tokenize = 'unicode61 remove_diacritics 2');
+  // The tokenizer of request_search (migrations/0024), with positions so fts5vocab can count tokens per row.
+  db.exec(`CREATE VIRTUAL TABLE t USING fts5 (x, tokenize = "unicode61 remove_diacritics 2 tokenchars '^'");
     CREATE VIRTUAL TABLE v USING fts5vocab (t, 'instance');`);
   const chars = lettersAndDigits();
   const insert = db.prepare('INSERT INTO t (rowid, x) VALUES (?, ?)');

@@ -6,8 +6,8 @@
 //
 // Each shape walks one index in queue order and stops after a page: a search walks
 // the full-text index by rowid (request ids grow with time), asking it for the words
-// and the status, medium, territory and country filters together (facetTerms), so it
-// does not look up every request holding the words to check them; a country filter walks
+// and the filters' terms together (withFacets), so it does not look up every request
+// holding the words to check them; a country filter walks
 // request_countries (country, created_at, id), anything else an index of requests.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../connection.js';
@@ -127,11 +127,61 @@ export function facetTerms(filter: Pick<QueueFilter, 'status' | 'medium' | 'terr
   ].join(' ');
 }
 
-/** The search words and the filters' terms, as one query for the index. */
-const withFacets = (filter: QueueFilter): string => [filter.match, facetTerms(filter)].filter(Boolean).join(' ');
+const DAY_MS = 86_400_000;
+/** Past this many terms a range of days is left to the SQL alone: a span of many years, each year a term (any range within 16 years takes at most 30 + 11 + 16 + 11 + 30 terms). */
+const MAX_DAY_TERMS = 100;
+
+/**
+ * The index's terms for the UTC days `first` to `last` (YYYY-MM-DD, both included), any one
+ * of which a row must hold: each request has the term ^dYYYYMMDD (migrations/0024), so a
+ * whole year is the prefix "^dYYYY"*, a whole month "^dYYYYMM"* and any other day itself.
+ * Undefined when there would be more than MAX_DAY_TERMS of them.
+ */
+export function dayRangeTerms(first: string, last: string): string[] | undefined {
+  const terms: string[] = [];
+  const end = Date.parse(`${last}T00:00:00Z`);
+  let d = new Date(`${first}T00:00:00Z`);
+  while (d.getTime() <= end) {
+    const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()];
+    const ymd = d.toISOString().slice(0, 10).replaceAll('-', '');
+    if (m === 0 && day === 1 && Date.UTC(y, 11, 31) <= end) {
+      terms.push(`"^d${ymd.slice(0, 4)}"*`);
+      d = new Date(Date.UTC(y + 1, 0, 1));
+    } else if (day === 1 && Date.UTC(y, m + 1, 0) <= end) {
+      terms.push(`"^d${ymd.slice(0, 6)}"*`);
+      d = new Date(Date.UTC(y, m + 1, 1));
+    } else {
+      terms.push(`"^d${ymd}"`);
+      d = new Date(d.getTime() + DAY_MS);
+    }
+    if (terms.length > MAX_DAY_TERMS) return undefined;
+  }
+  return terms;
+}
 
 export function deskQueries(db: Db) {
   const cache = new Map<string, Statement>();
+  // The days of the oldest and newest requests: a date range open at one end is closed there.
+  const oldest = db.prepare('SELECT created_at FROM requests ORDER BY created_at ASC, id ASC LIMIT 1').pluck();
+  const newest = db.prepare('SELECT created_at FROM requests ORDER BY created_at DESC, id DESC LIMIT 1').pluck();
+
+  /**
+   * The search words with the filters' terms (facetTerms, dayRangeTerms), as one query for the
+   * index: it then yields only the rows that can pass the filters, newest first, instead of
+   * every row holding the words. The SQL's own conditions still decide.
+   */
+  function withFacets(filter: QueueFilter): string {
+    const parts = [filter.match, facetTerms(filter)];
+    if (filter.from !== undefined || filter.to !== undefined) {
+      const first = (filter.from ?? (oldest.get() as string | undefined))?.slice(0, 10);
+      const end = filter.to !== undefined ? Date.parse(filter.to) : undefined;
+      const last = end === undefined ? (newest.get() as string | undefined)?.slice(0, 10) : Number.isNaN(end) ? undefined : new Date(end - 1).toISOString().slice(0, 10);
+      const days = first && last && first <= last ? dayRangeTerms(first, last) : undefined;
+      if (days?.length) parts.push(`(${days.join(' OR ')})`);
+    }
+    // An explicit AND: FTS5 reads a bracketed group after a term without one as a syntax error.
+    return parts.filter(Boolean).join(' AND ');
+  }
   const statusCounts = db.prepare('SELECT status, n FROM request_status_counts');
   // Capped, so a desk far behind does not pay for counting every late request on each page view.
   // INDEXED BY: the planner, without statistics, prefers the status index, which must read every row (migrations/0020).
@@ -179,7 +229,6 @@ export function deskQueries(db: Db) {
       const direction = at.after ? 'older' : at.before ? 'newer' : 'first';
       const params: Record<string, unknown> = { limit: limit + 1 };
       for (const k of keys) params[k] = filter[k];
-      // The columns' own conditions stay in the SQL: the terms narrow the rows, the SQL decides.
       if (filter.match) params.match = withFacets(filter);
       if (cursor) Object.assign(params, { cursorAt: cursor.at, cursorId: cursor.id });
       const rows = (statement(keys, direction).all(params) as unknown[][]).map(queueRow);
