@@ -128,7 +128,10 @@ export function facetTerms(filter: Pick<QueueFilter, 'status' | 'medium' | 'terr
 }
 
 const DAY_MS = 86_400_000;
-/** Past this many terms a range of days is left to the SQL alone: a span of many years, each year a term (any range within 16 years takes at most 30 + 11 + 16 + 11 + 30 terms). */
+/**
+ * Past this many terms a range of days is left to the SQL alone: a span of many years, each
+ * year a term. Any range within 16 years takes at most 30 + 11 + 16 + 11 + 30 terms.
+ */
 const MAX_DAY_TERMS = 100;
 
 /**
@@ -159,6 +162,12 @@ export function dayRangeTerms(first: string, last: string): string[] | undefined
   return terms;
 }
 
+/** The UTC day (YYYY-MM-DD) just before an instant: `to` is exclusive. */
+function dayBefore(instant: string): string | undefined {
+  const ms = Date.parse(instant);
+  return Number.isNaN(ms) ? undefined : new Date(ms - 1).toISOString().slice(0, 10);
+}
+
 export function deskQueries(db: Db) {
   const cache = new Map<string, Statement>();
   // The days of the oldest and newest requests: a date range open at one end is closed there.
@@ -174,8 +183,7 @@ export function deskQueries(db: Db) {
     const parts = [filter.match, facetTerms(filter)];
     if (filter.from !== undefined || filter.to !== undefined) {
       const first = (filter.from ?? (oldest.get() as string | undefined))?.slice(0, 10);
-      const end = filter.to !== undefined ? Date.parse(filter.to) : undefined;
-      const last = end === undefined ? (newest.get() as string | undefined)?.slice(0, 10) : Number.isNaN(end) ? undefined : new Date(end - 1).toISOString().slice(0, 10);
+      const last = filter.to === undefined ? (newest.get() as string | undefined)?.slice(0, 10) : dayBefore(filter.to);
       const days = first && last && first <= last ? dayRangeTerms(first, last) : undefined;
       if (days?.length) parts.push(`(${days.join(' OR ')})`);
     }
