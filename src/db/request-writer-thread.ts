@@ -5,11 +5,11 @@
 // while the main thread parses, validates and quotes the next requests.
 //
 // The contract is the in-thread writer's: write() resolves only after the COMMIT of
-// the batch that carried the request has returned. The main thread's own writes (the
-// outbox worker, sessions, the desk) take the same SQLite write lock, so they may wait
-// in SQLite's busy handler while a batch commits, and that wait blocks the event loop
-// (SQLite sleeps 1, 2, 5… ms between tries). Under a flood the outbox worker, the most
-// frequent of them, pauses between batches (outbox-worker.ts).
+// the batch that carried the request has returned. The main thread's own writes take
+// the same SQLite write lock. The outbox worker's, the frequent ones, wait for it on a
+// timer (writeTransactionWhenFree in connection.ts); the rare others (sign-in, the
+// desk's actions) may wait in SQLite's busy handler while a batch commits, which blocks
+// the event loop meanwhile (SQLite sleeps 1, 2, 5… ms between tries).
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';

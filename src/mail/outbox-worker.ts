@@ -16,7 +16,8 @@
 // took the main thread from the requests being acknowledged. While submissions are
 // waiting to be written (`busy`), the worker pauses YIELD_MS between batches: mail
 // still goes out, at up to ~100 messages a second, and at full speed once the flood
-// stops.
+// stops. Its claims and outcomes wait for the write lock on a timer, not asleep in
+// SQLite (writeTransactionWhenFree in db/connection.ts).
 import type { Logger } from 'pino';
 import type { DeliveryOutcome, OutboxRepo, OutboxRow } from '../db/repos/outbox.js';
 import { renderMessage, UnrenderableMessage, type MailContext } from './templates.js';
@@ -86,9 +87,9 @@ export function outboxWorker(deps: WorkerDeps) {
   async function runOnce(): Promise<number> {
     if (running) return running;
     running = (async () => {
-      const rows = deps.outbox.claimDue(deps.clock(), BATCH);
+      const rows = await deps.outbox.claimDue(deps.clock(), BATCH);
       const outcomes = await Promise.all(rows.map(deliver));
-      if (rows.length) deps.outbox.record(outcomes, deps.clock());
+      if (rows.length) await deps.outbox.record(outcomes, deps.clock());
       rows.forEach((row, i) => report(row, outcomes[i]!));
       return rows.length;
     })().finally(() => (running = undefined));

@@ -95,7 +95,7 @@ test('a message claimed by a worker that died is picked up again within 2 minute
   try {
     await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
     // A worker claims the rows and dies before sending (nothing marks them sent).
-    const claimed = t.container.repos.outbox.claimDue(t.clock.now, 10);
+    const claimed = await t.container.repos.outbox.claimDue(t.clock.now, 10);
     assert.equal(claimed.length, 2);
     assert.equal(await t.container.worker.runOnce(), 0, 'a fresh claim is respected');
     t.clock.advance(2 * 60_000);
