@@ -36,7 +36,7 @@ export function createMetrics(outbox: OutboxRepo, clock: () => Date) {
     labelNames: ['state'] as const,
     registers: [registry],
     collect() {
-      for (const [state, { count }] of Object.entries(outbox.counts())) this.set({ state }, count);
+      for (const [state, count] of Object.entries(outbox.counts())) this.set({ state }, count);
     },
   });
   const oldestQueued = new client.Gauge({
@@ -44,7 +44,7 @@ export function createMetrics(outbox: OutboxRepo, clock: () => Date) {
     help: 'Age of the oldest message still waiting to be sent (0 when none)',
     registers: [registry],
     collect() {
-      const oldest = outbox.counts().queued.oldest;
+      const oldest = outbox.oldestQueuedAt();
       this.set(oldest ? Math.max(0, (clock().getTime() - Date.parse(oldest)) / 1000) : 0);
     },
   });

@@ -131,6 +131,31 @@ test('the filters\' terms (0024) are added to the search rows of requests stored
   fs.rmSync(dir, { recursive: true });
 });
 
+test('the outbox\'s counts per state (0025) start from the messages already there and follow every change', () => {
+  const dir = tempDir();
+  const db = openDatabase(path.join(dir, 'o.db'));
+  const all = readMigrations();
+  migrate(db, all.slice(0, all.findIndex((m) => m.name.startsWith('0025_'))));
+  insertOldRequest(db, { id: 1, name: 'Ada', email: 'ada@example.org', org: 'Org' });
+  const message = db.prepare(`INSERT INTO outbox (request_id, template, locale, recipient, message_id, status, next_attempt_at, created_at)
+    VALUES (1, 'requester_ack', 'en', 'ada@example.org', ?, ?, '2026-01-01', '2026-01-01')`);
+  for (const [i, status] of ['sent', 'sent', 'failed', 'queued'].entries()) message.run(`<m${i}@x>`, status);
+  migrate(db, all);
+  const counts = () => Object.fromEntries((db.prepare('SELECT status, n FROM outbox_status_counts ORDER BY status').all() as { status: string; n: number }[]).map((r) => [r.status, r.n]));
+  const counted = () => Object.fromEntries((db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status').all() as { status: string; n: number }[]).map((r) => [r.status, r.n]));
+  assert.deepEqual(counts(), { cancelled: 0, failed: 1, queued: 1, sending: 0, sent: 2 });
+  message.run('<m9@x>', 'queued');
+  db.prepare(`UPDATE outbox SET status = 'sending' WHERE status = 'queued'`).run();
+  db.prepare(`UPDATE outbox SET last_error = 'x' WHERE status = 'failed'`).run();
+  db.prepare(`UPDATE outbox SET status = 'cancelled' WHERE message_id = '<m9@x>'`).run();
+  assert.deepEqual(counts(), { cancelled: 1, failed: 1, queued: 0, sending: 1, sent: 2 });
+  assert.deepEqual(counts(), { cancelled: 0, queued: 0, sending: 0, ...counted() });
+  db.prepare('DELETE FROM requests WHERE id = 1').run(); // its messages go with it (ON DELETE CASCADE)
+  assert.deepEqual(counts(), { cancelled: 0, failed: 0, queued: 0, sending: 0, sent: 0 });
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
 test('a failing migration stops with its name and leaves nothing half-applied', () => {
   const dir = tempDir();
   const db = openDatabase(path.join(dir, 'c.db'));

@@ -84,7 +84,10 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
     ORDER BY o.status = 'failed' DESC, o.created_at LIMIT ?`);
   const byId = db.prepare('SELECT * FROM outbox WHERE id = ?');
   const nextDue = db.prepare(`SELECT MIN(next_attempt_at) AS at FROM outbox WHERE status = 'queued'`);
-  const counts = db.prepare(`SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox GROUP BY status`);
+  // Kept by triggers (migrations/0025): counting two rows a request on each read took ~300 ms at a million requests.
+  const counts = db.prepare('SELECT status, n FROM outbox_status_counts');
+  // Reads the queued range of outbox_due only: the backlog, not the history.
+  const oldestQueued = db.prepare(`SELECT MIN(created_at) FROM outbox WHERE status = 'queued'`).pluck();
 
   return {
     /** Call inside the transaction that makes the change the message reports. */
@@ -138,14 +141,14 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
     nextDueAt(): string | null {
       return (nextDue.get() as { at: string | null }).at;
     },
-    counts(): Record<OutboxStatus, { count: number; oldest: string | null }> {
-      const out = {} as Record<OutboxStatus, { count: number; oldest: string | null }>;
-      for (const s of ['queued', 'sending', 'sent', 'failed', 'cancelled'] as const) out[s] = { count: 0, oldest: null };
-      for (const r of counts.all() as { status: OutboxStatus; n: number; oldest: string }[]) {
-        out[r.status] = { count: r.n, oldest: r.oldest };
-      }
+    /** How many messages are in each state. */
+    counts(): Record<OutboxStatus, number> {
+      const out: Record<OutboxStatus, number> = { queued: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 };
+      for (const r of counts.all() as { status: OutboxStatus; n: number }[]) out[r.status] = r.n;
       return out;
     },
+    /** When the longest-waiting queued message was written, or null when none waits. */
+    oldestQueuedAt: () => oldestQueued.get() as string | null,
   };
 }
 
