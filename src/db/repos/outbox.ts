@@ -112,7 +112,7 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
         return rows.map((r) => ({ ...r, status: 'sending' as const, attempts: r.attempts + 1, claimed_at: nowIso }));
       });
     },
-    /** The outcomes of one delivered batch, in one transaction: one durable commit, not one per message. */
+    /** The outcomes of one delivered batch, in one transaction: one commit, not one per message. */
     record(outcomes: DeliveryOutcome[], now: Date): Promise<void> {
       const nowIso = now.toISOString();
       return writeTransactionWhenFree(db, () => {
