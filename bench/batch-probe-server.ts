@@ -8,17 +8,17 @@ import { createContainer } from '../src/container.js';
 import { createApp } from '../src/app.js';
 import { createTransport } from '../src/mail/transport.js';
 import { createLogger } from '../src/logger.js';
-import { requestWriter } from '../src/db/request-writer.js';
 
-const config = loadConfig();
+// The writer on the main thread, where its batches can be counted (the mail worker's pause reads this same writer).
+const config = { ...loadConfig(), writerThread: false };
 const db = openDatabase(config.databasePath);
 migrate(db);
 const transport = createTransport(config.smtpUrl, config.mailDir);
-const container = createContainer({ config, db, transport, logger: createLogger(config.logLevel) });
 const sizes = new Map<number, number>();
 // BENCH_MAX_BATCH=1 turns group commit off (one transaction per request, as before it): the A/B comparison.
 const maxBatch = Number(process.env.BENCH_MAX_BATCH ?? 64);
-container.writer = requestWriter(db, container.repos, { maxBatch, onBatch: (n) => sizes.set(n, (sizes.get(n) ?? 0) + 1) });
+const writerOptions = { maxBatch, onBatch: (n: number) => sizes.set(n, (sizes.get(n) ?? 0) + 1) };
+const container = createContainer({ config, db, transport, logger: createLogger(config.logLevel), writerOptions });
 const server = createApp(container).listen(config.port, config.host);
 // BENCH_NO_MAIL=1 leaves the outbox worker off: how much of a submission's cost is delivering its two emails.
 if (process.env.BENCH_NO_MAIL !== '1') container.worker.start();

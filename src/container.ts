@@ -10,7 +10,7 @@ import { settingsRepo } from './db/repos/settings.js';
 import { auditRepo } from './db/repos/audit.js';
 import { usersRepo } from './db/repos/users.js';
 import { SqliteSessionStore } from './db/session-store.js';
-import { requestWriter } from './db/request-writer.js';
+import { requestWriter, type WriterOptions } from './db/request-writer.js';
 import { requestWriterThread } from './db/request-writer-thread.js';
 import { loadRateCard } from './domain/rate-card.js';
 import type { RateCard } from './domain/quote-types.js';
@@ -30,6 +30,8 @@ export interface ContainerDeps {
   clock?: () => Date;
   rateCard?: RateCard;
   validators?: Validators;
+  /** For the writer on this thread (WRITER_THREAD=0): bench/batch-probe-server.ts counts its batches. */
+  writerOptions?: WriterOptions;
 }
 
 export function createContainer(deps: ContainerDeps) {
@@ -53,7 +55,7 @@ export function createContainer(deps: ContainerDeps) {
   if (!onThread) keepJournalsInMemory(db);
   const writer = onThread
     ? requestWriterThread({ databasePath: config.databasePath, messageIdDomain }, logger.child({ component: 'writer' }))
-    : requestWriter(db, { requests, outbox, idempotency });
+    : requestWriter(db, { requests, outbox, idempotency }, deps.writerOptions);
   const worker = outboxWorker({
     outbox,
     transport: deps.transport,
