@@ -18,7 +18,7 @@
 --   ^d<YYYYMMDD>, the UTC day it was received: with the index's prefixes a month is
 --   "^d202403"* and a year "^d2024"*, so any range of days is a few terms.
 -- "^" is made a token character, so "^sinreview" is one term; the desk's search words
--- are letters and digits only (searchQuery), so no typed word can match a filter term.
+-- never start with one (searchQuery), so no typed word can match a filter term.
 -- A term can still be forged (a requester who types "^snew" into a field), so the
 -- queue's SQL keeps its own conditions on the columns: the terms only narrow the rows
 -- it looks at, they never decide on their own.

@@ -1,6 +1,7 @@
 // Opening the SQLite file with the pragmas every connection needs.
 // synchronous=FULL: better-sqlite3 leaves WAL at NORMAL, which can lose an
 // acknowledged commit on power loss; a licensing request once acknowledged must stay.
+// (The outbox's bookkeeping alone commits at NORMAL: see writeTransactionWhenFree.)
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -58,13 +59,15 @@ export function writeTransaction<T>(db: Db, fn: () => T): T {
  *   stake: its own commit waited for the disk.
  */
 export async function writeTransactionWhenFree<T>(db: Db, fn: () => T, timeoutMs = 5_000): Promise<T> {
+  // Inside a transaction the lock is already this connection's, and SQLite refuses to change synchronous.
+  if (db.inTransaction) throw new Error('writeTransactionWhenFree must not be called inside a transaction.');
   const giveUp = Date.now() + timeoutMs;
   for (let wait = 1; ; wait = Math.min(wait * 2, 25)) {
     const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
     const synchronous = db.pragma('synchronous', { simple: true }) as number;
-    db.pragma('busy_timeout = 0');
-    db.pragma('synchronous = NORMAL');
     try {
+      db.pragma('busy_timeout = 0');
+      db.pragma('synchronous = NORMAL');
       return db.transaction(fn).immediate();
     } catch (error) {
       const busy = String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY');

@@ -157,10 +157,12 @@ test('the filter terms follow a request\'s status, and a term typed into a field
   const [forged] = seedRequests(t.container, 1, {
     start: new Date('2026-03-02T09:00:00Z'),
     stepMs: 0,
-    vary(_i, r) { r.requester.name = 'Mallory ^squoted ^mbook'; r.usage.medium = 'online'; },
+    vary(_i, r) { r.requester.name = 'Mallory ^squoted ^mbook'; r.requester.email = 'mal^lory@example.org'; r.usage.medium = 'online'; },
   });
   try {
     assert.deepEqual(await all('?q=mallory'), [forged.reference]);
+    assert.deepEqual(await all(`?q=${encodeURIComponent('mal^lory@example.org')}`), [forged.reference], 'a "^" inside a word is part of it');
+    assert.deepEqual(await all('?q=squoted'), [], 'a word typed after a "^" does not reach the term');
     assert.deepEqual(await all('?q=mallory&status=quoted'), [], 'the status column decides, not the term');
     assert.deepEqual(await all('?q=mallory&medium=book'), []);
     t.db.prepare(`UPDATE requests SET status = 'quoted' WHERE id = ?`).run(forged.id);

@@ -61,6 +61,9 @@ test('a range of days becomes whole years, whole months and single days, and mat
   assert.deepEqual(dayRangeTerms('2023-12-31', '2025-01-01'), ['"^d20231231"', '"^d2024"*', '"^d20250101"']);
   assert.deepEqual(dayRangeTerms('2024-03-18', '2024-03-18'), ['"^d20240318"']);
   assert.equal(dayRangeTerms('1900-01-02', '2100-01-01'), undefined, 'too many terms: left to the SQL');
+  assert.deepEqual(dayRangeTerms('0098-06-01', '0100-01-01'), [
+    '"^d009806"*', '"^d009807"*', '"^d009808"*', '"^d009809"*', '"^d009810"*', '"^d009811"*', '"^d009812"*', '"^d0099"*', '"^d01000101"',
+  ], 'years below 100 too (Date.UTC would read them as 1998, 1999)');
 
   // One request a day for three years, two around midnight; any range finds exactly its days.
   const start = Date.UTC(2023, 0, 1);

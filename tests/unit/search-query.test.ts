@@ -50,3 +50,9 @@ test('any text typed in the search box makes a query the index answers', () => {
   );
   db.close();
 });
+
+test('"^" stays inside a word, as the index keeps it, but never starts one (filter terms start with it)', () => {
+  assert.equal(searchQuery('jo^doe@example.org'), '"jo^doe"* "example"* "org"*');
+  assert.equal(searchQuery('^snew ^^d2024 ^'), '"snew"* "d2024"*');
+  assert.equal(searchQuery('^ ^^'), undefined);
+});

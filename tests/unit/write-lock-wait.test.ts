@@ -70,6 +70,13 @@ test('past its limit it gives up with SQLITE_BUSY and writes nothing; other erro
     }), /no/);
     assert.equal(calls, 1);
     assert.deepEqual(c.rows(), [], 'rolled back');
+
+    // Inside a transaction it refuses at once, leaving the connection's settings alone.
+    c.db.exec('BEGIN');
+    await assert.rejects(writeTransactionWhenFree(c.db, () => 1), /inside a transaction/);
+    c.db.exec('ROLLBACK');
+    assert.equal(c.db.pragma('busy_timeout', { simple: true }), 5000);
+    assert.equal(c.db.pragma('synchronous', { simple: true }), 2);
   } finally {
     c.close();
   }

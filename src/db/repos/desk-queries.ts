@@ -95,19 +95,25 @@ const KEYS = Object.keys(FRAGMENTS) as (keyof QueueFilter)[];
 /**
  * Letters that SQLite's unicode61 tokenizer, built on older Unicode tables, treats as
  * separators. A word holding one would be two tokens, i.e. a phrase, which the index
- * (detail=none, migrations/0021) cannot search, so they split words here too.
+ * (detail=none, migrations/0021 and 0024) cannot search, so they split words here too.
  * tests/unit/search-query.test.ts checks every letter and digit against the tokenizer.
  */
 export const TOKENIZER_SEPARATORS = /[\u19b0-\u19c0\u19c8\u19c9\u1cf2\u1cf3]/gu;
 
 /**
  * The user's search words as an FTS5 query: each word a quoted prefix term, all
- * required. Words are letters and digits only, so the query cannot be malformed.
- * The tokenizer folds case itself (JavaScript's lower case would turn "İ" into two
- * characters). "ada@exam" → "ada"* "exam"*; "REP-2026-000042" → "REP"* "2026"* "000042"*.
+ * required. Words are letters, digits and "^", so the query cannot be malformed.
+ * The index keeps "^" inside words (it marks the filters' terms, migrations/0024),
+ * so "jo^doe@example.org" is found by "jo^doe"; a word never starts with one, so no
+ * typed word reaches a filter's term. The tokenizer folds case itself (JavaScript's
+ * lower case would turn "İ" into two characters).
+ * "ada@exam" → "ada"* "exam"*; "REP-2026-000042" → "REP"* "2026"* "000042"*.
  */
 export function searchQuery(input: string): string | undefined {
-  const words = input.replace(TOKENIZER_SEPARATORS, ' ').match(/[\p{L}\p{N}]+/gu)?.slice(0, 8) ?? [];
+  const words = (input.replace(TOKENIZER_SEPARATORS, ' ').match(/[\p{L}\p{N}^]+/gu) ?? [])
+    .map((w) => w.replace(/^\^+/, ''))
+    .filter(Boolean)
+    .slice(0, 8);
   return words.length ? words.map((w) => `"${w}"*`).join(' ') : undefined;
 }
 
@@ -118,7 +124,9 @@ export function searchQuery(input: string): string | undefined {
  * writes the same terms; tests/unit/search-facets.test.ts checks the two agree.
  */
 export function facetTerms(filter: Pick<QueueFilter, 'status' | 'medium' | 'territory' | 'country'>): string {
-  const term = (kind: string, value: string | undefined) => (value ? [`"^${kind}${value.replaceAll('_', '')}"`] : []);
+  // Values come from the desk's option lists; a quote is doubled all the same, as FTS5 strings want.
+  const term = (kind: string, value: string | undefined) =>
+    (value ? [`"^${kind}${value.replaceAll('_', '').replaceAll('"', '""')}"`] : []);
   return [
     ...term('s', filter.status),
     ...term('m', filter.medium),
@@ -128,6 +136,12 @@ export function facetTerms(filter: Pick<QueueFilter, 'status' | 'medium' | 'terr
 }
 
 const DAY_MS = 86_400_000;
+/** Date.UTC, for every year: Date.UTC reads years 0–99 as 1900–1999. */
+function utc(year: number, month: number, day: number): number {
+  const d = new Date(Date.UTC(2000, month, day));
+  d.setUTCFullYear(year, month, day);
+  return d.getTime();
+}
 /**
  * Past this many terms a range of days is left to the SQL alone: a span of many years, each
  * year a term. Any range within 16 years takes at most 30 + 11 + 16 + 11 + 30 terms.
@@ -147,12 +161,12 @@ export function dayRangeTerms(first: string, last: string): string[] | undefined
   while (d.getTime() <= end) {
     const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()];
     const ymd = d.toISOString().slice(0, 10).replaceAll('-', '');
-    if (m === 0 && day === 1 && Date.UTC(y, 11, 31) <= end) {
+    if (m === 0 && day === 1 && utc(y, 11, 31) <= end) {
       terms.push(`"^d${ymd.slice(0, 4)}"*`);
-      d = new Date(Date.UTC(y + 1, 0, 1));
-    } else if (day === 1 && Date.UTC(y, m + 1, 0) <= end) {
+      d = new Date(utc(y + 1, 0, 1));
+    } else if (day === 1 && utc(y, m + 1, 0) <= end) {
       terms.push(`"^d${ymd.slice(0, 6)}"*`);
-      d = new Date(Date.UTC(y, m + 1, 1));
+      d = new Date(utc(y, m + 1, 1));
     } else {
       terms.push(`"^d${ymd}"`);
       d = new Date(d.getTime() + DAY_MS);
@@ -182,8 +196,13 @@ export function deskQueries(db: Db) {
   function withFacets(filter: QueueFilter): string {
     const parts = [filter.match, facetTerms(filter)];
     if (filter.from !== undefined || filter.to !== undefined) {
-      const first = (filter.from ?? (oldest.get() as string | undefined))?.slice(0, 10);
-      const last = filter.to === undefined ? (newest.get() as string | undefined)?.slice(0, 10) : dayBefore(filter.to);
+      // Within the days that hold requests: an open end is closed there, and no term is spent on empty years.
+      const oldestDay = (oldest.get() as string | undefined)?.slice(0, 10);
+      const newestDay = (newest.get() as string | undefined)?.slice(0, 10);
+      const from = filter.from?.slice(0, 10);
+      const to = filter.to === undefined ? undefined : dayBefore(filter.to);
+      const first = from && oldestDay && from > oldestDay ? from : oldestDay;
+      const last = to && newestDay && to < newestDay ? to : newestDay;
       const days = first && last && first <= last ? dayRangeTerms(first, last) : undefined;
       if (days?.length) parts.push(`(${days.join(' OR ')})`);
     }
@@ -237,9 +256,15 @@ export function deskQueries(db: Db) {
       const direction = at.after ? 'older' : at.before ? 'newer' : 'first';
       const params: Record<string, unknown> = { limit: limit + 1 };
       for (const k of keys) params[k] = filter[k];
-      if (filter.match) params.match = withFacets(filter);
       if (cursor) Object.assign(params, { cursorAt: cursor.at, cursorId: cursor.id });
-      const rows = (statement(keys, direction).all(params) as unknown[][]).map(queueRow);
+      const read = () => {
+        if (filter.match) params.match = withFacets(filter);
+        return statement(keys, direction).all(params) as unknown[][];
+      };
+      // A search's day terms and its page from one snapshot: a request the writer commits in between
+      // (on a new day, past the newest one read) would pass the SQL but miss the terms.
+      const dated = filter.match && (filter.from !== undefined || filter.to !== undefined);
+      const rows = (dated ? db.transaction(read).deferred() : read()).map(queueRow);
       const more = rows.length > limit;
       if (more) rows.pop();
       if (direction === 'newer') rows.reverse();
