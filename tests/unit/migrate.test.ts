@@ -8,15 +8,8 @@ import { openDatabase } from '../../src/db/connection.js';
 import { migrate, readMigrations, MigrationError, migrationsCurrent } from '../../src/db/migrate.js';
 import { facetTerms, searchQuery } from '../../src/db/repos/desk-queries.js';
 import { tempDir } from '../helpers/app.js';
+import { insertRawRequest } from '../helpers/raw-request.js';
 
-/** A request row as the schema before 0019 held it: only the columns every migration since has kept. */
-function insertOldRequest(db: ReturnType<typeof openDatabase>, r: { id: number; name: string; email: string; org: string }) {
-  db.prepare(`INSERT INTO requests (id, reference, access_token, locale, requester_name, requester_email, org_name, org_type,
-      org_country, org_non_profit, medium, territory, countries, language, translation, audience, start_date, duration_months,
-      exclusive, commercial, images, quote_json, quote_total_minor, currency, refer_to_desk, rate_card_version, created_at, updated_at)
-    VALUES (@id, printf('REP-2026-%06d', @id), 'tok' || @id, 'en', @name, @email, @org, 'newspaper', 'GB', 0, 'online', 'worldwide', '',
-      'en', 0, 1000, '2026-12-01', 12, 0, 0, 0, '{}', 100, 'GBP', 0, 'v1', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')`).run(r);
-}
 
 const tables = (db: ReturnType<typeof openDatabase>) =>
   (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
@@ -55,7 +48,7 @@ test('the articles cell and the queue\'s article summary are filled in for reque
   const all = readMigrations();
   const at = all.findIndex((m) => m.name.startsWith('0019_'));
   migrate(db, all.slice(0, at));
-  insertOldRequest(db, { id: 7, name: 'Ada', email: 'ada@example.org', org: 'Org' });
+  insertRawRequest(db, { id: 7, name: 'Ada', email: 'ada@example.org', org: 'Org' });
   const article = db.prepare('INSERT INTO request_articles (request_id, position, url, title, portion, extract_words) VALUES (7, ?, ?, ?, ?, ?)');
   article.run(2, 'https://news.example/b', 'B "two"', 'extract', 400);
   article.run(1, 'https://news.example/a', 'A, one', 'full', null);
@@ -86,7 +79,7 @@ test('the search index rebuilt for prefixes (0021) finds the requests stored bef
   const article = db.prepare(`INSERT INTO request_articles (request_id, position, url, title, portion) VALUES (?, ?, ?, ?, 'full')`);
   // As the insert path of that time wrote them: the request, its articles, then its one search row.
   for (const [id, name, org, title] of [[1, 'Ada Lovelace', 'Le Matin du Sud', 'Ports at dawn'], [2, 'Grace Hopper', 'Daily Planet', 'Matinale news']] as const) {
-    insertOldRequest(db, { id, name, email: `${name.split(' ')[0]!.toLowerCase()}@example.org`, org });
+    insertRawRequest(db, { id, name, email: `${name.split(' ')[0]!.toLowerCase()}@example.org`, org });
     article.run(id, 1, `https://news.example/${id}`, title);
     search.run(id, `REP-2026-00000${id}`, `${name} ${name.split(' ')[0]!.toLowerCase()}@example.org`, org, `${title} https://news.example/${id}`);
   }
@@ -112,7 +105,7 @@ test('the filters\' terms (0024) are added to the search rows of requests stored
   migrate(db, all.slice(0, all.findIndex((m) => m.name.startsWith('0024_'))));
   const search = db.prepare(`INSERT INTO request_search (rowid, reference, requester, organisation, articles) VALUES (?, ?, ?, ?, ?)`);
   for (const [id, name] of [[1, 'Ada'], [2, 'Grace']] as const) {
-    insertOldRequest(db, { id, name, email: `${name.toLowerCase()}@example.org`, org: 'Le Matin' });
+    insertRawRequest(db, { id, name, email: `${name.toLowerCase()}@example.org`, org: 'Le Matin' });
     search.run(id, `REP-2026-00000${id}`, `${name} ${name.toLowerCase()}@example.org`, 'Le Matin', '');
   }
   db.prepare(`UPDATE requests SET status = 'in_review', medium = 'print_and_online', territory = 'region', countries = 'DE IT' WHERE id = 2`).run();
@@ -136,7 +129,7 @@ test('the outbox\'s counts per state (0025) start from the messages already ther
   const db = openDatabase(path.join(dir, 'o.db'));
   const all = readMigrations();
   migrate(db, all.slice(0, all.findIndex((m) => m.name.startsWith('0025_'))));
-  insertOldRequest(db, { id: 1, name: 'Ada', email: 'ada@example.org', org: 'Org' });
+  insertRawRequest(db, { id: 1, name: 'Ada', email: 'ada@example.org', org: 'Org' });
   const message = db.prepare(`INSERT INTO outbox (request_id, template, locale, recipient, message_id, status, next_attempt_at, created_at)
     VALUES (1, 'requester_ack', 'en', 'ada@example.org', ?, ?, '2026-01-01', '2026-01-01')`);
   for (const [i, status] of ['sent', 'sent', 'failed', 'queued'].entries()) message.run(`<m${i}@x>`, status);

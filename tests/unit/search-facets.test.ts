@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { migrate } from '../../src/db/migrate.js';
 import { dayRangeTerms, facetTerms } from '../../src/db/repos/desk-queries.js';
 import { STATUSES } from '../../src/domain/workflow.js';
+import { insertRawRequest } from '../helpers/raw-request.js';
 import defs from '../../schemas/defs.schema.json' with { type: 'json' };
 
 const MEDIA: string[] = defs.$defs.medium.enum;
@@ -22,15 +23,10 @@ function withRequests(rows: Row[]) {
   const db = new Database(':memory:');
   migrate(db);
   db.pragma('foreign_keys = OFF');
-  const insert = db.prepare(`INSERT INTO requests (id, reference, access_token, status, locale, requester_name, requester_email, org_name, org_type,
-      org_country, org_non_profit, medium, territory, countries, language, translation, audience, start_date, duration_months,
-      exclusive, commercial, images, quote_json, quote_total_minor, currency, refer_to_desk, rate_card_version, created_at, updated_at)
-    VALUES (@id, 'REP-2026-' || @id, 'tok' || @id, @status, 'en', 'N', 'n@example.org', 'O', 'newspaper', @country, 0, @medium, @territory,
-      @countries, 'en', 0, 1, '2026-12-01', 12, 0, 0, 0, '{}', 1, 'GBP', 0, 'v1', @created, @created)`);
   const search = db.prepare(`INSERT INTO request_search (rowid, reference, requester, organisation, articles, facets)
     VALUES (@id, 'ref', 'word', '', '', (SELECT facets FROM request_search_facets WHERE id = @id))`);
   rows.forEach((r, i) => {
-    insert.run({ id: i + 1, ...r });
+    insertRawRequest(db, { id: i + 1, ...r });
     search.run({ id: i + 1 });
   });
   const found = (query: string) => db.prepare('SELECT rowid FROM request_search WHERE request_search MATCH ? ORDER BY rowid').pluck().all(query) as number[];
