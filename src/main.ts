@@ -1,4 +1,4 @@
-// Process entry: config → database → migrations → app.listen → outbox worker,
+// Process entry: config → database → migrations → HTTP server → outbox worker,
 // and a graceful shutdown on SIGTERM/SIGINT (stop accepting, finish requests in
 // flight, let the mail worker finish its send, close the database).
 import { loadConfig, ConfigError } from './config.js';
@@ -6,6 +6,7 @@ import { openDatabase } from './db/connection.js';
 import { migrate, MigrationError } from './db/migrate.js';
 import { createContainer } from './container.js';
 import { createApp } from './app.js';
+import { createHttpServer } from './http/server.js';
 import { createTransport } from './mail/transport.js';
 import { createLogger } from './logger.js';
 import { retentionScheduler } from './services/retention-scheduler.js';
@@ -24,7 +25,7 @@ async function main() {
   await container.writer.ready();
   const app = createApp(container);
 
-  const server = app.listen(config.port, config.host, () => {
+  const server = createHttpServer(app).listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ port, host: config.host, database: config.databasePath, mail: transport.description },

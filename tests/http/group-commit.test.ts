@@ -9,9 +9,10 @@ import request from 'supertest';
 import { buildTestApp } from '../helpers/app.js';
 import { validFormFields, validRequest } from '../helpers/fixtures.js';
 import { openDatabase } from '../../src/db/connection.js';
+import { createHttpServer } from '../../src/http/server.js';
 
 const t = await buildTestApp();
-const server = t.app.listen(0, '127.0.0.1');
+const server = createHttpServer(t.app).listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const reader = openDatabase(t.config.databasePath, { readonly: true });

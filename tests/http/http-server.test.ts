@@ -1,0 +1,105 @@
+// The server src/main.ts listens with (src/http/server.ts): requests and responses
+// are made with the app's prototypes, so Express finds them in place, and everything
+// Express and Node do with them still works — headers, bodies, keep-alive, HEAD,
+// errors — on the real app as on a bare one.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { createHttpServer } from '../../src/http/server.js';
+import { buildTestApp } from '../helpers/app.js';
+import { validRequest } from '../helpers/fixtures.js';
+
+async function listen(server: http.Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function close(server: http.Server) {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
+test('requests and responses are born with the app’s prototypes, and Express’s helpers work on them', async () => {
+  const app = express();
+  const seen: { req: boolean; res: boolean; incoming: boolean; outgoing: boolean }[] = [];
+  app.use(express.json());
+  app.post('/echo/:name', (req, res) => {
+    seen.push({
+      req: Object.getPrototypeOf(req) === app.request,
+      res: Object.getPrototypeOf(res) === app.response,
+      incoming: req instanceof http.IncomingMessage,
+      outgoing: res instanceof http.ServerResponse,
+    });
+    res.cookie('c', 'v', { httpOnly: true }).status(201).json({ name: req.params.name, q: req.query.q, body: req.body, ua: req.get('x-test') });
+  });
+  const server = createHttpServer(app);
+  // Seen before Express runs: with app.listen() these would be Node's own prototypes.
+  const atArrival: boolean[] = [];
+  server.prependListener('request', (req, res) => {
+    atArrival.push(Object.getPrototypeOf(req) === app.request, Object.getPrototypeOf(res) === app.response);
+  });
+  const base = await listen(server);
+  after(() => close(server));
+
+  const res = await fetch(`${base}/echo/ada?q=1`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-test': 'yes' },
+    body: JSON.stringify({ a: [1, 2] }),
+  });
+  assert.equal(res.status, 201);
+  assert.match(res.headers.get('set-cookie') ?? '', /^c=v; Path=\/; HttpOnly$/);
+  assert.deepEqual(await res.json(), { name: 'ada', q: '1', body: { a: [1, 2] }, ua: 'yes' });
+  assert.deepEqual(atArrival, [true, true]);
+  assert.deepEqual(seen, [{ req: true, res: true, incoming: true, outgoing: true }]);
+});
+
+test('the real app through this server: form page, HEAD, quote, a bad body, a 404, and keep-alive', async () => {
+  const t = await buildTestApp();
+  const server = createHttpServer(t.app);
+  const base = await listen(server);
+  after(async () => {
+    await close(server);
+    await t.close();
+  });
+
+  const page = await fetch(`${base}/licensing?lang=fr`);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+  const html = await page.text();
+  assert.match(html, /<html lang="fr"/);
+  assert.equal(Number(page.headers.get('content-length')), Buffer.byteLength(html));
+
+  const head = await fetch(`${base}/licensing`, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  assert.equal(await head.text(), '');
+
+  const quote = await fetch(`${base}/api/v1/quote`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validRequest()) });
+  assert.equal(quote.status, 200);
+  assert.equal(typeof ((await quote.json()) as { totalMinor: unknown }).totalMinor, 'number');
+
+  const bad = await fetch(`${base}/api/v1/quote`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"articles": [' });
+  assert.equal(bad.status, 400);
+
+  const missing = await fetch(`${base}/nowhere`);
+  assert.equal(missing.status, 404);
+  await missing.text();
+
+  // Ten requests one after another on one kept-alive socket: each response object is fresh.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const sockets = new Set<unknown>();
+  for (let i = 0; i < 10; i++) {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.get(`${base}/licensing`, { agent }, (res) => {
+        sockets.add(res.socket);
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+    });
+    assert.equal(status, 200);
+  }
+  assert.equal(sockets.size, 1);
+  agent.destroy();
+});
