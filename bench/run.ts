@@ -69,6 +69,8 @@ try {
   const pageBytes = (await (await fetch(`${reprise.url}/licensing`)).arrayBuffer()).byteLength;
   const plain = await startServer('plain', [path.join(root, 'bench/plain-server.js')], { PAGE_BYTES: String(pageBytes) }, '/', path.join(dir, 'plain.log'));
   servers.push(plain);
+  const preset = await startServer('plain-preset', [path.join(root, 'bench/plain-server.js')], { PAGE_BYTES: String(pageBytes), PRESET_PROTOTYPES: '1' }, '/', path.join(dir, 'plain-preset.log'));
+  servers.push(preset);
   console.error(machine());
   console.error(`${CONNECTIONS} connections, ${duration} s per scenario${smoke ? ' (smoke run)' : ''}\n`);
 
@@ -77,7 +79,7 @@ try {
   const plains: Row[] = [await plainRun()];
   rows.push(plains[0]!);
   const selected = [
-    ...ceilingScenarios(plain, pageBytes),
+    ...ceilingScenarios(preset, pageBytes),
     ...reprisescenarios({ smoke, formSecret, dir, env: serviceEnv, root, servers }),
   ].filter(
     (s: Scenario) => !only || only.some((o) => s.name.includes(o)),

@@ -28,9 +28,24 @@ export function formatIsoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/**
+ * Recent sums, bounded: every quote asks for the same three dates from the same "today"
+ * (the oldest start date allowed, the latest, and the quote's expiry), and working one out
+ * through Date took more of a quote than its arithmetic.
+ */
+const recentSums = new Map<string, string>();
+const MAX_RECENT_SUMS = 256;
+
 /** `date` plus `days` calendar days (negative goes back), e.g. 2026-01-31 + 30 → 2026-03-02. */
 export function addDaysIso(date: string, days: number): string {
   if (!Number.isInteger(days)) throw new RangeError(`Days must be an integer, got ${days}`);
-  // Every UTC day is exactly DAY_MS long (no DST in UTC), so plain addition is exact.
-  return formatIsoDate(parseIsoDate(date) + days * DAY_MS);
+  const key = `${date}|${days}`;
+  let sum = recentSums.get(key);
+  if (sum === undefined) {
+    // Every UTC day is exactly DAY_MS long (no DST in UTC), so plain addition is exact.
+    sum = formatIsoDate(parseIsoDate(date) + days * DAY_MS);
+    if (recentSums.size >= MAX_RECENT_SUMS) recentSums.clear();
+    recentSums.set(key, sum);
+  }
+  return sum;
 }

@@ -12,11 +12,34 @@ const catalogs: Readonly<Record<Locale, Catalog>> = { en, fr, ar };
 
 export const isLocale = (v: unknown): v is Locale => typeof v === 'string' && (LOCALES as string[]).includes(v);
 
+/**
+ * A message with placeholders, cut once into its text and the names between: even
+ * pieces are text, odd ones names ("Article {index}: {title}" → ["Article ", "index",
+ * ": ", "title", ""]). Keyed by the template itself, so bounded by the catalogs.
+ */
+const cutTemplates = new Map<string, string[]>();
+
+function cutTemplate(template: string): string[] {
+  let pieces = cutTemplates.get(template);
+  if (!pieces) {
+    pieces = template.split(/\{(\w+)\}/);
+    // Only catalog messages are kept; a key with no message comes back as itself and may be anything.
+    if (cutTemplates.size < 5_000) cutTemplates.set(template, pieces);
+  }
+  return pieces;
+}
+
 export function translate(locale: Locale, key: MessageKey | string, params: Record<string, unknown> = {}): string {
   const template = (catalogs[locale] as Record<string, string>)[key] ?? (en as Record<string, string>)[key] ?? key;
-  // Most messages have no placeholder (labels, enum names): no regular expression for them.
+  // Most messages have no placeholder (labels, enum names): nothing to fill in.
   if (!template.includes('{')) return template;
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  const pieces = cutTemplate(template);
+  let out = pieces[0]!;
+  for (let i = 1; i < pieces.length; i += 2) {
+    const name = pieces[i]!;
+    out += (name in params ? String(params[name]) : `{${name}}`) + pieces[i + 1]!;
+  }
+  return out;
 }
 
 /**
@@ -60,8 +83,26 @@ export function i18nFor(locale: Locale) {
 /** The publisher is British: English dates read "1 March 2027", not "March 1, 2027". */
 const INTL_TAG: Record<Locale, string> = { en: 'en-GB', fr: 'fr-FR', ar: 'ar' };
 
+/**
+ * Formatted numbers and amounts, kept per locale up to a bound: a quote formats a dozen, mostly
+ * the same few (percentages, fees from the rate card), and each Intl call cost more than the
+ * arithmetic they describe.
+ */
+const MAX_REMEMBERED = 2_000;
+function remembered<K>(cache: Map<K, string>, key: K, format: () => string): string {
+  let text = cache.get(key);
+  if (text === undefined) {
+    text = format();
+    if (cache.size >= MAX_REMEMBERED) cache.clear();
+    cache.set(key, text);
+  }
+  return text;
+}
+
 function buildHelpers(locale: Locale) {
   const tag = INTL_TAG[locale];
+  const numbers = new Map<number, string>();
+  const amounts = new Map<string, string>();
   const numberFmt = new Intl.NumberFormat(tag);
   const regionNames = new Intl.DisplayNames([tag], { type: 'region' });
   const languageNames = new Intl.DisplayNames([tag], { type: 'language' });
@@ -80,17 +121,18 @@ function buildHelpers(locale: Locale) {
     locale,
     dir: RTL_LOCALES.has(locale) ? 'rtl' : 'ltr',
     t: (key: MessageKey | string, params?: Record<string, unknown>) => translate(locale, key, params),
-    number: (n: number) => numberFmt.format(n),
-    money: (minor: number, currency: string) => {
-      const { fmt, scale } = moneyFormat(currency);
-      if (!RTL_LOCALES.has(locale)) return fmt.format(minor / scale);
-      // A symbol like "UK£" is Latin letters and a neutral sign: in a right-to-left line the sign
-      // would move to the wrong side ("£UK"), so the symbol is isolated as left-to-right text.
-      return fmt
-        .formatToParts(minor / scale)
-        .map((part) => (part.type === 'currency' ? `\u2066${part.value}\u2069` : part.value))
-        .join('');
-    },
+    number: (n: number) => remembered(numbers, n, () => numberFmt.format(n)),
+    money: (minor: number, currency: string) =>
+      remembered(amounts, `${currency} ${minor}`, () => {
+        const { fmt, scale } = moneyFormat(currency);
+        if (!RTL_LOCALES.has(locale)) return fmt.format(minor / scale);
+        // A symbol like "UK£" is Latin letters and a neutral sign: in a right-to-left line the sign
+        // would move to the wrong side ("£UK"), so the symbol is isolated as left-to-right text.
+        return fmt
+          .formatToParts(minor / scale)
+          .map((part) => (part.type === 'currency' ? `\u2066${part.value}\u2069` : part.value))
+          .join('');
+      }),
     /** A YYYY-MM-DD date (or ISO timestamp) in words, e.g. "1 March 2027". */
     date: (iso: string) => dateFmt.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)),
     country: (code: string) => regionNames.of(code) ?? code,

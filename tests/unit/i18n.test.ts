@@ -121,6 +121,34 @@ test('messages are picked in the reader’s language', () => {
   assert.equal(translate('ar', 'form.article.legend', { n: 2 }), 'المقال 2');
 });
 
+test('placeholders are filled as named, twice if need be; an unknown one is left as written; $ patterns stay literal', () => {
+  // The messages are cut once and kept: the same message must fill alike on every call.
+  for (let i = 0; i < 2; i++) {
+    assert.equal(translate('en', 'Fee {a}, {b} and {a} again {missing}', { a: '£1', b: 2 }), 'Fee £1, 2 and £1 again {missing}');
+    assert.equal(translate('en', '{a}{b}', { a: '$&', b: "$'" }), "$&$'");
+    assert.equal(translate('en', 'no {placeholder here', {}), 'no {placeholder here');
+  }
+  // Every catalog message with placeholders, filled with its own names, against a plain replace.
+  for (const catalog of Object.values(catalogs)) {
+    for (const [key, text] of Object.entries(catalog)) {
+      const names = [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+      const params = Object.fromEntries(names.slice(1).map((n, i) => [n, `<${n}${i}>`]));
+      const expected = text.replace(/\{(\w+)\}/g, (m, n: string) => (n in params ? params[n]! : m));
+      const locale = catalog === fr ? 'fr' : catalog === ar ? 'ar' : 'en';
+      assert.equal(translate(locale, key, params), expected, `${locale} ${key}`);
+    }
+  }
+});
+
+test('numbers and amounts read the same from the first call to the thousandth', () => {
+  const en = i18nFor('en');
+  const first = [en.number(1_234_567), en.money(150_000, 'GBP'), en.money(-2_500, 'EUR'), i18nFor('fr').number(1_234_567)];
+  for (let i = 0; i < 1_000; i++) en.number(i);
+  assert.deepEqual([en.number(1_234_567), en.money(150_000, 'GBP'), en.money(-2_500, 'EUR'), i18nFor('fr').number(1_234_567)], first);
+  assert.deepEqual(first.slice(0, 3), ['1,234,567', '£1,500.00', '-€25.00']);
+  assert.match(first[3]!, /^1\s234\s567$/);
+});
+
 test('money is formatted for the locale, and an Arabic currency symbol is isolated left to right', () => {
   assert.equal(i18nFor('en').money(150_000, 'GBP'), '£1,500.00');
   assert.match(i18nFor('fr').money(150_000, 'GBP'), /^1\s500,00\s£GB$/);
