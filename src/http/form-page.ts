@@ -46,11 +46,12 @@ function cut(html: string): Shell {
 }
 
 /**
- * The form page for `locale` with `fill` in place. `render` renders the page with MARKERS
+ * The form page for `locale` with `fill` in place, as the pieces to send one after another
+ * (joining them would copy the whole page for every view). `render` renders the page with MARKERS
  * as its values; it runs once per language when the engine caches templates, and on every
  * call otherwise (development, where templates may change).
  */
-export function formPage(engine: Eta, locale: Locale, fill: Fill, render: () => string): Buffer {
+export function formPage(engine: Eta, locale: Locale, fill: Fill, render: () => string): Buffer[] {
   let perLocale = shells.get(engine);
   if (!perLocale) shells.set(engine, (perLocale = new Map()));
   let shell = perLocale.get(locale);
@@ -61,5 +62,5 @@ export function formPage(engine: Eta, locale: Locale, fill: Fill, render: () => 
   const escape = engine.config.escapeFunction;
   const pieces = [shell.parts[0]];
   for (let i = 0; i < shell.slots.length; i++) pieces.push(Buffer.from(escape(fill[shell.slots[i]]), 'utf8'), shell.parts[i + 1]);
-  return Buffer.concat(pieces);
+  return pieces;
 }

@@ -43,8 +43,13 @@ export function publicRoutes(c: Container, submitLimiter: express.RequestHandler
     const article = prefillFromQuery(req.query).articles[0];
     const fill = { token: c.tokens.issue(c.clock()), url: article.url ?? '', title: article.title ?? '' };
     const blank = { articles: [{ url: MARKERS.url, title: MARKERS.title, portion: 'full' }] };
-    const html = formPage(c.views.html, locale, fill, () => pageHtml(res, 'public/form', formData(locale, blank, [], MARKERS.token)));
-    res.status(200).type('html').send(html);
+    const pieces = formPage(c.views.html, locale, fill, () => pageHtml(res, 'public/form', formData(locale, blank, [], MARKERS.token)));
+    // Written piece by piece, Node sends them in one writev with the headers.
+    res.status(200).set('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Content-Length', pieces.reduce((n, p) => n + p.length, 0));
+    if (req.method === 'HEAD') return void res.end();
+    for (const p of pieces) res.write(p);
+    res.end();
   });
 
   router.post('/licensing', form, submitLimiterUnlessEditing(submitLimiter), async (req: Request, res: Response) => {
