@@ -31,6 +31,11 @@ async function main() {
     logger.info({ port, host: config.host, database: config.databasePath, mail: transport.description },
       `Reprise listening on http://${config.host}:${port}/licensing`);
   });
+  // A port already taken (EADDRINUSE) or refused: say so and stop, rather than run without listening.
+  server.on('error', (err) => {
+    logger.fatal({ err, port: config.port, host: config.host }, 'the HTTP server failed');
+    process.exit(1);
+  });
   server.keepAliveTimeout = 5_000;
   container.worker.start();
   const retention = retentionScheduler({

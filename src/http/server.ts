@@ -13,7 +13,12 @@ import type { Express } from 'express';
 /** As Node calls it: with the server's options (highWaterMark…), which the typings leave out. */
 const nodeResponse = http.ServerResponse as unknown as (this: http.ServerResponse, req: http.IncomingMessage, options?: unknown) => void;
 
+/** Whether `f` can be called without `new`: true of Node's two constructors today, false of a class. */
+const callable = (f: unknown) => typeof f === 'function' && !/^class\b/.test(Function.prototype.toString.call(f));
+
 export function createHttpServer(app: Express): http.Server {
+  // Should a later Node make them classes, the server Express would have made is the safe choice.
+  if (!callable(http.IncomingMessage) || !callable(http.ServerResponse)) return http.createServer(app);
   // Node's IncomingMessage and ServerResponse are plain constructor functions, so they can
   // be called on an object made from the app's prototype. (Reflect.construct with a new
   // target does the same, but measured slower than Express's own setPrototypeOf.)

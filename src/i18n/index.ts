@@ -19,21 +19,24 @@ export const isLocale = (v: unknown): v is Locale => typeof v === 'string' && (L
  */
 const cutTemplates = new Map<string, string[]>();
 
-function cutTemplate(template: string): string[] {
+function cutTemplate(template: string, fromCatalog: boolean): string[] {
   let pieces = cutTemplates.get(template);
   if (!pieces) {
     pieces = template.split(/\{(\w+)\}/);
-    // Only catalog messages are kept; a key with no message comes back as itself and may be anything.
-    if (cutTemplates.size < 5_000) cutTemplates.set(template, pieces);
+    // Only catalog messages are kept: a key with no message comes back as itself, and some
+    // keys hold what a client sent (an unknown field's name), so keeping those would let
+    // anyone fill memory.
+    if (fromCatalog) cutTemplates.set(template, pieces);
   }
   return pieces;
 }
 
 export function translate(locale: Locale, key: MessageKey | string, params: Record<string, unknown> = {}): string {
-  const template = (catalogs[locale] as Record<string, string>)[key] ?? (en as Record<string, string>)[key] ?? key;
+  const message = (catalogs[locale] as Record<string, string>)[key] ?? (en as Record<string, string>)[key];
+  const template = message ?? key;
   // Most messages have no placeholder (labels, enum names): nothing to fill in.
   if (!template.includes('{')) return template;
-  const pieces = cutTemplate(template);
+  const pieces = cutTemplate(template, message !== undefined);
   let out = pieces[0]!;
   for (let i = 1; i < pieces.length; i += 2) {
     const name = pieces[i]!;
@@ -89,7 +92,9 @@ const INTL_TAG: Record<Locale, string> = { en: 'en-GB', fr: 'fr-FR', ar: 'ar' };
  * arithmetic they describe.
  */
 const MAX_REMEMBERED = 2_000;
-function remembered<K>(cache: Map<K, string>, key: K, format: () => string): string {
+function remembered<K>(cache: Map<K, string>, key: K, value: number, format: () => string): string {
+  // -0 formats as "-0" but is the same Map key (and the same text in a key) as 0: not kept.
+  if (Object.is(value, -0)) return format();
   let text = cache.get(key);
   if (text === undefined) {
     text = format();
@@ -121,9 +126,9 @@ function buildHelpers(locale: Locale) {
     locale,
     dir: RTL_LOCALES.has(locale) ? 'rtl' : 'ltr',
     t: (key: MessageKey | string, params?: Record<string, unknown>) => translate(locale, key, params),
-    number: (n: number) => remembered(numbers, n, () => numberFmt.format(n)),
+    number: (n: number) => remembered(numbers, n, n, () => numberFmt.format(n)),
     money: (minor: number, currency: string) =>
-      remembered(amounts, `${currency} ${minor}`, () => {
+      remembered(amounts, `${currency} ${minor}`, minor, () => {
         const { fmt, scale } = moneyFormat(currency);
         if (!RTL_LOCALES.has(locale)) return fmt.format(minor / scale);
         // A symbol like "UK£" is Latin letters and a neutral sign: in a right-to-left line the sign

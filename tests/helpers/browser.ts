@@ -8,7 +8,6 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildTestApp, tempDir, type TestApp } from './app.js';
-import { createHttpServer } from '../../src/http/server.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const INSTALL_HINT = 'apt-get install -y --no-install-recommends chromium';
@@ -66,7 +65,7 @@ export interface RunningApp extends TestApp {
 export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
   const t = await buildTestApp(env);
   const server: Server = await new Promise((resolve) => {
-    const s = createHttpServer(t.app).listen(0, '127.0.0.1', () => resolve(s));
+    const s = t.server.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {

@@ -6,7 +6,7 @@ import { validRequest } from './fixtures.js';
 import { csrfFrom, type Agent } from './desk.js';
 
 export async function submit(t: TestApp, overrides: Record<string, unknown> = {}): Promise<string> {
-  const res = await request(t.app).post('/api/v1/requests').send(validRequest(overrides)).expect(201);
+  const res = await request(t.server).post('/api/v1/requests').send(validRequest(overrides)).expect(201);
   return res.body.reference as string;
 }
 

@@ -32,7 +32,7 @@ export function csrfFrom(html: string): string {
 export type Agent = ReturnType<typeof request.agent>;
 
 export async function signIn(t: TestApp, email: string, password = PASSWORD, ip?: string): Promise<Agent> {
-  const agent = request.agent(t.app);
+  const agent = request.agent(t.server);
   if (ip) agent.set('X-Forwarded-For', ip);
   const page = await agent.get('/staff/login').expect(200);
   const res = await agent.post('/staff/login').type('form').send({ email, password, _csrf: csrfFrom(page.text) });

@@ -8,7 +8,7 @@ export async function submitAt(t: TestApp, at: string, overrides: Record<string,
   t.clock.now = new Date(at);
   const body = validRequest(overrides) as ReturnType<typeof validRequest> & { usage: Record<string, unknown> };
   body.usage = { ...body.usage, startDate: futureDate(30, t.clock.now) };
-  const res = await request(t.app).post('/api/v1/requests').send(body);
+  const res = await request(t.server).post('/api/v1/requests').send(body);
   if (res.status !== 201) throw new Error(`seed request refused: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.reference as string;
 }

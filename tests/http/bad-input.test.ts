@@ -80,7 +80,7 @@ const cases: Case[] = [
 for (const c of cases) {
   test(`bad input: ${c.name} → ${c.status}`, async () => {
     const before = counts();
-    let req = request(t.app).post('/api/v1/requests').set('Content-Type', c.contentType ?? 'application/json');
+    let req = request(t.server).post('/api/v1/requests').set('Content-Type', c.contentType ?? 'application/json');
     const res = await req.send(c.raw ?? JSON.stringify(c.body));
     assert.equal(res.status, c.status, JSON.stringify(res.body));
     assert.match(res.headers['content-type'], /application\/problem\+json/);
@@ -105,7 +105,7 @@ test('no prototype pollution after __proto__ and constructor payloads', () => {
 
 test('SQL metacharacters are stored literally', async () => {
   const name = `Robert'); DROP TABLE requests;-- "x" \\ %_`;
-  const res = await request(t.app).post('/api/v1/requests').send(withOrg({ name })).expect(201);
+  const res = await request(t.server).post('/api/v1/requests').send(withOrg({ name })).expect(201);
   const row = t.db.prepare('SELECT org_name FROM requests WHERE reference = ?').get(res.body.reference) as { org_name: string };
   assert.equal(row.org_name, name);
 });
@@ -118,9 +118,9 @@ test('XSS payloads in every text field are stored as typed and rendered inert', 
     articles: [{ url: 'https://news.example/a?q=%3Cscript%3E', title: x('title'), portion: 'full' }],
     message: x('message'),
   });
-  const res = await request(t.app).post('/api/v1/requests').send(body).expect(201);
+  const res = await request(t.server).post('/api/v1/requests').send(body).expect(201);
   const token = (t.db.prepare('SELECT access_token FROM requests WHERE reference = ?').get(res.body.reference) as { access_token: string }).access_token;
-  const page = await request(t.app).get(`/licensing/requests/${token}`).expect(200);
+  const page = await request(t.server).get(`/licensing/requests/${token}`).expect(200);
   assert.ok(!page.text.includes('<script>alert'), 'no live script');
   assert.ok(!page.text.includes('<img src=x'), 'no live markup');
   assert.ok(page.text.includes('&lt;script&gt;alert(&quot;org&quot;)&lt;/script&gt;'));
@@ -140,7 +140,7 @@ test('XSS payloads in every text field are stored as typed and rendered inert', 
 });
 
 test('the form never answers 500 to junk fields', async () => {
-  const get = await request(t.app).get('/licensing');
+  const get = await request(t.server).get('/licensing');
   const token = /name="form_token" value="([^"]+)"/.exec(get.text)![1];
   const before = counts();
   const junk = validFormFields({
@@ -152,14 +152,14 @@ test('the form never answers 500 to junk fields', async () => {
     'requester[name]': 'A\u0000B',
     '__proto__[x]': '1',
   });
-  const res = await request(t.app).post('/licensing').type('form').send(junk);
+  const res = await request(t.server).post('/licensing').type('form').send(junk);
   assert.equal(res.status, 422);
   assert.match(res.text, /There is a problem/);
   assert.deepEqual(counts(), before);
 });
 
 test('path tricks and odd paths get 404, not an error', async () => {
-  await request(t.app).get('/licensing/requests/..%2F..%2Fetc%2Fpasswd').expect(404);
-  await request(t.app).get('/assets/../package.json').expect(404);
-  await request(t.app).get('/api/v1/nothing').expect(404);
+  await request(t.server).get('/licensing/requests/..%2F..%2Fetc%2Fpasswd').expect(404);
+  await request(t.server).get('/assets/../package.json').expect(404);
+  await request(t.server).get('/api/v1/nothing').expect(404);
 });

@@ -36,7 +36,7 @@ const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => 
 
 test('only admins reach the export and erasure pages', async () => {
   for (const path of ['/admin/export', '/admin/export/download?format=csv', '/admin/erase']) {
-    const anon = await request(t.app).get(path).expect(303);
+    const anon = await request(t.server).get(path).expect(303);
     assert.match(anon.headers.location, /^\/staff\/login/);
     await staff.get(path).expect(403);
   }

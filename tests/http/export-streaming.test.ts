@@ -54,7 +54,7 @@ for (const readers of ['main', 'worker', 'both'] as const) {
     assert.equal(done, false, 'the export waits for its reader (backpressure)');
     const body = validRequest();
     body.usage.startDate = futureDate(30, t.clock.now);
-    await request(t.app).post('/api/v1/requests').send(body).expect(201);
+    await request(t.server).post('/api/v1/requests').send(body).expect(201);
     t.db.prepare(`UPDATE requests SET status = 'spam' WHERE id = 1`).run();
 
     const chunks: Buffer[] = [];

@@ -9,10 +9,9 @@ import request from 'supertest';
 import { buildTestApp } from '../helpers/app.js';
 import { validFormFields, validRequest } from '../helpers/fixtures.js';
 import { openDatabase } from '../../src/db/connection.js';
-import { createHttpServer } from '../../src/http/server.js';
 
 const t = await buildTestApp();
-const server = createHttpServer(t.app).listen(0, '127.0.0.1');
+const server = t.server.listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const reader = openDatabase(t.config.databasePath, { readonly: true });
@@ -79,7 +78,7 @@ test('concurrent HTML form posts with distinct tokens each store one request; th
   const before = count('SELECT COUNT(*) AS n FROM requests');
   const tokens = await Promise.all(
     Array.from({ length: 6 }, async () => {
-      const page = await request(t.app).get('/licensing').expect(200);
+      const page = await request(t.server).get('/licensing').expect(200);
       return /name="form_token" value="([^"]+)"/.exec(page.text)![1]!;
     }),
   );

@@ -8,7 +8,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createHttpServer } from '../../src/http/server.js';
-import { buildTestApp } from '../helpers/app.js';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { buildTestApp, tempDir } from '../helpers/app.js';
+import { startServer } from '../helpers/server-process.js';
 import { validRequest } from '../helpers/fixtures.js';
 
 async function listen(server: http.Server): Promise<string> {
@@ -102,4 +106,21 @@ test('the real app through this server: form page, HEAD, quote, a bad body, a 40
   }
   assert.equal(sockets.size, 1);
   agent.destroy();
+});
+
+test('the service stops during start, with a clear log line, when its port is taken', async () => {
+  const taken = net.createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const dir = tempDir();
+  after(() => {
+    taken.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const env = { PORT: String((taken.address() as AddressInfo).port), DATABASE_PATH: path.join(dir, 'r.db'), MAIL_DIR: path.join(dir, 'mail') };
+  await assert.rejects(startServer(env), (err: Error) => {
+    assert.match(err.message, /server exited during start/);
+    assert.match(err.message, /the HTTP server failed/);
+    assert.match(err.message, /EADDRINUSE/);
+    return true;
+  });
 });

@@ -21,7 +21,7 @@ after(async () => {
 
 test('a valid request is stored with its quote and both emails reach the SMTP server', async () => {
   const body = validRequest();
-  const res = await request(t.app).post('/api/v1/requests').send(body).expect(201);
+  const res = await request(t.server).post('/api/v1/requests').send(body).expect(201);
   assert.match(res.body.reference, /^REP-\d{4}-\d{6}$/);
   assert.equal(res.body.status, 'new');
   assert.equal(res.body.quote.currency, 'GBP');
@@ -62,8 +62,8 @@ test('a valid request is stored with its quote and both emails reach the SMTP se
 });
 
 test('references count up and access tokens are long and random', async () => {
-  const a = await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
-  const b = await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+  const a = await request(t.server).post('/api/v1/requests').send(validRequest()).expect(201);
+  const b = await request(t.server).post('/api/v1/requests').send(validRequest()).expect(201);
   const n = (ref: string) => Number(ref.slice(-6));
   assert.equal(n(b.body.reference), n(a.body.reference) + 1);
   const tokens = t.db.prepare('SELECT access_token FROM requests').all() as { access_token: string }[];
@@ -77,7 +77,7 @@ test('invalid fields give 400 problem+json with a JSON Pointer and a message per
     requester: { name: '', email: 'not-an-email' },
     usage: { ...validRequest().usage, audience: '50000', startDate: '2026-02-30' },
   });
-  const res = await request(t.app).post('/api/v1/requests').send(body).expect(400);
+  const res = await request(t.server).post('/api/v1/requests').send(body).expect(400);
   assert.match(res.headers['content-type'], /application\/problem\+json/);
   const paths = res.body.errors.map((e: { path: string }) => e.path);
   assert.ok(paths.includes('/requester/name'));
@@ -90,7 +90,7 @@ test('invalid fields give 400 problem+json with a JSON Pointer and a message per
 });
 
 test('a start date in the past is refused', async () => {
-  const res = await request(t.app)
+  const res = await request(t.server)
     .post('/api/v1/requests')
     .send(validRequest({ usage: { ...validRequest().usage, startDate: '2020-01-01' } }))
     .expect(400);
@@ -105,41 +105,41 @@ test('territory rules: one country, a region of two or more, worldwide without c
     { ...usage, territory: 'worldwide', countries: ['GB'] },
   ];
   for (const u of bad) {
-    const res = await request(t.app).post('/api/v1/requests').send(validRequest({ usage: u })).expect(400);
+    const res = await request(t.server).post('/api/v1/requests').send(validRequest({ usage: u })).expect(400);
     assert.deepEqual(res.body.errors.map((e: { path: string }) => e.path), ['/usage/countries'], JSON.stringify(u));
   }
   const { countries: _c, ...worldwide } = { ...usage, territory: 'worldwide' };
-  await request(t.app).post('/api/v1/requests').send(validRequest({ usage: worldwide })).expect(201);
+  await request(t.server).post('/api/v1/requests').send(validRequest({ usage: worldwide })).expect(201);
 });
 
 test('415 for other content types, 413 past 64 kB, 400 for malformed JSON', async () => {
-  await request(t.app).post('/api/v1/requests').set('Content-Type', 'text/plain').send('hello').expect(415);
-  await request(t.app)
+  await request(t.server).post('/api/v1/requests').set('Content-Type', 'text/plain').send('hello').expect(415);
+  await request(t.server)
     .post('/api/v1/requests')
     .set('Content-Type', 'application/x-www-form-urlencoded')
     .send('a=b')
     .expect(415);
   const big = validRequest({ message: 'x'.repeat(70_000) });
-  const res413 = await request(t.app).post('/api/v1/requests').send(big).expect(413);
+  const res413 = await request(t.server).post('/api/v1/requests').send(big).expect(413);
   assert.match(res413.headers['content-type'], /problem\+json/);
-  const res400 = await request(t.app).post('/api/v1/requests').set('Content-Type', 'application/json').send('{"a":').expect(400);
+  const res400 = await request(t.server).post('/api/v1/requests').set('Content-Type', 'application/json').send('{"a":').expect(400);
   assert.equal(res400.body.code, 'malformed_json');
 });
 
 test('POST /api/v1/quote prices without storing, ignores who is asking, answers the quote at top level', async () => {
   const before = (t.db.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n;
   const { requester: _r, consent: _c, ...body } = validRequest();
-  const res = await request(t.app).post('/api/v1/quote').send({ ...body, organisation: { nonProfit: true } }).expect(200);
+  const res = await request(t.server).post('/api/v1/quote').send({ ...body, organisation: { nonProfit: true } }).expect(200);
   assert.equal(typeof res.body.totalMinor, 'number');
   assert.ok(res.body.lines.some((l: { code: string }) => l.code === 'non_profit_discount'));
-  const full = await request(t.app).post('/api/v1/quote').send(validRequest()).expect(200);
+  const full = await request(t.server).post('/api/v1/quote').send(validRequest()).expect(200);
   assert.equal(full.body.currency, 'GBP');
   const after = (t.db.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n;
   assert.equal(after, before);
 });
 
 test('commercial use is referred to the desk with a reason and no automatic price', async () => {
-  const res = await request(t.app)
+  const res = await request(t.server)
     .post('/api/v1/quote')
     .send(validRequest({ usage: { ...validRequest().usage, commercial: true } }))
     .expect(200);
@@ -151,8 +151,8 @@ test('commercial use is referred to the desk with a reason and no automatic pric
 
 test('the same Idempotency-Key gives the first answer, not a second request; a different body is refused', async () => {
   const body = validRequest();
-  const first = await request(t.app).post('/api/v1/requests').set('Idempotency-Key', 'k-123').send(body).expect(201);
-  const again = await request(t.app).post('/api/v1/requests').set('Idempotency-Key', 'k-123').send(body).expect(201);
+  const first = await request(t.server).post('/api/v1/requests').set('Idempotency-Key', 'k-123').send(body).expect(201);
+  const again = await request(t.server).post('/api/v1/requests').set('Idempotency-Key', 'k-123').send(body).expect(201);
   assert.equal(again.body.reference, first.body.reference);
   assert.equal(again.headers['idempotent-replayed'], 'true');
   const rows = t.db.prepare('SELECT COUNT(*) AS n FROM requests WHERE reference = ?').get(first.body.reference) as { n: number };
@@ -162,23 +162,23 @@ test('the same Idempotency-Key gives the first answer, not a second request; a d
     .get(first.body.reference) as { n: number };
   assert.equal(outbox.n, 2);
   const other = validRequest({ message: 'Something else' });
-  const reused = await request(t.app).post('/api/v1/requests').set('Idempotency-Key', 'k-123').send(other).expect(422);
+  const reused = await request(t.server).post('/api/v1/requests').set('Idempotency-Key', 'k-123').send(other).expect(422);
   assert.equal(reused.body.code, 'idempotency_key_reused');
 });
 
 test('idempotency keys older than 24 h are forgotten and deleted', async () => {
   const body = validRequest({ message: 'key expiry' });
-  const first = await request(t.app).post('/api/v1/requests').set('Idempotency-Key', 'old-key').send(body).expect(201);
+  const first = await request(t.server).post('/api/v1/requests').set('Idempotency-Key', 'old-key').send(body).expect(201);
   t.clock.advance(25 * 3600_000);
-  const later = await request(t.app).post('/api/v1/requests').set('Idempotency-Key', 'other-key').send(validRequest()).expect(201);
+  const later = await request(t.server).post('/api/v1/requests').set('Idempotency-Key', 'other-key').send(validRequest()).expect(201);
   assert.notEqual(later.body.reference, first.body.reference);
   const keys = (t.db.prepare('SELECT key FROM idempotency_keys').pluck().all() as string[]).map((k) => k.split(':').pop());
   assert.deepEqual(keys.filter((k) => k === 'old-key'), [], 'the expired key was purged by the writer');
-  const again = await request(t.app).post('/api/v1/requests').set('Idempotency-Key', 'old-key').send(body).expect(201);
+  const again = await request(t.server).post('/api/v1/requests').set('Idempotency-Key', 'old-key').send(body).expect(201);
   assert.notEqual(again.body.reference, first.body.reference, 'after 24 h the key makes a new request');
 });
 
 test('healthz answers 200 when the database answers and migrations are current', async () => {
-  const res = await request(t.app).get('/healthz').expect(200);
+  const res = await request(t.server).get('/healthz').expect(200);
   assert.equal(res.body.status, 'ok');
 });

@@ -26,18 +26,18 @@ test('negotiation order: query, then choice, then Accept-Language (by weight), t
 });
 
 test('the form follows Accept-Language, and ?lang= wins over it', async () => {
-  const fr = await request(t.app).get('/licensing').set('Accept-Language', 'fr-FR,fr;q=0.9,en;q=0.5').expect(200);
+  const fr = await request(t.server).get('/licensing').set('Accept-Language', 'fr-FR,fr;q=0.9,en;q=0.5').expect(200);
   assert.deepEqual(htmlLang(fr.text), ['fr', 'ltr']);
   assert.match(fr.text, /Reprendre nos articles/);
   assert.match(fr.headers.vary ?? '', /Accept-Language/);
 
-  const ar = await request(t.app).get('/licensing?lang=ar').set('Accept-Language', 'fr').expect(200);
+  const ar = await request(t.server).get('/licensing?lang=ar').set('Accept-Language', 'fr').expect(200);
   assert.deepEqual(htmlLang(ar.text), ['ar', 'rtl']);
   assert.match(ar.text, /أعيدوا نشر صحافتنا/);
 });
 
 test('a language button keeps what was typed and is remembered over Accept-Language', async () => {
-  const agent = request.agent(t.app);
+  const agent = request.agent(t.server);
   const res = await agent
     .post('/licensing')
     .type('form')
@@ -55,9 +55,9 @@ test('a language button keeps what was typed and is remembered over Accept-Langu
 });
 
 test('errors come in the form’s language, linked to each field', async () => {
-  const form = await request(t.app).get('/licensing').expect(200);
+  const form = await request(t.server).get('/licensing').expect(200);
   const token = /name="form_token" value="([^"]+)"/.exec(form.text)?.[1] ?? '';
-  const res = await request(t.app)
+  const res = await request(t.server)
     .post('/licensing')
     .type('form')
     .send(validFormFields({ form_token: token, locale: 'fr', 'requester[email]': '', 'usage[exclusive]': '' }))
@@ -71,17 +71,17 @@ test('errors come in the form’s language, linked to each field', async () => {
 });
 
 test('the confirmation page speaks the request’s language unless ?lang= asks otherwise', async () => {
-  const res = await request(t.app).post('/api/v1/requests').send(validRequest({ locale: 'ar' })).expect(201);
-  const page = await request(t.app).get(res.headers.location).set('Accept-Language', 'en').expect(200);
+  const res = await request(t.server).post('/api/v1/requests').send(validRequest({ locale: 'ar' })).expect(201);
+  const page = await request(t.server).get(res.headers.location).set('Accept-Language', 'en').expect(200);
   assert.deepEqual(htmlLang(page.text), ['ar', 'rtl']);
   assert.match(page.text, /<h1>تم استلام الطلب <bdi class="reference">REP-\d{4}-\d{6}<\/bdi><\/h1>/);
   assert.match(page.text, /<bdi dir=ltr>ada@example\.org<\/bdi>/, 'the email is isolated in the Arabic sentence');
-  const english = await request(t.app).get(`${res.headers.location}?lang=en`).expect(200);
+  const english = await request(t.server).get(`${res.headers.location}?lang=en`).expect(200);
   assert.deepEqual(htmlLang(english.text), ['en', 'ltr']);
 });
 
 test('a missing page answers in the reader’s language', async () => {
-  const res = await request(t.app).get('/licensing/nowhere').set('Accept-Language', 'fr').expect(404);
+  const res = await request(t.server).get('/licensing/nowhere').set('Accept-Language', 'fr').expect(404);
   assert.match(res.text, /Page introuvable/);
   assert.match(res.text, /<a href="\?lang=ar" lang="ar" hreflang="ar">العربية<\/a>/);
 });

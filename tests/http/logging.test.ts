@@ -18,7 +18,7 @@ test('request logs have an id and no secrets or personal data', async () => {
   });
   const t = await buildTestApp({}, { logger: pino({ level: 'debug' }, sink) });
   try {
-    const res = await request(t.app)
+    const res = await request(t.server)
       .post('/api/v1/requests')
       .set('Cookie', 'connect.sid=s%3Asecret-session-id; reprise_lang=fr')
       .set('Authorization', 'Bearer top-secret-bearer')
@@ -27,8 +27,8 @@ test('request logs have an id and no secrets or personal data', async () => {
       .expect(201);
     assert.ok(res.headers['x-request-id']);
     const token = (t.db.prepare('SELECT access_token FROM requests').get() as { access_token: string }).access_token;
-    await request(t.app).get(`/licensing/requests/${token}?lang=en`).expect(200);
-    await request(t.app).get('/licensing?url=https://news.example/a&title=T').expect(200);
+    await request(t.server).get(`/licensing/requests/${token}?lang=en`).expect(200);
+    await request(t.server).get('/licensing?url=https://news.example/a&title=T').expect(200);
     await t.container.worker.runOnce();
     const log = lines.join('');
     assert.ok(log.includes(res.headers['x-request-id']), 'the request id is logged');

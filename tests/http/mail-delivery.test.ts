@@ -20,7 +20,7 @@ test('SMTP down → 421 → 550 → back: nothing lost, transient retried, perma
   const rows = () => t.db.prepare('SELECT * FROM outbox ORDER BY id').all() as Row[];
   try {
     // 1. SMTP is down: the request is still accepted and its two messages wait.
-    const res = await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+    const res = await request(t.server).post('/api/v1/requests').send(validRequest()).expect(201);
     assert.ok(res.body.reference);
     await t.container.worker.runOnce();
     let r = rows();
@@ -43,7 +43,7 @@ test('SMTP down → 421 → 550 → back: nothing lost, transient retried, perma
 
       // 3. A new request while the server refuses with 550: failed at once, with the answer.
       smtp.failWith = 550;
-      await request(t.app).post('/api/v1/requests').send(validRequest({ requester: { name: 'B', email: 'b@example.org' } })).expect(201);
+      await request(t.server).post('/api/v1/requests').send(validRequest({ requester: { name: 'B', email: 'b@example.org' } })).expect(201);
       t.clock.advance(10 * 60_000);
       await t.container.worker.runOnce();
       r = rows();
@@ -53,7 +53,7 @@ test('SMTP down → 421 → 550 → back: nothing lost, transient retried, perma
 
       // 4. Staff retry aside, a fresh request once the server is back is delivered.
       smtp.failWith = null;
-      await request(t.app).post('/api/v1/requests').send(validRequest({ requester: { name: 'C', email: 'c@example.org' } })).expect(201);
+      await request(t.server).post('/api/v1/requests').send(validRequest({ requester: { name: 'C', email: 'c@example.org' } })).expect(201);
       await t.container.worker.runOnce();
       await smtp.waitFor(2);
       r = rows();
@@ -71,7 +71,7 @@ test('transient failures come back once the server is back, each message deliver
   const port = await unusedPort();
   const t = await buildTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}` });
   try {
-    for (let i = 0; i < 3; i++) await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+    for (let i = 0; i < 3; i++) await request(t.server).post('/api/v1/requests').send(validRequest()).expect(201);
     await t.container.worker.runOnce();
     const smtp = await startSmtp(port);
     try {
@@ -93,7 +93,7 @@ test('a message claimed by a worker that died is picked up again within 2 minute
   const smtp = await startSmtp();
   const t = await buildTestApp({ SMTP_URL: smtp.url });
   try {
-    await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+    await request(t.server).post('/api/v1/requests').send(validRequest()).expect(201);
     // A worker claims the rows and dies before sending (nothing marks them sent).
     const claimed = await t.container.repos.outbox.claimDue(t.clock.now, 10);
     assert.equal(claimed.length, 2);
@@ -119,7 +119,7 @@ test('backoff: first retry within 30 s, doubling, never above 10 minutes', () =>
 test('without SMTP_URL each message is written as an .eml file', async () => {
   const t = await buildTestApp();
   try {
-    await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+    await request(t.server).post('/api/v1/requests').send(validRequest()).expect(201);
     await t.container.worker.runOnce();
     const fs = await import('node:fs');
     const files = fs.readdirSync(t.config.mailDir).filter((f) => f.endsWith('.eml'));
@@ -135,7 +135,7 @@ test('without SMTP_URL each message is written as an .eml file', async () => {
 test('a claimed batch is sent at once, and its outcomes are written together: sent, retried and failed', async () => {
   const t = await buildTestApp();
   try {
-    for (let i = 0; i < 5; i++) await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+    for (let i = 0; i < 5; i++) await request(t.server).post('/api/v1/requests').send(validRequest()).expect(201);
     let inFlight = 0;
     let most = 0;
     let n = 0;
@@ -166,7 +166,7 @@ test('a claimed batch is sent at once, and its outcomes are written together: se
 test('while submissions wait to be written, mail pauses between batches; it still goes out, all of it', async () => {
   const t = await buildTestApp();
   try {
-    for (let i = 0; i < 15; i++) await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+    for (let i = 0; i < 15; i++) await request(t.server).post('/api/v1/requests').send(validRequest()).expect(201);
     const sentAt: number[] = [];
     const transport = { description: 'counting', close() {}, async send() { sentAt.push(Date.now()); } };
     const mail = { views: t.container.views, mailFrom: t.config.mailFrom, publicBaseUrl: t.config.publicBaseUrl, findRequest: t.container.repos.requests.findById };

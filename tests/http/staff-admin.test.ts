@@ -110,7 +110,7 @@ test('account changes need CSRF; unknown accounts are 404; staff get 403', async
   await staff.post(`/admin/users/${u.id}/role`).type('form').send({ role: 'admin', _csrf: csrfFrom(page.text) }).expect(403);
   await staff.get('/admin/rate-card').expect(403);
   assert.equal((t.db.prepare('SELECT role FROM users WHERE id = ?').get(u.id) as { role: string }).role, 'staff');
-  await request(t.app).post(`/admin/users/${u.id}/role`).type('form').send({ role: 'admin' }).expect(303);
+  await request(t.server).post(`/admin/users/${u.id}/role`).type('form').send({ role: 'admin' }).expect(303);
 });
 
 test('the rate card page shows the active card as tables with its version', async () => {

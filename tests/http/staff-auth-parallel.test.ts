@@ -11,7 +11,7 @@ test('30 parallel wrong passwords for one account: at most 5 are checked, the re
   const t = await buildTestApp(DESK_ENV);
   try {
     await addUser(t, 'target@example.org');
-    const agent = request.agent(t.app);
+    const agent = request.agent(t.server);
     const csrf = csrfFrom((await agent.get('/staff/login').expect(200)).text);
     const attempts = await Promise.all(
       Array.from({ length: 30 }, () =>
@@ -32,8 +32,8 @@ test('30 parallel wrong passwords for one account: at most 5 are checked, the re
 test('the sign-in page itself is limited per IP (RATE_LIMIT_LOGIN_PER_MINUTE)', async () => {
   const t = await buildTestApp({ ...DESK_ENV, RATE_LIMIT_LOGIN_PER_MINUTE: '3' });
   try {
-    for (let i = 0; i < 3; i++) await request(t.app).get('/staff/login').expect(200);
-    const res = await request(t.app).get('/staff/login').expect(429);
+    for (let i = 0; i < 3; i++) await request(t.server).get('/staff/login').expect(200);
+    const res = await request(t.server).get('/staff/login').expect(429);
     assert.match(res.text, /Too many requests/);
     const sessions = (t.db.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
     assert.ok(sessions <= 3, `no session made for refused page loads (${sessions})`);

@@ -20,23 +20,23 @@ const sid = (cookies: string[] | string | undefined) =>
   [cookies ?? []].flat().map((c) => /reprise\.sid=([^;]+)/.exec(c)?.[1]).find(Boolean);
 
 async function attempt(email: string, password: string, ip: string) {
-  const agent = request.agent(t.app);
+  const agent = request.agent(t.server);
   const page = await agent.get('/staff/login').set('X-Forwarded-For', ip).expect(200);
   return agent.post('/staff/login').set('X-Forwarded-For', ip).type('form').send({ email, password, _csrf: csrfFrom(page.text) });
 }
 
 test('anonymous desk and admin pages redirect to sign in; public pages set no cookie', async () => {
-  const res = await request(t.app).get('/staff/requests').expect(303);
+  const res = await request(t.server).get('/staff/requests').expect(303);
   assert.equal(res.headers.location, '/staff/login?next=%2Fstaff%2Frequests');
-  assert.equal((await request(t.app).get('/staff/requests/REP-2026-000001').expect(303)).headers.location.startsWith('/staff/login'), true);
-  assert.equal((await request(t.app).get('/admin/users').expect(303)).headers.location.startsWith('/staff/login'), true);
-  assert.equal((await request(t.app).get('/staff/anything/guessed').expect(303)).headers.location.startsWith('/staff/login'), true);
-  const pub = await request(t.app).get('/licensing').expect(200);
+  assert.equal((await request(t.server).get('/staff/requests/REP-2026-000001').expect(303)).headers.location.startsWith('/staff/login'), true);
+  assert.equal((await request(t.server).get('/admin/users').expect(303)).headers.location.startsWith('/staff/login'), true);
+  assert.equal((await request(t.server).get('/staff/anything/guessed').expect(303)).headers.location.startsWith('/staff/login'), true);
+  const pub = await request(t.server).get('/licensing').expect(200);
   assert.equal(sid(pub.headers['set-cookie']), undefined);
 });
 
 test('the login page has labelled fields, a CSRF token, no-store and a strict cookie', async () => {
-  const res = await request(t.app).get('/staff/login').expect(200);
+  const res = await request(t.server).get('/staff/login').expect(200);
   assert.equal(res.headers['cache-control'], 'no-store');
   assert.match(res.text, /<label for="email">Email<\/label>/);
   assert.match(res.text, /<label for="password">Password<\/label>/);
@@ -48,7 +48,7 @@ test('the login page has labelled fields, a CSRF token, no-store and a strict co
 });
 
 test('sign-in succeeds with the right password and issues a new session id', async () => {
-  const agent = request.agent(t.app);
+  const agent = request.agent(t.server);
   const page = await agent.get('/staff/login?next=%2Fstaff%2Frequests%3Fstatus%3Dnew').expect(200);
   const before = sid(page.headers['set-cookie']);
   assert.ok(before);
@@ -60,7 +60,7 @@ test('sign-in succeeds with the right password and issues a new session id', asy
   assert.ok(after);
   assert.notEqual(after, before);
   // The fixed (pre-login) session id does not carry the sign-in.
-  const fixed = await request(t.app).get('/staff/requests').set('Cookie', `reprise.sid=${before}`);
+  const fixed = await request(t.server).get('/staff/requests').set('Cookie', `reprise.sid=${before}`);
   assert.equal(fixed.status, 303);
   await agent.get('/staff/requests').expect(200);
   const row = t.db.prepare('SELECT last_login_at FROM users WHERE email = ?').get('staff@reprise.test') as { last_login_at: string };
@@ -111,7 +111,7 @@ test('logout ends the session on the server: the old cookie no longer works', as
   await agent.post('/staff/logout').type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
   assert.equal(count(), n - 1);
   await agent.get('/staff/requests').expect(303);
-  if (cookie) await request(t.app).get('/staff/requests').set('Cookie', cookie).expect(303);
+  if (cookie) await request(t.server).get('/staff/requests').set('Cookie', cookie).expect(303);
 });
 
 test('state-changing forms without a CSRF token or with a wrong one get 403', async () => {
@@ -120,7 +120,7 @@ test('state-changing forms without a CSRF token or with a wrong one get 403', as
   await agent.post('/staff/logout').type('form').send({ _csrf: 'x'.repeat(64) }).expect(403);
   await agent.get('/staff/requests').expect(200);
   // A login form posted without the session that issued its token is refused too.
-  const stale = await request(t.app).post('/staff/login').type('form').send({ email: 'staff@reprise.test', password: PASSWORD, _csrf: 'guess' }).expect(403);
+  const stale = await request(t.server).post('/staff/login').type('form').send({ email: 'staff@reprise.test', password: PASSWORD, _csrf: 'guess' }).expect(403);
   assert.match(stale.text, /sign-in form had expired/);
   assert.ok(csrfFrom(stale.text));
 });
@@ -160,7 +160,7 @@ test('a disabled account is signed out at once and cannot sign in', async () => 
 });
 
 test('next= never leads off the desk', async () => {
-  const agent = request.agent(t.app);
+  const agent = request.agent(t.server);
   const page = await agent.get('/staff/login').expect(200);
   const res = await agent.post('/staff/login').type('form')
     .send({ email: 'staff@reprise.test', password: PASSWORD, _csrf: csrfFrom(page.text), next: '//evil.example/staff' })

@@ -12,7 +12,7 @@ test('/staff/mail lists failed and long-queued emails with their last error; ano
   const t = await buildTestApp({ ...DESK_ENV, SMTP_URL: smtp.url });
   try {
     smtp.failWith = 550;
-    const res = await request(t.app).post('/api/v1/requests').send(validRequest()).expect(201);
+    const res = await request(t.server).post('/api/v1/requests').send(validRequest()).expect(201);
     await t.container.worker.runOnce();
     await addUser(t, 'desk@example.org');
     const agent = await signIn(t, 'desk@example.org');
@@ -25,13 +25,13 @@ test('/staff/mail lists failed and long-queued emails with their last error; ano
 
     // A message that merely waits is listed only after 15 minutes.
     smtp.failWith = 421;
-    await request(t.app).post('/api/v1/requests').send(validRequest({ requester: { name: 'Q', email: 'q@example.org' } })).expect(201);
+    await request(t.server).post('/api/v1/requests').send(validRequest({ requester: { name: 'Q', email: 'q@example.org' } })).expect(201);
     await t.container.worker.runOnce();
     assert.ok(!(await agent.get('/staff/mail')).text.includes('q@example.org'));
     t.clock.advance(16 * 60_000);
     assert.ok((await agent.get('/staff/mail')).text.includes('q@example.org'));
 
-    const anonymous = await request(t.app).get('/staff/mail').expect(303);
+    const anonymous = await request(t.server).get('/staff/mail').expect(303);
     assert.match(anonymous.headers.location, /^\/staff\/login/);
   } finally {
     await t.close();

@@ -21,7 +21,7 @@ for (const nodeEnv of ['production', 'test']) {
       const titles = fc.oneof(fc.constant(''), fc.string({ unit: 'grapheme', maxLength: 80 }), fc.constantFrom('<b>"Ça" & \'ça\'</b>', 'عنوان المقال'));
       await fc.assert(
         fc.asyncProperty(fc.constantFrom<Locale>('en', 'fr', 'ar'), urls, titles, async (locale, url, title) => {
-          const res = await request(t.app).get('/licensing').query({ lang: locale, url, title }).expect(200);
+          const res = await request(t.server).get('/licensing').query({ lang: locale, url, title }).expect(200);
           const token = /name="form_token" value="([^"]*)"/.exec(res.text)?.[1];
           assert.ok(token, 'the page carries a form token');
           assert.equal(res.text, viaTemplate(locale, { url, title }, token));

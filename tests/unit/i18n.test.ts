@@ -140,6 +140,24 @@ test('placeholders are filled as named, twice if need be; an unknown one is left
   }
 });
 
+test('a key with no message is not kept: whatever a client sends does not stay in memory', () => {
+  // An unknown field's name reaches translate as part of a key (field.<name>); with a brace it looks like a template.
+  const before = process.memoryUsage().heapUsed;
+  const junk = 'x'.repeat(50_000);
+  for (let i = 0; i < 2_000; i++) assert.equal(translate('en', `field.{a}${i}${junk}`, { a: 'A' }), `field.A${i}${junk}`);
+  global.gc?.();
+  // 2,000 kept keys of 50 kB would be ~100 MB; allow for noise far below that.
+  assert.ok(process.memoryUsage().heapUsed - before < 40_000_000, `heap grew by ${process.memoryUsage().heapUsed - before} bytes`);
+});
+
+test('minus zero keeps its sign whichever of 0 and -0 is formatted first', () => {
+  const fr = i18nFor('fr');
+  assert.equal(fr.number(-0), '-0');
+  assert.equal(fr.number(0), '0');
+  assert.match(fr.money(-0, 'EUR'), /^-0,00\s€$/);
+  assert.match(fr.money(0, 'EUR'), /^0,00\s€$/);
+});
+
 test('numbers and amounts read the same from the first call to the thousandth', () => {
   const en = i18nFor('en');
   const first = [en.number(1_234_567), en.money(150_000, 'GBP'), en.money(-2_500, 'EUR'), i18nFor('fr').number(1_234_567)];
