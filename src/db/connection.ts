@@ -62,9 +62,9 @@ export async function writeTransactionWhenFree<T>(db: Db, fn: () => T, timeoutMs
   // Inside a transaction the lock is already this connection's, and SQLite refuses to change synchronous.
   if (db.inTransaction) throw new Error('writeTransactionWhenFree must not be called inside a transaction.');
   const giveUp = Date.now() + timeoutMs;
+  const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+  const synchronous = db.pragma('synchronous', { simple: true }) as number;
   for (let wait = 1; ; wait = Math.min(wait * 2, 25)) {
-    const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
-    const synchronous = db.pragma('synchronous', { simple: true }) as number;
     try {
       db.pragma('busy_timeout = 0');
       db.pragma('synchronous = NORMAL');

@@ -1,6 +1,8 @@
 // Calendar-date arithmetic on YYYY-MM-DD strings, in UTC. Quotes and requests carry
 // dates, not instants: "valid until 2026-12-15" must not shift by a day with the
 // server's time zone or a daylight-saving change, so every step goes through Date.UTC.
+import { remember } from '../bounded-memo.js';
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -39,13 +41,6 @@ const MAX_RECENT_SUMS = 256;
 /** `date` plus `days` calendar days (negative goes back), e.g. 2026-01-31 + 30 → 2026-03-02. */
 export function addDaysIso(date: string, days: number): string {
   if (!Number.isInteger(days)) throw new RangeError(`Days must be an integer, got ${days}`);
-  const key = `${date}|${days}`;
-  let sum = recentSums.get(key);
-  if (sum === undefined) {
-    // Every UTC day is exactly DAY_MS long (no DST in UTC), so plain addition is exact.
-    sum = formatIsoDate(parseIsoDate(date) + days * DAY_MS);
-    if (recentSums.size >= MAX_RECENT_SUMS) recentSums.clear();
-    recentSums.set(key, sum);
-  }
-  return sum;
+  // Every UTC day is exactly DAY_MS long (no DST in UTC), so plain addition is exact.
+  return remember(recentSums, `${date}|${days}`, MAX_RECENT_SUMS, () => formatIsoDate(parseIsoDate(date) + days * DAY_MS));
 }

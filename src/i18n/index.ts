@@ -1,5 +1,6 @@
 // Messages, locale choice and Intl formatting for the three locales a requester may read.
 import type { Locale } from '../domain/request.js';
+import { remember } from '../bounded-memo.js';
 import en, { type Catalog, type MessageKey } from './en.js';
 import fr from './fr.js';
 import ar from './ar.js';
@@ -94,14 +95,7 @@ const INTL_TAG: Record<Locale, string> = { en: 'en-GB', fr: 'fr-FR', ar: 'ar' };
 const MAX_REMEMBERED = 2_000;
 function remembered<K>(cache: Map<K, string>, key: K, value: number, format: () => string): string {
   // -0 formats as "-0" but is the same Map key (and the same text in a key) as 0: not kept.
-  if (Object.is(value, -0)) return format();
-  let text = cache.get(key);
-  if (text === undefined) {
-    text = format();
-    if (cache.size >= MAX_REMEMBERED) cache.clear();
-    cache.set(key, text);
-  }
-  return text;
+  return Object.is(value, -0) ? format() : remember(cache, key, MAX_REMEMBERED, format);
 }
 
 function buildHelpers(locale: Locale) {
