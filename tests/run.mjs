@@ -1,12 +1,12 @@
 // Runs the test suites with node's test runner. Node 20 does not expand globs
 // itself and silently finds no .ts files when given a folder, so the files are
 // listed here and their number is printed, so a run that finds none is obvious.
-// Usage: node tests/run.mjs [unit|http|e2e ...]   (default: all)
+// Usage: node tests/run.mjs [unit|http|ops|e2e ...]   (default: all)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SUITES = ['unit', 'http', 'e2e'];
+const SUITES = ['unit', 'http', 'ops', 'e2e'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : SUITES;
 const unknown = wanted.filter((s) => !SUITES.includes(s));
 if (unknown.length) {

@@ -1,7 +1,7 @@
 // Picks the page language (footer ?lang=, the user's choice, Accept-Language, English)
 // and puts it in res.locals for the views and the error handler.
 import type { RequestHandler } from 'express';
-import { parse as parseCookie } from 'cookie';
+import { parseCookie } from 'cookie';
 import type { Locale } from '../../domain/request.js';
 import { localeFromAcceptLanguage, negotiateLocale } from '../../i18n/index.js';
 
