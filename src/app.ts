@@ -62,6 +62,6 @@ export function createApp(c: Container) {
   app.use('/admin', adminRoutes(c));
 
   app.use((_req, _res, next) => next(notFound()));
-  app.use(errorHandler());
+  app.use(errorHandler(c.storage));
   return app;
 }

@@ -1,8 +1,9 @@
 // Builds the service's parts from their dependencies, with no I/O beyond the
 // database handle and files passed in, so tests can build as many as they like.
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { keepJournalsInMemory, type Db } from './db/connection.js';
+import { keepJournalsInMemory, pagesLeft, type Db } from './db/connection.js';
 import { requestsRepo } from './db/repos/requests.js';
 import { outboxRepo } from './db/repos/outbox.js';
 import { idempotencyRepo } from './db/repos/idempotency.js';
@@ -21,6 +22,7 @@ import type { MailTransport } from './mail/transport.js';
 import { formTokens } from './http/form-token.js';
 import { readMigrations } from './db/migrate.js';
 import { createMetrics } from './http/metrics.js';
+import { roomIn, storageCondition } from './storage-condition.js';
 
 export interface ContainerDeps {
   config: Readonly<Config>;
@@ -42,13 +44,22 @@ export function createContainer(deps: ContainerDeps) {
   const views = createViews(config.env === 'production');
   const messageIdDomain = new URL(config.publicBaseUrl).hostname || 'reprise.local';
 
+  const databaseDir = config.databasePath === ':memory:' ? undefined : path.dirname(config.databasePath);
+  const storage = storageCondition({
+    logger: logger.child({ component: 'storage' }),
+    clock,
+    folders: { database: databaseDir, mail: config.smtpUrl ? undefined : config.mailDir },
+    // A lowered max_page_count makes SQLite answer "full" on a roomy disk too.
+    hasRoom: { database: () => roomIn(databaseDir) && pagesLeft(db) >= 64 },
+  });
+
   const requests = requestsRepo(db);
   const outbox = outboxRepo(db, messageIdDomain);
   const idempotency = idempotencyRepo(db);
   const settings = settingsRepo(db);
   const audit = auditRepo(db);
   const users = usersRepo(db);
-  const sessionStore = new SqliteSessionStore(db, config.sessionIdleMinutes * 60_000);
+  const sessionStore = new SqliteSessionStore(db, config.sessionIdleMinutes * 60_000, storage);
   // A database in memory exists on this connection only, so its writer cannot be another thread's.
   const onThread = config.writerThread && config.databasePath !== ':memory:';
   // On this connection, the writer's savepoints need their journals in memory (see keepJournalsInMemory).
@@ -62,6 +73,7 @@ export function createContainer(deps: ContainerDeps) {
     clock,
     logger: logger.child({ component: 'outbox' }),
     busy: () => writer.waiting() > 0,
+    storage,
     mail: { views, mailFrom: config.mailFrom, publicBaseUrl: config.publicBaseUrl, findRequest: requests.findById },
   });
   const tokens = formTokens(config.formSecret ?? settings.secret('form_token_secret'), config.formMinFillSeconds);
@@ -79,8 +91,9 @@ export function createContainer(deps: ContainerDeps) {
     writer,
     worker,
     tokens,
+    storage,
     migrations: readMigrations(),
-    metrics: createMetrics(outbox, clock),
+    metrics: createMetrics(outbox, storage, clock),
   };
 }
 

@@ -12,13 +12,16 @@ export class AppError extends Error {
   readonly status: number;
   readonly code: string;
   readonly fields?: FieldError[];
+  /** Sent as Retry-After: when a client may usefully try again (503, 429). */
+  readonly retryAfterSeconds?: number;
 
-  constructor(status: number, code: string, message: string, fields?: FieldError[]) {
+  constructor(status: number, code: string, message: string, fields?: FieldError[], options: { retryAfterSeconds?: number } = {}) {
     super(message);
     this.name = 'AppError';
     this.status = status;
     this.code = code;
     this.fields = fields;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

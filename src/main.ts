@@ -40,6 +40,7 @@ async function main() {
   container.worker.start();
   const retention = retentionScheduler({
     db, months: config.retentionMonths, clock: container.clock, logger: logger.child({ component: 'retention' }),
+    storage: container.storage,
   });
   retention.start();
 

@@ -39,6 +39,11 @@ export function keepJournalsInMemory(db: Db): void {
   db.pragma('temp_store = MEMORY');
 }
 
+/** Pages the database may still grow by before max_page_count makes SQLite answer SQLITE_FULL. */
+export function pagesLeft(db: Db): number {
+  return (db.pragma('max_page_count', { simple: true }) as number) - (db.pragma('page_count', { simple: true }) as number);
+}
+
 /** Runs fn in a write transaction that takes the write lock up front (no SQLITE_BUSY mid-way). */
 export function writeTransaction<T>(db: Db, fn: () => T): T {
   return db.transaction(fn).immediate();

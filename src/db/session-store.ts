@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import session from 'express-session';
 import type { Db } from './connection.js';
+import type { StorageCondition } from '../storage-condition.js';
 
 type Callback = (err?: unknown) => void;
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -23,7 +24,12 @@ export class SqliteSessionStore extends session.Store {
   private readonly destroyUserStmt;
   private lastPrune = 0;
 
-  constructor(db: Db, private readonly defaultTtlMs: number) {
+  constructor(
+    db: Db,
+    private readonly defaultTtlMs: number,
+    /** Told of a touch refused for lack of space (then the page is answered all the same). */
+    private readonly storage?: Pick<StorageCondition, 'refuseQuietly'>,
+  ) {
     super();
     this.getStmt = db.prepare('SELECT data FROM sessions WHERE sid = ? AND expires_at > ?');
     this.setStmt = db.prepare(`INSERT INTO sessions (sid, data, user_id, expires_at) VALUES (?, ?, ?, ?)
@@ -54,32 +60,38 @@ export class SqliteSessionStore extends session.Store {
   }
 
   override set(sid: string, sess: session.SessionData, cb?: Callback) {
+    let failure: unknown;
     try {
       this.setStmt.run(sessionKey(sid), JSON.stringify(sess), sess.userId ?? null, this.expiry(sess));
       this.pruneNowAndThen();
-      cb?.();
     } catch (err) {
-      cb?.(err);
+      failure = err;
     }
+    // Outside the try: a callback that throws must not be called a second time with its own error.
+    cb?.(failure);
   }
 
   override destroy(sid: string, cb?: Callback) {
+    let failure: unknown;
     try {
       this.destroyStmt.run(sessionKey(sid));
-      cb?.();
     } catch (err) {
-      cb?.(err);
+      failure = err;
     }
+    cb?.(failure);
   }
 
   override touch(sid: string, sess: session.SessionData, cb?: Callback) {
+    let failure: unknown;
     try {
       const params = { expires: this.expiry(sess), sid: sessionKey(sid) };
       if (this.staleStmt.get(params)) this.touchStmt.run(params);
-      cb?.();
     } catch (err) {
-      cb?.(err);
+      // A later expiry that cannot be written on a full disk costs at most a sooner sign-out:
+      // not worth failing the page (express-session passes a touch error on to the error handler).
+      failure = this.storage?.refuseQuietly('database', err, 'session touch') ? undefined : err;
     }
+    cb?.(failure);
   }
 
   /** Ends every session of a user: on disable, password reset or role change. */

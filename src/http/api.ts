@@ -47,9 +47,10 @@ export function apiRoutes(c: Container, limits: { submit: RequestHandler; quote:
     const locale = localeOf(req.body);
     // Keys are scoped to the client's address, so nobody can claim another integration's key first.
     const scoped = key && `api:${req.ip ?? ''}:${key}`;
-    const outcome = await submitRequest(submitDeps(c), req.body, { locale, idempotencyKey: scoped });
+    const outcome = await submitRequest(submitDeps(c), req.body, { locale, idempotencyKey: scoped, log: req.log });
     c.metrics.submission('api', outcome.kind);
     if (outcome.kind === 'invalid') throw invalid(outcome.issues, outcome.locale);
+    if (outcome.kind === 'storage_full') throw outcome.error;
     if (outcome.kind === 'key_reused') {
       throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request.');
     }

@@ -1,11 +1,13 @@
 // The one error middleware. AppErrors and the body parser's 4xx errors are the
-// client's to fix and are answered plainly; anything else is our bug: logged with
-// the request id, answered with a generic message and never a stack trace.
+// client's to fix and are answered plainly; a database out of space is a 503 with
+// Retry-After (one log line, no stack); anything else is our bug: logged with the
+// request id, answered with a generic message and never a stack trace.
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { AppError } from '../errors.js';
 import { i18nFor } from '../i18n/index.js';
 import type { Locale } from '../domain/request.js';
 import { renderPage } from './render.js';
+import type { StorageCondition } from '../storage-condition.js';
 
 /** body-parser and raw-body errors carry a `type` and a 4xx status. */
 function fromParserError(err: { type?: string; status?: number }): AppError | undefined {
@@ -40,12 +42,18 @@ export function sendProblem(res: Response, err: AppError) {
     });
 }
 
-export function errorHandler(): ErrorRequestHandler {
+export function errorHandler(storage?: StorageCondition): ErrorRequestHandler {
   return (err, req, res, next) => {
-    if (res.headersSent) return next(err);
-    const known = err instanceof AppError ? err : fromParserError(err);
+    if (res.headersSent) {
+      // A session saved after its page was sent (express-session does so): the page stands.
+      if (!(err instanceof AppError) && storage?.refuseQuietly('database', err, 'session write')) return;
+      return next(err);
+    }
+    const known =
+      err instanceof AppError ? err : (storage?.refuse('database', err, `${req.method} ${req.path}`, req.log) ?? fromParserError(err));
     const appErr = known ?? new AppError(500, 'internal', 'Something went wrong on our side.');
     if (!known) req.log?.error({ err }, 'unhandled error');
+    if (appErr.retryAfterSeconds !== undefined) res.set('Retry-After', String(appErr.retryAfterSeconds));
     if (wantsProblemJson(req)) return sendProblem(res, appErr);
     const locale: Locale = res.locals.locale ?? 'en';
     const i18n = i18nFor(locale);
@@ -53,6 +61,7 @@ export function errorHandler(): ErrorRequestHandler {
       appErr.status === 404 ? i18n.t('error.page.notFoundBody')
       : appErr.status === 429 ? i18n.t('error.page.tooMany')
       : appErr.status === 413 ? i18n.t('error.page.tooLarge')
+      : appErr.code === 'storage_full' ? i18n.t('error.page.storageFull')
       : appErr.status >= 500 ? i18n.t('error.page.generic')
       : appErr.message;
     renderPage(res, appErr.status, 'public/error', {

@@ -1,14 +1,16 @@
 // Prometheus metrics (prom-client) on a registry of the app's own, so several
 // apps in one process (tests) do not collide: submissions by outcome, quotes,
-// the outbox by state with the age of its oldest queued message, HTTP latency.
+// the outbox by state with the age of its oldest queued message, HTTP latency,
+// and storage: which store is full, writes refused for lack of space, free bytes.
 import crypto from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import client from 'prom-client';
 import type { OutboxRepo } from '../db/repos/outbox.js';
+import { STORES, type StorageCondition } from '../storage-condition.js';
 
-export type SubmissionOutcome = 'created' | 'replayed' | 'invalid' | 'honeypot' | 'token_refused' | 'key_reused';
+export type SubmissionOutcome = 'created' | 'replayed' | 'invalid' | 'honeypot' | 'token_refused' | 'key_reused' | 'storage_full';
 
-export function createMetrics(outbox: OutboxRepo, clock: () => Date) {
+export function createMetrics(outbox: OutboxRepo, storage: StorageCondition, clock: () => Date) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const submissions = new client.Counter({
@@ -48,8 +50,46 @@ export function createMetrics(outbox: OutboxRepo, clock: () => Date) {
       this.set(oldest ? Math.max(0, (clock().getTime() - Date.parse(oldest)) / 1000) : 0);
     },
   });
+  const storageFull = new client.Gauge({
+    name: 'reprise_storage_full',
+    help: 'Whether a store (database, mail folder) refuses writes for lack of space: 1 until a write succeeds or space is freed',
+    labelNames: ['store'] as const,
+    registers: [registry],
+    collect() {
+      for (const store of STORES) this.set({ store }, storage.full(store) ? 1 : 0);
+    },
+  });
+  const counted = { database: 0, mail: 0 };
+  const refused = new client.Counter({
+    name: 'reprise_storage_refused_writes_total',
+    help: 'Writes refused for lack of space, by store (background retries included)',
+    labelNames: ['store'] as const,
+    registers: [registry],
+    collect() {
+      for (const store of STORES) {
+        const total = storage.refusedTotal(store);
+        this.inc({ store }, total - counted[store]);
+        counted[store] = total;
+      }
+    },
+  });
+  const freeBytes = new client.Gauge({
+    name: 'reprise_storage_free_bytes',
+    help: "Bytes still free on the file system of each store's folder (the mail folder only without SMTP_URL)",
+    labelNames: ['store'] as const,
+    registers: [registry],
+    collect() {
+      for (const store of STORES) {
+        const free = storage.freeBytes(store);
+        if (free !== undefined) this.set({ store }, free);
+      }
+    },
+  });
   void outboxMessages;
   void oldestQueued;
+  void storageFull;
+  void refused;
+  void freeBytes;
 
   const timing: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();

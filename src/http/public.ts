@@ -96,9 +96,15 @@ export function publicRoutes(c: Container, submitLimiter: express.RequestHandler
     const outcome = await submitRequest(submitDeps(c), { ...values, locale }, {
       locale,
       idempotencyKey: `form:${check.nonce}:${content}`,
+      log: req.log,
     });
     c.metrics.submission('form', outcome.kind);
     if (outcome.kind === 'invalid') return showForm(res, 422, locale, values, describeIssues(outcome.issues, locale), token);
+    if (outcome.kind === 'storage_full') {
+      // Nothing was stored: the same form, the same token, so sending it again later just works.
+      res.set('Retry-After', String(outcome.error.retryAfterSeconds));
+      return showForm(res, 503, locale, values, [{ path: '/form', message: i18nFor(locale).t('form.storageFull') }], token);
+    }
     if (outcome.kind === 'key_reused') return showForm(res, 422, locale, values, [], c.tokens.issue(c.clock()));
     res.redirect(303, `/licensing/requests/${outcome.request.accessToken}`);
   });
@@ -142,5 +148,6 @@ export function submitDeps(c: Container) {
     ackCapPerDay: c.config.ackEmailsPerAddressPerDay,
     clock: c.clock,
     onQueued: () => c.worker.kick(),
+    storage: c.storage,
   };
 }

@@ -7,7 +7,7 @@ import type { Container } from '../container.js';
 import { decoyHash, verifyPassword, MAX_PASSWORD_LENGTH } from '../auth/password.js';
 import { loginThrottle, throttleKey, WINDOW_MS } from '../auth/login-throttle.js';
 import { normaliseEmail } from '../db/repos/users.js';
-import { formBody, isCsrfValid, staffForm } from './middleware/csrf.js';
+import { csrfToken, formBody, isCsrfValid, staffForm } from './middleware/csrf.js';
 import { sessionCookieName } from './middleware/session.js';
 import { currentUser, safeReturnPath } from './middleware/auth.js';
 import { renderStaff } from './staff-render.js';
@@ -35,10 +35,13 @@ export function staffAuthRoutes(c: Container): Router {
   // of anonymous page loads from filling the sessions table and the disk's fsyncs.
   const pageLimit = perIpLimit(c.config.rateLimitLoginPerMinute, 60_000);
 
-  router.get('/staff/login', pageLimit, (req, res) => {
+  router.get('/staff/login', pageLimit, (req, res, next) => {
     if (currentUser(res)) return res.redirect(303, safeReturnPath(req.query.next));
     const notice = req.query.signedout === '1' ? 'You are signed out.' : null;
-    show(req, res, 200, { next: textValue(req.query.next, 500), notice });
+    // The form's CSRF token is kept in the session: saved before the page goes out, so a disk too
+    // full to keep it is told now (503), not as an expired form at sign-in.
+    csrfToken(req);
+    req.session.save((err) => (err ? next(err) : show(req, res, 200, { next: textValue(req.query.next, 500), notice })));
   });
 
   router.post('/staff/login', pageLimit, formBody, async (req, res, next) => {
@@ -77,7 +80,12 @@ export function staffAuthRoutes(c: Container): Router {
       req.session.userId = row.id;
       req.session.signedInAt = now.getTime();
       req.session.lastSeenAt = now.getTime();
-      c.repos.users.recordLogin(row.id, now.toISOString());
+      // Thrown in a callback, a write error (a full disk) would escape Express: handed on instead.
+      try {
+        c.repos.users.recordLogin(row.id, now.toISOString());
+      } catch (writeErr) {
+        return next(writeErr);
+      }
       req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(303, safeReturnPath(returnTo))));
     });
   });

@@ -36,17 +36,24 @@ export function staffRequestRoutes(c: Container): Router {
   const show = (req: Request, res: Response, status: number, r: StoredRequest, extra: Record<string, unknown> = {}) =>
     renderStaff(req, res, status, 'staff/request', { nav: 'requests', ...requestPageData(c, deps, r), ...extra });
 
-  /** Runs a change; a form mistake (422) or a refused/conflicting change (409) shows the page again with it. */
+  /**
+   * Runs a change; a form mistake (422), a refused/conflicting change (409) or a database out of
+   * space (503, nothing changed) shows the page again with it and what was typed.
+   */
   const attempt = (req: Request, res: Response, r: StoredRequest, form: string, change: () => void, done: string) => {
     try {
       change();
     } catch (err) {
-      if (err instanceof AppError && (err.status === 422 || err.status === 409)) {
-        const errors = Object.fromEntries((err.fields ?? []).map((f) => [f.path, f.message]));
-        return show(req, res, err.status, r, { problem: err.message, errors, posted: req.body ?? {}, openForm: form });
-      }
-      throw err;
+      const shown =
+        err instanceof AppError
+          ? err.status === 422 || err.status === 409 ? err : undefined
+          : c.storage.refuse('database', err, `desk action ${form}`, req.log);
+      if (!shown) throw err;
+      const errors = Object.fromEntries((shown.fields ?? []).map((f) => [f.path, f.message]));
+      if (shown.retryAfterSeconds !== undefined) res.set('Retry-After', String(shown.retryAfterSeconds));
+      return show(req, res, shown.status, r, { problem: shown.message, errors, posted: req.body ?? {}, openForm: form });
     }
+    c.storage.wrote('database');
     res.redirect(303, `/staff/requests/${r.reference}?done=${done}`);
   };
 

@@ -43,6 +43,7 @@ const en = {
   'form.quote.incomplete': 'Fill in the articles and their use to see an indicative fee.',
   'form.quote.updating': 'Updating the fee…',
   'form.tokenProblem': 'This form has expired or was sent too quickly. Please check your answers and send it again.',
+  'form.storageFull': 'Your request could not be saved: our server has run out of storage space. Nothing was sent, and your answers are kept below. Please try again in a few minutes.',
 
   'field.requester.name': 'Full name',
   'field.requester.email': 'Email address',
@@ -193,6 +194,7 @@ const en = {
   'error.page.generic': 'Sorry, something went wrong on our side. Please try again in a moment.',
   'error.page.tooMany': 'Too many requests from your connection. Please wait a little and try again.',
   'error.page.tooLarge': 'What you sent is too large.',
+  'error.page.storageFull': 'Nothing could be saved: our server has run out of storage space. Nothing was changed. Please try again in a few minutes.',
 
   'quote.line.article_full': "Article {index}: “{title}”, full text",
   'quote.line.article_extract': "Article {index}: “{title}”, extract (word count: {words}), {percent}% of the full-text fee",

@@ -45,6 +45,7 @@ const fr: Catalog = {
   'form.quote.incomplete': 'Renseignez les articles et leur utilisation pour voir un tarif indicatif.',
   'form.quote.updating': 'Mise à jour du tarif…',
   'form.tokenProblem': 'Ce formulaire a expiré ou a été envoyé trop vite. Vérifiez vos réponses et envoyez-le de nouveau.',
+  'form.storageFull': 'Votre demande n’a pas pu être enregistrée : notre serveur manque d’espace de stockage. Rien n’a été envoyé, et vos réponses sont conservées ci-dessous. Veuillez réessayer dans quelques minutes.',
 
   'field.requester.name': 'Nom complet',
   'field.requester.email': 'Adresse électronique',
@@ -195,6 +196,7 @@ const fr: Catalog = {
   'error.page.generic': 'Désolés, un problème est survenu de notre côté. Veuillez réessayer dans un instant.',
   'error.page.tooMany': 'Trop de requêtes depuis votre connexion. Veuillez patienter un peu, puis réessayer.',
   'error.page.tooLarge': 'Ce que vous avez envoyé est trop volumineux.',
+  'error.page.storageFull': 'Rien n’a pu être enregistré : notre serveur manque d’espace de stockage. Rien n’a été modifié. Veuillez réessayer dans quelques minutes.',
 
   'quote.line.article_full': "Article {index} : « {title} », texte intégral",
   'quote.line.article_extract': "Article {index} : « {title} », extrait (nombre de mots : {words}), {percent} % du tarif du texte intégral",

@@ -18,10 +18,17 @@
 // still goes out, at up to ~100 messages a second, and at full speed once the flood
 // stops. Its claims and outcomes wait for the write lock on a timer, not asleep in
 // SQLite (writeTransactionWhenFree in db/connection.ts).
+//
+// Out of space: a message that cannot be written to a full mail folder is postponed (the
+// attempt is not counted, so it never fails for it), and while the folder stays full the
+// worker tries one message every STORAGE_RETRY_MS. Outcomes that a full database would not
+// take are kept and written before anything new is claimed. Either way the log gets a line
+// when a store becomes full and when it has room again, not one per message per try.
 import type { Logger } from 'pino';
 import type { DeliveryOutcome, OutboxRepo, OutboxRow } from '../db/repos/outbox.js';
 import { renderMessage, UnrenderableMessage, type MailContext } from './templates.js';
 import { describeFailure, isPermanentFailure, type MailTransport } from './transport.js';
+import { storageCondition, type StorageCondition } from '../storage-condition.js';
 
 export const MAX_ATTEMPTS = 40;
 const FIRST_RETRY_MS = 20_000;
@@ -30,6 +37,7 @@ const SEND_TIMEOUT_MS = 60_000;
 const IDLE_POLL_MS = 5_000;
 const BATCH = 10;
 const YIELD_MS = 100;
+const STORAGE_RETRY_MS = 5_000;
 
 /** Delay before attempt n+1: 20 s, 40 s, 80 s … capped at 10 min, ±20 % jitter (never above the cap). */
 export function backoffMs(attempts: number, random = Math.random): number {
@@ -43,14 +51,19 @@ export interface WorkerDeps {
   mail: MailContext;
   clock: () => Date;
   logger: Logger;
-  onResult?: (outcome: 'sent' | 'retry' | 'failed') => void;
+  onResult?: (outcome: DeliveryOutcome['kind']) => void;
   /** True while the service has submissions waiting to be written: mail gives way to them. */
   busy?: () => boolean;
+  /** Told when the mail folder or the database is out of space, and when the mail folder has room again. */
+  storage?: StorageCondition;
 }
 
 export function outboxWorker(deps: WorkerDeps) {
+  const storage = deps.storage ?? storageCondition({ logger: deps.logger });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
+  /** A batch whose outcomes the database refused (out of space): written before anything new is claimed. */
+  let unrecorded: { rows: OutboxRow[]; outcomes: DeliveryOutcome[] } | undefined;
   let started = false;
   /** No batch starts before this time (ms), so that a kick() does not cut a pause short. */
   let notBefore = 0;
@@ -65,9 +78,13 @@ export function outboxWorker(deps: WorkerDeps) {
   async function deliver(row: OutboxRow): Promise<DeliveryOutcome> {
     try {
       await withTimeout(deps.transport.send(renderMessage(deps.mail, row)));
+      storage.wrote('mail');
       return { id: row.id, kind: 'sent' };
     } catch (err) {
       const reason = describeFailure(err);
+      // Due again at once: while the folder is full the worker's own pace (one message per
+      // STORAGE_RETRY_MS) decides when, and once it has room the message goes with the next batch.
+      if (storage.refuseQuietly('mail', err, 'mail file')) return { id: row.id, kind: 'postponed', at: deps.clock(), reason };
       if (err instanceof UnrenderableMessage || isPermanentFailure(err) || row.attempts >= MAX_ATTEMPTS) {
         return { id: row.id, kind: 'failed', reason };
       }
@@ -80,17 +97,26 @@ export function outboxWorker(deps: WorkerDeps) {
     deps.onResult?.(outcome.kind);
     if (outcome.kind === 'sent') log.info('mail sent');
     else if (outcome.kind === 'failed') log.warn({ reason: outcome.reason }, 'mail failed');
-    else log.warn({ reason: outcome.reason }, 'mail will be retried');
+    else if (outcome.kind === 'retry') log.warn({ reason: outcome.reason }, 'mail will be retried');
+    // 'postponed': the storage condition logs the full mail folder, once.
+  }
+
+  async function recordAndReport(rows: OutboxRow[], outcomes: DeliveryOutcome[]) {
+    unrecorded = { rows, outcomes };
+    await deps.outbox.record(outcomes, deps.clock());
+    unrecorded = undefined;
+    rows.forEach((row, i) => report(row, outcomes[i]!));
   }
 
   /** Claims and delivers one batch; resolves to how many rows it handled. */
   async function runOnce(): Promise<number> {
     if (running) return running;
     running = (async () => {
-      const rows = await deps.outbox.claimDue(deps.clock(), BATCH);
+      if (unrecorded) await recordAndReport(unrecorded.rows, unrecorded.outcomes);
+      // While the mail folder is full, one message finds out whether it has room again.
+      const rows = await deps.outbox.claimDue(deps.clock(), storage.full('mail') ? 1 : BATCH);
       const outcomes = await Promise.all(rows.map(deliver));
-      if (rows.length) await deps.outbox.record(outcomes, deps.clock());
-      rows.forEach((row, i) => report(row, outcomes[i]!));
+      if (rows.length) await recordAndReport(rows, outcomes);
       return rows.length;
     })().finally(() => (running = undefined));
     return running;
@@ -106,6 +132,10 @@ export function outboxWorker(deps: WorkerDeps) {
   async function tick() {
     try {
       const handled = await runOnce();
+      if (storage.full('mail')) {
+        notBefore = Date.now() + STORAGE_RETRY_MS; // new mail (kick) does not hurry the next try either
+        return schedule(STORAGE_RETRY_MS);
+      }
       if (handled > 0) {
         const pause = deps.busy?.() ? YIELD_MS : 0;
         notBefore = Date.now() + pause;
@@ -115,7 +145,7 @@ export function outboxWorker(deps: WorkerDeps) {
       const wait = next ? Date.parse(next) - deps.clock().getTime() : IDLE_POLL_MS;
       schedule(Math.min(IDLE_POLL_MS, Math.max(50, wait)));
     } catch (err) {
-      deps.logger.error({ err }, 'outbox worker error');
+      if (!storage.refuseQuietly('database', err, 'outbox bookkeeping')) deps.logger.error({ err }, 'outbox worker error');
       schedule(IDLE_POLL_MS);
     }
   }
@@ -123,8 +153,13 @@ export function outboxWorker(deps: WorkerDeps) {
   return {
     runOnce,
     start() {
-      const released = deps.outbox.releaseAllClaims(deps.clock());
-      if (released) deps.logger.info({ released }, 'released messages claimed before a restart');
+      try {
+        const released = deps.outbox.releaseAllClaims(deps.clock());
+        if (released) deps.logger.info({ released }, 'released messages claimed before a restart');
+      } catch (err) {
+        // On a full disk the service still starts: stale claims are taken again after CLAIM_TIMEOUT_MS.
+        if (!storage.refuseQuietly('database', err, 'releasing claims at start')) throw err;
+      }
       started = true;
       schedule(0);
     },

@@ -65,10 +65,16 @@ export function fileTransport(dir: string): MailTransport {
       await fs.promises.mkdir(dir, { recursive: true });
       const id = message.messageId.replace('@', '-at-').replace(/[^A-Za-z0-9.-]/g, '');
       const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${id}.eml`);
-      // Written under a temporary name and renamed, so a reader never sees half a message.
-      // Asynchronously: creating and renaming a file took ~680 µs of the event loop per message.
-      await fs.promises.writeFile(`${file}.tmp`, info.message as Buffer);
-      await fs.promises.rename(`${file}.tmp`, file);
+      // Written under a temporary name and renamed, so a reader never sees half a message; a write
+      // cut short (ENOSPC) leaves nothing behind. Asynchronously: creating and renaming a file took
+      // ~680 µs of the event loop per message.
+      try {
+        await fs.promises.writeFile(`${file}.tmp`, info.message as Buffer);
+        await fs.promises.rename(`${file}.tmp`, file);
+      } catch (err) {
+        await fs.promises.rm(`${file}.tmp`, { force: true }).catch(() => undefined);
+        throw err;
+      }
     },
     close: () => transporter.close(),
   };

@@ -1,11 +1,13 @@
 // The daily retention run inside the service: once shortly after start (so a
 // service restarted every night still runs it) and then every 24 hours. Timers
 // are unref'd so they never hold the process open, and stop() ends them on
-// shutdown. A failed run is logged and tried again at the next tick.
+// shutdown. A failed run is logged and tried again at the next tick (a run refused
+// for lack of space in one line, without a stack).
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import { SYSTEM } from '../db/repos/audit.js';
 import { runRetentionInService, type RetentionResult } from './retention.js';
+import type { StorageCondition } from '../storage-condition.js';
 
 export interface RetentionSchedulerDeps {
   db: Db;
@@ -14,6 +16,7 @@ export interface RetentionSchedulerDeps {
   logger: Logger;
   firstRunDelayMs?: number;
   intervalMs?: number;
+  storage?: StorageCondition;
 }
 
 export function retentionScheduler(deps: RetentionSchedulerDeps) {
@@ -29,7 +32,9 @@ export function retentionScheduler(deps: RetentionSchedulerDeps) {
       }
       return result;
     } catch (err) {
-      deps.logger.error({ err }, 'retention run failed; will try again at the next run');
+      if (!deps.storage?.refuse('database', err, 'retention run', deps.logger)) {
+        deps.logger.error({ err }, 'retention run failed; will try again at the next run');
+      }
       return null;
     }
   };

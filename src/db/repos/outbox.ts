@@ -35,6 +35,8 @@ export interface NewMessage {
 export type DeliveryOutcome =
   | { id: number; kind: 'sent' }
   | { id: number; kind: 'retry'; at: Date; reason: string }
+  /** Not the message's fault (our own disk is full): due again at `at`, the attempt not counted. */
+  | { id: number; kind: 'postponed'; at: Date; reason: string }
   | { id: number; kind: 'failed'; reason: string };
 
 /** A worker that claimed a row and vanished (crash, SIGKILL) releases it after this long. */
@@ -67,6 +69,10 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
   );
   const markRetry = db.prepare(
     `UPDATE outbox SET status = 'queued', next_attempt_at = ?, last_error = ?, claimed_at = NULL
+     WHERE id = ? AND status = 'sending'`,
+  );
+  const markPostponed = db.prepare(
+    `UPDATE outbox SET status = 'queued', next_attempt_at = ?, last_error = ?, claimed_at = NULL, attempts = attempts - 1
      WHERE id = ? AND status = 'sending'`,
   );
   const markFailed = db.prepare(
@@ -119,6 +125,7 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
         for (const o of outcomes) {
           if (o.kind === 'sent') markSent.run(nowIso, o.id);
           else if (o.kind === 'retry') markRetry.run(o.at.toISOString(), o.reason, o.id);
+          else if (o.kind === 'postponed') markPostponed.run(o.at.toISOString(), o.reason, o.id);
           else markFailed.run(o.reason, o.id);
         }
       });
