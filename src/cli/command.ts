@@ -49,3 +49,8 @@ export function progress(label: string) {
 }
 
 export const info = (message: string) => process.stderr.write(`${message}\n`);
+
+/** Said after an erasure or retention run whose WAL checkpoint a reader deferred (see checkpointWithoutWaiting). */
+export const CHECKPOINT_DEFERRED =
+  'The erased text stays in the WAL file until the next checkpoint: another process is reading the database ' +
+  '(Litestream keeps a read transaction open, and checkpoints within about a minute).';

@@ -44,6 +44,23 @@ export function pagesLeft(db: Db): number {
   return (db.pragma('max_page_count', { simple: true }) as number) - (db.pragma('page_count', { simple: true }) as number);
 }
 
+/**
+ * Copies the WAL into the database file and truncates it if that can be done at once (true), else
+ * copies what it can and leaves the rest to the next checkpoint. It never waits: Litestream holds a
+ * read transaction between its own checkpoints, and a TRUNCATE waiting for it holds the write lock
+ * for the whole busy time-out, then gives up anyway (docs/litestream.md).
+ */
+export function checkpointWithoutWaiting(db: Db): boolean {
+  const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+  try {
+    db.pragma('busy_timeout = 0');
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    return result.busy === 0;
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeout}`);
+  }
+}
+
 /** Runs fn in a write transaction that takes the write lock up front (no SQLITE_BUSY mid-way). */
 export function writeTransaction<T>(db: Db, fn: () => T): T {
   return db.transaction(fn).immediate();

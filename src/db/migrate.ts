@@ -3,7 +3,7 @@
 // stops the start with the file's name and SQLite's message.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from './connection.js';
+import { checkpointWithoutWaiting, type Db } from './connection.js';
 import { projectPath } from '../paths.js';
 
 export class MigrationError extends Error {
@@ -59,8 +59,8 @@ export function migrate(db: Db, migrations = readMigrations(), now = () => new D
     applied.push(m.name);
   }
   // A migration that rewrites a large table leaves a WAL as large as what it wrote; hand the
-  // space back now rather than at some later checkpoint (busy readers just make this a no-op).
-  if (applied.length) db.pragma('wal_checkpoint(TRUNCATE)');
+  // space back now rather than at some later checkpoint (a reader, such as Litestream, defers it).
+  if (applied.length) checkpointWithoutWaiting(db);
   return applied;
 }
 

@@ -135,6 +135,7 @@ export function adminExportRoutes(c: Container): Router {
         });
       }
       const result = erasePerson(c.db, email, { actor: actorOf(res), now: c.clock() });
+      if (!result.walCheckpointed) c.logger.info('erasure: WAL checkpoint deferred by a reader (Litestream checkpoints within about a minute)');
       return renderStaff(req, res, 200, 'admin/erase-done', { nav: 'erase', result });
     }
     if (step !== 'review') throw new AppError(400, 'bad_step', 'Unknown step; start again from the erasure page.');

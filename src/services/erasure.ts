@@ -15,6 +15,8 @@ export interface ErasureResult {
   subject: string;
   references: string[];
   emailsCancelled: number;
+  /** False when a reader (Litestream) deferred the checkpoint: the erased text is in the WAL until the next one. */
+  walCheckpointed: boolean;
 }
 
 /** How the audit log names a person: sha256 of the trimmed, lower-cased address. */
@@ -36,7 +38,7 @@ export function erasePerson(db: Db, rawEmail: unknown, opts: { actor: Actor; now
   const at = opts.now.toISOString();
   const subject = personId(email);
   const erased = writeTransaction(db, () => {
-    const result: ErasureResult = { subject, references: [], emailsCancelled: 0 };
+    const result: ErasureResult = { subject, references: [], emailsCancelled: 0, walCheckpointed: false };
     for (const c of repo.byEmail(email)) {
       const outcome = repo.anonymise(c.id, at);
       if (!outcome) continue;
@@ -53,6 +55,6 @@ export function erasePerson(db: Db, rawEmail: unknown, opts: { actor: Actor; now
     });
     return result;
   });
-  repo.purgeResidue();
+  erased.walCheckpointed = repo.purgeResidue();
   return erased;
 }

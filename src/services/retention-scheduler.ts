@@ -28,7 +28,8 @@ export function retentionScheduler(deps: RetentionSchedulerDeps) {
     try {
       const result = await runRetentionInService(deps.db, { months: deps.months, now: deps.clock(), actor: SYSTEM });
       if (result.total > 0) {
-        deps.logger.info({ cutoff: result.cutoff, anonymised: result.total, byStatus: result.byStatus }, 'retention run');
+        const { cutoff, total: anonymised, byStatus, walCheckpointed } = result;
+        deps.logger.info({ cutoff, anonymised, byStatus, walCheckpointed }, 'retention run');
       }
       return result;
     } catch (err) {

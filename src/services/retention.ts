@@ -24,6 +24,8 @@ export interface RetentionResult {
   byStatus: Record<string, number>;
   total: number;
   emailsCancelled: number;
+  /** After anonymising: false when a reader (Litestream) deferred the WAL checkpoint. */
+  walCheckpointed?: boolean;
 }
 
 /** `now` minus whole calendar months, UTC; the 31st becomes the last day of a shorter month. */
@@ -77,7 +79,7 @@ function retentionRun(db: Db, opts: RetentionOptions) {
     },
     finish(): RetentionResult {
       if (active && result.total > 0) {
-        repo.purgeResidue();
+        result.walCheckpointed = repo.purgeResidue();
         writeTransaction(db, () =>
           audit.record({
             actor: opts.actor, action: 'retention.run', subjectType: 'retention', subjectId: null, at,

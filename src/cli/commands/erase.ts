@@ -2,7 +2,7 @@
 import { CLI } from '../../db/repos/audit.js';
 import { AppError } from '../../errors.js';
 import { erasePerson } from '../../services/erasure.js';
-import { CliUsageError, info, openConfigured, parseOptions, type Command } from '../command.js';
+import { CHECKPOINT_DEFERRED, CliUsageError, info, openConfigured, parseOptions, type Command } from '../command.js';
 
 const HELP = `Usage: reprise erase --email ADDRESS
 
@@ -11,6 +11,8 @@ case), whatever its status, has its requester name, email, phone, job title and
 message replaced by "[erased]"; emails still queued for them are cancelled. The
 organisation, articles, usage, fees, licence and dates stay for accounting.
 Take a subject-access export first if it was asked for: erasure cannot be undone.
+Copies made before keep the data until they expire: the Litestream replica up to
+73 hours, nightly backups up to 30 days (README: what an erasure means for a replica).
 
 Recorded in the audit log under a SHA-256 of the address (not the address).
 Exit codes: 0 done (also when nothing matched), 1 failed, 2 bad arguments.`;
@@ -30,6 +32,7 @@ export const eraseCommand: Command = {
           ? `Erased ${result.references.length} request(s): ${result.references.join(', ')}; ${result.emailsCancelled} queued email(s) cancelled.`
           : 'No request from that address holds personal data (nothing to erase); the request was recorded.',
       );
+      if (result.references.length && !result.walCheckpointed) info(CHECKPOINT_DEFERRED);
       return 0;
     } catch (err) {
       if (err instanceof AppError) throw new CliUsageError(err.message);

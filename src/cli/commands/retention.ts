@@ -1,7 +1,7 @@
 // reprise retention: the retention run on demand (the service also runs it daily).
 import { CLI } from '../../db/repos/audit.js';
 import { runRetention } from '../../services/retention.js';
-import { info, openConfigured, parseOptions, type Command } from '../command.js';
+import { CHECKPOINT_DEFERRED, info, openConfigured, parseOptions, type Command } from '../command.js';
 
 const HELP = `Usage: reprise retention [--dry-run] [--json]
 
@@ -37,6 +37,7 @@ export const retentionCommand: Command = {
           `${verb} ${result.total} request${result.total === 1 ? '' : 's'}${detail ? ` (${detail})` : ''}` +
           `${result.dryRun ? '; nothing was changed' : `, ${result.emailsCancelled} queued email(s) cancelled`}.`,
       );
+      if (result.walCheckpointed === false) info(CHECKPOINT_DEFERRED);
       return 0;
     } finally {
       db.close();

@@ -2,7 +2,7 @@
 // the emails still waiting for that person cancelled, and the person's address
 // removed from the outbox. Used by the retention run and by erasure on request;
 // call inside a write transaction.
-import type { Db } from '../connection.js';
+import { checkpointWithoutWaiting, type Db } from '../connection.js';
 
 /** What stands in place of erased personal data, in every personal field that held something. */
 export const ERASED = '[erased]';
@@ -75,10 +75,11 @@ export function retentionRepo(db: Db) {
      * After anonymising: merge the search index's segments (so old terms leave its
      * pages) and checkpoint the WAL, so that with secure_delete the erased text is
      * overwritten in the database file rather than left for a backup to copy.
+     * Returns false when a reader (Litestream) left the checkpoint to later.
      */
-    purgeResidue() {
+    purgeResidue(): boolean {
       optimizeSearch.run();
-      db.pragma('wal_checkpoint(TRUNCATE)');
+      return checkpointWithoutWaiting(db);
     },
     /** Anonymises one request; returns the number of emails cancelled, or null when it was already anonymised. */
     anonymise(id: number, now: string): { emailsCancelled: number } | null {
