@@ -18,7 +18,7 @@ export default tseslint.config(
     languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', FormData: 'readonly', Intl: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', AbortController: 'readonly', console: 'readonly' } },
   },
   {
-    files: ['**/*.mjs', 'eslint.config.js', 'bench/**/*.js'],
+    files: ['**/*.mjs', 'eslint.config.js', 'bench/**/*.js', 'bin/reprise'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly' } },
   },
 );
