@@ -53,14 +53,17 @@ const codeOf = (err: unknown): string => {
   return typeof code === 'string' ? code : '';
 };
 
+/** SQLite's answers when the disk refuses a write: a quota (EDQUOT) reaches SQLite as a write error, not SQLITE_FULL. */
+const WRITE_REFUSED = new Set(['SQLITE_IOERR_WRITE', 'SQLITE_IOERR_FSYNC', 'SQLITE_IOERR_TRUNCATE', 'SQLITE_IOERR_SHMSIZE']);
+
 /**
  * A write refused for lack of space: SQLITE_FULL (a full disk, or max_page_count), ENOSPC or
- * EDQUOT, or an SQLite I/O error while `dir` is nearly full (SQLite reports a shared-memory file
- * it cannot grow that way). Other I/O errors are not this, and stay internal errors.
+ * EDQUOT, SQLite's write errors (a quota, or a failing disk: either way, worth a retry later),
+ * or any other SQLite I/O error while `dir` is nearly full.
  */
 export function isOutOfSpace(err: unknown, dir?: string): boolean {
   const code = codeOf(err);
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return true;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || WRITE_REFUSED.has(code)) return true;
   return code.startsWith('SQLITE_IOERR') && dir !== undefined && !roomIn(dir);
 }
 

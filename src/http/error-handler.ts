@@ -27,6 +27,16 @@ function fromParserError(err: { type?: string; status?: number }): AppError | un
   }
 }
 
+/** The database stayed locked past the busy time-out (a long write elsewhere): worth a retry, not a 500. */
+function busy(err: unknown, req: Request): AppError | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY')) return undefined;
+  req.log?.warn({ code }, 'database busy: request refused');
+  return new AppError(503, 'busy', 'The service is busy. Nothing was changed; try again in a few seconds.', undefined, {
+    retryAfterSeconds: 5,
+  });
+}
+
 export const wantsProblemJson = (req: Request) => req.path.startsWith('/api/');
 
 export function sendProblem(res: Response, err: AppError) {
@@ -50,7 +60,9 @@ export function errorHandler(storage?: StorageCondition): ErrorRequestHandler {
       return next(err);
     }
     const known =
-      err instanceof AppError ? err : (storage?.refuse('database', err, `${req.method} ${req.path}`, req.log) ?? fromParserError(err));
+      err instanceof AppError
+        ? err
+        : (storage?.refuse('database', err, `${req.method} ${req.path}`, req.log) ?? busy(err, req) ?? fromParserError(err));
     const appErr = known ?? new AppError(500, 'internal', 'Something went wrong on our side.');
     if (!known) req.log?.error({ err }, 'unhandled error');
     if (appErr.retryAfterSeconds !== undefined) res.set('Retry-After', String(appErr.retryAfterSeconds));

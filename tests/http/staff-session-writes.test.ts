@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp } from '../helpers/app.js';
-import { addUser, signIn, DESK_ENV } from '../helpers/desk.js';
+import { addUser, csrfFrom, signIn, DESK_ENV } from '../helpers/desk.js';
+import { submit, post } from '../helpers/desk-flow.js';
 import { openDatabase } from '../../src/db/connection.js';
 
 test('page views within a minute change no session row; after a minute, one write', async () => {
@@ -43,6 +44,34 @@ test('page views take no write lock: the desk answers while another connection h
       other.exec('COMMIT');
       t.db.pragma('busy_timeout = 5000');
     }
+  } finally {
+    other.close();
+    await t.close();
+  }
+});
+
+test('a desk action that cannot get the write lock in time answers 503 with Retry-After, and changes nothing', async () => {
+  const t = await buildTestApp(DESK_ENV);
+  const other = openDatabase(t.config.databasePath);
+  try {
+    await addUser(t, 'desk@example.org');
+    const agent = await signIn(t, 'desk@example.org');
+    const reference = await submit(t);
+    const csrf = csrfFrom((await agent.get(`/staff/requests/${reference}`).expect(200)).text);
+    t.db.pragma('busy_timeout = 300');
+    other.exec('BEGIN IMMEDIATE'); // a long write elsewhere (a retention run, an erasure)
+    let res;
+    try {
+      res = await agent.post(`/staff/requests/${reference}/start_review`).type('form').send({ _csrf: csrf });
+    } finally {
+      other.exec('COMMIT');
+      t.db.pragma('busy_timeout = 5000');
+    }
+    assert.equal(res.status, 503);
+    assert.equal(res.headers['retry-after'], '5');
+    assert.match(res.text, /try again/i);
+    assert.equal(t.db.prepare('SELECT status FROM requests WHERE reference = ?').pluck().get(reference), 'new');
+    assert.equal((await post(agent, reference, 'start_review')).status, 303);
   } finally {
     other.close();
     await t.close();

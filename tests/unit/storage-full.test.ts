@@ -19,14 +19,16 @@ function capture() {
 }
 const error = (code: string) => Object.assign(new Error(code), { code });
 
-test('what counts as out of space: SQLITE_FULL, ENOSPC, EDQUOT; an I/O error only where the disk is nearly full', () => {
-  for (const code of ['SQLITE_FULL', 'ENOSPC', 'EDQUOT']) assert.equal(isOutOfSpace(error(code)), true, code);
+test('what counts as out of space: SQLITE_FULL, ENOSPC, EDQUOT, SQLite\'s write errors; another I/O error only where the disk is nearly full', () => {
+  for (const code of ['SQLITE_FULL', 'ENOSPC', 'EDQUOT', 'SQLITE_IOERR_WRITE', 'SQLITE_IOERR_FSYNC', 'SQLITE_IOERR_SHMSIZE']) {
+    assert.equal(isOutOfSpace(error(code)), true, code);
+  }
   for (const code of ['SQLITE_CONSTRAINT_CHECK', 'SQLITE_BUSY', 'ECONNREFUSED', 'EACCES', '']) assert.equal(isOutOfSpace(error(code)), false, code);
   assert.equal(isOutOfSpace(new Error('no code')), false);
   assert.equal(isOutOfSpace(undefined), false);
   // The temp folder has room here: an I/O error there is some other trouble, not a full disk.
-  assert.equal(isOutOfSpace(error('SQLITE_IOERR_SHMSIZE'), '/tmp'), false);
-  assert.equal(isOutOfSpace(error('SQLITE_IOERR_SHMSIZE')), false);
+  assert.equal(isOutOfSpace(error('SQLITE_IOERR_READ'), '/tmp'), false);
+  assert.equal(isOutOfSpace(error('SQLITE_IOERR_READ')), false);
 });
 
 test('the condition logs one line when a store becomes full, one per refused action, none per quiet retry, one when it clears', () => {
