@@ -6,7 +6,7 @@ import { openDatabase } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { createContainer } from '../src/container.js';
 import { createApp } from '../src/app.js';
-import { createHttpServer } from '../src/http/server.js';
+import { createHttpServer } from '../src/http/core/server/prototype-server.js';
 import { createTransport } from '../src/mail/transport.js';
 import { createLogger } from '../src/logger.js';
 

@@ -5,7 +5,7 @@
 // GET /page sends as many bytes as the service's form page (PAGE_BYTES), and
 // POST /json parses a JSON body with express.json() and sends it back.
 // With PRESET_PROTOTYPES=1 the same app listens on the server Reprise uses
-// (src/http/server.ts, built): the ceilings then show what Express allows on it.
+// (src/http/core/server/prototype-server.ts, built): the ceilings then show what Express allows on it.
 import { Buffer } from 'node:buffer';
 import express from 'express';
 
@@ -22,7 +22,7 @@ app.post('/json', express.json(), (req, res) => {
 });
 const port = Number(process.env.PORT ?? 3100);
 if (process.env.PRESET_PROTOTYPES === '1') {
-  const { createHttpServer } = await import('../dist/src/http/server.js');
+  const { createHttpServer } = await import('../dist/src/http/core/server/prototype-server.js');
   createHttpServer(app).listen(port, '127.0.0.1');
 } else {
   app.listen(port, '127.0.0.1');

@@ -2,7 +2,7 @@
 // submission scenarios also check that every acknowledged request is in the file.
 import Database from 'better-sqlite3';
 import type { RequestSpec } from 'autocannon';
-import { formTokens } from '../src/http/form-token.js';
+import { formTokens } from '../src/services/form-tokens.js';
 import type { Server } from './processes.js';
 import { JSON_HEADERS, rotating, run, toRow, type Row } from './measure.js';
 import { formBody, licensingRequest } from './bodies.js';
@@ -36,7 +36,7 @@ export function storedRequests(ctx: BenchContext): number {
 
 /**
  * What plain Express does with the same work as two of the service's scenarios, on
- * the server the service listens with (src/http/server.ts): answer "hello", send the
+ * the server the service listens with (src/http/core/server/prototype-server.ts): answer "hello", send the
  * form page's bytes, and parse a quote's JSON body and send it back. Their ratios are
  * the ceilings for GET /licensing and POST /api/v1/quote on this machine.
  */

@@ -11,9 +11,9 @@ import { migrate } from '../src/db/migrate.js';
 import { requestsRepo } from '../src/db/repos/requests.js';
 import { outboxRepo } from '../src/db/repos/outbox.js';
 import { idempotencyRepo } from '../src/db/repos/idempotency.js';
-import { requestWriter, type WriteCommand } from '../src/db/request-writer.js';
+import { requestWriter, type WriteCommand } from '../src/db/writer/group-commit.js';
 import { computeQuote } from '../src/domain/quote.js';
-import { loadRateCard } from '../src/domain/rate-card.js';
+import { loadRateCard } from '../src/validation/rate-card-file.js';
 import type { LicensingRequest } from '../src/domain/request.js';
 import { licensingRequest } from './bodies.js';
 

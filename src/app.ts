@@ -7,19 +7,19 @@ import express from 'express';
 import type { Container } from './container.js';
 import { projectPath } from './paths.js';
 import { notFound } from './errors.js';
-import { securityHeaders } from './http/middleware/security.js';
-import { localeMiddleware } from './http/middleware/locale.js';
-import { useRequestLog } from './http/middleware/request-log.js';
-import { perIpLimit } from './http/middleware/rate-limits.js';
-import { healthRoutes } from './http/health.js';
-import { metricsRoutes } from './http/metrics.js';
-import { publicRoutes } from './http/public.js';
-import { apiRoutes } from './http/api.js';
-import { deskMiddleware } from './http/middleware/session.js';
-import { staffRoutes } from './http/staff.js';
-import { adminRoutes } from './http/admin.js';
-import { adminExportRoutes } from './http/admin-export.js';
-import { errorHandler } from './http/error-handler.js';
+import { securityHeaders } from './http/core/middleware/security.js';
+import { localeMiddleware } from './http/core/middleware/locale.js';
+import { useRequestLog } from './http/core/middleware/request-log.js';
+import { perIpLimit } from './http/core/middleware/rate-limits.js';
+import { healthRoutes } from './http/operations/health.js';
+import { metricsRoutes } from './services/metrics.js';
+import { publicRoutes } from './http/public/form.js';
+import { apiRoutes } from './http/api/requests.js';
+import { deskMiddleware } from './http/core/middleware/session.js';
+import { staffRoutes } from './http/desk/routes-old.js';
+import { adminRoutes } from './http/admin/users.js';
+import { adminExportRoutes } from './http/admin/export.js';
+import { errorHandler } from './http/core/error-handler.js';
 
 /** A short hash of the public/ folder: asset URLs change when their content does, so they can be cached for long. */
 function assetVersion(dir: string): string {

@@ -31,7 +31,7 @@ export interface Config {
   overdueWorkingDays: number;
   /** Closed requests lose their personal data this many months after closing; 0 keeps it (issue 4). */
   retentionMonths: number;
-  /** New requests are written by a thread of their own (1) or on the main thread (0); see request-writer-thread.ts. */
+  /** New requests are written by a thread of their own (1) or on the main thread (0); see src/db/writer/. */
   writerThread: boolean;
 }
 

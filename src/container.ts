@@ -11,17 +11,17 @@ import { settingsRepo } from './db/repos/settings.js';
 import { auditRepo } from './db/repos/audit.js';
 import { usersRepo } from './db/repos/users.js';
 import { SqliteSessionStore } from './db/session-store.js';
-import { requestWriter, type WriterOptions } from './db/request-writer.js';
-import { requestWriterThread } from './db/request-writer-thread.js';
-import { loadRateCard } from './domain/rate-card.js';
+import { requestWriter, type WriterOptions } from './db/writer/group-commit.js';
+import { requestWriterThread } from './db/writer/writer-thread.js';
+import { loadRateCard } from './validation/rate-card-file.js';
 import type { RateCard } from './domain/quote-types.js';
 import { createValidators, type Validators } from './validation/ajv.js';
 import { createViews } from './views.js';
 import { outboxWorker } from './mail/outbox-worker.js';
 import type { MailTransport } from './mail/transport.js';
-import { formTokens } from './http/form-token.js';
+import { formTokens } from './services/form-tokens.js';
 import { readMigrations } from './db/migrate.js';
-import { createMetrics } from './http/metrics.js';
+import { createMetrics } from './services/metrics.js';
 import { roomIn, storageCondition } from './storage-condition.js';
 
 export interface ContainerDeps {

@@ -6,7 +6,7 @@ import { openDatabase } from './db/connection.js';
 import { migrate, MigrationError } from './db/migrate.js';
 import { createContainer } from './container.js';
 import { createApp } from './app.js';
-import { createHttpServer } from './http/server.js';
+import { createHttpServer } from './http/core/server/prototype-server.js';
 import { createTransport } from './mail/transport.js';
 import { createLogger } from './logger.js';
 import { retentionScheduler } from './services/retention-scheduler.js';

@@ -1,7 +1,7 @@
 // Calendar-date arithmetic on YYYY-MM-DD strings, in UTC. Quotes and requests carry
 // dates, not instants: "valid until 2026-12-15" must not shift by a day with the
 // server's time zone or a daylight-saving change, so every step goes through Date.UTC.
-import { remember } from '../bounded-memo.js';
+import { remember } from '../memo/bounded-memo.js';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -12,7 +12,7 @@
 // is released before any row is read. Where that lock is busy or cannot be had (a
 // read-only copy of the database), this thread reads alone.
 import os from 'node:os';
-import { startWorker } from '../start-worker.js';
+import { startWorker } from '../threads/start-worker.js';
 import { openDatabase, type Db } from '../db/connection.js';
 import { chunkBounds, chunkReader, idRange, type Chunk } from '../db/repos/export-queries.js';
 import { SNAPSHOT_TAKEN, type WorkerReply, type WorkerRequest, type WorkerSetup } from './chunk-protocol.js';

@@ -1,6 +1,6 @@
 // Messages, locale choice and Intl formatting for the three locales a requester may read.
 import type { Locale } from '../domain/request.js';
-import { remember } from '../bounded-memo.js';
+import { remember } from '../memo/bounded-memo.js';
 import en, { type Catalog, type MessageKey } from './en.js';
 import fr from './fr.js';
 import ar from './ar.js';

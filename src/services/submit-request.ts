@@ -8,7 +8,7 @@ import type { ComputedQuote, RateCard } from '../domain/quote-types.js';
 import { computeQuote } from '../domain/quote.js';
 import type { Validators } from '../validation/ajv.js';
 import type { ValidationIssue } from '../validation/issues.js';
-import type { RequestWriter, WriteResult } from '../db/request-writer.js';
+import type { RequestWriter, WriteResult } from '../db/writer/group-commit.js';
 import type { RequestsRepo, RequestStatus } from '../db/repos/requests.js';
 import { startDateIssues } from './request-checks.js';
 import type { StorageCondition, StorageFullError } from '../storage-condition.js';
@@ -50,7 +50,7 @@ export interface SubmitOptions {
 
 export const todayUtc = (now: Date) => now.toISOString().slice(0, 10);
 
-/** Async because the writer acknowledges a request only after its group's COMMIT (see request-writer.ts). */
+/** Async because the writer acknowledges a request only after its group's COMMIT (see src/db/writer/group-commit.ts). */
 export async function submitRequest(deps: SubmitDeps, input: unknown, opts: SubmitOptions): Promise<SubmitOutcome> {
   const result = deps.validators.validate<LicensingRequest>('licensing-request', input);
   const now = deps.clock();

@@ -11,12 +11,12 @@ import { migrate } from '../../src/db/migrate.js';
 import { createContainer, type Container } from '../../src/container.js';
 import type { Server } from 'node:http';
 import { createApp } from '../../src/app.js';
-import { createHttpServer } from '../../src/http/server.js';
+import { createHttpServer } from '../../src/http/core/server/prototype-server.js';
 import { createTransport } from '../../src/mail/transport.js';
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;
-  /** The app on the server production listens with (src/http/server.ts): what tests send requests to. */
+  /** The app on the server production listens with (src/http/core/server/prototype-server.ts): what tests send requests to. */
   server: Server;
   container: Container;
   db: Db;

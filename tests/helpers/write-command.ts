@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import type { TestApp } from './app.js';
 import { validRequest } from './fixtures.js';
-import type { WriteCommand } from '../../src/db/request-writer.js';
+import type { WriteCommand } from '../../src/db/writer/group-commit.js';
 import { computeQuote } from '../../src/domain/quote.js';
 import type { LicensingRequest } from '../../src/domain/request.js';
 

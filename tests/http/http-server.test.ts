@@ -1,4 +1,4 @@
-// The server src/main.ts listens with (src/http/server.ts): requests and responses
+// The server src/main.ts listens with (src/http/core/server/prototype-server.ts): requests and responses
 // are made with the app's prototypes, so Express finds them in place, and everything
 // Express and Node do with them still works — headers, bodies, keep-alive, HEAD,
 // errors — on the real app as on a bare one.
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createHttpServer } from '../../src/http/server.js';
+import { createHttpServer } from '../../src/http/core/server/prototype-server.js';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';

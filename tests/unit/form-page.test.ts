@@ -1,4 +1,4 @@
-// The form page filled in from its once-rendered shell (src/http/form-page.ts) is the
+// The form page filled in from its once-rendered shell (src/http/public/prerendered-form.ts) is the
 // page the template renders for the same token and footer link, for any title and URL,
 // in each language, with the template cache on (as in production) and off.
 import { test } from 'node:test';
@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import request from 'supertest';
 import { buildTestApp } from '../helpers/app.js';
-import { formViewData, prefillFromQuery } from '../../src/http/form-view.js';
-import { viewHtml } from '../../src/http/render.js';
+import { formViewData, prefillFromQuery } from '../../src/http/public/form-view.js';
+import { viewHtml } from '../../src/http/core/render.js';
 import type { Locale } from '../../src/domain/request.js';
 
 for (const nodeEnv of ['production', 'test']) {

@@ -2,7 +2,7 @@
 // idempotency key, so two views must never share one), across pool refills.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formTokens } from '../../src/http/form-token.js';
+import { formTokens } from '../../src/services/form-tokens.js';
 
 test('every token has its own 16-character nonce and checks out; a changed one does not', () => {
   const tokens = formTokens('a-secret-of-enough-length-for-tests', 3);

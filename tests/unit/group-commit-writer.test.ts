@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { buildTestApp } from '../helpers/app.js';
 import { writeCommand } from '../helpers/write-command.js';
 import { openDatabase } from '../../src/db/connection.js';
-import { requestWriter, type WriteResult } from '../../src/db/request-writer.js';
+import { requestWriter, type WriteResult } from '../../src/db/writer/group-commit.js';
 
 // The writer on this thread's connection, as WRITER_THREAD=0 runs it (writer-thread.test.ts covers the thread).
 const t = await buildTestApp({ WRITER_THREAD: '0' });

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { createValidators } from '../../src/validation/ajv.js';
 import { submitRequest } from '../../src/services/submit-request.js';
-import { submitDeps } from '../../src/http/public.js';
+import { submitDeps } from '../../src/http/public/form.js';
 import { streamExport } from '../../src/export/stream.js';
 import { buildTestApp } from '../helpers/app.js';
 import { validRequest } from '../helpers/fixtures.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { addDaysIso, computeQuote, roundDiv } from '../../src/domain/quote.js';
-import { DEFAULT_RATE_CARD_PATH, loadRateCard } from '../../src/domain/rate-card.js';
+import { DEFAULT_RATE_CARD_PATH, loadRateCard } from '../../src/validation/rate-card-file.js';
 import type { ComputedQuote, RateCard } from '../../src/domain/quote-types.js';
 import type { Article, Medium, QuoteInput, Usage } from '../../src/domain/request.js';
 

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { buildTestApp } from '../helpers/app.js';
 import { writeCommand } from '../helpers/write-command.js';
 import { openDatabase } from '../../src/db/connection.js';
-import { requestWriterThread } from '../../src/db/request-writer-thread.js';
+import { requestWriterThread } from '../../src/db/writer/writer-thread.js';
 
 const t = await buildTestApp();
 const reader = openDatabase(t.config.databasePath, { readonly: true });

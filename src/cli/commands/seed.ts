@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { writeTransaction } from '../../db/connection.js';
 import { requestsRepo } from '../../db/repos/requests.js';
 import { computeQuote } from '../../domain/quote.js';
-import { loadRateCard } from '../../domain/rate-card.js';
+import { loadRateCard } from '../../validation/rate-card-file.js';
 import type { Article, LicensingRequest, Locale, Medium, OrganisationType, Territory } from '../../domain/request.js';
 import type { RequestStatus } from '../../db/repos/requests.js';
 import { CliUsageError, info, openConfigured, parseOptions, progress, type Command } from '../command.js';

@@ -5,7 +5,7 @@ import { usersRepo, isRole } from '../../db/repos/users.js';
 import { auditRepo, CLI } from '../../db/repos/audit.js';
 import { SqliteSessionStore } from '../../db/session-store.js';
 import { userAdmin } from '../../services/user-admin.js';
-import { readPassword } from '../../auth/read-password.js';
+import { readPassword } from '../read-password.js';
 import { AppError } from '../../errors.js';
 
 const HELP = `Usage:

@@ -1,0 +1,153 @@
+// The one write path for new licensing requests: the request, its articles, its
+// two outbox messages and its idempotency key go into SQLite in ONE transaction,
+// so a request is either wholly stored with its emails queued, or not at all.
+//
+// Group commit: with synchronous=FULL every COMMIT waits for an fsync, which caps
+// one-transaction-per-request at a few hundred to two thousand requests a second.
+// Submissions that reach the writer during the same event-loop turn (typically
+// those that arrived while the previous COMMIT held the loop) are queued and
+// written together in one immediate transaction, flushed on setImmediate or as
+// soon as MAX_BATCH are waiting. Each request runs in its own SAVEPOINT (a nested
+// better-sqlite3 transaction), so a row that fails rolls back alone. Every
+// caller's promise settles only after the batch's COMMIT has returned: a request
+// is never acknowledged before it is durable.
+import type { Db } from '../connection.js';
+import { writeTransaction } from '../connection.js';
+import type { RequestsRepo, NewRequest } from '../repos/requests.js';
+import type { OutboxRepo } from '../repos/outbox.js';
+import { IDEMPOTENCY_WINDOW_MS, type IdempotencyRepo } from '../repos/idempotency.js';
+
+export interface WriteCommand extends NewRequest {
+  deskEmail: string;
+  /** Acknowledgements to one address per 24 h; 0 for no cap. */
+  ackCapPerDay?: number;
+  idempotency?: { key: string; bodyHash: string };
+}
+
+export type WriteResult =
+  | { kind: 'created'; id: number; reference: string }
+  | { kind: 'replayed'; id: number; sameBody: boolean };
+
+/** A batch larger than this is flushed at once rather than waiting for the next turn. */
+export const MAX_BATCH = 64;
+
+export interface WriterOptions {
+  maxBatch?: number;
+  /** Called after each COMMIT with the number of requests it carried (for metrics and the bench). */
+  onBatch?: (size: number) => void;
+}
+
+interface Pending {
+  cmd: WriteCommand;
+  now: Date;
+  resolve: (result: WriteResult) => void;
+  reject: (err: unknown) => void;
+}
+
+type Outcome = { ok: true; value: WriteResult } | { ok: false; error: unknown };
+
+/** What the service writes requests through: this module's writer, or the same on its own thread (./writer-thread.ts). */
+export interface RequestWriter {
+  /** Resolves once the writer can write (its thread, if it has one, has opened the database); rejects if it cannot. */
+  ready(): Promise<void>;
+  /** Queues the request for the next batch; resolves once it is committed (or replayed). */
+  write(cmd: WriteCommand, now: Date): Promise<WriteResult>;
+  /** How many requests are waiting for their COMMIT. */
+  waiting(): number;
+  /** Writes what is queued now; then the service may close the database. */
+  close(): Promise<void>;
+}
+
+export function requestWriter(
+  db: Db,
+  repos: { requests: RequestsRepo; outbox: OutboxRepo; idempotency: IdempotencyRepo },
+  options: WriterOptions = {},
+): RequestWriter {
+  const { requests, outbox, idempotency } = repos;
+  const maxBatch = Math.max(1, options.maxBatch ?? MAX_BATCH);
+  const queue: Pending[] = [];
+  let scheduled = false;
+
+  /** One request's rows; a nested transaction, i.e. a SAVEPOINT inside the batch's transaction. */
+  const writeOne = db.transaction((cmd: WriteCommand, now: Date): WriteResult => {
+    if (cmd.idempotency) {
+      // Sees keys written earlier in the same batch: same connection, same transaction.
+      const seen = idempotency.lookup(cmd.idempotency.key, now);
+      if (seen) return { kind: 'replayed', id: seen.requestId, sameBody: seen.bodyHash === cmd.idempotency.bodyHash };
+    }
+    const { id, reference } = requests.insert(cmd);
+    outbox.enqueue({ requestId: id, template: 'desk_new_request', locale: 'en', recipient: cmd.deskEmail }, cmd.now);
+    // The requester's address is not verified: past a daily number of acknowledgements to one
+    // address, further requests reach the desk but send that address nothing (no mail bombing).
+    const to = cmd.request.requester.email;
+    const since = new Date(Date.parse(cmd.now) - 86_400_000).toISOString();
+    if (!cmd.ackCapPerDay || outbox.countRecentAcksTo(to, since) < cmd.ackCapPerDay) {
+      outbox.enqueue({ requestId: id, template: 'requester_ack', locale: cmd.locale, recipient: to }, cmd.now);
+    }
+    if (cmd.idempotency) idempotency.remember(cmd.idempotency.key, id, cmd.idempotency.bodyHash, cmd.now);
+    return { kind: 'created', id, reference };
+  });
+
+  /** Keys live 24 h; once an hour, the expired ones are deleted in the batch's transaction. */
+  let lastPurgeMs = 0;
+  function forgetExpiredKeys(now: Date) {
+    if (now.getTime() - lastPurgeMs < 3_600_000) return;
+    lastPurgeMs = now.getTime();
+    idempotency.purgeOlderThan(new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS));
+  }
+
+  function flush() {
+    scheduled = false;
+    const batch = queue.splice(0, maxBatch);
+    if (queue.length) schedule();
+    if (!batch.length) return;
+    let outcomes: Outcome[];
+    try {
+      outcomes = writeTransaction(db, () => {
+        forgetExpiredKeys(batch[0]!.now);
+        return batch.map((p): Outcome => {
+          try {
+            return { ok: true, value: writeOne(p.cmd, p.now) };
+          } catch (error) {
+            // Some errors (disk full, I/O) make SQLite roll back the whole transaction:
+            // then nothing in this batch is stored, and every caller must hear so.
+            if (!db.inTransaction) throw error;
+            return { ok: false, error };
+          }
+        });
+      });
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    // Only now, after COMMIT returned, does any caller learn its outcome.
+    options.onBatch?.(batch.length);
+    batch.forEach((p, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) p.resolve(o.value);
+      else p.reject(o.error);
+    });
+  }
+
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(flush);
+  }
+
+  return {
+    write(cmd: WriteCommand, now: Date): Promise<WriteResult> {
+      return new Promise<WriteResult>((resolve, reject) => {
+        queue.push({ cmd, now, resolve, reject });
+        if (queue.length >= maxBatch) flush();
+        else schedule();
+      });
+    },
+    ready: () => Promise.resolve(),
+    waiting: () => queue.length,
+    close(): Promise<void> {
+      while (queue.length) flush();
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// Picks the page language (footer ?lang=, the user's choice, Accept-Language, English)
+// and puts it in res.locals for the views and the error handler.
+import type { RequestHandler } from 'express';
+import { parseCookie } from 'cookie';
+import type { Locale } from '../../../domain/request.js';
+import { localeFromAcceptLanguage, negotiateLocale } from '../../../i18n/index.js';
+
+export const LANG_COOKIE = 'reprise_lang';
+
+/**
+ * Accept-Language → the locale it picks, for the headers seen most: browsers send a
+ * handful of distinct values, and ranking one costs more than the rest of this
+ * middleware. Bounded in entries and in header length, so a client inventing headers
+ * cannot make it large.
+ */
+const remembered = new Map<string, Locale>();
+const MAX_REMEMBERED = 500;
+
+const MAX_REMEMBERED_LENGTH = 256;
+
+function rememberedLocale(header: string | undefined): Locale {
+  if (!header) return 'en';
+  if (header.length > MAX_REMEMBERED_LENGTH) return localeFromAcceptLanguage(header);
+  let locale = remembered.get(header);
+  if (!locale) {
+    locale = localeFromAcceptLanguage(header);
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(header, locale);
+  }
+  return locale;
+}
+
+export const localeMiddleware: RequestHandler = (req, res, next) => {
+  // Neither the query nor the cookies are parsed when they cannot hold a choice.
+  const cookie = req.headers.cookie;
+  const chosen = cookie?.includes(LANG_COOKIE) ? parseCookie(cookie)[LANG_COOKIE] : undefined;
+  const query = req.url.includes('lang=') ? req.query.lang : undefined;
+  res.locals.locale = negotiateLocale(query, chosen, req.headers['accept-language'], rememberedLocale);
+  res.vary('Accept-Language');
+  next();
+};

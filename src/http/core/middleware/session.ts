@@ -1,0 +1,42 @@
+// The desk's session: express-session on our SQLite store, mounted on /staff and
+// /admin only, so the public form never sets a session cookie. The cookie lives
+// as long as the idle time-out and is renewed on each request (rolling); the
+// absolute time-out is checked in ./auth.ts against the app clock.
+import session from 'express-session';
+import type { RequestHandler } from 'express';
+import type { Container } from '../../../container.js';
+import { noStore } from './security.js';
+import { loadUser } from './auth.js';
+
+export const sessionCookieName = (production: boolean) => (production ? '__Host-reprise.sid' : 'reprise.sid');
+
+export function sessionMiddleware(c: Container): RequestHandler {
+  const production = c.config.env === 'production';
+  const secret = c.config.sessionSecret ?? c.repos.settings.secret('session_secret');
+  return session({
+    // __Host- binds the cookie to this exact origin over https (no Domain, Path=/).
+    name: sessionCookieName(production),
+    secret,
+    store: c.sessionStore,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    unset: 'destroy',
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: production,
+      path: '/',
+      maxAge: c.config.sessionIdleMinutes * 60_000,
+    },
+  });
+}
+
+/** Everything /staff and /admin share: never cached, English, the session and the signed-in user. */
+export function deskMiddleware(c: Container): RequestHandler[] {
+  const english: RequestHandler = (_req, res, next) => {
+    res.locals.locale = 'en';
+    next();
+  };
+  return [noStore, english, sessionMiddleware(c), loadUser(c)];
+}
