@@ -36,8 +36,10 @@ const command = (i: number): WriteCommand => {
     quote: computeQuote(rateCard, request, now.toISOString().slice(0, 10)),
     accessToken: `bench-${String(++seq).padStart(26, '0')}`,
     now: now.toISOString(),
-    deskEmail: 'desk@bench.test',
-    ackCapPerDay: 20,
+    emails: [
+      { template: 'desk_new_request', locale: 'en', recipient: 'desk@bench.test' },
+      { template: 'requester_ack', locale: request.locale ?? 'en', recipient: request.requester.email, unlessAcksSince: { count: 20, since: new Date(now.getTime() - 86_400_000).toISOString() } },
+    ],
   };
 };
 const submit = async (count: number) => {

@@ -2,6 +2,7 @@
 // reported at once so an operator fixes the environment in one go.
 import path from 'node:path';
 import { projectRoot } from './paths.js';
+import { isMailbox } from './email-address.js';
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -63,7 +64,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const email = (name: string, fallback: string) => {
     const v = str(name, fallback);
     // Accept "Name <addr@host>" or a bare address; no line breaks ever reach a header.
-    if (!/^([^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(v)) problems.push(`${name} must be an email address (got "${v}")`);
+    if (!isMailbox(v)) problems.push(`${name} must be an email address (got "${v}")`);
     return v;
   };
   const url = (name: string, fallback: string, protocols: string[]) => {

@@ -1,9 +1,10 @@
-// Builds the service's parts from their dependencies, with no I/O beyond the
-// database handle and files passed in, so tests can build as many as they like.
+// Builds the service's parts from their dependencies, with no I/O beyond the database handle
+// and files passed in, so tests can build as many as they like: the repositories, the request
+// writer, the mail worker, and the services the HTTP layer calls.
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { keepJournalsInMemory, pagesLeft, type Db } from './db/connection.js';
+import { pagesLeft, type Db } from './db/connection.js';
 import { requestsRepo } from './db/repos/requests.js';
 import { outboxRepo } from './db/repos/outbox.js';
 import { idempotencyRepo } from './db/repos/idempotency.js';
@@ -11,8 +12,8 @@ import { settingsRepo } from './db/repos/settings.js';
 import { auditRepo } from './db/repos/audit.js';
 import { usersRepo } from './db/repos/users.js';
 import { SqliteSessionStore } from './db/session-store.js';
-import { requestWriter, type WriterOptions } from './db/writer/group-commit.js';
-import { requestWriterThread } from './db/writer/writer-thread.js';
+import { createRequestWriter, type WriterOptions } from './db/writer/index.js';
+import { readMigrations } from './db/migrate.js';
 import { loadRateCard } from './validation/rate-card-file.js';
 import type { RateCard } from './domain/quote-types.js';
 import { createValidators, type Validators } from './validation/ajv.js';
@@ -20,8 +21,8 @@ import { createViews } from './views.js';
 import { outboxWorker } from './mail/outbox-worker.js';
 import type { MailTransport } from './mail/transport.js';
 import { formTokens } from './services/form-tokens.js';
-import { readMigrations } from './db/migrate.js';
 import { createMetrics } from './services/metrics.js';
+import { createServices } from './services/services.js';
 import { roomIn, storageCondition } from './storage-condition.js';
 
 export interface ContainerDeps {
@@ -32,7 +33,7 @@ export interface ContainerDeps {
   clock?: () => Date;
   rateCard?: RateCard;
   validators?: Validators;
-  /** For the writer on this thread (WRITER_THREAD=0): bench/batch-probe-server.ts counts its batches. */
+  /** Options of the writer when it runs on this thread (WRITER_THREAD=0), e.g. a probe counting its batches. */
   writerOptions?: WriterOptions;
 }
 
@@ -53,30 +54,35 @@ export function createContainer(deps: ContainerDeps) {
     hasRoom: { database: () => roomIn(databaseDir) && pagesLeft(db) >= 64 },
   });
 
-  const requests = requestsRepo(db);
-  const outbox = outboxRepo(db, messageIdDomain);
-  const idempotency = idempotencyRepo(db);
-  const settings = settingsRepo(db);
-  const audit = auditRepo(db);
-  const users = usersRepo(db);
+  const repos = {
+    requests: requestsRepo(db),
+    outbox: outboxRepo(db, messageIdDomain),
+    idempotency: idempotencyRepo(db),
+    settings: settingsRepo(db),
+    audit: auditRepo(db),
+    users: usersRepo(db),
+  };
   const sessionStore = new SqliteSessionStore(db, config.sessionIdleMinutes * 60_000, storage);
-  // A database in memory exists on this connection only, so its writer cannot be another thread's.
-  const onThread = config.writerThread && config.databasePath !== ':memory:';
-  // On this connection, the writer's savepoints need their journals in memory (see keepJournalsInMemory).
-  if (!onThread) keepJournalsInMemory(db);
-  const writer = onThread
-    ? requestWriterThread({ databasePath: config.databasePath, messageIdDomain }, logger.child({ component: 'writer' }))
-    : requestWriter(db, { requests, outbox, idempotency }, deps.writerOptions);
+  const writer = createRequestWriter({
+    db, databasePath: config.databasePath, onThread: config.writerThread, messageIdDomain, repos,
+    logger: logger.child({ component: 'writer' }), options: deps.writerOptions,
+  });
   const worker = outboxWorker({
-    outbox,
+    outbox: repos.outbox,
     transport: deps.transport,
     clock,
     logger: logger.child({ component: 'outbox' }),
     busy: () => writer.waiting() > 0,
     storage,
-    mail: { views, mailFrom: config.mailFrom, publicBaseUrl: config.publicBaseUrl, findRequest: requests.findById },
+    mail: { views, mailFrom: config.mailFrom, publicBaseUrl: config.publicBaseUrl, findRequest: repos.requests.findById },
   });
-  const tokens = formTokens(config.formSecret ?? settings.secret('form_token_secret'), config.formMinFillSeconds);
+  const services = createServices({
+    config, db, clock, rateCard, validators, repos, writer, storage, sessionStore,
+    mailQueued: () => worker.kick(),
+    sessionSecret: config.sessionSecret ?? repos.settings.secret('session_secret'),
+    formTokens: formTokens(config.formSecret ?? repos.settings.secret('form_token_secret'), config.formMinFillSeconds),
+    migrations: readMigrations(),
+  });
 
   return {
     config,
@@ -84,16 +90,13 @@ export function createContainer(deps: ContainerDeps) {
     clock,
     logger,
     rateCard,
-    validators,
     views,
-    repos: { requests, outbox, idempotency, settings, audit, users },
-    sessionStore,
+    repos,
     writer,
     worker,
-    tokens,
     storage,
-    migrations: readMigrations(),
-    metrics: createMetrics(outbox, storage, clock),
+    metrics: createMetrics(repos.outbox, storage, clock),
+    services,
   };
 }
 

@@ -64,8 +64,8 @@ export function migrate(db: Db, migrations = readMigrations(), now = () => new D
   return applied;
 }
 
-/** True when every migration shipped with this build has been applied. */
-export function migrationsCurrent(db: Db, migrations = readMigrations()): boolean {
+/** The names of the migrations shipped with this build that the database has not had. */
+export function pendingMigrations(db: Db, migrations = readMigrations()): string[] {
   const done = appliedVersions(db);
-  return migrations.every((m) => done.has(m.version));
+  return migrations.filter((m) => !done.has(m.version)).map((m) => m.name);
 }

@@ -44,3 +44,35 @@ export function addDaysIso(date: string, days: number): string {
   // Every UTC day is exactly DAY_MS long (no DST in UTC), so plain addition is exact.
   return remember(recentSums, `${date}|${days}`, MAX_RECENT_SUMS, () => formatIsoDate(parseIsoDate(date) + days * DAY_MS));
 }
+
+/** True for a real calendar date written YYYY-MM-DD (2026-02-31 is not one). */
+export function isIsoDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
+  try {
+    parseIsoDate(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An instant plus whole calendar months (negative goes back) in UTC: the same day, or the month's last; the time kept. */
+export function addMonthsUtc(instant: Date, months: number): Date {
+  const result = new Date(instant);
+  const day = result.getUTCDate();
+  result.setUTCDate(1);
+  result.setUTCMonth(result.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
+  result.setUTCDate(Math.min(day, lastDay));
+  return result;
+}
+
+/** `date` plus `months` calendar months (2026-01-31 + 1 → 2026-02-28). */
+export const addMonthsIso = (date: string, months: number): string =>
+  formatIsoDate(addMonthsUtc(new Date(parseIsoDate(date)), months).getTime());
+
+/** The UTC calendar date of an instant. */
+export const todayUtc = (now: Date): string => now.toISOString().slice(0, 10);
+
+/** The instant a UTC calendar date begins, as stored (2026-03-01T00:00:00.000Z). */
+export const startOfDayIso = (date: string): string => new Date(parseIsoDate(date)).toISOString();

@@ -11,7 +11,6 @@ import type { ComputedQuote, Percent, QuoteLine, QuoteReason, RateCard } from '.
 import type { Article, QuoteInput } from './request.js';
 
 // Re-exported so that callers pricing a quote need one import for its dates too.
-export { addDaysIso } from './dates.js';
 
 /**
  * n / d rounded to the nearest integer, halves away from zero (2.5 → 3, −2.5 → −3).

@@ -2,6 +2,9 @@
 // schemas/licensing-request.schema.json (the schema is the source of truth for
 // fields and limits; these types mirror it for the compiler).
 
+import type { ComputedQuote } from './quote-types.js';
+import type { Status } from './workflow.js';
+
 export type Locale = 'en' | 'fr' | 'ar';
 
 /** A request's reference, e.g. REP-2026-000042 (the year, then a six-digit number within it). */
@@ -69,4 +72,16 @@ export interface QuoteInput {
   organisation?: Partial<Organisation>;
   articles: Article[];
   usage: Usage;
+}
+
+/** A licensing request as stored: what the requester sent, with its reference, status and quote. */
+export interface StoredRequest extends LicensingRequest {
+  id: number;
+  reference: string;
+  accessToken: string;
+  status: Status;
+  locale: Locale;
+  quote: ComputedQuote;
+  createdAt: string;
+  updatedAt: string;
 }

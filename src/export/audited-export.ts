@@ -4,7 +4,8 @@
 import type { Writable } from 'node:stream';
 import type { Db } from '../db/connection.js';
 import { writeTransaction } from '../db/connection.js';
-import { auditRepo, type Actor } from '../db/repos/audit.js';
+import { auditRepo } from '../db/repos/audit.js';
+import { type Actor } from '../domain/staff.js';
 import type { ExportFilters } from './filters.js';
 import type { ExportFormat } from './formatter.js';
 import { ExportAborted, streamExport, type ExportOptions } from './stream.js';

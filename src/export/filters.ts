@@ -2,19 +2,12 @@
 // a date range on the submission date and zero or more statuses. Only values that
 // passed these checks ever reach the query or the download's file name.
 import { AppError } from '../errors.js';
+import { isIsoDate } from '../domain/dates.js';
+import { STATUSES, type Status } from '../domain/workflow.js';
+import type { ExportFilters } from '../db/repos/export-queries.js';
 import { FORMATS, type ExportFormat } from './formatter.js';
 
-export const STATUSES = ['new', 'in_review', 'quoted', 'licensed', 'declined', 'withdrawn', 'spam'] as const;
-export type ExportStatus = (typeof STATUSES)[number];
-
-export interface ExportFilters {
-  /** First day included, YYYY-MM-DD (UTC), on the submission date. */
-  from: string | null;
-  /** Last day included, YYYY-MM-DD (UTC). */
-  to: string | null;
-  /** Empty: every status. */
-  statuses: ExportStatus[];
-}
+export type { ExportFilters };
 
 export interface RawFilters {
   from?: unknown;
@@ -27,23 +20,22 @@ const bad = (message: string) => new AppError(400, 'bad_export_filter', message)
 function day(name: string, raw: unknown): string | null {
   if (raw === undefined || raw === null || raw === '') return null;
   const v = typeof raw === 'string' ? raw.trim() : '';
-  const d = new Date(`${v}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) {
+  if (!isIsoDate(v)) {
     throw bad(`"${name}" must be a date written YYYY-MM-DD, for example 2026-01-31.`);
   }
   return v;
 }
 
 /** Status may come as "licensed,declined", as repeated parameters, or be empty for all. */
-function statuses(raw: unknown): ExportStatus[] {
+function statuses(raw: unknown): Status[] {
   if (raw === undefined || raw === null || raw === '') return [];
   const parts = (Array.isArray(raw) ? raw : [raw]).flatMap((p) => (typeof p === 'string' ? p.split(',') : [null]));
-  const out = new Set<ExportStatus>();
+  const out = new Set<Status>();
   for (const p of parts) {
     const s = typeof p === 'string' ? p.trim() : '';
     if (s === '' && p !== null) continue;
     if (!(STATUSES as readonly string[]).includes(s)) throw bad(`"status" must be one or more of ${STATUSES.join(', ')}.`);
-    out.add(s as ExportStatus);
+    out.add(s as Status);
   }
   return STATUSES.filter((s) => out.has(s));
 }
@@ -67,14 +59,4 @@ export function exportFileName(filters: ExportFilters, format: ExportFormat): st
   const range = filters.from || filters.to ? `_${filters.from ?? 'start'}_${filters.to ?? 'now'}` : '_all';
   const status = filters.statuses.length ? `_${filters.statuses.join('-')}` : '';
   return `reprise-requests${range}${status}.${format}`;
-}
-
-/** Query parameters: the day after `to` bounds the range, so a whole last day is included. */
-export function filterParams(filters: ExportFilters) {
-  const next = filters.to ? new Date(Date.parse(`${filters.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10) : null;
-  return {
-    from: filters.from,
-    before: next,
-    statuses: filters.statuses.length ? JSON.stringify(filters.statuses) : null,
-  };
 }

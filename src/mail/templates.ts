@@ -1,13 +1,13 @@
 // Each outbox row names a template; this renders it, when the message is sent,
 // from the stored request and the row's params: subject, plain text and HTML.
-import type { StoredRequest } from '../db/repos/requests.js';
+import type { StoredRequest } from '../domain/request.js';
 import type { OutboxRow } from '../db/repos/outbox.js';
 import type { Locale } from '../domain/request.js';
 import { i18nFor, isLocale, type I18n } from '../i18n/index.js';
 import { labelQuote } from '../i18n/quote-labels.js';
 import type { ViewEngines } from '../views.js';
 import type { OutgoingMessage } from './transport.js';
-import { requestFieldRows } from './request-fields.js';
+import { requestFieldRows } from '../i18n/request-fields.js';
 import { ERASED } from '../db/repos/retention.js';
 
 export interface MailContext {
@@ -18,6 +18,8 @@ export interface MailContext {
 }
 
 interface TemplateSpec {
+  /** What the email is, as the desk's pages name it. */
+  label: string;
   subject: (i18n: I18n, request: StoredRequest, params: Record<string, unknown>) => string;
   /** Replies go to the requester on desk mail, to the desk otherwise (From). */
   replyToRequester?: boolean;
@@ -28,22 +30,30 @@ const oneLine = (s: string) => s.replace(/[\r\n\u2028\u2029]+/g, ' ').slice(0, 2
 
 export const TEMPLATES: Record<string, TemplateSpec> = {
   desk_new_request: {
+    label: 'New request (to the desk)',
     subject: (_i, r) => `New licensing request ${r.reference}: ${r.organisation.name}`,
     replyToRequester: true,
   },
   requester_ack: {
+    label: 'Acknowledgement',
     subject: (i, r) => i.t('email.ack.subject', { reference: r.reference }),
   },
   quote_sent: {
+    label: 'Quote',
     subject: (i, r) => i.t('email.quote.subject', { reference: r.reference }),
   },
   licence_confirmation: {
+    label: 'Licence confirmation',
     subject: (i, r, p) => i.t('email.licence.subject', { reference: r.reference, licence: String(p.licenceNumber ?? '') }),
   },
   decline: {
+    label: 'Decline',
     subject: (i, r) => i.t('email.decline.subject', { reference: r.reference }),
   },
 };
+
+/** The desk's name for an email template (the code itself, readable, for one it does not know). */
+export const templateLabel = (template: string): string => TEMPLATES[template]?.label ?? template.replace(/_/g, ' ');
 
 export class UnrenderableMessage extends Error {}
 

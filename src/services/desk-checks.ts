@@ -2,6 +2,7 @@
 // can act on (422 with a message per field, the form shown again).
 import type { DeskFields, LicenceChange, QuoteChange } from '../db/repos/desk-requests.js';
 import { AppError, type FieldError } from '../errors.js';
+import { isIsoDate } from '../domain/dates.js';
 
 export interface QuoteInput {
   /** null: send the indicative quote as computed. */
@@ -17,8 +18,6 @@ export interface LicenceInput {
   linkBack: string;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const isDate = (v: string) => DATE.test(v) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v;
 const MAX_FEE_MINOR = 100_000_000_00;
 
 function fail(errors: FieldError[]): never {
@@ -39,7 +38,7 @@ export function checkQuote(input: QuoteInput, f: DeskFields, now: string): Quote
     if (!reason) errors.push({ path: 'fee_reason', message: 'Say why the fee differs from the indicative quote.' });
     if (reason.length > 2000) errors.push({ path: 'fee_reason', message: 'Keep the reason under 2,000 characters.' });
   }
-  if (!isDate(input.validUntil)) errors.push({ path: 'valid_until', message: 'Enter the validity date as YYYY-MM-DD.' });
+  if (!isIsoDate(input.validUntil)) errors.push({ path: 'valid_until', message: 'Enter the validity date as YYYY-MM-DD.' });
   else if (input.validUntil < now.slice(0, 10)) errors.push({ path: 'valid_until', message: 'The quote must be valid until today or later.' });
   if (errors.length) fail(errors);
   return { finalFeeMinor: input.finalFeeMinor, feeReason: input.finalFeeMinor === null ? null : reason, validUntil: input.validUntil };
@@ -49,9 +48,9 @@ export function checkLicence(input: LicenceInput): Omit<LicenceChange, 'number'>
   const errors: FieldError[] = [];
   const creditLine = input.creditLine.trim();
   const linkBack = input.linkBack.trim();
-  if (!isDate(input.start)) errors.push({ path: 'licence_start', message: 'Enter the start date as YYYY-MM-DD.' });
-  if (!isDate(input.end)) errors.push({ path: 'licence_end', message: 'Enter the end date as YYYY-MM-DD.' });
-  else if (isDate(input.start) && input.end <= input.start) errors.push({ path: 'licence_end', message: 'The end date must be after the start date.' });
+  if (!isIsoDate(input.start)) errors.push({ path: 'licence_start', message: 'Enter the start date as YYYY-MM-DD.' });
+  if (!isIsoDate(input.end)) errors.push({ path: 'licence_end', message: 'Enter the end date as YYYY-MM-DD.' });
+  else if (isIsoDate(input.start) && input.end <= input.start) errors.push({ path: 'licence_end', message: 'The end date must be after the start date.' });
   if (!creditLine || creditLine.length > 300) errors.push({ path: 'credit_line', message: 'Enter the credit line (up to 300 characters).' });
   let url: URL | undefined;
   try {
@@ -65,9 +64,6 @@ export function checkLicence(input: LicenceInput): Omit<LicenceChange, 'number'>
   if (errors.length) fail(errors);
   return { start: input.start, end: input.end, creditLine, linkBack };
 }
-
-/** One licence per request, so its number follows the request's: REP-2026-000123 → LIC-2026-000123. */
-export const licenceNumberFor = (reference: string) => reference.replace(/^REP-/, 'LIC-');
 
 /** "450", "450.5", "1,250.00" → minor units for a currency with `digits` decimals; undefined when not an amount. */
 export function parseAmount(raw: string, digits: number): number | undefined {

@@ -2,15 +2,16 @@
 // change (through the domain's transition()), the fields it sets, its audit row
 // (who, when, before, after) and the email to the requester in the outbox, in the
 // request's language. The worker is woken only after the commit.
-import type { Container } from '../container.js';
 import { writeTransaction, type Db } from '../db/connection.js';
-import type { Actor, AuditRepo } from '../db/repos/audit.js';
+import type { AuditRepo } from '../db/repos/audit.js';
+import type { Actor } from '../domain/staff.js';
 import type { OutboxRepo } from '../db/repos/outbox.js';
 import type { RequestsRepo, StoredRequest } from '../db/repos/requests.js';
-import { deskRequestsRepo, type DeskFields, type DeskRequestsRepo } from '../db/repos/desk-requests.js';
+import type { DeskFields, DeskRequestsRepo } from '../db/repos/desk-requests.js';
 import { transition, type Action } from '../domain/workflow.js';
 import { AppError, notFound } from '../errors.js';
-import { checkLicence, checkQuote, licenceNumberFor, type LicenceInput, type QuoteInput } from './desk-checks.js';
+import { checkLicence, checkQuote, type LicenceInput, type QuoteInput } from './desk-checks.js';
+import { licenceNumberFor } from '../domain/licence.js';
 
 export interface DeskDeps {
   db: Db;
@@ -21,16 +22,6 @@ export interface DeskDeps {
   clock: () => Date;
   onQueued: () => void;
 }
-
-export const deskDeps = (c: Container): DeskDeps => ({
-  db: c.db,
-  requests: c.repos.requests,
-  desk: deskRequestsRepo(c.db),
-  audit: c.repos.audit,
-  outbox: c.repos.outbox,
-  clock: c.clock,
-  onQueued: () => c.worker.kick(),
-});
 
 interface Step {
   before?: Record<string, unknown>;

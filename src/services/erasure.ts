@@ -7,9 +7,11 @@
 import crypto from 'node:crypto';
 import type { Db } from '../db/connection.js';
 import { writeTransaction } from '../db/connection.js';
-import { auditRepo, type Actor } from '../db/repos/audit.js';
+import { auditRepo } from '../db/repos/audit.js';
+import { type Actor } from '../domain/staff.js';
 import { PERSONAL_FIELDS, retentionRepo } from '../db/repos/retention.js';
 import { AppError } from '../errors.js';
+import { isEmailAddress } from '../email-address.js';
 
 export interface ErasureResult {
   subject: string;
@@ -25,7 +27,7 @@ export const personId = (email: string) =>
 
 export function checkEmail(raw: unknown): string {
   const email = typeof raw === 'string' ? raw.trim() : '';
-  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(email) || email.length > 254) {
+  if (!isEmailAddress(email)) {
     throw new AppError(400, 'bad_email', 'Give the email address exactly as the person wrote it, e.g. name@example.org.');
   }
   return email;
@@ -57,4 +59,9 @@ export function erasePerson(db: Db, rawEmail: unknown, opts: { actor: Actor; now
   });
   erased.walCheckpointed = repo.purgeResidue();
   return erased;
+}
+
+/** The requests that still hold this person's data (the erasure page lists them before erasing). */
+export function requestsHoldingDataOf(db: Db, email: string) {
+  return retentionRepo(db).byEmail(email);
 }

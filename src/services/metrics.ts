@@ -2,8 +2,6 @@
 // apps in one process (tests) do not collide: submissions by outcome, quotes,
 // the outbox by state with the age of its oldest queued message, HTTP latency,
 // and storage: which store is full, writes refused for lack of space, free bytes.
-import crypto from 'node:crypto';
-import { Router, type RequestHandler } from 'express';
 import client from 'prom-client';
 import type { OutboxRepo } from '../db/repos/outbox.js';
 import { STORES, type StorageCondition } from '../storage-condition.js';
@@ -91,42 +89,13 @@ export function createMetrics(outbox: OutboxRepo, storage: StorageCondition, clo
   void refused;
   void freeBytes;
 
-  const timing: RequestHandler = (req, res, next) => {
-    const end = duration.startTimer();
-    res.on('finish', () => {
-      // Route patterns, not raw paths: tokens and references must not become labels.
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-      end({ method: req.method, route, status: String(res.statusCode) });
-    });
-    next();
-  };
-
   return {
     registry,
-    timing,
+    /** Starts timing an HTTP request; the returned function records it under its route pattern. */
+    timeRequest: () => duration.startTimer(),
     submission: (channel: 'form' | 'api', outcome: SubmissionOutcome) => submissions.inc({ channel, outcome }),
     quote: (outcome: 'ok' | 'invalid') => quotes.inc({ outcome }),
   };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
-
-/** Constant-time comparison, so response timing does not reveal how much of a token was right. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = crypto.createHash('sha256').update(given).digest();
-  const b = crypto.createHash('sha256').update(expected).digest();
-  return crypto.timingSafeEqual(a, b);
-}
-
-/** GET /metrics; with METRICS_TOKEN set, only for `Authorization: Bearer <token>`. */
-export function metricsRoutes(metrics: Metrics, token: string | null): Router {
-  const router = Router();
-  router.get('/metrics', async (req, res) => {
-    if (token && !sameSecret(req.get('authorization') ?? '', `Bearer ${token}`)) {
-      res.status(401).set('WWW-Authenticate', 'Bearer').type('text').send('Unauthorized');
-      return;
-    }
-    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-  return router;
-}

@@ -3,21 +3,22 @@
 import type { ComputedQuote, RateCard } from '../domain/quote-types.js';
 import type { QuoteInput } from '../domain/request.js';
 import { computeQuote } from '../domain/quote.js';
+import { todayUtc } from '../domain/dates.js';
 import type { Validators } from '../validation/ajv.js';
 import type { ValidationIssue } from '../validation/issues.js';
 import { startDateIssues } from './request-checks.js';
-import { todayUtc } from './submit-request.js';
 
 export type QuoteOutcome = { ok: true; quote: ComputedQuote } | { ok: false; issues: ValidationIssue[] };
 
-export function quoteRequest(
-  deps: { validators: Validators; rateCard: RateCard; clock: () => Date },
-  input: unknown,
-): QuoteOutcome {
-  const result = deps.validators.validate<QuoteInput>('quote-request', input);
-  if (!result.ok) return { ok: false, issues: result.issues };
-  const today = todayUtc(deps.clock());
-  const issues = startDateIssues(result.value.usage.startDate, today);
-  if (issues.length) return { ok: false, issues };
-  return { ok: true, quote: computeQuote(deps.rateCard, result.value, today) };
+export function quoteService(deps: { validators: Validators; rateCard: RateCard; clock: () => Date }) {
+  return {
+    quote(input: unknown): QuoteOutcome {
+      const result = deps.validators.validate<QuoteInput>('quote-request', input);
+      if (!result.ok) return { ok: false, issues: result.issues };
+      const today = todayUtc(deps.clock());
+      const issues = startDateIssues(result.value.usage.startDate, today);
+      if (issues.length) return { ok: false, issues };
+      return { ok: true, quote: computeQuote(deps.rateCard, result.value, today) };
+    },
+  };
 }

@@ -4,7 +4,9 @@
 // submissions during a large first run; each request and the run are audited.
 import type { Db } from '../db/connection.js';
 import { writeTransaction } from '../db/connection.js';
-import { auditRepo, type Actor } from '../db/repos/audit.js';
+import { auditRepo } from '../db/repos/audit.js';
+import type { Actor } from '../domain/staff.js';
+import { addMonthsUtc } from '../domain/dates.js';
 import { PERSONAL_FIELDS, retentionRepo } from '../db/repos/retention.js';
 
 export interface RetentionOptions {
@@ -29,15 +31,7 @@ export interface RetentionResult {
 }
 
 /** `now` minus whole calendar months, UTC; the 31st becomes the last day of a shorter month. */
-export function retentionCutoff(now: Date, months: number): string {
-  const y = now.getUTCFullYear();
-  const m = now.getUTCMonth() - months;
-  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  const d = new Date(now);
-  d.setUTCDate(1);
-  d.setUTCFullYear(y, m, Math.min(now.getUTCDate(), lastDay));
-  return d.toISOString();
-}
+export const retentionCutoff = (now: Date, months: number): string => addMonthsUtc(now, -months).toISOString();
 
 /**
  * A retention run as steps of one short write transaction each, so that the
@@ -104,4 +98,12 @@ export async function runRetentionInService(db: Db, opts: RetentionOptions): Pro
   const run = retentionRun(db, { batchSize: 100, ...opts });
   while (run.step()) await new Promise<void>((resolve) => setImmediate(resolve));
   return run.finish();
+}
+
+/** What the export page says of retention: the setting, the cutoff, how many requests are due. */
+export function retentionStatus(db: Db, months: number, now: Date) {
+  if (months <= 0) return { months, cutoff: null, due: 0 };
+  const cutoff = retentionCutoff(now, months);
+  const due = Object.values(retentionRepo(db).countDue(cutoff)).reduce((sum, count) => sum + count, 0);
+  return { months, cutoff: cutoff.slice(0, 10), due };
 }

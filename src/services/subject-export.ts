@@ -6,10 +6,10 @@
 // them. The access token is left out: it is a credential, not information.
 import type { Db } from '../db/connection.js';
 import { writeTransaction } from '../db/connection.js';
-import { auditRepo, type Actor } from '../db/repos/audit.js';
+import { auditRepo } from '../db/repos/audit.js';
+import { type Actor } from '../domain/staff.js';
+import { subjectAccessRepo, type Row } from '../db/repos/subject-access.js';
 import { checkEmail, personId } from './erasure.js';
-
-type Row = Record<string, unknown>;
 
 export interface SubjectExport {
   subject: string;
@@ -20,58 +20,32 @@ export interface SubjectExport {
   personAudit: Row[];
 }
 
-/** Tables with a request_id column, from the live schema. Names come from sqlite_master, never from input. */
-function relatedTables(db: Db): string[] {
-  return db
-    .prepare(
-      `SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c
-       WHERE m.type = 'table' AND c.name = 'request_id' ORDER BY m.name`,
-    )
-    .pluck()
-    .all() as string[];
-}
-
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const parsed = (json: unknown) => (json === null ? null : JSON.parse(String(json)));
 
 export function subjectExport(db: Db, rawEmail: unknown, opts: { actor: Actor; now: Date }): SubjectExport {
   const email = checkEmail(rawEmail);
-  const requests = db
-    .prepare('SELECT * FROM requests WHERE lower(requester_email) = lower(?) ORDER BY created_at, id')
-    .all(email) as Row[];
-  const related = relatedTables(db).map((table) => ({
-    table,
-    stmt: db.prepare(`SELECT * FROM ${quoteIdent(table)} WHERE request_id = ? ORDER BY 1`),
-  }));
-  const audit = db.prepare(`SELECT at, actor, action, before_json, after_json FROM audit_log
-    WHERE subject_type = 'request' AND subject_id = ? ORDER BY id`);
-  const addressed = db.prepare(`SELECT id, request_id, template, locale, status, created_at, sent_at FROM outbox
-    WHERE lower(recipient) = lower(?) ORDER BY id`);
-
-  const personAudit = db.prepare(`SELECT at, actor, action, after_json FROM audit_log
-    WHERE subject_type = 'person' AND subject_id = ? ORDER BY id`);
+  const repo = subjectAccessRepo(db);
+  const requests = repo.requestsFrom(email);
+  const relatedTo = repo.relatedRows();
   const doc: SubjectExport = {
     subject: email,
     generatedAt: opts.now.toISOString(),
-    requests: requests.map(({ access_token: _token, ...r }) => ({
-      ...r,
-      related: Object.fromEntries(related.map(({ table, stmt }) => [table, stmt.all(r.id) as Row[]])),
-      audit: (audit.all(String(r.id)) as Row[]).map(({ before_json, after_json, ...a }) => ({
-        ...a,
-        before: before_json === null ? null : JSON.parse(String(before_json)),
-        after: after_json === null ? null : JSON.parse(String(after_json)),
+    requests: requests.map(({ access_token: _token, ...request }) => ({
+      ...request,
+      related: relatedTo(request.id),
+      audit: repo.requestAudit(request.id).map(({ before_json, after_json, ...entry }) => ({
+        ...entry,
+        before: parsed(before_json),
+        after: parsed(after_json),
       })),
     })),
-    // Messages to this address, including any not tied to a request.
-    emailsAddressed: addressed.all(email) as Row[],
-    personAudit: (personAudit.all(personId(email)) as Row[]).map(({ after_json, ...a }) => ({
-      ...a,
-      after: after_json === null ? null : JSON.parse(String(after_json)),
-    })),
+    emailsAddressed: repo.emailsTo(email),
+    personAudit: repo.personAudit(personId(email)).map(({ after_json, ...entry }) => ({ ...entry, after: parsed(after_json) })),
   };
   writeTransaction(db, () =>
     auditRepo(db).record({
       actor: opts.actor, action: 'person.subject_export', subjectType: 'person', subjectId: personId(email),
-      at: opts.now.toISOString(), after: { requests: requests.map((r) => r.reference) },
+      at: opts.now.toISOString(), after: { requests: requests.map((request) => request.reference) },
     }),
   );
   return doc;

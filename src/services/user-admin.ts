@@ -4,8 +4,11 @@
 // neither disabled nor demoted, so the desk never locks itself out.
 import type { Db } from '../db/connection.js';
 import { writeTransaction } from '../db/connection.js';
-import type { AuditRepo, Actor } from '../db/repos/audit.js';
-import { normaliseEmail, toUser, type Role, type User, type UsersRepo } from '../db/repos/users.js';
+import type { AuditRepo } from '../db/repos/audit.js';
+import type { Actor } from '../domain/staff.js';
+import { toUser, type UsersRepo } from '../db/repos/users.js';
+import { isEmailAddress, normaliseEmail } from '../email-address.js';
+import { type Role, type User } from '../domain/staff.js';
 import type { SqliteSessionStore } from '../db/session-store.js';
 import { hashPassword, passwordProblem } from '../auth/password.js';
 import { AppError } from '../errors.js';
@@ -19,7 +22,6 @@ export interface UserAdminDeps {
   clock: () => Date;
 }
 
-const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const invalid = (message: string, path: string) => new AppError(422, 'invalid_user', message, [{ path, message }]);
 
 export function userAdmin(d: UserAdminDeps) {
@@ -37,7 +39,7 @@ export function userAdmin(d: UserAdminDeps) {
   return {
     async add(actor: Actor, emailRaw: string, role: Role, password: string): Promise<User> {
       const email = normaliseEmail(emailRaw);
-      if (!EMAIL.test(email) || email.length > 254) throw invalid('Enter a valid email address.', '/email');
+      if (!isEmailAddress(email)) throw invalid('Enter a valid email address.', '/email');
       const problem = passwordProblem(password);
       if (problem) throw invalid(problem, '/password');
       if (d.users.findRowByEmail(email)) throw invalid('An account with this email address already exists.', '/email');
@@ -97,6 +99,9 @@ export function userAdmin(d: UserAdminDeps) {
         return existing(id);
       });
     },
+
+    list: () => d.users.list(),
+    findById: (id: number) => d.users.findById(id),
 
     findByEmail(email: string): User | undefined {
       const row = d.users.findRowByEmail(email);

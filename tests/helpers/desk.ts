@@ -3,23 +3,14 @@
 // login form (cookie jar, CSRF token read from the page).
 import request from 'supertest';
 import type { TestApp } from './app.js';
-import { userAdmin } from '../../src/services/user-admin.js';
-import { CLI } from '../../src/db/repos/audit.js';
-import type { Role, User } from '../../src/db/repos/users.js';
+import { CLI } from '../../src/domain/staff.js';
+import type { Role, User } from '../../src/domain/staff.js';
 
 export const DESK_ENV = { PASSWORD_SCRYPT_LOG2N: '12' };
 export const PASSWORD = 'correct horse battery staple';
 
 export function addUser(t: TestApp, email: string, role: Role = 'staff', password = PASSWORD): Promise<User> {
-  const c = t.container;
-  return userAdmin({
-    db: c.db,
-    users: c.repos.users,
-    audit: c.repos.audit,
-    sessions: c.sessionStore,
-    scryptLog2N: c.config.passwordScryptLog2N,
-    clock: c.clock,
-  }).add(CLI, email, role, password);
+  return t.container.services.users.add(CLI, email, role, password);
 }
 
 /** The value of the first hidden _csrf field on a page. */

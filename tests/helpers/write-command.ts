@@ -1,4 +1,4 @@
-// A command for the request writer, as submit-request.ts builds one: a valid request
+// A command for the request writer, as the submit service builds one (src/services/submit-request.ts): a valid request
 // (with the overrides), quoted at the test clock's date, with its own access token.
 import crypto from 'node:crypto';
 import type { TestApp } from './app.js';
@@ -16,7 +16,10 @@ export function writeCommand(t: TestApp, overrides: Record<string, unknown> = {}
     quote: computeQuote(t.container.rateCard, request, now.toISOString().slice(0, 10)),
     accessToken: crypto.randomBytes(24).toString('base64url'),
     now: now.toISOString(),
-    deskEmail: 'desk@reprise.test',
+    emails: [
+      { template: 'desk_new_request', locale: 'en', recipient: 'desk@reprise.test' },
+      { template: 'requester_ack', locale: 'en', recipient: request.requester.email },
+    ],
     idempotency: idempotencyKey ? { key: idempotencyKey, bodyHash: 'same' } : undefined,
   };
 }

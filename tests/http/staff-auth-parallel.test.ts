@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { buildTestApp } from '../helpers/app.js';
 import { addUser, csrfFrom, DESK_ENV, PASSWORD } from '../helpers/desk.js';
-import { throttleKey } from '../../src/db/repos/login-attempts.js';
+import { throttleKey } from '../../src/services/sign-in.js';
 
 test('30 parallel wrong passwords for one account: at most 5 are checked, the rest get 429', async () => {
   const t = await buildTestApp(DESK_ENV);

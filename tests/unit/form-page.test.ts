@@ -16,7 +16,7 @@ for (const nodeEnv of ['production', 'test']) {
     try {
       const c = t.container;
       const viaTemplate = (locale: Locale, query: Record<string, string>, token: string) =>
-        viewHtml(c.views, t.app.locals.assetVersion as string, locale, 'public/form', formViewData(c.validators, locale, prefillFromQuery(query), [], token));
+        viewHtml(c.views, t.app.locals.assetVersion as string, locale, 'public/form', formViewData(c.services.formOptions(locale), prefillFromQuery(query), [], token));
       const urls = fc.oneof(fc.constant(''), fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.string());
       const titles = fc.oneof(fc.constant(''), fc.string({ unit: 'grapheme', maxLength: 80 }), fc.constantFrom('<b>"Ça" & \'ça\'</b>', 'عنوان المقال'));
       await fc.assert(

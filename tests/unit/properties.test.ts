@@ -6,8 +6,6 @@ import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { createValidators } from '../../src/validation/ajv.js';
-import { submitRequest } from '../../src/services/submit-request.js';
-import { submitDeps } from '../../src/http/public/form.js';
 import { streamExport } from '../../src/export/stream.js';
 import { buildTestApp } from '../helpers/app.js';
 import { validRequest } from '../helpers/fixtures.js';
@@ -50,8 +48,7 @@ test('arbitrary Unicode survives store → export (CSV and NDJSON) → parse', {
     samples.push(['Le Monde diplomatique — « édition spéciale »', 'مرحبا بالعالم: تقرير خاص 🌍'], ['東京新聞', 'Zürich 👩🏽‍💻 naïve café']);
     const expected = new Map<string, [string, string]>();
     for (const [org, message] of samples) {
-      const out = await submitRequest(
-        submitDeps(t.container),
+      const out = await t.container.services.submissions.submit(
         validRequest({ organisation: { ...validRequest().organisation, name: org }, message }),
         { locale: 'en' },
       );

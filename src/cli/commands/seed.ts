@@ -10,7 +10,7 @@ import { requestsRepo } from '../../db/repos/requests.js';
 import { computeQuote } from '../../domain/quote.js';
 import { loadRateCard } from '../../validation/rate-card-file.js';
 import type { Article, LicensingRequest, Locale, Medium, OrganisationType, Territory } from '../../domain/request.js';
-import type { RequestStatus } from '../../db/repos/requests.js';
+import type { Status } from '../../domain/workflow.js';
 import { CliUsageError, info, openConfigured, parseOptions, progress, type Command } from '../command.js';
 
 const DAY = 86_400_000;
@@ -58,8 +58,8 @@ function random(seed: number) {
 const ascii = (s: string) => s.toLowerCase().normalize('NFD').replace(/[^a-z]+/g, '');
 
 /** Old requests are mostly settled; this week's are mostly waiting on the desk. */
-function statusFor(ageDays: number, r: number): RequestStatus {
-  const table: [RequestStatus, number][] =
+function statusFor(ageDays: number, r: number): Status {
+  const table: [Status, number][] =
     ageDays < 7 ? [['new', 0.5], ['in_review', 0.8], ['quoted', 0.95], ['spam', 1]]
     : ageDays < 60 ? [['new', 0.05], ['in_review', 0.2], ['quoted', 0.5], ['licensed', 0.8], ['declined', 0.9], ['withdrawn', 0.95], ['spam', 1]]
     : [['licensed', 0.55], ['declined', 0.75], ['withdrawn', 0.9], ['spam', 1]];

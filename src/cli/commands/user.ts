@@ -1,8 +1,10 @@
 // reprise user add|list|disable|enable|reset-password: desk accounts from the
 // command line (how the first admin is made). Passwords come from standard input.
 import { openConfigured, info, parseOptions, CliUsageError, type Command } from '../command.js';
-import { usersRepo, isRole } from '../../db/repos/users.js';
-import { auditRepo, CLI } from '../../db/repos/audit.js';
+import { usersRepo } from '../../db/repos/users.js';
+import { isRole } from '../../domain/staff.js';
+import { auditRepo } from '../../db/repos/audit.js';
+import { CLI } from '../../domain/staff.js';
 import { SqliteSessionStore } from '../../db/session-store.js';
 import { userAdmin } from '../../services/user-admin.js';
 import { readPassword } from '../read-password.js';

@@ -1,12 +1,7 @@
 // The audit trail. record() is called inside the transaction of the change it
 // describes, so a change and its audit row are written together or not at all.
 import type { Db } from '../connection.js';
-
-export interface Actor {
-  id: number | null;
-  /** The user's email, or 'cli' / 'system'. */
-  label: string;
-}
+import type { Actor } from '../../domain/staff.js';
 
 export interface AuditEntry {
   actor: Actor;
@@ -30,8 +25,6 @@ export interface AuditRow {
   after_json: string | null;
 }
 
-export const SYSTEM: Actor = { id: null, label: 'system' };
-export const CLI: Actor = { id: null, label: 'cli' };
 
 export function auditRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO audit_log (at, actor_id, actor, action, subject_type, subject_id, before_json, after_json)

@@ -12,7 +12,27 @@
 // the exact filters then apply to every row in it, so the result is the same
 // whatever the ids' order.
 import { openDatabase, type Db } from '../connection.js';
-import { filterParams, type ExportFilters } from '../../export/filters.js';
+import { addDaysIso } from '../../domain/dates.js';
+import type { Status } from '../../domain/workflow.js';
+
+/** Which requests an export holds: checked by src/export/filters.ts before they reach a query. */
+export interface ExportFilters {
+  /** First day included, YYYY-MM-DD (UTC), on the submission date. */
+  from: string | null;
+  /** Last day included, YYYY-MM-DD (UTC). */
+  to: string | null;
+  /** Empty: every status. */
+  statuses: Status[];
+}
+
+/** Query parameters: the day after `to` bounds the range, so a whole last day is included. */
+function filterParams(filters: ExportFilters) {
+  return {
+    from: filters.from,
+    before: filters.to ? addDaysIso(filters.to, 1) : null,
+    statuses: filters.statuses.length ? JSON.stringify(filters.statuses) : null,
+  };
+}
 
 /**
  * A read-only connection for an export. A small page cache: the export reads each table

@@ -1,26 +1,18 @@
 // The requests table and its articles: writing a validated request and reading it back.
 import type { Db } from '../connection.js';
-import type { Article, LicensingRequest, Locale } from '../../domain/request.js';
+import type { Article, LicensingRequest, Locale, StoredRequest } from '../../domain/request.js';
+
+export type { StoredRequest };
 import type { ComputedQuote } from '../../domain/quote-types.js';
+import type { Status } from '../../domain/workflow.js';
 
-export type RequestStatus = 'new' | 'in_review' | 'quoted' | 'licensed' | 'declined' | 'withdrawn' | 'spam';
 
-export interface StoredRequest extends LicensingRequest {
-  id: number;
-  reference: string;
-  accessToken: string;
-  status: RequestStatus;
-  locale: Locale;
-  quote: ComputedQuote;
-  createdAt: string;
-  updatedAt: string;
-}
 
 export interface RequestRow {
   id: number;
   reference: string;
   access_token: string;
-  status: RequestStatus;
+  status: Status;
   locale: Locale;
   requester_name: string;
   requester_email: string;

@@ -1,10 +1,8 @@
 // Desk accounts. Changes are made inside the caller's write transaction, which
 // also writes the audit row (src/services/user-admin.ts).
 import type { Db } from '../connection.js';
-
-export type Role = 'staff' | 'admin';
-export const ROLES: readonly Role[] = ['staff', 'admin'];
-export const isRole = (v: unknown): v is Role => v === 'staff' || v === 'admin';
+import type { Role, User } from '../../domain/staff.js';
+import { normaliseEmail } from '../../email-address.js';
 
 export interface UserRow {
   id: number;
@@ -18,16 +16,6 @@ export interface UserRow {
   updated_at: string;
 }
 
-/** What the rest of the app may know about a user: never the hash. */
-export interface User {
-  id: number;
-  email: string;
-  role: Role;
-  disabledAt: string | null;
-  lastLoginAt: string | null;
-  createdAt: string;
-}
-
 export const toUser = (r: UserRow): User => ({
   id: r.id,
   email: r.email,
@@ -37,7 +25,6 @@ export const toUser = (r: UserRow): User => ({
   createdAt: r.created_at,
 });
 
-export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 export function usersRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO users (email, role, password_hash, password_changed_at, created_at, updated_at)

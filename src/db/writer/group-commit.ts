@@ -17,10 +17,17 @@ import type { RequestsRepo, NewRequest } from '../repos/requests.js';
 import type { OutboxRepo } from '../repos/outbox.js';
 import { IDEMPOTENCY_WINDOW_MS, type IdempotencyRepo } from '../repos/idempotency.js';
 
+/** An email to queue with the request, as the submit service decided. */
+export interface EmailToQueue {
+  template: string;
+  locale: string;
+  recipient: string;
+  /** Skipped when this many acknowledgements went to the recipient since `since` (counted in the same transaction). */
+  unlessAcksSince?: { count: number; since: string };
+}
+
 export interface WriteCommand extends NewRequest {
-  deskEmail: string;
-  /** Acknowledgements to one address per 24 h; 0 for no cap. */
-  ackCapPerDay?: number;
+  emails: EmailToQueue[];
   idempotency?: { key: string; bodyHash: string };
 }
 
@@ -76,13 +83,9 @@ export function requestWriter(
       if (seen) return { kind: 'replayed', id: seen.requestId, sameBody: seen.bodyHash === cmd.idempotency.bodyHash };
     }
     const { id, reference } = requests.insert(cmd);
-    outbox.enqueue({ requestId: id, template: 'desk_new_request', locale: 'en', recipient: cmd.deskEmail }, cmd.now);
-    // The requester's address is not verified: past a daily number of acknowledgements to one
-    // address, further requests reach the desk but send that address nothing (no mail bombing).
-    const to = cmd.request.requester.email;
-    const since = new Date(Date.parse(cmd.now) - 86_400_000).toISOString();
-    if (!cmd.ackCapPerDay || outbox.countRecentAcksTo(to, since) < cmd.ackCapPerDay) {
-      outbox.enqueue({ requestId: id, template: 'requester_ack', locale: cmd.locale, recipient: to }, cmd.now);
+    for (const { template, locale, recipient, unlessAcksSince: cap } of cmd.emails) {
+      if (cap && outbox.countRecentAcksTo(recipient, cap.since) >= cap.count) continue;
+      outbox.enqueue({ requestId: id, template, locale, recipient }, cmd.now);
     }
     if (cmd.idempotency) idempotency.remember(cmd.idempotency.key, id, cmd.idempotency.bodyHash, cmd.now);
     return { kind: 'created', id, reference };

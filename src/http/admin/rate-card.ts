@@ -1,12 +1,14 @@
 // The active rate card put into tables for /admin/rate-card: the same numbers the
 // quote engine uses, in words and money, so the desk can explain any quote.
+import type { Request, Response } from 'express';
 import type { RateCard } from '../../domain/quote-types.js';
-import type { I18n } from '../../i18n/index.js';
+import { i18nFor, type I18n } from '../../i18n/index.js';
+import { renderDesk } from '../desk/render.js';
 
-export function rateCardTables(card: RateCard, en: I18n) {
+function rateCardTables(card: RateCard, en: I18n) {
   const money = (minor: number) => en.money(minor, card.currency);
-  const pct = (p: number) => `${p}%`;
-  const r = card.referToDesk;
+  const pct = (percent: number) => `${percent}%`;
+  const referral = card.referToDesk;
   return {
     card,
     baseFees: Object.entries(card.baseFeeMinor).map(([medium, minor]) => ({ label: en.t(`enum.medium.${medium}`), value: money(minor) })),
@@ -24,13 +26,17 @@ export function rateCardTables(card: RateCard, en: I18n) {
       { label: 'Quotes valid for', value: `${card.validityDays} days` },
     ],
     referral: [
-      { label: 'Media priced by the desk', value: r.media.map((m) => en.t(`enum.medium.${m}`)).join(', ') || 'None' },
-      { label: 'Commercial use', value: r.commercial ? 'Priced by the desk' : 'Priced automatically' },
-      { label: 'Images', value: r.images ? 'Priced by the desk' : 'Priced automatically' },
-      { label: 'Exclusive licences', value: r.exclusive ? 'Priced by the desk' : 'Priced automatically' },
-      { label: 'Audience above', value: en.number(r.audienceAbove) },
-      { label: 'Duration above', value: `${r.durationMonthsAbove} months` },
-      { label: 'Articles above', value: en.number(r.articlesAbove) },
+      { label: 'Media priced by the desk', value: referral.media.map((medium) => en.t(`enum.medium.${medium}`)).join(', ') || 'None' },
+      { label: 'Commercial use', value: referral.commercial ? 'Priced by the desk' : 'Priced automatically' },
+      { label: 'Images', value: referral.images ? 'Priced by the desk' : 'Priced automatically' },
+      { label: 'Exclusive licences', value: referral.exclusive ? 'Priced by the desk' : 'Priced automatically' },
+      { label: 'Audience above', value: en.number(referral.audienceAbove) },
+      { label: 'Duration above', value: `${referral.durationMonthsAbove} months` },
+      { label: 'Articles above', value: en.number(referral.articlesAbove) },
     ],
   };
 }
+
+/** GET /admin/rate-card: the card in force, read-only (changing it is a reviewed change to the file). */
+export const rateCardPage = (card: RateCard) => (req: Request, res: Response) =>
+  renderDesk(req, res, 200, 'admin/rate-card', { nav: 'rate-card', title: 'Rate card', ...rateCardTables(card, i18nFor('en')) });

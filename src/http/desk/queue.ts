@@ -1,128 +1,89 @@
-// GET /staff/requests: the queue. Query parameters are the filter form's fields;
-// a value that is not valid is ignored and said so, never a 500. Pagination is by
-// cursor (after= older, before= newer), carried in the links with the filters.
+// GET /staff/requests: the queue. Query parameters are the filter form's fields; the
+// service checks them (an invalid value is ignored and said so, never a 500). Paging is
+// by cursor (after= older, before= newer), carried in the links with the filters.
 import type { Request, Response } from 'express';
-import type { Container } from '../../container.js';
-import { deskQueries, decodeCursor, encodeCursor, searchQuery, type QueueFilter, type QueueRow } from '../../db/repos/desk-queries.js';
-import { STATUSES, STATUS_LABELS, isStatus } from '../../domain/workflow.js';
-import { ageLabel, isOverdue, workingDaysBefore } from '../../domain/overdue.js';
-import { i18nFor } from '../../i18n/index.js';
-import { formOptions, optionTags } from '../public/form-view.js';
-import { renderStaff } from './render.js';
-import { parseIsoDate } from '../../domain/dates.js';
-import { REFERENCE_PATTERN } from '../../domain/request.js';
+import type { Services } from '../../services/services.js';
+import type { QueueQuery, QueueRow } from '../../services/desk-queue.js';
+import { OVERDUE_CAP } from '../../services/desk-queue.js';
+import { STATUSES, STATUS_LABELS } from '../../domain/workflow.js';
+import { ageLabel, isOverdue } from '../../domain/overdue.js';
+import { i18nFor, type I18n } from '../../i18n/index.js';
+import { optionTags } from '../public/form-view.js';
+import { renderDesk } from './render.js';
 
-export const PAGE_SIZE = 50;
-const OVERDUE_CAP = 999;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-/** A real calendar date: 2026-02-31 is refused (and listed as ignored), not rolled over into March. */
-const validDate = (v: string) => {
-  if (!DATE.test(v)) return false;
-  try {
-    parseIsoDate(v);
-    return true;
-  } catch {
-    return false;
+const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+
+/** The query string of a queue link: the filters as typed, with `extra` on top. */
+function queueLink(query: QueueQuery, extra: Record<string, string> = {}, without: keyof QueueQuery | null = null): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (name === without || name === 'after' || name === 'before' || name === 'overdue') continue;
+    if (typeof value === 'string' && value) params.set(name, value);
   }
-};
-const nextDay = (v: string) => new Date(Date.parse(`${v}T00:00:00Z`) + 86_400_000).toISOString();
+  if (query.overdue && without !== 'overdue') params.set('overdue', '1');
+  for (const [name, value] of Object.entries(extra)) params.set(name, value);
+  const search = params.toString();
+  return `/staff/requests${search ? `?${search}` : ''}`;
+}
 
-export function queueHandler(c: Container) {
-  const queries = deskQueries(c.db);
+export function queuePage(services: Services, overdueWorkingDays: number) {
   const en = i18nFor('en');
-  const options = formOptions(c.validators, 'en');
-  const known = (list: { value: string }[], v: string) => list.some((o) => o.value === v);
+  const options = services.formOptions('en');
 
   return (req: Request, res: Response) => {
-    const q = req.query;
-    const values = {
-      status: str(q.status), from: str(q.from), to: str(q.to), medium: str(q.medium), territory: str(q.territory),
-      country: str(q.country).toUpperCase(), q: str(q.q).slice(0, 200), overdue: str(q.overdue) === '1',
+    const raw = req.query;
+    const query: QueueQuery = {
+      status: text(raw.status), from: text(raw.from), to: text(raw.to), medium: text(raw.medium),
+      territory: text(raw.territory), country: text(raw.country).toUpperCase(), q: text(raw.q).slice(0, 200),
+      overdue: text(raw.overdue) === '1', after: raw.after, before: raw.before,
     };
-    const ignored: string[] = [];
-    const filter: QueueFilter = {};
-    const take = (ok: boolean, label: string, set: () => void) => (ok ? set() : ignored.push(label));
-    if (values.status) take(isStatus(values.status), 'status', () => (filter.status = values.status as QueueFilter['status']));
-    if (values.from) take(validDate(values.from), 'received from', () => (filter.from = `${values.from}T00:00:00.000Z`));
-    if (values.to) take(validDate(values.to), 'received to', () => (filter.to = nextDay(values.to)));
-    if (values.medium) take(known(options.media, values.medium), 'medium', () => (filter.medium = values.medium));
-    if (values.territory) take(known(options.territories, values.territory), 'territory', () => (filter.territory = values.territory));
-    if (values.country) take(known(options.countries, values.country), 'country', () => (filter.country = values.country));
-    // A whole reference is looked up directly; anything else goes to the full-text index.
-    if (REFERENCE_PATTERN.test(values.q.toUpperCase())) filter.reference = values.q.toUpperCase();
-    else if (values.q) filter.match = searchQuery(values.q);
-    const now = c.clock();
-    const overdueBefore = workingDaysBefore(now, c.config.overdueWorkingDays).toISOString();
-    if (values.overdue) filter.overdueBefore = overdueBefore;
-
-    const after = decodeCursor(q.after);
-    const before = after ? undefined : decodeCursor(q.before);
-    const page = queries.page(filter, { after, before }, PAGE_SIZE);
-    const counts = queries.statusCounts();
-
-    const link = (extra: Record<string, string>) => {
-      const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(values)) if (v && v !== true) params.set(k, String(v));
-      if (values.overdue) params.set('overdue', '1');
-      for (const [k, v] of Object.entries(extra)) params.set(k, v);
-      const s = params.toString();
-      return `/staff/requests${s ? `?${s}` : ''}`;
-    };
-    const first = page.rows[0];
-    const last = page.rows[page.rows.length - 1];
-    const { status: _s, ...withoutStatus } = values;
-    const statusLink = (s: string) => {
-      const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(withoutStatus)) if (v && v !== true) params.set(k, String(v));
-      if (values.overdue) params.set('overdue', '1');
-      if (s) params.set('status', s);
-      const qs = params.toString();
-      return `/staff/requests${qs ? `?${qs}` : ''}`;
-    };
-
-    renderStaff(req, res, 200, 'staff/queue', {
+    const page = services.deskQueue.page(query);
+    const now = services.clock();
+    renderDesk(req, res, 200, 'staff/queue', {
       nav: 'requests',
-      values,
-      ignored,
+      values: { ...query, after: undefined, before: undefined },
+      ignored: page.ignored,
       options,
-      // The option lists as HTML built once per list, with the chosen one marked (src/http/form-view.ts).
+      // The option lists as HTML built once per list, with the chosen one marked (../public/form-view.ts).
       optionTags,
-      statuses: STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s], count: counts[s] ?? 0, href: statusLink(s) })),
-      allHref: statusLink(''),
-      overdueCount: queries.overdueCount(overdueBefore, OVERDUE_CAP + 1),
+      statuses: STATUSES.map((status) => ({
+        value: status, label: STATUS_LABELS[status], count: page.counts[status] ?? 0,
+        href: queueLink(query, status ? { status } : {}, 'status'),
+      })),
+      allHref: queueLink(query, {}, 'status'),
+      overdueCount: page.overdueCount,
       overdueCap: OVERDUE_CAP,
       overdueHref: '/staff/requests?overdue=1',
-      total: Object.values(counts).reduce((a, b) => a + b, 0),
-      rows: page.rows.map((r) => rowView(r, now, c.config.overdueWorkingDays, en)),
-      newerHref: page.hasNewer && first ? link({ before: encodeCursor({ at: first.created_at, id: first.id }) }) : null,
-      olderHref: page.hasOlder && last ? link({ after: encodeCursor({ at: last.created_at, id: last.id }) }) : null,
-      newestHref: after || before ? link({}) : null,
-      overdueDays: c.config.overdueWorkingDays,
-      filtered: !!(values.status || values.from || values.to || values.medium || values.territory || values.country || values.overdue || ignored.length),
+      total: Object.values(page.counts).reduce((sum, count) => sum + count, 0),
+      rows: page.rows.map((row) => rowView(row, now, overdueWorkingDays, en)),
+      newerHref: page.newerCursor ? queueLink(query, { before: page.newerCursor }) : null,
+      olderHref: page.olderCursor ? queueLink(query, { after: page.olderCursor }) : null,
+      newestHref: page.paged ? queueLink(query) : null,
+      overdueDays: overdueWorkingDays,
+      filtered: !!(query.status || query.from || query.to || query.medium || query.territory || query.country || query.overdue || page.ignored.length),
     });
   };
 }
 
-function rowView(r: QueueRow, now: Date, overdueDays: number, en: ReturnType<typeof i18nFor>) {
-  const fee = r.final_fee_minor ?? r.quote_total_minor;
+function rowView(row: QueueRow, now: Date, overdueWorkingDays: number, en: I18n) {
+  const fee = row.final_fee_minor ?? row.quote_total_minor;
   return {
-    reference: r.reference,
-    href: `/staff/requests/${r.reference}`,
-    status: r.status,
-    statusLabel: STATUS_LABELS[r.status],
-    received: r.created_at.slice(0, 16).replace('T', ' '),
-    age: ageLabel(r.created_at, now),
-    overdue: isOverdue(r.status, r.last_action_at ?? r.created_at, now, overdueDays),
-    requester: r.requester_name,
-    email: r.requester_email,
-    organisation: r.org_name,
-    country: r.org_country,
-    title: r.first_title ?? '',
-    moreArticles: Math.max(0, r.article_count - 1),
-    medium: en.t(`enum.medium.${r.medium}`),
-    territory: r.territory === 'worldwide' ? en.t('enum.territory.worldwide') : r.countries.split(' ').join(', '),
-    fee: fee === null ? (r.refer_to_desk ? 'To price' : '—') : en.money(fee, r.currency),
-    feeIsFinal: r.final_fee_minor !== null,
+    reference: row.reference,
+    href: `/staff/requests/${row.reference}`,
+    status: row.status,
+    statusLabel: STATUS_LABELS[row.status],
+    received: row.created_at.slice(0, 16).replace('T', ' '),
+    age: ageLabel(row.created_at, now),
+    overdue: isOverdue(row.status, row.last_action_at ?? row.created_at, now, overdueWorkingDays),
+    requester: row.requester_name,
+    email: row.requester_email,
+    organisation: row.org_name,
+    country: row.org_country,
+    title: row.first_title ?? '',
+    moreArticles: Math.max(0, row.article_count - 1),
+    medium: en.t(`enum.medium.${row.medium}`),
+    territory: row.territory === 'worldwide' ? en.t('enum.territory.worldwide') : row.countries.split(' ').join(', '),
+    fee: fee === null ? (row.refer_to_desk ? 'To price' : '—') : en.money(fee, row.currency),
+    feeIsFinal: row.final_fee_minor !== null,
   };
 }

@@ -6,7 +6,7 @@ import { renderPage } from '../core/render.js';
 import { csrfToken } from '../core/middleware/csrf.js';
 import { currentUser } from '../core/middleware/auth.js';
 
-export function renderStaff(req: Request, res: Response, status: number, view: string, data: Record<string, unknown> = {}) {
+export function renderDesk(req: Request, res: Response, status: number, view: string, data: Record<string, unknown> = {}) {
   res.locals.locale = 'en';
   const user = currentUser(res);
   renderPage(res, status, view, {
@@ -23,9 +23,9 @@ export function renderStaff(req: Request, res: Response, status: number, view: s
  * Desk errors the user can act on (403, 404, 409…) shown in the desk's own layout;
  * anything else goes on to the app's error handler (logged, answered generically).
  */
-export const staffErrors: ErrorRequestHandler = (err, req, res, next) => {
+export const deskErrors: ErrorRequestHandler = (err, req, res, next) => {
   if (res.headersSent || !(err instanceof AppError) || err.status >= 500) return next(err);
   const title = err.status === 404 ? 'Not found' : err.status === 403 ? 'Not allowed' : 'That did not work';
   const message = err.status === 404 && err.message === 'Not found.' ? 'There is nothing at this address.' : err.message;
-  renderStaff(req, res, err.status, 'staff/error', { title, message });
+  renderDesk(req, res, err.status, 'staff/error', { title, message });
 };

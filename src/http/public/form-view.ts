@@ -1,47 +1,11 @@
 // What the licensing form template needs: the user's values (or the footer
 // link's prefill), errors keyed by field, and option lists in the page language.
-import type { Locale } from '../../domain/request.js';
 import type { FieldError } from '../../errors.js';
-import { i18nFor } from '../../i18n/index.js';
-import type { Validators } from '../../validation/ajv.js';
+import type { FormOptions } from '../../services/form-options.js';
 import { MAX_ARTICLE_ROWS } from './form-to-request.js';
 
 /** The honeypot: hidden from people (CSS, aria-hidden, tabindex -1); bots fill it in. */
 export const HONEYPOT_FIELD = 'nickname';
-
-type Defs = Record<string, { enum?: string[] }>;
-
-export type FormOptions = ReturnType<typeof buildFormOptions>;
-const optionsCache = new WeakMap<Validators, Map<Locale, FormOptions>>();
-
-/**
- * Option lists come from the schema's enums, so the form can never offer a value the schema refuses.
- * Built once per locale: naming and sorting ~250 countries and ~180 languages took most of a page render.
- */
-export function formOptions(validators: Validators, locale: Locale): FormOptions {
-  let perLocale = optionsCache.get(validators);
-  if (!perLocale) optionsCache.set(validators, (perLocale = new Map()));
-  let options = perLocale.get(locale);
-  if (!options) perLocale.set(locale, (options = buildFormOptions(validators, locale)));
-  return options;
-}
-
-function buildFormOptions(validators: Validators, locale: Locale) {
-  const defs = (validators.schema('defs').$defs ?? {}) as Defs;
-  const i18n = i18nFor(locale);
-  const collator = new Intl.Collator(locale);
-  const enumOf = (name: string) => defs[name]?.enum ?? [];
-  const labelled = (name: string, prefix: string) => enumOf(name).map((value) => ({ value, label: i18n.t(`${prefix}.${value}`) }));
-  const byLabel = (a: { label: string }, b: { label: string }) => collator.compare(a.label, b.label);
-  return {
-    organisationTypes: labelled('organisationType', 'enum.organisationType'),
-    media: labelled('medium', 'enum.medium'),
-    territories: labelled('territory', 'enum.territory'),
-    portions: labelled('portion', 'enum.portion'),
-    countries: enumOf('countryCode').map((value) => ({ value, label: i18n.country(value) })).sort(byLabel),
-    languages: enumOf('languageCode').map((value) => ({ value, label: i18n.language(value) })).sort(byLabel),
-  };
-}
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -98,11 +62,11 @@ export function prefillFromQuery(query: Record<string, unknown>) {
 }
 
 /** Everything the form template needs besides the common page data. */
-export function formViewData(validators: Validators, locale: Locale, values: Record<string, unknown>, errors: FieldError[], token: string) {
+export function formViewData(options: FormOptions, values: Record<string, unknown>, errors: FieldError[], token: string) {
   return {
     values,
     errors: errorsView(errors),
-    options: formOptions(validators, locale),
+    options,
     token,
     fieldId,
     optionTags,

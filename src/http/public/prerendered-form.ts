@@ -51,7 +51,7 @@ function cut(html: string): Shell {
  * as its values; it runs once per language when the engine caches templates, and on every
  * call otherwise (development, where templates may change).
  */
-export function formPage(engine: Eta, locale: Locale, fill: Fill, render: () => string): Buffer[] {
+export function prerenderedForm(engine: Eta, locale: Locale, fill: Fill, render: () => string): Buffer[] {
   let perLocale = shells.get(engine);
   if (!perLocale) shells.set(engine, (perLocale = new Map()));
   let shell = perLocale.get(locale);

@@ -2,31 +2,30 @@
 // /admin: it applies the idle and absolute time-outs (against the app clock, so
 // tests can move time), re-reads the account on every request (a disabled account
 // or a changed role takes effect at once) and puts it in res.locals.user.
-// requireStaff and requireAdmin guard routes: anonymous → 303 to sign in; staff on
+// signedIn and adminOnly guard routes: anonymous → 303 to sign in; staff on
 // an admin page → 403.
 import type { Request, RequestHandler, Response } from 'express';
-import type { Container } from '../../../container.js';
-import type { User } from '../../../db/repos/users.js';
-import type { Actor } from '../../../db/repos/audit.js';
+import type { Services } from '../../../services/services.js';
+import type { Actor, User } from '../../../domain/staff.js';
 import { forbidden } from '../../../errors.js';
 
 export const LOGIN_PATH = '/staff/login';
 
-export function loadUser(c: Container): RequestHandler {
-  const idleMs = c.config.sessionIdleMinutes * 60_000;
-  const absoluteMs = c.config.sessionAbsoluteHours * 60 * 60_000;
+export function loadUser(services: Services, timeouts: { idleMinutes: number; absoluteHours: number }): RequestHandler {
+  const idleMs = timeouts.idleMinutes * 60_000;
+  const absoluteMs = timeouts.absoluteHours * 60 * 60_000;
   return (req, res, next) => {
-    const s = req.session;
-    if (!s?.userId) return next();
-    const now = c.clock().getTime();
-    const expired = now - (s.signedInAt ?? 0) > absoluteMs || now - (s.lastSeenAt ?? 0) > idleMs;
-    const user = expired ? undefined : c.repos.users.findById(s.userId);
+    const session = req.session;
+    if (!session?.userId) return next();
+    const now = services.clock().getTime();
+    const expired = now - (session.signedInAt ?? 0) > absoluteMs || now - (session.lastSeenAt ?? 0) > idleMs;
+    const user = expired ? undefined : services.signIn.findUser(session.userId);
     if (!user || user.disabledAt) {
-      return s.destroy((err) => next(err));
+      return session.destroy((error) => next(error));
     }
     // Recorded at most once a minute: a changed session is written back (a durable commit),
     // and a minute is well inside the idle time-out's precision.
-    if (now - (s.lastSeenAt ?? 0) >= 60_000) s.lastSeenAt = now;
+    if (now - (session.lastSeenAt ?? 0) >= 60_000) session.lastSeenAt = now;
     res.locals.user = user;
     next();
   };
@@ -37,7 +36,7 @@ export const currentUser = (res: Response): User | undefined => res.locals.user 
 /** The signed-in user as the audit log names them. */
 export function actorOf(res: Response): Actor {
   const user = currentUser(res);
-  if (!user) throw new Error('actorOf called on a route without requireStaff');
+  if (!user) throw new Error('actorOf called on a route without the signedIn guard');
   return { id: user.id, label: user.email };
 }
 
@@ -47,12 +46,12 @@ function toLogin(req: Request, res: Response) {
   res.redirect(303, `${LOGIN_PATH}${back}`);
 }
 
-export const requireStaff: RequestHandler = (req, res, next) => {
+export const signedIn: RequestHandler = (req, res, next) => {
   if (!currentUser(res)) return toLogin(req, res);
   next();
 };
 
-export const requireAdmin: RequestHandler = (req, res, next) => {
+export const adminOnly: RequestHandler = (req, res, next) => {
   const user = currentUser(res);
   if (!user) return toLogin(req, res);
   if (user.role !== 'admin') throw forbidden('This page is for admins.');

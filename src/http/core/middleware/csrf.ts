@@ -1,6 +1,7 @@
 // CSRF: a synchronizer token (csrf-sync) kept in the session and sent back as the
 // hidden `_csrf` field of every staff form. A missing or wrong token is a 403.
-import express, { type Request, type RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import { deskFormBody } from './bodies.js';
 import { csrfSync } from 'csrf-sync';
 import { AppError } from '../../../errors.js';
 
@@ -29,7 +30,5 @@ export const verifyCsrf: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export const formBody = express.urlencoded({ extended: false, limit: '128kb', parameterLimit: 200 });
-
-/** Body parser and token check for every state-changing staff or admin form. */
-export const staffForm: RequestHandler[] = [formBody, verifyCsrf];
+/** Body parser and token check for every state-changing desk or admin form. */
+export const deskForm: RequestHandler[] = [deskFormBody, verifyCsrf];

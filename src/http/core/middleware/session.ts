@@ -4,20 +4,20 @@
 // absolute time-out is checked in ./auth.ts against the app clock.
 import session from 'express-session';
 import type { RequestHandler } from 'express';
-import type { Container } from '../../../container.js';
+import type { Config } from '../../../config.js';
+import type { Services } from '../../../services/services.js';
 import { noStore } from './security.js';
 import { loadUser } from './auth.js';
 
 export const sessionCookieName = (production: boolean) => (production ? '__Host-reprise.sid' : 'reprise.sid');
 
-export function sessionMiddleware(c: Container): RequestHandler {
-  const production = c.config.env === 'production';
-  const secret = c.config.sessionSecret ?? c.repos.settings.secret('session_secret');
+function sessionMiddleware(services: Services, config: Readonly<Config>): RequestHandler {
+  const production = config.env === 'production';
   return session({
     // __Host- binds the cookie to this exact origin over https (no Domain, Path=/).
     name: sessionCookieName(production),
-    secret,
-    store: c.sessionStore,
+    secret: services.sessions.secret,
+    store: services.sessions.store,
     resave: false,
     saveUninitialized: false,
     rolling: true,
@@ -27,16 +27,17 @@ export function sessionMiddleware(c: Container): RequestHandler {
       sameSite: 'lax',
       secure: production,
       path: '/',
-      maxAge: c.config.sessionIdleMinutes * 60_000,
+      maxAge: config.sessionIdleMinutes * 60_000,
     },
   });
 }
 
 /** Everything /staff and /admin share: never cached, English, the session and the signed-in user. */
-export function deskMiddleware(c: Container): RequestHandler[] {
+export function deskSession(services: Services, config: Readonly<Config>): RequestHandler[] {
   const english: RequestHandler = (_req, res, next) => {
     res.locals.locale = 'en';
     next();
   };
-  return [noStore, english, sessionMiddleware(c), loadUser(c)];
+  const timeouts = { idleMinutes: config.sessionIdleMinutes, absoluteHours: config.sessionAbsoluteHours };
+  return [noStore, english, sessionMiddleware(services, config), loadUser(services, timeouts)];
 }

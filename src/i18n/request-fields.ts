@@ -1,7 +1,7 @@
-// Every field of a request as [label, value] rows, for the desk's email (English,
-// like the rest of the desk), shared by its text and HTML versions.
-import type { StoredRequest } from '../db/repos/requests.js';
-import type { I18n } from '../i18n/index.js';
+// Every field of a request as [label, value] rows, for the desk's email and its request page
+// (English, like the rest of the desk).
+import type { StoredRequest } from '../domain/request.js';
+import type { I18n } from './index.js';
 
 export function requestFieldRows(r: StoredRequest, i18n: I18n): [string, string][] {
   const u = r.usage;

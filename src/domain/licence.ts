@@ -1,0 +1,4 @@
+// Licence numbers: one licence per request, so its number follows the request's.
+
+/** REP-2026-000123 → LIC-2026-000123. */
+export const licenceNumberFor = (reference: string): string => reference.replace(/^REP-/, 'LIC-');

@@ -1,0 +1,64 @@
+// One request as the desk works it: found by its reference, everything its page shows
+// (desk fields, possible duplicates, its emails, notes, history), and the actions on it.
+import type { Db } from '../db/connection.js';
+import type { RequestsRepo } from '../db/repos/requests.js';
+import type { OutboxRepo, OutboxRow } from '../db/repos/outbox.js';
+import type { AuditRepo, AuditRow } from '../db/repos/audit.js';
+import { deskRequestsRepo, type DeskFields, type DuplicateRow } from '../db/repos/desk-requests.js';
+import { notesRepo, type NoteRow } from '../db/repos/notes.js';
+import { REFERENCE_PATTERN, type StoredRequest } from '../domain/request.js';
+import { notFound } from '../errors.js';
+import { templateLabel } from '../mail/templates.js';
+import { deskWorkflow } from './desk-workflow.js';
+import { deskRecords } from './desk-records.js';
+
+export type { DeskFields, DuplicateRow, NoteRow, AuditRow };
+
+/** An email about the request, with what the desk calls it. */
+export type DeskEmail = OutboxRow & { label: string };
+
+export interface RequestDetails {
+  fields: DeskFields;
+  duplicates: DuplicateRow[];
+  emails: DeskEmail[];
+  notes: NoteRow[];
+  history: AuditRow[];
+}
+
+export interface DeskRequestDeps {
+  db: Db;
+  requests: RequestsRepo;
+  outbox: OutboxRepo;
+  audit: AuditRepo;
+  clock: () => Date;
+  onQueued: () => void;
+}
+
+export function deskRequestService(deps: DeskRequestDeps) {
+  const desk = deskRequestsRepo(deps.db);
+  const notes = notesRepo(deps.db);
+  const actionDeps = { ...deps, desk, notes };
+
+  return {
+    /** The request with this reference, or a 404 the desk shows as such. */
+    find(reference: string): StoredRequest {
+      const found = REFERENCE_PATTERN.test(reference) ? deps.requests.findByReference(reference) : undefined;
+      if (!found) throw notFound('There is no request with this reference.');
+      return found;
+    },
+    details(licensingRequest: StoredRequest): RequestDetails {
+      const { id, createdAt, requester, organisation } = licensingRequest;
+      return {
+        fields: desk.fields(id)!,
+        duplicates: desk.duplicates({ id, createdAt, email: requester.email, org: organisation.name }),
+        emails: deps.outbox.forRequest(id).map((row) => ({ ...row, label: templateLabel(row.template) })),
+        notes: notes.forRequest(id),
+        history: deps.audit.forSubject('request', id),
+      };
+    },
+    ...deskWorkflow(actionDeps),
+    ...deskRecords(actionDeps),
+  };
+}
+
+export type DeskRequestService = ReturnType<typeof deskRequestService>;

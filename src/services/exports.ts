@@ -1,0 +1,58 @@
+// Exports as the admin pages ask for them: filters checked from the form's values, how many
+// requests match (read on a connection of its own), and the audited, streamed download.
+import type { Writable } from 'node:stream';
+import type { Db } from '../db/connection.js';
+import { openDatabase } from '../db/connection.js';
+import { exportCount } from '../db/repos/export-queries.js';
+import type { Actor } from '../domain/staff.js';
+import { auditedExport } from '../export/audited-export.js';
+import { exportFileName, parseFilters, parseFormat, type ExportFilters } from '../export/filters.js';
+import { FORMATS, MEDIA_TYPES, type ExportFormat } from '../export/formatter.js';
+
+export { ExportAborted } from '../export/stream.js';
+export type { ExportFilters, ExportFormat };
+
+/** The export form's values as sent: a date range, any number of statuses, a format. */
+export interface ExportQuery {
+  from: string;
+  to: string;
+  status: string[];
+  format: string;
+}
+
+export interface ExportRequest {
+  format: ExportFormat;
+  filters: ExportFilters;
+  fileName: string;
+  mediaType: string;
+}
+
+export function exportService(deps: { db: Db; databasePath: string; clock: () => Date }) {
+  return {
+    formats: FORMATS,
+    /** Checks the form's values; an AppError (400) names what is wrong. */
+    check(query: ExportQuery): ExportRequest {
+      const format = parseFormat(query.format);
+      const filters = parseFilters({ from: query.from, to: query.to, status: query.status });
+      return { format, filters, fileName: exportFileName(filters, format), mediaType: MEDIA_TYPES[format] };
+    },
+    count(filters: ExportFilters): number {
+      const reader = openDatabase(deps.databasePath, { readonly: true });
+      try {
+        return exportCount(reader, filters);
+      } finally {
+        reader.close();
+      }
+    },
+    /** Streams the export to `out` and records it in the audit log (also when cut short). */
+    download(request: ExportRequest, actor: Actor, out: Writable): Promise<number> {
+      const { format, filters } = request;
+      return auditedExport(
+        { db: deps.db, databasePath: deps.databasePath, format, filters, service: true, actor, clock: deps.clock, destination: 'download' },
+        out,
+      );
+    },
+  };
+}
+
+export type ExportService = ReturnType<typeof exportService>;

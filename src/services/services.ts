@@ -1,0 +1,80 @@
+// The services the HTTP layer calls: every use case, built once (by src/container.ts) from
+// the repositories, the writer and the mail worker it is given. Routes see only this.
+import type { Config } from '../config.js';
+import type { Db } from '../db/connection.js';
+import type { SqliteSessionStore } from '../db/session-store.js';
+import type { RequestsRepo } from '../db/repos/requests.js';
+import type { OutboxRepo } from '../db/repos/outbox.js';
+import type { AuditRepo } from '../db/repos/audit.js';
+import type { UsersRepo } from '../db/repos/users.js';
+import type { Migration } from '../db/migrate.js';
+import type { RequestWriter } from '../db/writer/index.js';
+import type { RateCard } from '../domain/quote-types.js';
+import type { Validators } from '../validation/ajv.js';
+import type { StorageCondition } from '../storage-condition.js';
+import { submissionService } from './submit-request.js';
+import { quoteService } from './quote-request.js';
+import { formOptionsService } from './form-options.js';
+import type { FormTokens } from './form-tokens.js';
+import { requesterPageService } from './requester-pages.js';
+import { deskQueueService } from './desk-queue.js';
+import { deskRequestService } from './desk-requests.js';
+import { mailStatusService } from './mail-status.js';
+import { signInService } from './sign-in.js';
+import { userAdmin } from './user-admin.js';
+import { exportService } from './exports.js';
+import { personalDataService } from './personal-data.js';
+import { healthService } from './health.js';
+
+export interface ServiceDeps {
+  config: Readonly<Config>;
+  db: Db;
+  clock: () => Date;
+  rateCard: RateCard;
+  validators: Validators;
+  repos: { requests: RequestsRepo; outbox: OutboxRepo; audit: AuditRepo; users: UsersRepo };
+  writer: RequestWriter;
+  /** Wakes the mail worker after a commit that queued mail. */
+  mailQueued: () => void;
+  storage: StorageCondition;
+  sessionStore: SqliteSessionStore;
+  sessionSecret: string;
+  formTokens: FormTokens;
+  migrations: Migration[];
+}
+
+export function createServices(deps: ServiceDeps) {
+  const { config, db, clock, repos, storage } = deps;
+  const formOptions = formOptionsService(deps.validators);
+  return {
+    clock,
+    storage,
+    rateCard: deps.rateCard,
+    formOptions,
+    formTokens: {
+      issue: () => deps.formTokens.issue(clock()),
+      check: (token: string) => deps.formTokens.check(token, clock()),
+    },
+    submissions: submissionService({
+      validators: deps.validators, rateCard: deps.rateCard, writer: deps.writer, requests: repos.requests,
+      deskEmail: config.deskEmail, ackCapPerDay: config.ackEmailsPerAddressPerDay, clock, onQueued: deps.mailQueued, storage,
+    }),
+    quotes: quoteService({ validators: deps.validators, rateCard: deps.rateCard, clock }),
+    requesterPages: requesterPageService({ requests: repos.requests }),
+    deskQueue: deskQueueService({ db, clock, overdueWorkingDays: config.overdueWorkingDays, options: formOptions('en') }),
+    deskRequests: deskRequestService({
+      db, requests: repos.requests, outbox: repos.outbox, audit: repos.audit, clock, onQueued: deps.mailQueued,
+    }),
+    mailStatus: mailStatusService({ outbox: repos.outbox, clock }),
+    signIn: signInService({ db, users: repos.users, clock, scryptLog2N: config.passwordScryptLog2N }),
+    sessions: { store: deps.sessionStore, secret: deps.sessionSecret },
+    users: userAdmin({
+      db, users: repos.users, audit: repos.audit, sessions: deps.sessionStore, scryptLog2N: config.passwordScryptLog2N, clock,
+    }),
+    exports: exportService({ db, databasePath: config.databasePath, clock }),
+    personalData: personalDataService({ db, clock, retentionMonths: config.retentionMonths }),
+    health: healthService({ db, migrations: deps.migrations, storage }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
