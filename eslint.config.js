@@ -43,6 +43,12 @@ const LAYERS = [
     why: 'The domain is pure: it imports only itself and leaf modules (errors, memo), never I/O.',
   },
   {
+    files: ['src/cli/**/*.ts'],
+    folders: ['http'],
+    modules: ['app'],
+    why: 'Commands use the services and layers below them, never the web app.',
+  },
+  {
     files: ['src/errors.ts', 'src/config.ts', 'src/paths.ts', 'src/logger.ts', 'src/email-address.ts', 'src/memo/**/*.ts'],
     folders: ['http', 'services', 'db', 'mail', 'export', 'cli', 'validation', 'domain', 'i18n', 'threads'],
     modules: ['container', 'app', 'views', 'storage-condition'],

@@ -7,7 +7,7 @@ const ADDRESS_ONLY = new RegExp(`^${ADDRESS}$`);
 /** "Name <local@domain>" or the bare address, as MAIL_FROM and DESK_EMAIL may be written. */
 const MAILBOX = new RegExp(`^([^<>\\r\\n]*<)?${ADDRESS}>?$`);
 
-export const MAX_EMAIL_LENGTH = 254;
+const MAX_EMAIL_LENGTH = 254;
 
 export const isEmailAddress = (value: string): boolean => value.length <= MAX_EMAIL_LENGTH && ADDRESS_ONLY.test(value);
 

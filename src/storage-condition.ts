@@ -12,7 +12,7 @@ export type Store = 'database' | 'mail';
 export const STORES: readonly Store[] = ['database', 'mail'];
 
 /** What a client is told to wait before trying again. */
-export const RETRY_AFTER_SECONDS = 60;
+const RETRY_AFTER_SECONDS = 60;
 /** A folder with less free space than this counts as full. */
 export const LOW_SPACE_BYTES = 1024 * 1024;
 
@@ -31,7 +31,7 @@ export class StorageFullError extends AppError {
 }
 
 /** Bytes an unprivileged process may still write on the file system of `dir` (or of its nearest existing parent). */
-export function freeBytes(dir: string): number | undefined {
+function freeBytes(dir: string): number | undefined {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     try {
       const s = fs.statfsSync(d);

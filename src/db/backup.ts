@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { openDatabase } from './connection.js';
 
-export class BackupCheckFailed extends Error {}
+class BackupCheckFailed extends Error {}
 
 export interface BackupResult {
   file: string;

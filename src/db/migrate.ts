@@ -35,7 +35,7 @@ function ensureTable(db: Db) {
   ) STRICT`);
 }
 
-export function appliedVersions(db: Db): Set<number> {
+function appliedVersions(db: Db): Set<number> {
   ensureTable(db);
   const rows = db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[];
   return new Set(rows.map((r) => r.version));

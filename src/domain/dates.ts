@@ -11,7 +11,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * malformed or impossible date (2026-02-30) instead of letting Date roll it over
  * into March, which would silently move a quote's expiry.
  */
-export function parseIsoDate(date: string): number {
+function parseIsoDate(date: string): number {
   const match = ISO_DATE.exec(date);
   if (!match) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
@@ -26,7 +26,7 @@ export function parseIsoDate(date: string): number {
 }
 
 /** Formats milliseconds since the epoch as the UTC calendar date YYYY-MM-DD. */
-export function formatIsoDate(ms: number): string {
+function formatIsoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 

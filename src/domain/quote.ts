@@ -39,7 +39,7 @@ function findBand<B>(bands: readonly B[], upper: (band: B) => number, value: num
  * Why the request cannot be priced automatically, in the order the desk would ask.
  * Every rule is checked (not just the first) so the requester learns all of them at once.
  */
-export function referralReasons(card: RateCard, input: QuoteInput): QuoteReason[] {
+function referralReasons(card: RateCard, input: QuoteInput): QuoteReason[] {
   const rules = card.referToDesk;
   const { usage, articles } = input;
   const reasons: QuoteReason[] = [];

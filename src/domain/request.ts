@@ -19,16 +19,16 @@ export type Medium =
   | 'intranet' | 'social_media' | 'book' | 'other';
 
 export type Territory = 'single_country' | 'region' | 'worldwide';
-export type Portion = 'full' | 'extract';
+type Portion = 'full' | 'extract';
 
-export interface Requester {
+interface Requester {
   name: string;
   email: string;
   phone?: string;
   jobTitle?: string;
 }
 
-export interface Organisation {
+interface Organisation {
   name: string;
   type: OrganisationType;
   country: string;

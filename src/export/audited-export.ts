@@ -19,7 +19,7 @@ export interface AuditedExport extends ExportOptions {
   destination: string;
 }
 
-export function recordExport(
+function recordExport(
   db: Db,
   e: { actor: Actor; at: string; format: ExportFormat; filters: ExportFilters; rows: number; completed: boolean; destination: string },
 ) {

@@ -17,7 +17,7 @@ export const BOM = '\uFEFF';
 const FORMULA_START_CODES = '61, 43, 45, 64, 9, 13';
 
 /** The arguments of concat() that write one cell of `kind` from the SQL expression `sql`. */
-export function csvCellSql(sql: string, kind: ExportColumn['kind']): string {
+function csvCellSql(sql: string, kind: ExportColumn['kind']): string {
   switch (kind) {
     case 'bool':
       return `CASE ${sql} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END`;

@@ -24,7 +24,7 @@ function jsonValueSql(sql: string, kind: ExportColumn['kind']): string {
 }
 
 /** json_object(…) for one record, nesting "a.b" column names as {"a": {"b": …}} in column order. */
-export function jsonRecordSql(columns: ExportColumn[]): string {
+function jsonRecordSql(columns: ExportColumn[]): string {
   const groups = new Map<string, string[]>();
   for (const c of columns) {
     const [head, ...rest] = c.name.split('.');

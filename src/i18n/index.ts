@@ -6,8 +6,8 @@ import fr from './fr.js';
 import ar from './ar.js';
 
 export type { MessageKey };
-export const LOCALES: readonly Locale[] = ['en', 'fr', 'ar'];
-export const RTL_LOCALES: ReadonlySet<Locale> = new Set(['ar']);
+const LOCALES: readonly Locale[] = ['en', 'fr', 'ar'];
+const RTL_LOCALES: ReadonlySet<Locale> = new Set(['ar']);
 
 const catalogs: Readonly<Record<Locale, Catalog>> = { en, fr, ar };
 

@@ -25,10 +25,10 @@ function formatParams(i18n: I18n, currency: string, params: Record<string, strin
   return out;
 }
 
-export const lineLabel = (i18n: I18n, currency: string, line: QuoteLine) =>
+const lineLabel = (i18n: I18n, currency: string, line: QuoteLine) =>
   i18n.t(`quote.line.${line.code}`, formatParams(i18n, currency, line.params));
 
-export const reasonMessage = (i18n: I18n, currency: string, reason: QuoteReason) =>
+const reasonMessage = (i18n: I18n, currency: string, reason: QuoteReason) =>
   i18n.t(`quote.reason.${reason.code}`, formatParams(i18n, currency, reason.params));
 
 export function labelQuote(i18n: I18n, quote: ComputedQuote): LabelledQuote {

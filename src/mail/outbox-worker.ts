@@ -51,7 +51,6 @@ export interface WorkerDeps {
   mail: MailContext;
   clock: () => Date;
   logger: Logger;
-  onResult?: (outcome: DeliveryOutcome['kind']) => void;
   /** True while the service has submissions waiting to be written: mail gives way to them. */
   busy?: () => boolean;
   /** Told when the mail folder or the database is out of space, and when the mail folder has room again. */
@@ -94,7 +93,6 @@ export function outboxWorker(deps: WorkerDeps) {
 
   function report(row: OutboxRow, outcome: DeliveryOutcome) {
     const log = deps.logger.child({ outboxId: row.id, template: row.template, attempt: row.attempts });
-    deps.onResult?.(outcome.kind);
     if (outcome.kind === 'sent') log.info('mail sent');
     else if (outcome.kind === 'failed') log.warn({ reason: outcome.reason }, 'mail failed');
     else if (outcome.kind === 'retry') log.warn({ reason: outcome.reason }, 'mail will be retried');
@@ -175,5 +173,3 @@ export function outboxWorker(deps: WorkerDeps) {
     },
   };
 }
-
-export type OutboxWorker = ReturnType<typeof outboxWorker>;

@@ -28,7 +28,7 @@ interface TemplateSpec {
 /** Subjects never carry a line break, whatever a stored value holds. */
 const oneLine = (s: string) => s.replace(/[\r\n\u2028\u2029]+/g, ' ').slice(0, 250);
 
-export const TEMPLATES: Record<string, TemplateSpec> = {
+const TEMPLATES: Record<string, TemplateSpec> = {
   desk_new_request: {
     label: 'New request (to the desk)',
     subject: (_i, r) => `New licensing request ${r.reference}: ${r.organisation.name}`,

@@ -44,7 +44,7 @@ function smtpOptions(smtpUrl: string) {
   };
 }
 
-export function smtpTransport(smtpUrl: string): MailTransport {
+function smtpTransport(smtpUrl: string): MailTransport {
   const transporter = nodemailer.createTransport(smtpOptions(smtpUrl));
   const u = new URL(smtpUrl);
   return {
@@ -56,7 +56,7 @@ export function smtpTransport(smtpUrl: string): MailTransport {
   };
 }
 
-export function fileTransport(dir: string): MailTransport {
+function fileTransport(dir: string): MailTransport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     description: `.eml files in ${dir}`,

@@ -10,7 +10,7 @@ import type { FormOptions } from './form-options.js';
 
 export type { QueueRow };
 
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 /** The overdue count above the queue stops counting here ("999+"). */
 export const OVERDUE_CAP = 999;
 
@@ -84,5 +84,3 @@ export function deskQueueService(deps: { db: Db; clock: () => Date; overdueWorki
     },
   };
 }
-
-export type DeskQueueService = ReturnType<typeof deskQueueService>;

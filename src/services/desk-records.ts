@@ -47,5 +47,3 @@ export function deskRecords(d: DeskDeps & { notes: NotesRepo }) {
     },
   };
 }
-
-export type DeskRecords = ReturnType<typeof deskRecords>;

@@ -12,10 +12,10 @@ import { templateLabel } from '../mail/templates.js';
 import { deskWorkflow } from './desk-workflow.js';
 import { deskRecords } from './desk-records.js';
 
-export type { DeskFields, DuplicateRow, NoteRow, AuditRow };
+export type { AuditRow };
 
 /** An email about the request, with what the desk calls it. */
-export type DeskEmail = OutboxRow & { label: string };
+type DeskEmail = OutboxRow & { label: string };
 
 export interface RequestDetails {
   fields: DeskFields;
@@ -61,4 +61,3 @@ export function deskRequestService(deps: DeskRequestDeps) {
   };
 }
 
-export type DeskRequestService = ReturnType<typeof deskRequestService>;

@@ -103,5 +103,3 @@ export function deskWorkflow(d: DeskDeps) {
     markSpam: (actor: Actor, id: number) => act(actor, id, 'mark_spam', () => ({})),
   };
 }
-
-export type DeskWorkflow = ReturnType<typeof deskWorkflow>;

@@ -10,7 +10,7 @@ import { exportFileName, parseFilters, parseFormat, type ExportFilters } from '.
 import { FORMATS, MEDIA_TYPES, type ExportFormat } from '../export/formatter.js';
 
 export { ExportAborted } from '../export/stream.js';
-export type { ExportFilters, ExportFormat };
+export type { ExportFilters };
 
 /** The export form's values as sent: a date range, any number of statuses, a format. */
 export interface ExportQuery {
@@ -54,5 +54,3 @@ export function exportService(deps: { db: Db; databasePath: string; clock: () =>
     },
   };
 }
-
-export type ExportService = ReturnType<typeof exportService>;

@@ -6,7 +6,7 @@ import { i18nFor } from '../i18n/index.js';
 import type { Validators } from '../validation/ajv.js';
 
 type Defs = Record<string, { enum?: string[] }>;
-export interface Option {
+interface Option {
   value: string;
   label: string;
 }
@@ -38,5 +38,3 @@ export function formOptionsService(validators: Validators) {
     return options;
   };
 }
-
-export type FormOptionsService = ReturnType<typeof formOptionsService>;

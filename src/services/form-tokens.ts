@@ -3,7 +3,7 @@
 // the idempotency key that turns a double click into one request.
 import crypto from 'node:crypto';
 
-export const FORM_TOKEN_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+const FORM_TOKEN_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export type TokenCheck =
   | { ok: true; nonce: string }

@@ -3,7 +3,7 @@
 import type { OutboxRepo, OutboxRow } from '../db/repos/outbox.js';
 import { templateLabel } from '../mail/templates.js';
 
-export const LONG_QUEUED_MS = 15 * 60_000;
+const LONG_QUEUED_MS = 15 * 60_000;
 
 export type EmailNeedingAttention = OutboxRow & { reference: string | null; label: string };
 

@@ -16,5 +16,3 @@ export function personalDataService(deps: { db: Db; clock: () => Date; retention
     retention: () => retentionStatus(deps.db, deps.retentionMonths, deps.clock()),
   };
 }
-
-export type PersonalDataService = ReturnType<typeof personalDataService>;

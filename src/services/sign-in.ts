@@ -11,8 +11,8 @@ import type { User } from '../domain/staff.js';
 import { decoyHash, verifyPassword } from '../auth/password.js';
 
 export const WINDOW_MS = 15 * 60_000;
-export const MAX_FAILURES_PER_ACCOUNT = 5;
-export const MAX_FAILURES_PER_IP = 20;
+const MAX_FAILURES_PER_ACCOUNT = 5;
+const MAX_FAILURES_PER_IP = 20;
 /** Failed attempts are kept a day (the address tried and the client's), then pruned. */
 const KEEP_MS = 24 * 60 * 60_000;
 /** scrypt runs on libuv's 4 worker threads; more than this many at once only queues. */
@@ -73,5 +73,3 @@ export function signInService(deps: { db: Db; users: UsersRepo; clock: () => Dat
     findUser: (id: number) => deps.users.findById(id),
   };
 }
-
-export type SignInService = ReturnType<typeof signInService>;

@@ -28,7 +28,7 @@ export interface SubmitDeps {
   storage: StorageCondition;
 }
 
-export interface Submitted {
+interface Submitted {
   reference: string;
   accessToken: string;
   status: Status;
@@ -126,5 +126,3 @@ export function submissionService(deps: SubmitDeps) {
 
   return { submit };
 }
-
-export type SubmissionService = ReturnType<typeof submissionService>;

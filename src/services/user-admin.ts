@@ -109,5 +109,3 @@ export function userAdmin(d: UserAdminDeps) {
     },
   };
 }
-
-export type UserAdmin = ReturnType<typeof userAdmin>;

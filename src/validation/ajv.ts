@@ -11,9 +11,9 @@ import type { ValidationIssue } from './issues.js';
 // ajv-formats ships CommonJS with a default export; under NodeNext it arrives wrapped.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
-export const SCHEMA_BASE = 'https://reprise.example/schemas/';
+const SCHEMA_BASE = 'https://reprise.example/schemas/';
 
-export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
+type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
 
 export interface Validators {
   validate<T>(schemaName: string, input: unknown): ValidationResult<T>;
@@ -53,7 +53,7 @@ export function createValidators(dir = projectPath('schemas')): Validators {
 }
 
 /** Ajv errors → one issue per field, in the order the schema lists them. */
-export function toIssues(errors: ErrorObject[]): ValidationIssue[] {
+function toIssues(errors: ErrorObject[]): ValidationIssue[] {
   const seen = new Map<string, ValidationIssue>();
   for (const e of errors) {
     const issue = toIssue(e);

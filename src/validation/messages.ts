@@ -13,7 +13,7 @@ const BOOLEAN_FIELDS = new Set([
 const hasKey = (key: string) => key in en;
 
 /** "/articles/2/url" → "articles.url" (the catalog's field key). */
-export function fieldKey(path: string): string {
+function fieldKey(path: string): string {
   return path
     .split('/')
     .filter((seg) => seg && !/^\d+$/.test(seg))

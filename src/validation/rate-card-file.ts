@@ -118,7 +118,7 @@ function deepFreeze<T>(value: T): T {
  * Checks already-parsed rate-card data; `source` names where it came from in the
  * error. Returns the card frozen, since one card is shared by every request.
  */
-export function parseRateCard(data: unknown, source: string): RateCard {
+function parseRateCard(data: unknown, source: string): RateCard {
   const { validate, defs } = validator();
   const schemaOk = validate(data);
   const problems = [

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildTestApp, tempDir, type TestApp } from './app.js';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const INSTALL_HINT = 'apt-get install -y --no-install-recommends chromium';
 
 /** Why the browser tests cannot run here, or undefined when they can. Throws in CI instead of skipping. */
@@ -21,7 +21,7 @@ export function browserSkipReason(what = 'Browser tests'): string | undefined {
   return message;
 }
 
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
 ];
@@ -80,7 +80,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
 }
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 interface AxeViolation {
   id: string;

@@ -43,7 +43,7 @@ export async function chooseRadio(page: Page, id: string, n: number): Promise<vo
   throw new Error(`could not choose radio ${n} of #${id}`);
 }
 
-export async function checkBox(page: Page, id: string): Promise<void> {
+async function checkBox(page: Page, id: string): Promise<void> {
   await tabTo(page, `#${id}`);
   if (!(await page.isChecked(`#${id}`))) await page.keyboard.press('Space');
 }

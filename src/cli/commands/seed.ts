@@ -66,7 +66,7 @@ function statusFor(ageDays: number, r: number): Status {
   return table.find(([, upTo]) => r < upTo)![0];
 }
 
-export function seedRequest(rng: ReturnType<typeof random>, i: number): LicensingRequest & { locale: Locale } {
+function seedRequest(rng: ReturnType<typeof random>, i: number): LicensingRequest & { locale: Locale } {
   const [name, type, country, orgLocale, nonProfit] = rng.pick(ORGS);
   const locale: Locale = rng.next() < 0.8 ? orgLocale : rng.pick(['en', 'fr', 'ar'] as Locale[]);
   const first = rng.pick(FIRST);

@@ -282,21 +282,8 @@ export function deskQueries(db: Db) {
     },
     /** How many requests are overdue, counting up to `cap`. */
     overdueCount: (before: string, cap: number) => (overdueCount.get({ overdueBefore: before, cap }) as { n: number }).n,
-    /** For tests and the benchmark: how SQLite plans a filter shape. */
-    explain(filter: QueueFilter, after?: Cursor): string[] {
-      const keys = KEYS.filter((k) => filter[k] !== undefined);
-      const stmt = statement(keys, after ? 'older' : 'first');
-      const params: Record<string, unknown> = { limit: 51 };
-      for (const k of keys) params[k] = filter[k];
-      if (filter.match) params.match = withFacets(filter);
-      if (after) Object.assign(params, { cursorAt: after.at, cursorId: after.id });
-      const sql = `EXPLAIN QUERY PLAN ${stmt.source}`;
-      return (db.prepare(sql).all(params) as { detail: string }[]).map((r) => r.detail);
-    },
   };
 }
-
-export type DeskQueries = ReturnType<typeof deskQueries>;
 
 export const encodeCursor = (c: Cursor) => Buffer.from(`${c.at}|${c.id}`).toString('base64url');
 

@@ -76,7 +76,7 @@ export function idRange(db: Db, filters: ExportFilters): { after: number; upTo: 
 }
 
 /** Ids per chunk: with ids nearly dense, about as many rows, ~120 kB of CSV. */
-export const CHUNK_IDS = 200;
+const CHUNK_IDS = 200;
 
 const chunkSql = (line: string, filters: ExportFilters) =>
   `SELECT CAST(group_concat(line, @separator ORDER BY id) AS BLOB) AS bytes, count(*) AS rows
@@ -111,13 +111,6 @@ export function exportCount(db: Db, filters: ExportFilters): number {
   const where = conditions(filters, false);
   const sql = `SELECT COUNT(*) FROM requests r ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
   return db.prepare(sql).pluck().get(paramsFor(filters)) as number;
-}
-
-/** The query plan of one chunk, for tests: it must stay a rowid range, with no sort of the table. */
-export function exportPlan(db: Db, filters: ExportFilters): string[] {
-  const params = { ...paramsFor(filters), separator: '', after: 0, upTo: 1 };
-  const plan = db.prepare(`EXPLAIN QUERY PLAN ${chunkSql("''", filters)}`).all(params);
-  return (plan as { detail: string }[]).map((p) => p.detail);
 }
 
 /** The columns the `requests` table has in this database (desk columns arrive with their migration). */

@@ -18,5 +18,3 @@ export function loginAttemptsRepo(db: Db) {
     pruneBefore: (before: string) => prune.run(before),
   };
 }
-
-export type LoginAttemptsRepo = ReturnType<typeof loginAttemptsRepo>;

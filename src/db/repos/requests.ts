@@ -56,7 +56,7 @@ interface ArticleRow {
 const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
 const undef = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
-export function rowToRequest(row: RequestRow, articles: ArticleRow[]): StoredRequest {
+function rowToRequest(row: RequestRow, articles: ArticleRow[]): StoredRequest {
   return {
     id: row.id,
     reference: row.reference,

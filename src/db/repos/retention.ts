@@ -16,7 +16,7 @@ export const PERSONAL_FIELDS = [
   'message',
 ] as const;
 
-export interface Candidate {
+interface Candidate {
   id: number;
   reference: string;
   status: string;
@@ -94,5 +94,3 @@ export function retentionRepo(db: Db) {
     },
   };
 }
-
-export type RetentionRepo = ReturnType<typeof retentionRepo>;

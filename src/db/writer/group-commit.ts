@@ -36,7 +36,7 @@ export type WriteResult =
   | { kind: 'replayed'; id: number; sameBody: boolean };
 
 /** A batch larger than this is flushed at once rather than waiting for the next turn. */
-export const MAX_BATCH = 64;
+const MAX_BATCH = 64;
 
 export interface WriterOptions {
   maxBatch?: number;

@@ -10,7 +10,7 @@ import type { IdempotencyRepo } from '../repos/idempotency.js';
 import { requestWriter, type RequestWriter, type WriterOptions } from './group-commit.js';
 import { requestWriterThread } from './writer-thread.js';
 
-export type { EmailToQueue, RequestWriter, WriteCommand, WriteResult, WriterOptions } from './group-commit.js';
+export type { EmailToQueue, RequestWriter, WriteResult, WriterOptions } from './group-commit.js';
 
 export interface WriterSetup {
   /** The service's connection: the writer's when it runs on this thread. */

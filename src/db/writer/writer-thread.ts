@@ -23,7 +23,7 @@ export interface WriterThreadSetup {
 
 export type WriterMessage = { type: 'write'; id: number; cmd: WriteCommand; now: number } | { type: 'close' };
 /** An error as it crosses from the thread: what the log and the callers need of it. */
-export interface ThreadError {
+interface ThreadError {
   name: string;
   message: string;
   stack?: string;

@@ -37,9 +37,9 @@ function busy(err: unknown, req: Request): AppError | undefined {
   });
 }
 
-export const wantsProblemJson = (req: Request) => req.path.startsWith('/api/');
+const wantsProblemJson = (req: Request) => req.path.startsWith('/api/');
 
-export function sendProblem(res: Response, err: AppError) {
+function sendProblem(res: Response, err: AppError) {
   res
     .status(err.status)
     .type('application/problem+json')

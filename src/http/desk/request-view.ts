@@ -19,7 +19,7 @@ export const currencyDigits = (currency: string) =>
 const minutes = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
 /** A history entry's before/after as "field: old → new" lines. */
-export function auditChanges(row: AuditRow): { field: string; before: string; after: string }[] {
+function auditChanges(row: AuditRow): { field: string; before: string; after: string }[] {
   const before = (row.before_json ? JSON.parse(row.before_json) : {}) as Record<string, unknown>;
   const after = (row.after_json ? JSON.parse(row.after_json) : {}) as Record<string, unknown>;
   const show = (value: unknown) => (value === undefined ? '' : value === null ? '—' : typeof value === 'string' ? value : JSON.stringify(value));

@@ -34,7 +34,7 @@ const defined = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 /** How many article rows the form posted (the highest index + 1), including empty rows. */
-export function postedArticleRows(body: Body): number {
+function postedArticleRows(body: Body): number {
   let max = -1;
   for (const key of Object.keys(body)) {
     const m = /^articles\[(\d{1,4})\]\[/.exec(key);

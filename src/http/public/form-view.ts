@@ -41,9 +41,9 @@ const rank = (path: string) => {
 };
 
 /** JSON Pointer → the HTML id of its control ("/articles/0/url" → "f-articles-0-url"). */
-export const fieldId = (path: string) => `f${path.replace(/\//g, '-')}`;
+const fieldId = (path: string) => `f${path.replace(/\//g, '-')}`;
 
-export function errorsView(errors: FieldError[]) {
+function errorsView(errors: FieldError[]) {
   const sorted = errors.map((e, i) => ({ ...e, i })).sort((a, b) => rank(a.path) - rank(b.path) || a.i - b.i);
   const byPath: Record<string, string> = {};
   for (const e of sorted) byPath[e.path] ??= e.message;

@@ -9,7 +9,7 @@ import type { Services } from '../../../services/services.js';
 import type { Actor, User } from '../../../domain/staff.js';
 import { forbidden } from '../../../errors.js';
 
-export const LOGIN_PATH = '/staff/login';
+const LOGIN_PATH = '/staff/login';
 
 export function loadUser(services: Services, timeouts: { idleMinutes: number; absoluteHours: number }): RequestHandler {
   const idleMs = timeouts.idleMinutes * 60_000;

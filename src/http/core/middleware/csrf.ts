@@ -5,7 +5,7 @@ import { deskFormBody } from './bodies.js';
 import { csrfSync } from 'csrf-sync';
 import { AppError } from '../../../errors.js';
 
-export const CSRF_FIELD = '_csrf';
+const CSRF_FIELD = '_csrf';
 
 const sync = csrfSync({
   getTokenFromRequest: (req) => {
@@ -19,7 +19,7 @@ export const csrfToken = (req: Request): string => sync.generateToken(req);
 
 export const isCsrfValid = (req: Request): boolean => sync.isRequestValid(req);
 
-export const verifyCsrf: RequestHandler = (req, _res, next) => {
+const verifyCsrf: RequestHandler = (req, _res, next) => {
   if (!sync.isRequestValid(req)) {
     throw new AppError(
       403,

@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 import { parseCookie } from 'cookie';
 import type { Locale } from '../../../domain/request.js';
 import { localeFromAcceptLanguage, negotiateLocale } from '../../../i18n/index.js';
+import { remember } from '../../../memo/bounded-memo.js';
 
 export const LANG_COOKIE = 'reprise_lang';
 
@@ -15,19 +16,12 @@ export const LANG_COOKIE = 'reprise_lang';
  */
 const remembered = new Map<string, Locale>();
 const MAX_REMEMBERED = 500;
-
 const MAX_REMEMBERED_LENGTH = 256;
 
 function rememberedLocale(header: string | undefined): Locale {
   if (!header) return 'en';
   if (header.length > MAX_REMEMBERED_LENGTH) return localeFromAcceptLanguage(header);
-  let locale = remembered.get(header);
-  if (!locale) {
-    locale = localeFromAcceptLanguage(header);
-    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
-    remembered.set(header, locale);
-  }
-  return locale;
+  return remember(remembered, header, MAX_REMEMBERED, () => localeFromAcceptLanguage(header));
 }
 
 export const localeMiddleware: RequestHandler = (req, res, next) => {
