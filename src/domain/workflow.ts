@@ -22,6 +22,9 @@ const RULES: Record<Action, { from: readonly Status[]; to: Status }> = {
   mark_spam: { from: ['new', 'in_review'], to: 'spam' },
 };
 
+/** Final statuses: the request is closed (retention counts from then) and no action applies. */
+export const CLOSED: readonly Status[] = ['licensed', 'declined', 'withdrawn', 'spam'];
+
 /** Statuses where the desk owes the requester an answer (what "overdue" is about). */
 export const AWAITING_DESK: readonly Status[] = ['new', 'in_review'];
 

@@ -2,7 +2,9 @@
 // desk's process says, and refusals never change anything.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIONS, STATUSES, allowedActions, transition, TransitionError, type Action, type Status } from '../../src/domain/workflow.js';
+import { ACTIONS, CLOSED, STATUSES, allowedActions, transition, TransitionError, type Action, type Status } from '../../src/domain/workflow.js';
+import { CLOSED_SQL } from '../../src/db/repos/retention.js';
+import { readMigrations } from '../../src/db/migrate.js';
 import { ageLabel, isOverdue, workingDaysBefore } from '../../src/domain/overdue.js';
 
 const EXPECTED: Record<Status, Partial<Record<Action, Status>>> = {
@@ -49,4 +51,10 @@ test('age labels', () => {
   assert.equal(ageLabel('2026-11-30T09:50:00Z', now), '10 min');
   assert.equal(ageLabel('2026-11-29T10:00:00Z', now), '24 h');
   assert.equal(ageLabel('2026-11-25T10:00:00Z', now), '5 days');
+});
+
+test('the closed statuses are the final ones, and the retention index lists them as the retention query does', () => {
+  for (const status of STATUSES) assert.equal(CLOSED.includes(status), allowedActions(status).length === 0, status);
+  const index = readMigrations().find((m) => m.name.startsWith('0014_'))!.sql;
+  assert.ok(index.includes(`status IN (${CLOSED_SQL})`), index);
 });

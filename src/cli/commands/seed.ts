@@ -10,7 +10,7 @@ import { requestsRepo } from '../../db/repos/requests.js';
 import { computeQuote } from '../../domain/quote.js';
 import { loadRateCard } from '../../validation/rate-card-file.js';
 import type { Article, LicensingRequest, Locale, Medium, OrganisationType, Territory } from '../../domain/request.js';
-import type { Status } from '../../domain/workflow.js';
+import { CLOSED, type Status } from '../../domain/workflow.js';
 import { CliUsageError, info, openConfigured, parseOptions, progress, type Command } from '../command.js';
 
 const DAY = 86_400_000;
@@ -143,7 +143,7 @@ export const seedCommand: Command = {
         quote_sent_at = CASE WHEN @status IN ('quoted', 'licensed') THEN @at END,
         licensed_at = CASE WHEN @status = 'licensed' THEN @at END,
         declined_at = CASE WHEN @status = 'declined' THEN @at END,
-        closed_at = CASE WHEN @status IN ('licensed', 'declined', 'withdrawn', 'spam') THEN @at END
+        closed_at = CASE WHEN @closed THEN @at END
         WHERE id = @id`);
       const end = Date.now();
       const start = end - days * DAY;
@@ -163,7 +163,7 @@ export const seedCommand: Command = {
             const status = statusFor((end - created.getTime()) / DAY, rng.next());
             if (status !== 'new') {
               const at = new Date(Math.min(end, created.getTime() + rng.int(1, 20) * 3_600_000)).toISOString();
-              settle.run({ status, at, id });
+              settle.run({ status, at, id, closed: CLOSED.includes(status) ? 1 : 0 });
             }
           }
         });

@@ -3,7 +3,7 @@
 // status it expects, inside the caller's write transaction), possible duplicates,
 // and putting a failed email back in the outbox.
 import type { Db } from '../connection.js';
-import type { Status } from '../../domain/workflow.js';
+import { CLOSED, type Status } from '../../domain/workflow.js';
 
 export interface DeskFields {
   id: number;
@@ -44,7 +44,7 @@ export function deskRequestsRepo(db: Db) {
     quote_sent_at, quote_valid_until, licence_number, licence_start, licence_end, credit_line, link_back, licensed_at,
     declined_at, decline_reason, closed_at, last_action_at FROM requests WHERE id = ?`);
   const setStatus = db.prepare(`UPDATE requests SET status = @to, last_action_at = @now, updated_at = @now,
-    closed_at = CASE WHEN @to IN ('licensed','declined','withdrawn','spam') THEN @now ELSE closed_at END
+    closed_at = CASE WHEN @closes THEN @now ELSE closed_at END
     WHERE id = @id AND status = @from`);
   const setQuote = db.prepare(`UPDATE requests SET final_fee_minor = @fee, fee_reason = @reason, quote_sent_at = @now,
     quote_valid_until = @validUntil WHERE id = @id`);
@@ -65,7 +65,8 @@ export function deskRequestsRepo(db: Db) {
   return {
     fields: (id: number) => fields.get(id) as DeskFields | undefined,
     /** False when the request is no longer in `from` (someone else acted first). */
-    setStatus: (id: number, from: Status, to: Status, now: string) => setStatus.run({ id, from, to, now }).changes === 1,
+    setStatus: (id: number, from: Status, to: Status, now: string) =>
+      setStatus.run({ id, from, to, now, closes: CLOSED.includes(to) ? 1 : 0 }).changes === 1,
     setQuote: (id: number, q: QuoteChange, now: string) =>
       setQuote.run({ id, fee: q.finalFeeMinor, reason: q.feeReason, validUntil: q.validUntil, now }),
     setLicence: (id: number, l: LicenceChange, now: string) => setLicence.run({ id, ...l, now }),

@@ -3,6 +3,7 @@
 // removed from the outbox. Used by the retention run and by erasure on request;
 // call inside a write transaction.
 import { checkpointWithoutWaiting, type Db } from '../connection.js';
+import { CLOSED } from '../../domain/workflow.js';
 
 /** What stands in place of erased personal data, in every personal field that held something. */
 export const ERASED = '[erased]';
@@ -23,10 +24,12 @@ interface Candidate {
   closed: string;
 }
 
-// Kept textually identical to the partial index of migration 0014, and named: without
-// statistics the planner would rather scan a status index and sort.
+/** The closed statuses as SQL, as migration 0014's partial index lists them (a test holds the two together). */
+export const CLOSED_SQL = CLOSED.map((status) => `'${status}'`).join(', ');
+
+// The index is named: without statistics the planner would rather scan a status index and sort.
 const CANDIDATES = `FROM requests INDEXED BY requests_retention
-  WHERE anonymised_at IS NULL AND status IN ('licensed', 'declined', 'withdrawn', 'spam')
+  WHERE anonymised_at IS NULL AND status IN (${CLOSED_SQL})
     AND coalesce(closed_at, updated_at) < ?`;
 
 export function retentionRepo(db: Db) {
