@@ -1,5 +1,5 @@
 // Lint: typescript-eslint's recommended rules on our TypeScript, browser globals for public/js,
-// and the direction of the layers (README, "How the code is laid out"): an import against it fails.
+// and the direction of the layers (docs/architecture.md, "Layers"): an import against it fails.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

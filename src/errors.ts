@@ -1,5 +1,5 @@
 // One error type for everything a user or client can cause. The error middleware
-// (src/http/error-handler.ts) turns it into HTML or application/problem+json;
+// (src/http/core/error-handler.ts) turns it into HTML or application/problem+json;
 // anything that is not an AppError is a bug and is answered generically.
 
 export interface FieldError {

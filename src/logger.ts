@@ -1,5 +1,5 @@
 // The process logger. Secrets never reach it: request logs carry only id, method,
-// path and status (see src/http/middleware/request-log.ts), and these paths are redacted wherever they appear.
+// path and status (see src/http/core/middleware/request-log.ts), and these paths are redacted wherever they appear.
 import { pino, type Logger } from 'pino';
 
 export function createLogger(level: string): Logger {

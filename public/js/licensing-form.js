@@ -30,7 +30,7 @@
     });
   }
 
-  // ---- Form fields → the JSON request, as src/http/form-to-request.ts does ----
+  // ---- Form fields → the JSON request, as src/http/public/form-to-request.ts does ----
   var GROUPED = /^\d{1,3}([ ,.'\u00a0\u202f]\d{3})+$/;
   var MAX_ROWS = 20;
   function toRequest(data) {

@@ -34,7 +34,7 @@ function usage(): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run "reprise <command> --help" for the options of one command.',
-    'Configuration comes from the same environment variables as the service (see README).',
+    'Configuration comes from the same environment variables as the service (see docs/configuration.md).',
     'Exit codes: 0 done, 1 failed, 2 bad arguments.',
   ].join('\n');
 }

@@ -1,6 +1,6 @@
 // The export's columns. The request fields come from the licensing-request schema
 // in the schema's own property order, so the CSV header, the JSON keys and the
-// README table follow the schema; a schema field with no column here is an error
+// docs/exports.md table follow the schema; a schema field with no column here is an error
 // (caught by tests), so a new field cannot silently go missing from exports.
 import fs from 'node:fs';
 import { projectPath } from '../paths.js';

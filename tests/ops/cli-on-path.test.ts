@@ -1,8 +1,8 @@
-// The `reprise` command run exactly as the README shows it: bin/reprise from a checkout,
+// The `reprise` command run exactly as the README and docs/ show it: bin/reprise from a checkout,
 // `reprise` on the PATH after `npm link`, and `reprise` through a symlink into a built copy
-// like /srv/reprise, through /bin/sh where the README pipes or redirects. Standard output holds
+// like /srv/reprise, through /bin/sh where they pipe or redirect. Standard output holds
 // nothing but the data; messages go to standard error; exit codes 0/1/2; .env is read and the
-// environment wins over it. readme-commands.test.ts holds the README to these forms.
+// environment wins over it. readme-commands.test.ts holds the README and docs/ to these forms.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -122,7 +122,7 @@ test('exit codes as documented: 0 done, 1 failed, 2 bad arguments; stdout stays 
   assert.match(noDatabase.stderr, /There is no database at/);
 });
 
-test('npm link puts reprise on the PATH; the README\'s export pipeline gives the data, gzipped', () => {
+test('npm link puts reprise on the PATH; docs/exports.md\'s export pipeline gives the data, gzipped', () => {
   const prefix = path.join(tmp, 'npm-global');
   // npm link links the package into the global prefix; npm_config_prefix points that at a temp folder.
   const link = sh('npm link', checkout, shellEnv({ npm_config_prefix: prefix }));

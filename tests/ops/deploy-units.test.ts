@@ -2,7 +2,7 @@
 // written in them, `systemd-analyze verify` finds nothing to say about them, `systemd-analyze
 // security` rates them "OK" or better, and the settings template is one both systemd and the
 // service read alike. Without systemd-analyze the checks that need it are skipped, in CI too:
-// the README asks for them "where it is available".
+// docs/operations.md asks for them "where systemd-analyze is available".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -206,17 +206,17 @@ test('the settings template reads the same in systemd and Node, and configures a
   assert.ok(inside(path.dirname(config.databasePath)), `${config.databasePath} is writable in the sandbox`);
   assert.ok(inside(config.mailDir), `${config.mailDir} is writable in the sandbox`);
   assert.equal(config.databasePath, '/var/lib/reprise/reprise.db');
-  // Every name in it is one the README documents (a typo would be silently ignored).
-  const readme = fs.readFileSync(projectPath('README.md'), 'utf8');
-  for (const name of Object.keys(env)) assert.ok(readme.includes(`\`${name}\``), `${name} is documented`);
+  // Every name in it is one docs/configuration.md documents (a typo would be silently ignored).
+  const configuration = fs.readFileSync(projectPath('docs', 'configuration.md'), 'utf8');
+  for (const name of Object.keys(env)) assert.ok(configuration.includes(`\`${name}\``), `${name} is documented`);
   // .env.example, for npm start and bin/reprise, is a valid configuration too.
   loadConfig(parseEnv(fs.readFileSync(projectPath('.env.example'), 'utf8')) as Record<string, string>);
 });
 
-test('the README points at deploy/ instead of repeating a unit', () => {
-  const readme = fs.readFileSync(projectPath('README.md'), 'utf8');
-  const production = readme.slice(readme.indexOf('## Running in production'), readme.indexOf('\n## ', readme.indexOf('## Running in production') + 3));
-  assert.doesNotMatch(production, /^\s*\[(Unit|Service|Install)\]\s*$/m, 'no unit text in the README');
+test('docs/operations.md points at deploy/ instead of repeating a unit', () => {
+  const operations = fs.readFileSync(projectPath('docs', 'operations.md'), 'utf8');
+  const production = operations.slice(operations.indexOf('## Running in production'), operations.indexOf('\n## ', operations.indexOf('## Running in production') + 3));
+  assert.doesNotMatch(production, /^\s*\[(Unit|Service|Install)\]\s*$/m, 'no unit text in docs/operations.md');
   assert.doesNotMatch(production, /^\s*ExecStart=/m);
   for (const needed of ['deploy/', 'useradd --system --home /var/lib/reprise --shell /usr/sbin/nologin reprise', '/etc/reprise/reprise.env']) {
     assert.ok(production.includes(needed), `the production section mentions ${needed}`);

@@ -40,7 +40,7 @@ after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-test('deploy/litestream.yml parses in Litestream 0.3.13, its alternatives too, each with the retention the README gives', { skip }, () => {
+test('deploy/litestream.yml parses in Litestream 0.3.13, its alternatives too, each with the retention docs/operations.md gives', { skip }, () => {
   const dir = tempDir();
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   const databases = (file: string) => execFileSync(LITESTREAM, ['databases', '-config', file], { encoding: 'utf8' });

@@ -14,7 +14,7 @@ Copies the database (DATABASE_PATH) to FILE with SQLite's online backup, safely
 while the service runs and takes submissions, then opens the copy and checks it
 (PRAGMA integrity_check, foreign keys). The copy is a single self-contained file
 (mode 600). To restore: stop the service, move FILE to DATABASE_PATH, delete any
-DATABASE_PATH-wal and -shm files left beside it, start the service (README).
+DATABASE_PATH-wal and -shm files left beside it, start the service (docs/operations.md).
 
 Recorded in the audit log. Exit codes: 0 done and checked, 1 failed, 2 bad arguments.`;
 

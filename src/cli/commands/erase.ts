@@ -12,7 +12,7 @@ message replaced by "[erased]"; emails still queued for them are cancelled. The
 organisation, articles, usage, fees, licence and dates stay for accounting.
 Take a subject-access export first if it was asked for: erasure cannot be undone.
 Copies made before keep the data until they expire: the Litestream replica up to
-73 hours, nightly backups up to 30 days (README: what an erasure means for a replica).
+73 hours, nightly backups up to 30 days (docs/operations.md: what an erasure means for a replica).
 
 Recorded in the audit log under a SHA-256 of the address (not the address).
 Exit codes: 0 done (also when nothing matched), 1 failed, 2 bad arguments.`;

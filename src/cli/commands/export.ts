@@ -17,7 +17,7 @@ const HELP = `Usage: reprise export [--format csv|json|ndjson] [--from YYYY-MM-D
 Exports licensing requests in the order they were submitted, one record per request (articles in one
 cell in CSV, an array in JSON), streamed from read-only connections while the
 service runs. A large export is read by two threads at niceness 10, so it takes the
-CPU the service leaves idle (where both run in the same CPU group: see README). Columns are listed in README ("Exports, retention and backups").
+CPU the service leaves idle (where both run in the same CPU group: see docs/exports.md). Columns are listed in docs/exports.md.
 
   --format   csv (default; UTF-8 with BOM, RFC 4180), json (one array) or ndjson
   --from     first submission day included (UTC)
