@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import type { Db } from '../db/connection.js';
 import { writeTransaction } from '../db/connection.js';
 import { auditRepo } from '../db/repos/audit.js';
-import { type Actor } from '../domain/staff.js';
+import { type Actor } from '../domain/accounts.js';
 import type { ExportFilters } from './filters.js';
 import type { ExportFormat } from './formatter.js';
 import { ExportAborted, streamExport, type ExportOptions } from './stream.js';

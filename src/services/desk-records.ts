@@ -2,7 +2,7 @@
 // back in the outbox. Each with its audit row in the same transaction; both count
 // as desk action on the request (the overdue clock restarts).
 import { writeTransaction } from '../db/connection.js';
-import type { Actor } from '../domain/staff.js';
+import type { Actor } from '../domain/accounts.js';
 import { MAX_NOTE_LENGTH, type NotesRepo } from '../db/repos/notes.js';
 import { AppError, notFound } from '../errors.js';
 import type { DeskDeps } from './desk-workflow.js';

@@ -4,7 +4,7 @@
 // request's language. The worker is woken only after the commit.
 import { writeTransaction, type Db } from '../db/connection.js';
 import type { AuditRepo } from '../db/repos/audit.js';
-import type { Actor } from '../domain/staff.js';
+import type { Actor } from '../domain/accounts.js';
 import type { OutboxRepo } from '../db/repos/outbox.js';
 import type { RequestsRepo, StoredRequest } from '../db/repos/requests.js';
 import type { DeskFields, DeskRequestsRepo } from '../db/repos/desk-requests.js';

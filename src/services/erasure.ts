@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import type { Db } from '../db/connection.js';
 import { writeTransaction } from '../db/connection.js';
 import { auditRepo } from '../db/repos/audit.js';
-import { type Actor } from '../domain/staff.js';
+import { type Actor } from '../domain/accounts.js';
 import { PERSONAL_FIELDS, retentionRepo } from '../db/repos/retention.js';
 import { AppError } from '../errors.js';
 import { isEmailAddress } from '../email-address.js';

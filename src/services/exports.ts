@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import type { Db } from '../db/connection.js';
 import { openDatabase } from '../db/connection.js';
 import { exportCount } from '../db/repos/export-queries.js';
-import type { Actor } from '../domain/staff.js';
+import type { Actor } from '../domain/accounts.js';
 import { auditedExport } from '../export/audited-export.js';
 import { exportFileName, parseFilters, parseFormat, type ExportFilters } from '../export/filters.js';
 import { FORMATS, MEDIA_TYPES, type ExportFormat } from '../export/formatter.js';

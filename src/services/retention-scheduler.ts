@@ -5,7 +5,7 @@
 // for lack of space in one line, without a stack).
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
-import { SYSTEM } from '../domain/staff.js';
+import { SYSTEM } from '../domain/accounts.js';
 import { runRetentionInService, type RetentionResult } from './retention.js';
 import type { StorageCondition } from '../storage-condition.js';
 

@@ -5,7 +5,7 @@
 import type { Db } from '../db/connection.js';
 import { writeTransaction } from '../db/connection.js';
 import { auditRepo } from '../db/repos/audit.js';
-import type { Actor } from '../domain/staff.js';
+import type { Actor } from '../domain/accounts.js';
 import { addMonthsUtc } from '../domain/dates.js';
 import { PERSONAL_FIELDS, retentionRepo } from '../db/repos/retention.js';
 

@@ -7,7 +7,7 @@ import type { Db } from '../db/connection.js';
 import { loginAttemptsRepo } from '../db/repos/login-attempts.js';
 import type { UsersRepo } from '../db/repos/users.js';
 import { normaliseEmail } from '../email-address.js';
-import type { User } from '../domain/staff.js';
+import type { User } from '../domain/accounts.js';
 import { decoyHash, verifyPassword } from '../auth/password.js';
 
 export const WINDOW_MS = 15 * 60_000;

@@ -7,7 +7,7 @@
 import type { Db } from '../db/connection.js';
 import { writeTransaction } from '../db/connection.js';
 import { auditRepo } from '../db/repos/audit.js';
-import { type Actor } from '../domain/staff.js';
+import { type Actor } from '../domain/accounts.js';
 import { subjectAccessRepo, type Row } from '../db/repos/subject-access.js';
 import { checkEmail, personId } from './erasure.js';
 

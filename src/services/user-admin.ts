@@ -5,10 +5,10 @@
 import type { Db } from '../db/connection.js';
 import { writeTransaction } from '../db/connection.js';
 import type { AuditRepo } from '../db/repos/audit.js';
-import type { Actor } from '../domain/staff.js';
+import type { Actor } from '../domain/accounts.js';
 import { toUser, type UsersRepo } from '../db/repos/users.js';
 import { isEmailAddress, normaliseEmail } from '../email-address.js';
-import { type Role, type User } from '../domain/staff.js';
+import { type Role, type User } from '../domain/accounts.js';
 import type { SqliteSessionStore } from '../db/session-store.js';
 import { hashPassword, passwordProblem } from '../auth/password.js';
 import { AppError } from '../errors.js';

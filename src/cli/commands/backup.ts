@@ -4,7 +4,7 @@ import { loadConfig } from '../../config.js';
 import { backupDatabase } from '../../db/backup.js';
 import { openDatabase, writeTransaction } from '../../db/connection.js';
 import { auditRepo } from '../../db/repos/audit.js';
-import { CLI } from '../../domain/staff.js';
+import { CLI } from '../../domain/accounts.js';
 import { checkOutPath, OutPathError, pendingFile } from '../../export/out-file.js';
 import { CliUsageError, info, parseOptions, type Command } from '../command.js';
 

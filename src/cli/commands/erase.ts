@@ -1,5 +1,5 @@
 // reprise erase: erasure on request, for one email address.
-import { CLI } from '../../domain/staff.js';
+import { CLI } from '../../domain/accounts.js';
 import { AppError } from '../../errors.js';
 import { erasePerson } from '../../services/erasure.js';
 import { CHECKPOINT_DEFERRED, CliUsageError, info, openConfigured, parseOptions, type Command } from '../command.js';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import { loadConfig } from '../../config.js';
 import { openDatabase } from '../../db/connection.js';
 import { migrate } from '../../db/migrate.js';
-import { CLI } from '../../domain/staff.js';
+import { CLI } from '../../domain/accounts.js';
 import { AppError } from '../../errors.js';
 import { auditedExport } from '../../export/audited-export.js';
 import { parseFilters, parseFormat } from '../../export/filters.js';

@@ -1,5 +1,5 @@
 // reprise retention: the retention run on demand (the service also runs it daily).
-import { CLI } from '../../domain/staff.js';
+import { CLI } from '../../domain/accounts.js';
 import { runRetention } from '../../services/retention.js';
 import { CHECKPOINT_DEFERRED, info, openConfigured, parseOptions, type Command } from '../command.js';
 

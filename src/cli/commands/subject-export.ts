@@ -1,6 +1,6 @@
 // reprise subject-export: everything held about one email address, as JSON.
 import fs from 'node:fs';
-import { CLI } from '../../domain/staff.js';
+import { CLI } from '../../domain/accounts.js';
 import { AppError } from '../../errors.js';
 import { checkOutPath, OutPathError, pendingFile } from '../../export/out-file.js';
 import { subjectExport } from '../../services/subject-export.js';

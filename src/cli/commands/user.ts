@@ -2,9 +2,9 @@
 // command line (how the first admin is made). Passwords come from standard input.
 import { openConfigured, info, parseOptions, CliUsageError, type Command } from '../command.js';
 import { usersRepo } from '../../db/repos/users.js';
-import { isRole } from '../../domain/staff.js';
+import { isRole } from '../../domain/accounts.js';
 import { auditRepo } from '../../db/repos/audit.js';
-import { CLI } from '../../domain/staff.js';
+import { CLI } from '../../domain/accounts.js';
 import { SqliteSessionStore } from '../../db/session-store.js';
 import { userAdmin } from '../../services/user-admin.js';
 import { readPassword } from '../read-password.js';

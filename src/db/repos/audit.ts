@@ -1,7 +1,7 @@
 // The audit trail. record() is called inside the transaction of the change it
 // describes, so a change and its audit row are written together or not at all.
 import type { Db } from '../connection.js';
-import type { Actor } from '../../domain/staff.js';
+import type { Actor } from '../../domain/accounts.js';
 
 export interface AuditEntry {
   actor: Actor;

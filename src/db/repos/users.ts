@@ -1,7 +1,7 @@
 // Desk accounts. Changes are made inside the caller's write transaction, which
 // also writes the audit row (src/services/user-admin.ts).
 import type { Db } from '../connection.js';
-import type { Role, User } from '../../domain/staff.js';
+import type { Role, User } from '../../domain/accounts.js';
 import { normaliseEmail } from '../../email-address.js';
 
 export interface UserRow {

@@ -3,7 +3,7 @@
 // or a refusal shows the page again with the message and what was typed.
 import type { Request, Response } from 'express';
 import type { Services } from '../../services/services.js';
-import { isRole } from '../../domain/staff.js';
+import { isRole } from '../../domain/accounts.js';
 import { AppError, notFound } from '../../errors.js';
 import { MIN_PASSWORD_LENGTH } from '../../auth/password.js';
 import { actorOf, currentUser } from '../core/middleware/auth.js';

@@ -5,7 +5,7 @@
 import type { Request, Response } from 'express';
 import type { Services } from '../../services/services.js';
 import type { StoredRequest } from '../../domain/request.js';
-import type { Actor } from '../../domain/staff.js';
+import type { Actor } from '../../domain/accounts.js';
 import { isAction, type Action } from '../../domain/workflow.js';
 import { AppError, notFound } from '../../errors.js';
 import { parseAmount } from '../../services/desk-checks.js';

@@ -6,7 +6,7 @@
 // an admin page → 403.
 import type { Request, RequestHandler, Response } from 'express';
 import type { Services } from '../../../services/services.js';
-import type { Actor, User } from '../../../domain/staff.js';
+import type { Actor, User } from '../../../domain/accounts.js';
 import { forbidden } from '../../../errors.js';
 
 const LOGIN_PATH = '/staff/login';
