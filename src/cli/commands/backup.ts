@@ -23,12 +23,12 @@ export const backupCommand: Command = {
   summary: 'Copy the live database to a file and check the copy',
   help: HELP,
   async run(args) {
-    const o = parseOptions(args, { out: { type: 'string' }, force: { type: 'boolean' } });
-    if (!o.out) throw new CliUsageError('--out FILE is required.');
+    const options = parseOptions(args, { out: { type: 'string' }, force: { type: 'boolean' } });
+    if (!options.out) throw new CliUsageError('--out FILE is required.');
     const config = loadConfig();
     let target: string;
     try {
-      target = checkOutPath(o.out, { databasePath: config.databasePath, force: o.force });
+      target = checkOutPath(options.out, { databasePath: config.databasePath, force: options.force });
     } catch (err) {
       if (err instanceof OutPathError) throw new CliUsageError(err.message);
       throw err;
