@@ -1,6 +1,6 @@
-// The Express app, readable top to bottom: logging, metrics, security headers, static
-// assets, locale, the route table (src/http/routes.ts), then 404 and the one error handler.
-// Building it does no I/O of its own (the container is passed in), so tests can build many.
+// The Express app, readable top to bottom: logging, metrics, security headers, static assets, locale, the
+// route table (src/http/routes.ts), then 404 and the one error handler. Building it does no I/O of its own
+// (the container is passed in), so tests can build many.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import express from 'express';

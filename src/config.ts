@@ -1,5 +1,5 @@
-// Environment → one frozen, typed Config, checked at start. Every problem is
-// reported at once so an operator fixes the environment in one go.
+// Environment → one frozen, typed Config, checked at start. Every problem is reported at once, so an
+// operator fixes the environment in one go.
 import path from 'node:path';
 import { projectRoot } from './paths.js';
 import { isMailbox } from './email-address.js';
@@ -24,13 +24,13 @@ export interface Config {
   trustProxy: number;
   logLevel: string;
   metricsToken: string | null;
-  /** Desk accounts and sessions (issue 3). */
+  /** Desk accounts and sessions. */
   passwordScryptLog2N: number;
   sessionSecret: string | null;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   overdueWorkingDays: number;
-  /** Closed requests lose their personal data this many months after closing; 0 keeps it (issue 4). */
+  /** Closed requests lose their personal data this many months after closing; 0 keeps it. */
   retentionMonths: number;
   /** New requests are written by a thread of their own (1) or on the main thread (0); see src/db/writer/. */
   writerThread: boolean;
@@ -38,7 +38,7 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
@@ -48,9 +48,9 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const problems: string[] = [];
   const root = projectRoot();
-  const str = (name: string, fallback: string) => {
-    const v = env[name]?.trim();
-    return v ? v : fallback;
+  const text = (name: string, fallback: string) => {
+    const value = env[name]?.trim();
+    return value ? value : fallback;
   };
   const int = (name: string, fallback: number, min: number, max: number) => {
     const raw = env[name]?.trim();
@@ -62,24 +62,24 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     return Number(raw);
   };
   const email = (name: string, fallback: string) => {
-    const v = str(name, fallback);
+    const value = text(name, fallback);
     // Accept "Name <addr@host>" or a bare address; no line breaks ever reach a header.
-    if (!isMailbox(v)) problems.push(`${name} must be an email address (got "${v}")`);
-    return v;
+    if (!isMailbox(value)) problems.push(`${name} must be an email address (got "${value}")`);
+    return value;
   };
   const url = (name: string, fallback: string, protocols: string[]) => {
-    const v = str(name, fallback);
+    const value = text(name, fallback);
     try {
-      const u = new URL(v);
-      if (!protocols.includes(u.protocol)) problems.push(`${name} must start with ${protocols.join(' or ')}//`);
+      const { protocol } = new URL(value);
+      if (!protocols.includes(protocol)) problems.push(`${name} must start with ${protocols.join(' or ')}//`);
     } catch {
       // Never echo credentials (smtp://user:password@host) into logs or the journal.
-      problems.push(`${name} must be a URL (got "${v.replace(/\/\/[^@/]*@/, '//***@')}")`);
+      problems.push(`${name} must be a URL (got "${value.replace(/\/\/[^@/]*@/, '//***@')}")`);
     }
-    return v.replace(/\/+$/, '');
+    return value.replace(/\/+$/, '');
   };
 
-  const envName = str('NODE_ENV', 'development');
+  const envName = text('NODE_ENV', 'development');
   if (!['development', 'production', 'test'].includes(envName)) {
     problems.push(`NODE_ENV must be development, production or test (got "${envName}")`);
   }
@@ -93,14 +93,14 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const config: Config = {
     env: envName as Config['env'],
     port,
-    host: str('HOST', '127.0.0.1'),
-    databasePath: path.resolve(root, str('DATABASE_PATH', 'data/reprise.db')),
+    host: text('HOST', '127.0.0.1'),
+    databasePath: path.resolve(root, text('DATABASE_PATH', 'data/reprise.db')),
     smtpUrl: smtpRaw ? url('SMTP_URL', smtpRaw, ['smtp:', 'smtps:']) : null,
-    mailDir: path.resolve(root, str('MAIL_DIR', 'data/mail')),
+    mailDir: path.resolve(root, text('MAIL_DIR', 'data/mail')),
     mailFrom: email('MAIL_FROM', 'Reprise <licensing@reprise.example>'),
     deskEmail: email('DESK_EMAIL', 'syndication@reprise.example'),
     publicBaseUrl: url('PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:']),
-    rateCardPath: path.resolve(root, str('RATE_CARD_PATH', 'config/rate-card.json')),
+    rateCardPath: path.resolve(root, text('RATE_CARD_PATH', 'config/rate-card.json')),
     formSecret,
     formMinFillSeconds: int('FORM_MIN_FILL_SECONDS', 3, 0, 3600),
     rateLimitSubmitPerHour: int('RATE_LIMIT_SUBMIT_PER_HOUR', 20, 0, 1_000_000),
@@ -108,7 +108,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     rateLimitLoginPerMinute: int('RATE_LIMIT_LOGIN_PER_MINUTE', 30, 0, 1_000_000),
     ackEmailsPerAddressPerDay: int('ACK_EMAILS_PER_ADDRESS_PER_DAY', 10, 0, 1_000_000),
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
-    logLevel: str('LOG_LEVEL', envName === 'test' ? 'silent' : 'info'),
+    logLevel: text('LOG_LEVEL', envName === 'test' ? 'silent' : 'info'),
     metricsToken: env.METRICS_TOKEN?.trim() || null,
     passwordScryptLog2N: int('PASSWORD_SCRYPT_LOG2N', 17, 10, 20),
     sessionSecret,

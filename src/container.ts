@@ -1,6 +1,6 @@
-// Builds the service's parts from their dependencies, with no I/O beyond the database handle
-// and files passed in, so tests can build as many as they like: the repositories, the request
-// writer, the mail worker, and the services the HTTP layer calls.
+// Builds the service's parts from their dependencies, with no I/O beyond the database handle and files passed
+// in, so tests can build as many as they like: the repositories, the request writer, the mail worker, and the
+// services the HTTP layer calls.
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -74,7 +74,9 @@ export function createContainer(deps: ContainerDeps) {
     logger: logger.child({ component: 'outbox' }),
     busy: () => writer.waiting() > 0,
     storage,
-    mail: { views, mailFrom: config.mailFrom, publicBaseUrl: config.publicBaseUrl, findRequest: repos.requests.findById },
+    mail: {
+      views, mailFrom: config.mailFrom, publicBaseUrl: config.publicBaseUrl, findRequest: repos.requests.findById,
+    },
   });
   const services = createServices({
     config, db, clock, rateCard, validators, repos, writer, storage, sessionStore,

@@ -1,5 +1,5 @@
-// One home for what the service takes as an email address (desk accounts, erasure look-ups,
-// configured senders). The requester's address is checked by the JSON Schema's "email" format.
+// One home for what the service takes as an email address (desk accounts, erasure look-ups, configured
+// senders). The requester's address is checked by the JSON Schema's "email" format.
 
 /** local@domain: no spaces, no angle brackets, one @. Deliberately loose: the mail server has the last word. */
 const ADDRESS = '[^\\s@<>]+@[^\\s@<>]+';

@@ -1,6 +1,6 @@
 // One error type for everything a user or client can cause. The error middleware
-// (src/http/core/error-handler.ts) turns it into HTML or application/problem+json;
-// anything that is not an AppError is a bug and is answered generically.
+// (src/http/core/error-handler.ts) turns it into HTML or application/problem+json; anything that is not an
+// AppError is a bug and is answered generically.
 
 export interface FieldError {
   /** JSON Pointer into the submitted document, e.g. "/usage/audience". */
@@ -15,7 +15,13 @@ export class AppError extends Error {
   /** Sent as Retry-After: when a client may usefully try again (503, 429). */
   readonly retryAfterSeconds?: number;
 
-  constructor(status: number, code: string, message: string, fields?: FieldError[], options: { retryAfterSeconds?: number } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    fields?: FieldError[],
+    options: { retryAfterSeconds?: number } = {},
+  ) {
     super(message);
     this.name = 'AppError';
     this.status = status;

@@ -1,6 +1,5 @@
-// Process entry: config → database → migrations → HTTP server → outbox worker,
-// and a graceful shutdown on SIGTERM/SIGINT (stop accepting, finish requests in
-// flight, let the mail worker finish its send, close the database).
+// Process entry: config → database → migrations → HTTP server → outbox worker, and a graceful shutdown on
+// SIGTERM/SIGINT (stop accepting, finish requests in flight, let the mail worker finish its send, close).
 import { loadConfig, ConfigError } from './config.js';
 import { openDatabase } from './db/connection.js';
 import { migrate, MigrationError } from './db/migrate.js';

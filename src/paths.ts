@@ -1,16 +1,12 @@
-// Where the project lives on disk. Source runs from src/ (tsx) and the build runs
-// from dist/src/, so a fixed number of `../` would be right in one and wrong in the
-// other; walking up to the nearest package.json is right in both.
+// Where the project lives on disk. Source runs from src/ (tsx) and the build from dist/src/, so a fixed
+// number of `../` would be wrong in one of them; walking up to the nearest package.json is right in both.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 let cachedRoot: string | undefined;
 
-/**
- * The project's root folder: the nearest folder at or above this module that holds
- * a package.json. Computed once, since the answer cannot change while the process runs.
- */
+/** The project's root folder: the nearest folder at or above this module holding a package.json (computed once). */
 export function projectRoot(): string {
   if (cachedRoot !== undefined) return cachedRoot;
   const start = dirname(fileURLToPath(import.meta.url));

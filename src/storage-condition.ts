@@ -1,8 +1,7 @@
-// Which store (the database, the mail folder) has refused a write for lack of space, since
-// when, and how many writes it refused meanwhile. /healthz and /metrics show it; the log gets
-// one line per refused action and one per change of state, never one per background retry.
-// A full store is clear again after its next successful write, or when its folder is seen to
-// have room again (checked whenever the condition is read: health, metrics, the mail worker).
+// Which store (the database, the mail folder) has refused a write for lack of space, since when, and how
+// many writes it refused meanwhile; /healthz and /metrics show it, and the log gets one line per change of
+// state, never one per background retry. A full store is clear again after a successful write, or when its
+// folder is seen to have room again (checked whenever the condition is read).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -23,7 +22,8 @@ export class StorageFullError extends AppError {
     super(
       503,
       'storage_full',
-      'Nothing could be saved: the service has run out of storage space. Nothing was changed; please try again in a few minutes.',
+      'Nothing could be saved: the service has run out of storage space. ' +
+        'Nothing was changed; please try again in a few minutes.',
       undefined,
       { retryAfterSeconds: RETRY_AFTER_SECONDS },
     );
@@ -32,12 +32,12 @@ export class StorageFullError extends AppError {
 
 /** Bytes an unprivileged process may still write on the file system of `dir` (or of its nearest existing parent). */
 function freeBytes(dir: string): number | undefined {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+  for (let folder = path.resolve(dir); ; folder = path.dirname(folder)) {
     try {
-      const s = fs.statfsSync(d);
-      return s.bavail * s.bsize;
+      const stats = fs.statfsSync(folder);
+      return stats.bavail * stats.bsize;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || d === path.dirname(d)) return undefined;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || folder === path.dirname(folder)) return undefined;
     }
   }
 }
@@ -53,13 +53,14 @@ const codeOf = (err: unknown): string => {
   return typeof code === 'string' ? code : '';
 };
 
-/** SQLite's answers when the disk refuses a write: a quota (EDQUOT) reaches SQLite as a write error, not SQLITE_FULL. */
-const WRITE_REFUSED = new Set(['SQLITE_IOERR_WRITE', 'SQLITE_IOERR_FSYNC', 'SQLITE_IOERR_TRUNCATE', 'SQLITE_IOERR_SHMSIZE']);
+/** SQLite's answers when the disk refuses a write (a quota reaches SQLite as a write error, not SQLITE_FULL). */
+const WRITE_REFUSED = new Set([
+  'SQLITE_IOERR_WRITE', 'SQLITE_IOERR_FSYNC', 'SQLITE_IOERR_TRUNCATE', 'SQLITE_IOERR_SHMSIZE',
+]);
 
 /**
- * A write refused for lack of space: SQLITE_FULL (a full disk, or max_page_count), ENOSPC or
- * EDQUOT, SQLite's write errors (a quota, or a failing disk: either way, worth a retry later),
- * or any other SQLite I/O error while `dir` is nearly full.
+ * A write refused for lack of space: SQLITE_FULL, ENOSPC, EDQUOT, SQLite's write errors (a quota, or a failing
+ * disk: either way worth a retry later), or any other SQLite I/O error while `dir` is nearly full.
  */
 export function isOutOfSpace(err: unknown, dir?: string): boolean {
   const code = codeOf(err);
@@ -72,7 +73,7 @@ export interface StorageConditionOptions {
   clock?: () => Date;
   /** Each store's folder: for its free space, and to tell a full disk's I/O errors from others. */
   folders?: Partial<Record<Store, string>>;
-  /** Whether the store has room again without writing to it; by default, whether its folder has LOW_SPACE_BYTES free. */
+  /** Whether the store has room again without writing to it; by default, LOW_SPACE_BYTES free in its folder. */
   hasRoom?: Partial<Record<Store, () => boolean>>;
 }
 
@@ -83,18 +84,18 @@ export interface FullStore {
   code: string;
 }
 
-export function storageCondition(opts: StorageConditionOptions) {
-  const clock = opts.clock ?? (() => new Date());
+export function storageCondition(options: StorageConditionOptions) {
+  const clock = options.clock ?? (() => new Date());
   const full = new Map<Store, FullStore & { roomSeenMissing: boolean }>();
   const refusedTotal: Record<Store, number> = { database: 0, mail: 0 };
-  const hasRoom = (store: Store) => (opts.hasRoom?.[store] ?? (() => roomIn(opts.folders?.[store])))();
+  const hasRoom = (store: Store) => (options.hasRoom?.[store] ?? (() => roomIn(options.folders?.[store])))();
   const free = (store: Store) => {
-    const dir = opts.folders?.[store];
+    const dir = options.folders?.[store];
     return dir === undefined ? undefined : freeBytes(dir);
   };
 
   function record(store: Store, err: unknown, what: string, quiet: boolean, log: Logger): boolean {
-    if (!isOutOfSpace(err, opts.folders?.[store])) return false;
+    if (!isOutOfSpace(err, options.folders?.[store])) return false;
     refusedTotal[store]++;
     const code = codeOf(err);
     const state = full.get(store);
@@ -102,11 +103,17 @@ export function storageCondition(opts: StorageConditionOptions) {
       // Only a lack of room the check could see lets the check, later, see it come back
       // (a quota or max_page_count leaves the disk roomy: then a write must succeed).
       full.set(store, { since: clock(), refused: 1, code, roomSeenMissing: !hasRoom(store) });
-      log.error({ store, code, refused: what, freeBytes: free(store) }, `${LABEL[store]} full: ${what} refused; writes will fail until space is freed`);
+      log.error(
+        { store, code, refused: what, freeBytes: free(store) },
+        `${LABEL[store]} full: ${what} refused; writes will fail until space is freed`,
+      );
       return true;
     }
     state.refused++;
-    if (!quiet) log.warn({ store, code, refused: what, since: state.since.toISOString() }, `${LABEL[store]} full: ${what} refused`);
+    if (!quiet) {
+      const since = state.since.toISOString();
+      log.warn({ store, code, refused: what, since }, `${LABEL[store]} full: ${what} refused`);
+    }
     return true;
   }
 
@@ -115,23 +122,20 @@ export function storageCondition(opts: StorageConditionOptions) {
     if (!state) return;
     full.delete(store);
     const seconds = Math.round((clock().getTime() - state.since.getTime()) / 1000);
-    opts.logger.info(
+    options.logger.info(
       { store, since: state.since.toISOString(), seconds, refusedWrites: state.refused, freeBytes: free(store) },
       `${LABEL[store]} writable again (${how}) after ${seconds} s; ${state.refused} writes were refused meanwhile`,
     );
   }
 
   return {
-    /**
-     * When `err` is a lack of space in `store`: records it, logs one line (with `log`, e.g. the
-     * request's logger) and returns the error to answer with; otherwise undefined.
-     */
-    refuse(store: Store, err: unknown, what: string, log: Logger = opts.logger): StorageFullError | undefined {
+    /** When `err` is a lack of space in `store`: records it, logs one line and returns the error to answer with. */
+    refuse(store: Store, err: unknown, what: string, log: Logger = options.logger): StorageFullError | undefined {
       return record(store, err, what, false, log) ? new StorageFullError(store) : undefined;
     },
     /** The same for writes retried in the background: counted, but logged only when the store becomes full. */
     refuseQuietly(store: Store, err: unknown, what: string): boolean {
-      return record(store, err, what, true, opts.logger);
+      return record(store, err, what, true, options.logger);
     },
     /** A write to `store` succeeded: it has room. */
     wrote(store: Store) {
@@ -153,7 +157,7 @@ export function storageCondition(opts: StorageConditionOptions) {
     /** Free bytes where the store keeps its files, if it has a folder. */
     freeBytes: free,
     /** Whether the store has a folder of its own (the mail folder exists only without SMTP_URL). */
-    hasFolder: (store: Store) => opts.folders?.[store] !== undefined,
+    hasFolder: (store: Store) => options.folders?.[store] !== undefined,
   };
 }
 

@@ -1,5 +1,5 @@
-// The two Eta engines: one for HTML (auto-escaping on, so user text is always
-// inert) and one for plain-text email bodies, where escaping would corrupt text.
+// The two Eta engines: one for HTML (auto-escaping on, so user text is always inert) and one for plain-text
+// email bodies, where escaping would corrupt text.
 import { Eta } from 'eta';
 import { projectPath } from './paths.js';
 

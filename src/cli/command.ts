@@ -1,6 +1,5 @@
-// What a `reprise` subcommand is, and the helpers they share: argument parsing
-// with node's util.parseArgs, opening the configured database, and progress on
-// standard error (only when it is a terminal).
+// What a `reprise` subcommand is, and the helpers they share: argument parsing with node's util.parseArgs,
+// opening the configured database, and progress on standard error (only when it is a terminal).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from '../config.js';
 import { openDatabase, type Db } from '../db/connection.js';
@@ -40,7 +39,8 @@ export function progress(label: string) {
     update(done: number, total?: number) {
       if (!tty || Date.now() - last < 200) return;
       last = Date.now();
-      process.stderr.write(`\r${label}: ${done.toLocaleString('en')}${total ? ` / ${total.toLocaleString('en')}` : ''}`);
+      const outOf = total ? ` / ${total.toLocaleString('en')}` : '';
+      process.stderr.write(`\r${label}: ${done.toLocaleString('en')}${outOf}`);
     },
     done() {
       if (tty) process.stderr.write('\r\x1b[K');

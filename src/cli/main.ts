@@ -26,12 +26,12 @@ const commands: Command[] = [
 ];
 
 function usage(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
+  const width = Math.max(...commands.map((command) => command.name.length));
   return [
     'Usage: reprise <command> [options]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
     'Run "reprise <command> --help" for the options of one command.',
     'Configuration comes from the same environment variables as the service (see docs/configuration.md).',
@@ -50,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage()}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = commands.find((candidate) => candidate.name === name);
   if (!command) {
     process.stderr.write(`Unknown command "${name}".\n\n${usage()}\n`);
     return 2;

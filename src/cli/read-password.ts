@@ -1,6 +1,5 @@
-// Reading a password on the command line: the first line of standard input when
-// it is a pipe or a file (scripts, `printf '%s\n' "$PW" | reprise user add …`),
-// otherwise a prompt on the terminal that does not echo what is typed.
+// Reading a password on the command line: the first line of standard input when it is a pipe or a file
+// (scripts, `printf '%s\n' "$PW" | reprise user add …`), otherwise a prompt that does not echo what is typed.
 import readline from 'node:readline';
 
 export async function readPassword(prompt: string, input: NodeJS.ReadStream = process.stdin): Promise<string> {
@@ -9,12 +8,12 @@ export async function readPassword(prompt: string, input: NodeJS.ReadStream = pr
 }
 
 async function firstLine(input: NodeJS.ReadableStream): Promise<string> {
-  const rl = readline.createInterface({ input, crlfDelay: Infinity, terminal: false });
+  const lines = readline.createInterface({ input, crlfDelay: Infinity, terminal: false });
   try {
-    for await (const line of rl) return line;
+    for await (const line of lines) return line;
     return '';
   } finally {
-    rl.close();
+    lines.close();
   }
 }
 
@@ -26,20 +25,20 @@ function promptHidden(prompt: string, input: NodeJS.ReadStream): Promise<string>
     input.resume();
     input.setEncoding('utf8');
     let typed = '';
-    const finish = (err?: Error) => {
+    const finish = (error?: Error) => {
       input.setRawMode(false);
       input.pause();
       input.off('data', onData);
       out.write('\n');
-      if (err) reject(err);
+      if (error) reject(error);
       else resolve(typed);
     };
     const onData = (chunk: string) => {
-      for (const ch of chunk) {
-        if (ch === '\r' || ch === '\n' || ch === '\u0004') return finish();
-        if (ch === '\u0003') return finish(new Error('cancelled'));
-        if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
-        else typed += ch;
+      for (const character of chunk) {
+        if (character === '\r' || character === '\n' || character === '\u0004') return finish();
+        if (character === '\u0003') return finish(new Error('cancelled'));
+        if (character === '\u007f' || character === '\b') typed = typed.slice(0, -1);
+        else typed += character;
       }
     };
     input.on('data', onData);

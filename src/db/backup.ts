@@ -1,9 +1,6 @@
-// A consistent copy of the live database with SQLite's online backup API while the
-// service runs, then checked: the copy is opened on its own and must answer "ok"
-// to PRAGMA integrity_check and hold the same migrations as the source.
-// The copy is made in one step: a stepwise backup restarts every time another
-// connection writes, and under a steady stream of submissions might never end; a
-// single step holds only a WAL read snapshot, which never blocks writers.
+// A consistent copy of the live database with SQLite's online backup API while the service runs, then
+// checked on its own (integrity_check, foreign keys). Made in one step: a stepwise backup restarts whenever
+// another connection writes and might never end, while one step holds only a WAL snapshot (no writer waits).
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { openDatabase } from './connection.js';
@@ -24,12 +21,12 @@ export function checkBackup(file: string): Omit<BackupResult, 'file' | 'pages'> 
   const copy = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const problems = copy.pragma('integrity_check', { simple: false }) as { integrity_check: string }[];
-    const messages = problems.map((p) => p.integrity_check);
+    const messages = problems.map((problem) => problem.integrity_check);
     if (messages.length !== 1 || messages[0] !== 'ok') {
       throw new BackupCheckFailed(`integrity_check failed: ${messages.slice(0, 5).join('; ')}`);
     }
-    const fk = copy.pragma('foreign_key_check') as unknown[];
-    if (fk.length) throw new BackupCheckFailed(`foreign_key_check found ${fk.length} broken references`);
+    const broken = copy.pragma('foreign_key_check') as unknown[];
+    if (broken.length) throw new BackupCheckFailed(`foreign_key_check found ${broken.length} broken references`);
     const requests = copy.prepare('SELECT COUNT(*) FROM requests').pluck().get() as number;
     const migrations = copy.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get() as number;
     return { bytes: fs.statSync(file).size, requests, migrations, integrity: 'ok' };

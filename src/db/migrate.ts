@@ -1,6 +1,5 @@
-// Forward-only SQL migrations from migrations/NNNN_name.sql, applied in order,
-// each in its own transaction and recorded, so a failed one changes nothing and
-// stops the start with the file's name and SQLite's message.
+// Forward-only SQL migrations from migrations/NNNN_name.sql, applied in order, each in its own transaction
+// and recorded, so a failed one changes nothing and stops the start with the file's name and SQLite's message.
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkpointWithoutWaiting, type Db } from './connection.js';
@@ -8,7 +7,8 @@ import { projectPath } from '../paths.js';
 
 export class MigrationError extends Error {
   constructor(readonly file: string, cause: unknown) {
-    super(`Migration ${file} failed: ${cause instanceof Error ? cause.message : String(cause)}. Nothing from it was applied.`);
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`Migration ${file} failed: ${reason}. Nothing from it was applied.`);
     this.name = 'MigrationError';
   }
 }
@@ -22,9 +22,13 @@ export interface Migration {
 export function readMigrations(dir = projectPath('migrations')): Migration[] {
   return fs
     .readdirSync(dir)
-    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .filter((file) => /^\d{4}_[a-z0-9_]+\.sql$/.test(file))
     .sort()
-    .map((f) => ({ version: Number(f.slice(0, 4)), name: f, sql: fs.readFileSync(path.join(dir, f), 'utf8') }));
+    .map((file) => ({
+      version: Number(file.slice(0, 4)),
+      name: file,
+      sql: fs.readFileSync(path.join(dir, file), 'utf8'),
+    }));
 }
 
 function ensureTable(db: Db) {
@@ -38,7 +42,7 @@ function ensureTable(db: Db) {
 function appliedVersions(db: Db): Set<number> {
   ensureTable(db);
   const rows = db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[];
-  return new Set(rows.map((r) => r.version));
+  return new Set(rows.map((row) => row.version));
 }
 
 /** Applies what is missing; returns the names applied. */
@@ -46,20 +50,20 @@ export function migrate(db: Db, migrations = readMigrations(), now = () => new D
   const done = appliedVersions(db);
   const applied: string[] = [];
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-  for (const m of migrations) {
-    if (done.has(m.version)) continue;
+  for (const migration of migrations) {
+    if (done.has(migration.version)) continue;
     try {
       db.transaction(() => {
-        db.exec(m.sql);
-        record.run(m.version, m.name, now().toISOString());
+        db.exec(migration.sql);
+        record.run(migration.version, migration.name, now().toISOString());
       }).immediate();
     } catch (err) {
-      throw new MigrationError(m.name, err);
+      throw new MigrationError(migration.name, err);
     }
-    applied.push(m.name);
+    applied.push(migration.name);
   }
-  // A migration that rewrites a large table leaves a WAL as large as what it wrote; hand the
-  // space back now rather than at some later checkpoint (a reader, such as Litestream, defers it).
+  // A migration that rewrites a large table leaves a WAL as large as what it wrote: hand the space back
+  // now rather than at some later checkpoint (a reader, such as Litestream, may defer it).
   if (applied.length) checkpointWithoutWaiting(db);
   return applied;
 }
@@ -67,5 +71,5 @@ export function migrate(db: Db, migrations = readMigrations(), now = () => new D
 /** The names of the migrations shipped with this build that the database has not had. */
 export function pendingMigrations(db: Db, migrations = readMigrations()): string[] {
   const done = appliedVersions(db);
-  return migrations.filter((m) => !done.has(m.version)).map((m) => m.name);
+  return migrations.filter((migration) => !done.has(migration.version)).map((migration) => migration.name);
 }

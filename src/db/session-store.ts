@@ -1,18 +1,16 @@
-// express-session's store on our own SQLite table (the published SQLite stores
-// are unmaintained or GPL). Expired rows are ignored on read and pruned now and
-// then on write; sessions of one user can be ended together. Session ids are kept
-// hashed, so a copy of the database (a backup, a leaked file) holds no cookie value
-// that would sign anyone in.
+// express-session's store on our own SQLite table (the published SQLite stores are unmaintained or GPL).
+// Expired rows are ignored on read and pruned now and then on write; one user's sessions can be ended
+// together. Session ids are kept hashed, so a copy of the database holds no cookie that would sign anyone in.
 import crypto from 'node:crypto';
 import session from 'express-session';
 import type { Db } from './connection.js';
 import type { StorageCondition } from '../storage-condition.js';
 
-type Callback = (err?: unknown) => void;
+type Callback = (error?: unknown) => void;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** What the table keeps for a session id: its SHA-256 (the id is 24 random bytes, so no salt is needed). */
-export const sessionKey = (sid: string) => crypto.createHash('sha256').update(sid).digest('base64url');
+export const sessionKey = (sessionId: string) => crypto.createHash('sha256').update(sessionId).digest('base64url');
 
 export class SqliteSessionStore extends session.Store {
   private readonly getStmt;
@@ -33,11 +31,14 @@ export class SqliteSessionStore extends session.Store {
     super();
     this.getStmt = db.prepare('SELECT data FROM sessions WHERE sid = ? AND expires_at > ?');
     this.setStmt = db.prepare(`INSERT INTO sessions (sid, data, user_id, expires_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (sid) DO UPDATE SET data = excluded.data, user_id = excluded.user_id, expires_at = excluded.expires_at`);
+      ON CONFLICT (sid) DO UPDATE
+      SET data = excluded.data, user_id = excluded.user_id, expires_at = excluded.expires_at`);
     this.destroyStmt = db.prepare('DELETE FROM sessions WHERE sid = ?');
     // Rolling sessions touch on every page: write only when the expiry moves by a minute or more,
     // so browsing the desk does not cost one durable commit per page.
-    this.touchStmt = db.prepare('UPDATE sessions SET expires_at = @expires WHERE sid = @sid AND expires_at < @expires - 60000');
+    this.touchStmt = db.prepare(
+      'UPDATE sessions SET expires_at = @expires WHERE sid = @sid AND expires_at < @expires - 60000',
+    );
     // Asked first: an UPDATE takes the write lock even when it changes nothing, and the lock may be
     // held by the request writer's thread (a batch committing), which would hold up this page.
     this.staleStmt = db.prepare('SELECT 1 FROM sessions WHERE sid = @sid AND expires_at < @expires - 60000').pluck();
@@ -45,56 +46,57 @@ export class SqliteSessionStore extends session.Store {
     this.destroyUserStmt = db.prepare('DELETE FROM sessions WHERE user_id = ?');
   }
 
-  private expiry(sess: session.SessionData): number {
-    const expires = sess.cookie?.expires;
+  private expiry(sessionData: session.SessionData): number {
+    const expires = sessionData.cookie?.expires;
     return expires ? new Date(expires).getTime() : Date.now() + this.defaultTtlMs;
   }
 
-  override get(sid: string, cb: (err: unknown, sess?: session.SessionData | null) => void) {
+  override get(sessionId: string, callback: (err: unknown, sessionData?: session.SessionData | null) => void) {
     try {
-      const row = this.getStmt.get(sessionKey(sid), Date.now()) as { data: string } | undefined;
-      cb(null, row ? (JSON.parse(row.data) as session.SessionData) : null);
+      const row = this.getStmt.get(sessionKey(sessionId), Date.now()) as { data: string } | undefined;
+      callback(null, row ? (JSON.parse(row.data) as session.SessionData) : null);
     } catch (err) {
-      cb(err);
+      callback(err);
     }
   }
 
-  override set(sid: string, sess: session.SessionData, cb?: Callback) {
+  override set(sessionId: string, sessionData: session.SessionData, callback?: Callback) {
     let failure: unknown;
     try {
-      this.setStmt.run(sessionKey(sid), JSON.stringify(sess), sess.userId ?? null, this.expiry(sess));
+      const { userId } = sessionData;
+      this.setStmt.run(sessionKey(sessionId), JSON.stringify(sessionData), userId ?? null, this.expiry(sessionData));
       this.pruneNowAndThen();
     } catch (err) {
       failure = err;
     }
     // Outside the try: a callback that throws must not be called a second time with its own error.
-    cb?.(failure);
+    callback?.(failure);
   }
 
-  override destroy(sid: string, cb?: Callback) {
+  override destroy(sessionId: string, callback?: Callback) {
     let failure: unknown;
     try {
-      this.destroyStmt.run(sessionKey(sid));
+      this.destroyStmt.run(sessionKey(sessionId));
     } catch (err) {
       failure = err;
     }
-    cb?.(failure);
+    callback?.(failure);
   }
 
-  override touch(sid: string, sess: session.SessionData, cb?: Callback) {
+  override touch(sessionId: string, sessionData: session.SessionData, callback?: Callback) {
     let failure: unknown;
     try {
-      const params = { expires: this.expiry(sess), sid: sessionKey(sid) };
+      const params = { expires: this.expiry(sessionData), sid: sessionKey(sessionId) };
       if (this.staleStmt.get(params)) this.touchStmt.run(params);
     } catch (err) {
       // A later expiry that cannot be written on a full disk costs at most a sooner sign-out:
       // not worth failing the page (express-session passes a touch error on to the error handler).
       failure = this.storage?.refuseQuietly('database', err, 'session touch') ? undefined : err;
     }
-    cb?.(failure);
+    callback?.(failure);
   }
 
-  /** Ends every session of a user: on disable, password reset or role change. */
+  /** Ends every session of a user: on disable or password reset (a new role applies on the next request). */
   destroyForUser(userId: number): number {
     return this.destroyUserStmt.run(userId).changes;
   }

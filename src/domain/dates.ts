@@ -1,16 +1,11 @@
-// Calendar-date arithmetic on YYYY-MM-DD strings, in UTC. Quotes and requests carry
-// dates, not instants: "valid until 2026-12-15" must not shift by a day with the
-// server's time zone or a daylight-saving change, so every step goes through Date.UTC.
+// Calendar-date arithmetic on YYYY-MM-DD strings, in UTC. Quotes and requests carry dates, not instants:
+// "valid until 2026-12-15" must not shift with the server's time zone or a daylight-saving change.
 import { remember } from '../memo/bounded-memo.js';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/**
- * Parses a YYYY-MM-DD calendar date to milliseconds at 00:00 UTC. Throws on a
- * malformed or impossible date (2026-02-30) instead of letting Date roll it over
- * into March, which would silently move a quote's expiry.
- */
+/** YYYY-MM-DD → milliseconds at 00:00 UTC; throws on 2026-02-30 rather than roll it into March like Date. */
 function parseIsoDate(date: string): number {
   const match = ISO_DATE.exec(date);
   if (!match) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
@@ -30,11 +25,7 @@ function formatIsoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/**
- * Recent sums, bounded: every quote asks for the same three dates from the same "today"
- * (the oldest start date allowed, the latest, and the quote's expiry), and working one out
- * through Date took more of a quote than its arithmetic.
- */
+/** Recent sums, bounded: every quote asks for the same three dates from the same "today" (docs/internals.md#memos). */
 const recentSums = new Map<string, string>();
 const MAX_RECENT_SUMS = 256;
 
@@ -42,7 +33,9 @@ const MAX_RECENT_SUMS = 256;
 export function addDaysIso(date: string, days: number): string {
   if (!Number.isInteger(days)) throw new RangeError(`Days must be an integer, got ${days}`);
   // Every UTC day is exactly DAY_MS long (no DST in UTC), so plain addition is exact.
-  return remember(recentSums, `${date}|${days}`, MAX_RECENT_SUMS, () => formatIsoDate(parseIsoDate(date) + days * DAY_MS));
+  return remember(recentSums, `${date}|${days}`, MAX_RECENT_SUMS, () =>
+    formatIsoDate(parseIsoDate(date) + days * DAY_MS),
+  );
 }
 
 /** True for a real calendar date written YYYY-MM-DD (2026-02-31 is not one). */
@@ -56,7 +49,7 @@ export function isIsoDate(value: unknown): value is string {
   }
 }
 
-/** An instant plus whole calendar months (negative goes back) in UTC: the same day, or the month's last; the time kept. */
+/** An instant plus whole calendar months (negative goes back), UTC: the same day or the month's last, same time. */
 export function addMonthsUtc(instant: Date, months: number): Date {
   const result = new Date(instant);
   const day = result.getUTCDate();

@@ -1,25 +1,18 @@
-// The quote engine: (rate card, request, today) → an indicative fee with every step
-// of the arithmetic shown as a line. Pure on purpose: no clock, no I/O, no locale,
-// so the same inputs always give the same quote and the table tests can pin it down.
-//
-// Money is integer minor units (pence). Percentages are integers (125 = ×1.25), so
-// `amount * percent` is an exact integer and the only rounding is the one division
-// by 100, done by roundDiv below. Each line's amount is already rounded, and the
-// total is the plain sum of the lines, so a reader can add the breakdown up by hand.
+// The quote engine: (rate card, request, today) → an indicative fee with every step of the arithmetic as a
+// line. Pure on purpose (no clock, I/O or locale), so table tests can pin it down. Money is integer minor
+// units and percentages integers, so the only rounding is roundDiv's; the total is the sum of the lines.
+// See docs/internals.md#quote-engine.
 import { addDaysIso } from './dates.js';
 import type { ComputedQuote, Percent, QuoteLine, QuoteReason, RateCard } from './quote-types.js';
 import type { Article, QuoteInput } from './request.js';
 
-// Re-exported so that callers pricing a quote need one import for its dates too.
-
 /**
- * n / d rounded to the nearest integer, halves away from zero (2.5 → 3, −2.5 → −3).
- * The halfway case is decided on integers (is 2|n| + d a multiple of 2d?), not left
- * to how a floating-point quotient happens to round.
+ * numerator / denominator to the nearest integer, halves away from zero (2.5 → 3, −2.5 → −3), decided on
+ * integers rather than left to how a floating-point quotient happens to round.
  */
-export function roundDiv(n: number, d: number): number {
-  const q = Math.floor((2 * Math.abs(n) + d) / (2 * d));
-  return n < 0 ? -q : q;
+export function roundDiv(numerator: number, denominator: number): number {
+  const quotient = Math.floor((2 * Math.abs(numerator) + denominator) / (2 * denominator));
+  return numerator < 0 ? -quotient : quotient;
 }
 
 /** `amount` × percent / 100, rounded as roundDiv does. */
@@ -29,16 +22,13 @@ function applyPercent(amount: number, percent: Percent): number {
 
 /** First band whose upper bound holds `value`; bands are sorted ascending (the loader checks). */
 function findBand<B>(bands: readonly B[], upper: (band: B) => number, value: number, what: string): B {
-  const band = bands.find((b) => value <= upper(b));
+  const band = bands.find((candidate) => value <= upper(candidate));
   // Unreachable with a card that passed loadRateCard; a hand-built card gets a clear error.
   if (band === undefined) throw new RangeError(`Rate card has no ${what} band for ${value}`);
   return band;
 }
 
-/**
- * Why the request cannot be priced automatically, in the order the desk would ask.
- * Every rule is checked (not just the first) so the requester learns all of them at once.
- */
+/** Why the request cannot be priced automatically: every rule, so the requester learns all of them at once. */
 function referralReasons(card: RateCard, input: QuoteInput): QuoteReason[] {
   const rules = card.referToDesk;
   const { usage, articles } = input;
@@ -66,23 +56,15 @@ function articleLine(card: RateCard, article: Article, index: number, baseFee: n
   const words = article.extractWords;
   // The request schema makes extractWords required for extracts; guessing a length would misprice.
   if (words === undefined) throw new TypeError(`Article ${index + 1} is an extract without extractWords`);
-  const { percent } = findBand(card.extractBands, (b) => b.maxWords, words, 'extract');
-  return { code: 'article_extract', amountMinor: applyPercent(baseFee, percent), params: { ...params, words, percent } };
+  const { percent } = findBand(card.extractBands, (band) => band.maxWords, words, 'extract');
+  const amountMinor = applyPercent(baseFee, percent);
+  return { code: 'article_extract', amountMinor, params: { ...params, words, percent } };
 }
 
 /**
- * Prices a request from a rate card. `today` (YYYY-MM-DD, UTC) is passed in rather
- * than read from a clock so that validUntil is testable and the function stays pure.
- *
- * Order of the breakdown, and why:
- *   1. one line per article (the medium's base fee, or an extract's share of it);
- *   2. multipliers — audience, territory, translation, exclusivity, duration — each
- *      applied to the running subtotal (so they compound), each shown as the amount
- *      it ADDS, which keeps "total = sum of lines" true;
- *   3. discounts (volume, then non-profit) on the multiplied subtotal, as negative lines;
- *   4. the minimum fee top-up, then rounding up, last, so neither is discounted away.
- * Lines that would add nothing are left out, except the article lines, which the
- * requester needs to see even when an article is free.
+ * Prices a request from a rate card on `today` (YYYY-MM-DD, UTC). The breakdown: article lines, then
+ * multipliers (compounding, each shown as what it adds), then discounts, then the minimum fee and rounding
+ * up, last, so neither is discounted away. See docs/internals.md#quote-engine.
  */
 export function computeQuote(card: RateCard, input: QuoteInput, today: string): ComputedQuote {
   const head = {
@@ -109,17 +91,17 @@ export function computeQuote(card: RateCard, input: QuoteInput, today: string): 
     add(code, applyPercent(subtotal, percent) - subtotal, { ...params, percent });
   };
 
-  const audience = findBand(card.audienceBands, (b) => b.maxAudience, usage.audience, 'audience');
+  const audience = findBand(card.audienceBands, (band) => band.maxAudience, usage.audience, 'audience');
   multiply('audience', audience.percent, { audience: usage.audience });
   multiply('territory', card.territoryPercent[usage.territory], { territory: usage.territory });
   if (usage.translation) multiply('translation', card.translationPercent, {});
   // Only reached when the card lets exclusive licences through without the desk.
   if (usage.exclusive) multiply('exclusivity', card.exclusivityPercent, {});
-  const duration = findBand(card.durationBands, (b) => b.maxMonths, usage.durationMonths, 'duration');
+  const duration = findBand(card.durationBands, (band) => band.maxMonths, usage.durationMonths, 'duration');
   multiply('duration', duration.percent, { months: usage.durationMonths });
 
   // The highest band the request reaches wins; bands are sorted by minArticles.
-  const volume = card.volumeDiscounts.filter((v) => input.articles.length >= v.minArticles).at(-1);
+  const volume = card.volumeDiscounts.filter((discount) => input.articles.length >= discount.minArticles).at(-1);
   if (volume) {
     add('volume_discount', -applyPercent(subtotal, volume.discountPercent), {
       articles: input.articles.length,

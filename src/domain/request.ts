@@ -1,6 +1,5 @@
-// The licensing request as the domain sees it, after validation against
-// schemas/licensing-request.schema.json (the schema is the source of truth for
-// fields and limits; these types mirror it for the compiler).
+// The licensing request as the domain sees it, after validation against schemas/licensing-request.schema.json
+// (the schema is the source of truth for fields and limits; these types mirror it for the compiler).
 
 import type { ComputedQuote } from './quote-types.js';
 import type { Status } from './workflow.js';

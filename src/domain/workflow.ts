@@ -1,10 +1,7 @@
-// The request workflow: which status each desk action leads to and from which
-// statuses it is allowed. Every status change goes through transition(), on the
-// server; the pages only offer what allowedActions() says, but never decide.
-//
-//   new → in_review → quoted → licensed
+// The request workflow: which status each desk action leads to, and from which statuses. Every status change
+// goes through transition(), on the server; pages only offer what allowedActions() says, never decide.
+//   new → in_review → quoted → licensed;  quoted → quoted (a revised quote is sent again)
 //   new, in_review, quoted → declined | withdrawn;  new, in_review → spam
-//   quoted → quoted (a revised quote is sent again)
 import { AppError } from '../errors.js';
 
 export const STATUSES = ['new', 'in_review', 'quoted', 'licensed', 'declined', 'withdrawn', 'spam'] as const;
@@ -28,18 +25,19 @@ export const CLOSED: readonly Status[] = ['licensed', 'declined', 'withdrawn', '
 /** Statuses where the desk owes the requester an answer (what "overdue" is about). */
 export const AWAITING_DESK: readonly Status[] = ['new', 'in_review'];
 
-export const isStatus = (v: unknown): v is Status => (STATUSES as readonly unknown[]).includes(v);
-export const isAction = (v: unknown): v is Action => (ACTIONS as readonly unknown[]).includes(v);
+export const isStatus = (value: unknown): value is Status => (STATUSES as readonly unknown[]).includes(value);
+export const isAction = (value: unknown): value is Action => (ACTIONS as readonly unknown[]).includes(value);
 
 export const canApply = (from: Status, action: Action) => RULES[action].from.includes(from);
 
 export function allowedActions(from: Status): Action[] {
-  return ACTIONS.filter((a) => canApply(from, a));
+  return ACTIONS.filter((action) => canApply(from, action));
 }
 
 export class TransitionError extends AppError {
   constructor(readonly from: Status, readonly action: Action) {
-    super(409, 'transition_not_allowed', `A request that is ${STATUS_LABELS[from].toLowerCase()} cannot be ${ACTION_PAST[action]}.`);
+    const message = `A request that is ${STATUS_LABELS[from].toLowerCase()} cannot be ${ACTION_PAST[action]}.`;
+    super(409, 'transition_not_allowed', message);
   }
 }
 

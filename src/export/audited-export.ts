@@ -1,11 +1,10 @@
-// An export as admins run it: streamed, then written to the audit log with who,
-// when, the format, the filters and the row count. An export cut short (the
-// browser went away, the disk filled) is recorded too, as incomplete.
+// An export as admins run it: streamed, then written to the audit log with who, when, the format, the
+// filters and the row count. An export cut short (the browser went away, the disk filled) is recorded too.
 import type { Writable } from 'node:stream';
 import type { Db } from '../db/connection.js';
 import { writeTransaction } from '../db/connection.js';
 import { auditRepo } from '../db/repos/audit.js';
-import { type Actor } from '../domain/staff.js';
+import { type Actor } from '../domain/accounts.js';
 import type { ExportFilters } from './filters.js';
 import type { ExportFormat } from './formatter.js';
 import { ExportAborted, streamExport, type ExportOptions } from './stream.js';
@@ -19,25 +18,33 @@ export interface AuditedExport extends ExportOptions {
   destination: string;
 }
 
-function recordExport(
-  db: Db,
-  e: { actor: Actor; at: string; format: ExportFormat; filters: ExportFilters; rows: number; completed: boolean; destination: string },
-) {
+interface ExportRecord {
+  actor: Actor;
+  at: string;
+  format: ExportFormat;
+  filters: ExportFilters;
+  rows: number;
+  completed: boolean;
+  destination: string;
+}
+
+function recordExport(db: Db, record: ExportRecord) {
+  const { actor, at, format, filters, rows, completed, destination } = record;
   writeTransaction(db, () =>
     auditRepo(db).record({
-      actor: e.actor,
+      actor,
       action: 'export',
       subjectType: 'export',
       subjectId: null,
-      after: { format: e.format, filters: e.filters, rows: e.rows, completed: e.completed, destination: e.destination },
-      at: e.at,
+      after: { format, filters, rows, completed, destination },
+      at,
     }),
   );
 }
 
-export async function auditedExport(opts: AuditedExport, out: Writable): Promise<number> {
-  const { db, actor, clock, destination, ...stream } = opts;
-  const base = { actor, format: opts.format, filters: opts.filters, destination };
+export async function auditedExport(options: AuditedExport, out: Writable): Promise<number> {
+  const { db, actor, clock, destination, ...stream } = options;
+  const base = { actor, format: options.format, filters: options.filters, destination };
   try {
     const rows = await streamExport(stream, out);
     recordExport(db, { ...base, at: clock().toISOString(), rows, completed: true });

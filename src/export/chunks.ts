@@ -1,16 +1,6 @@
-// Where an export's chunks come from. Each chunk is a range of ids, so chunks split
-// between threads without coordination: a large export on a machine with more than
-// one core is read by a worker thread (src/export/chunk-worker.ts) — alone inside the
-// service, so its event loop stays free, or together with this thread in a process of
-// its own — and put back in order here; a small one is read here, chunk after chunk.
-//
-// The rows must all come from one snapshot, or a request changed mid-export could
-// appear in one state in one chunk and in another elsewhere. A worker reading alone
-// has one connection, so one snapshot. When this thread reads too, both connections
-// take their snapshot (a WAL reader's starts at its first read) while a momentary write
-// lock (BEGIN IMMEDIATE on a connection that never writes) holds writers off; the lock
-// is released before any row is read. Where that lock is busy or cannot be had (a
-// read-only copy of the database), this thread reads alone.
+// Where an export's chunks come from: read here chunk after chunk when small; when large, by a worker
+// thread alone (inside the service, so its event loop stays free) or by a worker and this thread together
+// (a process of its own). All rows come from one snapshot. See docs/internals.md#export-threads.
 import os from 'node:os';
 import { startWorker } from '../threads/start-worker.js';
 import { openDatabase, type Db } from '../db/connection.js';
@@ -44,11 +34,7 @@ function chunkPlan(db: Db, setup: WorkerSetup) {
   };
 }
 
-/**
- * Which threads read the chunks: this one ('main'), a worker thread ('worker': this thread
- * only moves bytes, so a service keeps answering requests meanwhile), or both at once
- * ('both': the fastest, for a process of its own such as `reprise export`).
- */
+/** Who reads the chunks: this thread, a worker thread (this one only moves bytes), or both (the fastest). */
 export type ChunkReaders = 'main' | 'worker' | 'both';
 
 /** Small exports are read here; large ones as `large` says (where the machine has a second core). */
@@ -73,10 +59,7 @@ export async function openChunks(db: Db, setup: WorkerSetup, readers: ChunkReade
   };
 }
 
-/**
- * A connection holding the write lock (it never writes), or undefined where it cannot be had
- * at once (another writer holds it, or the file is read-only): never wait for it.
- */
+/** A connection holding the write lock (it never writes), or undefined when that cannot be had at once. */
 function holdWriters(databasePath: string): Db | undefined {
   let fence: Db | undefined;
   try {
@@ -91,16 +74,9 @@ function holdWriters(databasePath: string): Db | undefined {
 }
 
 /**
- * A worker thread reads every chunk, or (`shared`) the odd ones while this thread reads the
- * even ones: two cores at work for one extra thread (each costs ~14 MB, so not two workers).
- *
- * Alone, the worker needs no lock: it takes its snapshot first, and the id range is read
- * here afterwards, so it can only be wider than the worker's data (requests are never
- * deleted), and the chunks beyond simply come back empty. Shared, both threads must read
- * one snapshot, taken under the write lock; while it is held this thread never returns to
- * its event loop (a submission in between would wait for the lock synchronously, and the
- * lock could never be released), so the worker's snapshot is awaited with Atomics.wait.
- * Returns undefined (read here instead) only when shared and the lock is busy.
+ * A worker thread reads every chunk, or (`shared`) the odd ones while this thread reads the even ones.
+ * Shared, both snapshots are taken under the write lock, without returning to the event loop meanwhile;
+ * undefined (read here instead) when that lock is busy. See docs/internals.md#export-snapshot.
  */
 async function openWorker(db: Db, setup: WorkerSetup, shared: boolean): Promise<ChunkSource | undefined> {
   const worker = startWorker(import.meta.url, 'chunk-worker', setup);
@@ -115,8 +91,8 @@ async function openWorker(db: Db, setup: WorkerSetup, shared: boolean): Promise<
     else begun = true;
     wake();
   });
-  const fail = (err: Error) => {
-    failure ??= err;
+  const fail = (error: Error) => {
+    failure ??= error;
     wake();
   };
   worker.on('error', fail);

@@ -1,15 +1,12 @@
-// The export's columns. The request fields come from the licensing-request schema
-// in the schema's own property order, so the CSV header, the JSON keys and the
-// docs/exports.md table follow the schema; a schema field with no column here is an error
-// (caught by tests), so a new field cannot silently go missing from exports.
+// The export's columns. The request fields follow the licensing-request schema's own order, so the CSV
+// header, the JSON keys and the docs/exports.md table follow the schema; a schema field with no column here is an
+// error (caught by tests), so a new field cannot silently go missing from exports.
 import fs from 'node:fs';
 import { projectPath } from '../paths.js';
 
 /**
- * How a stored value becomes an exported one. `code` is text the service writes itself or the
- * schema restricts to letters, digits and `-:._ ` (references, statuses, enum values, ISO dates and
- * codes): it can hold no comma, quote or line break and never starts like a formula, so CSV writes it
- * as it is. Everything a person typed is `text`, which CSV always quotes and neutralises.
+ * How a stored value becomes an exported one. `code` is text the service writes or the schema restricts to
+ * letters, digits and `-:._ `, which CSV writes as it is; anything a person typed is `text`, always quoted.
  */
 export type ColumnKind = 'code' | 'text' | 'int' | 'bool' | 'list' | 'articles';
 
@@ -66,14 +63,23 @@ const LEADING: Record<string, Def> = {
 
 /** Money and the desk's outcome, after the schema fields. `needs` names a column that must exist. */
 const TRAILING: (Def & { name: string; needs?: string })[] = [
-  { name: 'quote.totalMinor', ...int('r.quote_total_minor', 'Computed fee in minor units (empty when referred to the desk)') },
-  { name: 'fee.finalMinor', needs: 'final_fee_minor', ...int('r.final_fee_minor', 'Final fee set by the desk, minor units') },
+  {
+    name: 'quote.totalMinor',
+    ...int('r.quote_total_minor', 'Computed fee in minor units (empty when referred to the desk)'),
+  },
+  {
+    name: 'fee.finalMinor', needs: 'final_fee_minor',
+    ...int('r.final_fee_minor', 'Final fee set by the desk, minor units'),
+  },
   { name: 'currency', ...code('r.currency', 'ISO 4217 currency of both fees') },
   { name: 'fee.reason', needs: 'fee_reason', ...text('r.fee_reason', 'Why the desk changed the fee') },
   { name: 'quote.referToDesk', ...bool('r.refer_to_desk', 'The quote was referred to the desk') },
   { name: 'quote.rateCardVersion', ...code('r.rate_card_version', 'Rate card version used for the computed fee') },
   { name: 'quote.sentAt', needs: 'quote_sent_at', ...code('r.quote_sent_at', 'Quote sent to the requester at (UTC)') },
-  { name: 'quote.validUntil', needs: 'quote_valid_until', ...code('r.quote_valid_until', 'Quote valid until (YYYY-MM-DD)') },
+  {
+    name: 'quote.validUntil', needs: 'quote_valid_until',
+    ...code('r.quote_valid_until', 'Quote valid until (YYYY-MM-DD)'),
+  },
   { name: 'licence.number', needs: 'licence_number', ...code('r.licence_number', 'Licence number') },
   { name: 'licence.start', needs: 'licence_start', ...code('r.licence_start', 'Licence starts (YYYY-MM-DD)') },
   { name: 'licence.end', needs: 'licence_end', ...code('r.licence_end', 'Licence ends (YYYY-MM-DD)') },
@@ -82,13 +88,15 @@ const TRAILING: (Def & { name: string; needs?: string })[] = [
   { name: 'licensedAt', needs: 'licensed_at', ...code('r.licensed_at', 'Licensed at (UTC)') },
   { name: 'declinedAt', needs: 'declined_at', ...code('r.declined_at', 'Declined at (UTC)') },
   { name: 'declineReason', needs: 'decline_reason', ...text('r.decline_reason', 'Why it was declined') },
-  { name: 'closedAt', needs: 'closed_at', ...code('r.closed_at', 'Closed (licensed, declined, withdrawn, spam) at (UTC)') },
+  {
+    name: 'closedAt', needs: 'closed_at',
+    ...code('r.closed_at', 'Closed (licensed, declined, withdrawn, spam) at (UTC)'),
+  },
   { name: 'anonymisedAt', needs: 'anonymised_at', ...code('r.anonymised_at', 'Personal data erased at (UTC)') },
 ];
 
-// CSV: the cell kept on the request row (migrations/0019). JSON: an ordered subquery rather
-// than json_group_array(… ORDER BY …): the (request_id, position) index already yields
-// articles in order, and the aggregate's ORDER BY would add a sorter per request.
+// CSV: the cell kept on the request row (migrations/0019). JSON: an ordered subquery, since the
+// (request_id, position) index yields articles in order and json_group_array(… ORDER BY …) would sort each.
 const ARTICLES_TEXT = 'r.articles_text';
 const ARTICLES_JSON = `(SELECT json_group_array(json(j)) FROM (SELECT json_object('url', a.url, 'title', a.title,
     'portion', a.portion, 'extractWords', a.extract_words) AS j
@@ -106,20 +114,19 @@ export function schemaFieldOrder(): string[] {
   const out: string[] = [];
   for (const [key, node] of Object.entries(root.properties)) {
     const def = refName(node);
-    const props = def && def !== 'articles' ? defs[def]?.properties : undefined;
-    if (props) out.push(...Object.keys(props).map((p) => `${key}.${p}`));
+    const properties = def && def !== 'articles' ? defs[def]?.properties : undefined;
+    if (properties) out.push(...Object.keys(properties).map((property) => `${key}.${property}`));
     else out.push(key);
   }
   return out;
 }
 
-/**
- * The export's columns for a database whose `requests` table has `available` columns.
- * Desk columns appear once their migration has run; their place in the order is fixed.
- */
+/** The columns for a `requests` table with `available` columns (desk columns come with their migration). */
 export function exportColumns(available: ReadonlySet<string>, format: 'text' | 'json' = 'text'): ExportColumn[] {
   const fromSchema = schemaFieldOrder().flatMap((path): ExportColumn[] => {
-    if (!(path in SCHEMA_FIELDS)) throw new Error(`Schema field "${path}" has no export column (src/export/columns.ts)`);
+    if (!(path in SCHEMA_FIELDS)) {
+      throw new Error(`Schema field "${path}" has no export column (src/export/columns.ts)`);
+    }
     const def = SCHEMA_FIELDS[path];
     if (!def) return [];
     const sql = def.kind === 'articles' ? (format === 'json' ? ARTICLES_JSON : ARTICLES_TEXT) : def.sql;
@@ -128,6 +135,8 @@ export function exportColumns(available: ReadonlySet<string>, format: 'text' | '
   return [
     ...Object.entries(LEADING).map(([name, def]) => ({ name, ...def })),
     ...fromSchema,
-    ...TRAILING.filter((c) => !c.needs || available.has(c.needs)).map(({ needs: _n, ...c }) => c),
+    ...TRAILING.filter((column) => !column.needs || available.has(column.needs)).map(
+      ({ needs: _needs, ...column }) => column,
+    ),
   ];
 }

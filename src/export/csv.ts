@@ -1,13 +1,6 @@
-// CSV as RFC 4180 (comma, CRLF, double quotes doubled), UTF-8 with a byte-order
-// mark so Excel reads Arabic and French text as UTF-8. A text cell that a
-// spreadsheet would run as a formula (first character = + - @ tab or CR) is
-// prefixed with a single quote, as the OWASP "CSV Injection" page advises; the
-// JSON formats carry such values unchanged.
-//
-// SQLite writes each row's line itself (one concat() per row): handing ~45 values
-// per row to JavaScript and joining them there cost three times as much as reading
-// one finished string (bench/export-1m.ts). Text a person typed is always quoted;
-// codes, numbers and booleans never need it (see ColumnKind).
+// CSV as RFC 4180, UTF-8 with a byte-order mark so Excel reads Arabic and French as UTF-8. A text cell a
+// spreadsheet would run as a formula is prefixed with a quote (OWASP "CSV Injection"). SQLite writes each
+// line itself (docs/internals.md#export); text a person typed is always quoted, codes never need it.
 import type { ExportColumn } from './columns.js';
 import type { RowFormatter } from './formatter.js';
 
@@ -34,7 +27,7 @@ function csvCellSql(sql: string, kind: ExportColumn['kind']): string {
 
 /** The SQL expression for a whole CSV line, CRLF included. */
 export const csvLineSql = (columns: ExportColumn[]) =>
-  `concat(${columns.map((c) => csvCellSql(c.sql, c.kind)).join(`, ',', `)}, char(13, 10))`;
+  `concat(${columns.map((column) => csvCellSql(column.sql, column.kind)).join(`, ',', `)}, char(13, 10))`;
 
 /** One header cell (the column names are constants, but quote them properly all the same). */
 const headerCell = (name: string) => (/[",\r\n]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name);
@@ -42,7 +35,7 @@ const headerCell = (name: string) => (/[",\r\n]/.test(name) ? `"${name.replace(/
 export function csvFormatter(columns: ExportColumn[]): RowFormatter {
   return {
     line: csvLineSql(columns),
-    header: () => `${BOM}${columns.map((c) => headerCell(c.name)).join(',')}\r\n`,
+    header: () => `${BOM}${columns.map((column) => headerCell(column.name)).join(',')}\r\n`,
     lead: '',
     separator: '',
     footer: () => '',

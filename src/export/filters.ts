@@ -1,6 +1,5 @@
-// Export filters, checked the same way for the admin page and the command line:
-// a date range on the submission date and zero or more statuses. Only values that
-// passed these checks ever reach the query or the download's file name.
+// Export filters, checked the same way for the admin page and the command line: a date range on the
+// submission date and zero or more statuses. Only checked values reach the query or the file name.
 import { AppError } from '../errors.js';
 import { isIsoDate } from '../domain/dates.js';
 import { STATUSES, type Status } from '../domain/workflow.js';
@@ -19,25 +18,28 @@ const bad = (message: string) => new AppError(400, 'bad_export_filter', message)
 
 function day(name: string, raw: unknown): string | null {
   if (raw === undefined || raw === null || raw === '') return null;
-  const v = typeof raw === 'string' ? raw.trim() : '';
-  if (!isIsoDate(v)) {
+  const value = typeof raw === 'string' ? raw.trim() : '';
+  if (!isIsoDate(value)) {
     throw bad(`"${name}" must be a date written YYYY-MM-DD, for example 2026-01-31.`);
   }
-  return v;
+  return value;
 }
 
 /** Status may come as "licensed,declined", as repeated parameters, or be empty for all. */
 function statuses(raw: unknown): Status[] {
   if (raw === undefined || raw === null || raw === '') return [];
-  const parts = (Array.isArray(raw) ? raw : [raw]).flatMap((p) => (typeof p === 'string' ? p.split(',') : [null]));
-  const out = new Set<Status>();
-  for (const p of parts) {
-    const s = typeof p === 'string' ? p.trim() : '';
-    if (s === '' && p !== null) continue;
-    if (!(STATUSES as readonly string[]).includes(s)) throw bad(`"status" must be one or more of ${STATUSES.join(', ')}.`);
-    out.add(s as Status);
+  const given = Array.isArray(raw) ? raw : [raw];
+  const parts = given.flatMap((part) => (typeof part === 'string' ? part.split(',') : [null]));
+  const chosen = new Set<Status>();
+  for (const part of parts) {
+    const status = typeof part === 'string' ? part.trim() : '';
+    if (status === '' && part !== null) continue;
+    if (!(STATUSES as readonly string[]).includes(status)) {
+      throw bad(`"status" must be one or more of ${STATUSES.join(', ')}.`);
+    }
+    chosen.add(status as Status);
   }
-  return STATUSES.filter((s) => out.has(s));
+  return STATUSES.filter((status) => chosen.has(status));
 }
 
 export function parseFilters(raw: RawFilters): ExportFilters {
@@ -47,14 +49,14 @@ export function parseFilters(raw: RawFilters): ExportFilters {
 }
 
 export function parseFormat(raw: unknown): ExportFormat {
-  const v = raw === undefined || raw === '' ? 'csv' : raw;
-  if (typeof v !== 'string' || !(FORMATS as readonly string[]).includes(v)) {
+  const format = raw === undefined || raw === '' ? 'csv' : raw;
+  if (typeof format !== 'string' || !(FORMATS as readonly string[]).includes(format)) {
     throw bad(`"format" must be one of ${FORMATS.join(', ')}.`);
   }
-  return v as ExportFormat;
+  return format as ExportFormat;
 }
 
-/** The download's name, built from the checked filters only, e.g. reprise-requests_2026-01-01_2026-03-31_licensed.csv */
+/** The download's name, from the checked filters only: reprise-requests_2026-01-01_2026-03-31_licensed.csv */
 export function exportFileName(filters: ExportFilters, format: ExportFormat): string {
   const range = filters.from || filters.to ? `_${filters.from ?? 'start'}_${filters.to ?? 'now'}` : '_all';
   const status = filters.statuses.length ? `_${filters.statuses.join('-')}` : '';

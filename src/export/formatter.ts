@@ -1,6 +1,5 @@
-// What every export format provides: the SQL expression that writes one row (over
-// `requests r`), and the text around and between rows. SQLite writes the rows, so
-// the export loop only moves bytes (src/export/stream.ts).
+// What every export format provides: the SQL expression that writes one row (over `requests r`), and the
+// text around and between rows. SQLite writes the rows, so the export loop only moves bytes (./stream.ts).
 import { exportColumns } from './columns.js';
 import { csvFormatter } from './csv.js';
 import { jsonFormatter, ndjsonFormatter } from './json.js';

@@ -1,10 +1,6 @@
-// JSON (one array) and NDJSON (one object per line). Keys nest on the dots of the
-// column names, so a record has the shape of the API's request document
-// ({requester: {name, …}, usage: {…}, …}); values are typed (numbers, booleans,
-// null, arrays) and carried unchanged: no formula neutralising here.
-//
-// SQLite writes each record with json_object() (escaping as JSON requires), for the
-// same reason CSV lines are built there: see src/export/csv.ts.
+// JSON (one array) and NDJSON (one object per line). Keys nest on the dots of the column names, so a
+// record has the shape of the API's request document; values are typed and carried unchanged (no formula
+// neutralising). SQLite writes each record with json_object(), as it writes CSV lines (./csv.ts).
 import type { ExportColumn } from './columns.js';
 import type { RowFormatter } from './formatter.js';
 
@@ -15,7 +11,8 @@ function jsonValueSql(sql: string, kind: ExportColumn['kind']): string {
       return `CASE ${sql} WHEN 1 THEN json('true') WHEN 0 THEN json('false') END`;
     case 'list':
       // Space-separated ISO codes (letters only, so nothing to escape) → ["GB","FR"]; none → [].
-      return `CASE WHEN coalesce(${sql}, '') = '' THEN json_array() ELSE json('["' || replace(${sql}, ' ', '","') || '"]') END`;
+      return `CASE WHEN coalesce(${sql}, '') = '' THEN json_array()
+        ELSE json('["' || replace(${sql}, ' ', '","') || '"]') END`;
     case 'articles':
       return `json(coalesce(${sql}, '[]'))`;
     default:
@@ -26,14 +23,14 @@ function jsonValueSql(sql: string, kind: ExportColumn['kind']): string {
 /** json_object(…) for one record, nesting "a.b" column names as {"a": {"b": …}} in column order. */
 function jsonRecordSql(columns: ExportColumn[]): string {
   const groups = new Map<string, string[]>();
-  for (const c of columns) {
-    const [head, ...rest] = c.name.split('.');
-    const value = jsonValueSql(c.sql, c.kind);
+  for (const column of columns) {
+    const [head, ...rest] = column.name.split('.');
+    const value = jsonValueSql(column.sql, column.kind);
     if (!groups.has(head)) groups.set(head, []);
     groups.get(head)!.push(rest.length ? `'${rest.join('.')}', ${value}` : value);
   }
   const members = [...groups].map(([key, parts]) => {
-    const nested = !columns.some((c) => c.name === key);
+    const nested = !columns.some((column) => column.name === key);
     return `'${key}', ${nested ? `json_object(${parts.join(', ')})` : parts[0]}`;
   });
   return `json_object(${members.join(', ')})`;

@@ -1,9 +1,6 @@
-// Where `reprise export|backup|subject-export --out FILE` may write, and writing
-// there safely. Refused with a message: control characters, ".." segments (say
-// the folder plainly instead), the database itself or its WAL/SHM files, a
-// directory, a symbolic link, a missing folder, and an existing file unless
-// --force. Data goes to a temporary file beside the target and is renamed into
-// place only when complete, so a failed run never leaves half a file behind.
+// Where `reprise export|backup|subject-export --out FILE` may write, and writing there safely: refused with a
+// message are control characters, ".." segments, the database or its WAL/SHM files, a folder, a symbolic link,
+// a missing folder, and an existing file unless --force. Data goes to a temporary file renamed when complete.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -14,24 +11,26 @@ export class OutPathError extends Error {
   }
 }
 
-export function checkOutPath(raw: string, opts: { databasePath: string; force?: boolean }): string {
+export function checkOutPath(raw: string, options: { databasePath: string; force?: boolean }): string {
   if (raw.trim() === '') throw new OutPathError('--out needs a file name.');
   if (/[\u0000-\u001f\u007f]/.test(raw)) throw new OutPathError('--out must not contain control characters.');
   if (raw.split(/[\\/]+/).includes('..')) {
     throw new OutPathError(`--out must not contain ".." segments; give the folder plainly (got "${raw}").`);
   }
   const target = path.resolve(raw);
-  const db = path.resolve(opts.databasePath);
-  if ([db, `${db}-wal`, `${db}-shm`, `${db}-journal`].includes(target)) {
+  const database = path.resolve(options.databasePath);
+  if ([database, `${database}-wal`, `${database}-shm`, `${database}-journal`].includes(target)) {
     throw new OutPathError('--out must not name the live database or its -wal/-shm files.');
   }
   const dir = path.dirname(target);
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new OutPathError(`The folder ${dir} does not exist.`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new OutPathError(`The folder ${dir} does not exist.`);
+  }
   const existing = fs.lstatSync(target, { throwIfNoEntry: false });
   if (existing?.isSymbolicLink()) throw new OutPathError(`${target} is a symbolic link; name the real file instead.`);
   if (existing?.isDirectory()) throw new OutPathError(`${target} is a folder; give a file name.`);
   if (existing && !existing.isFile()) throw new OutPathError(`${target} is not a regular file.`);
-  if (existing && !opts.force) throw new OutPathError(`${target} already exists; add --force to replace it.`);
+  if (existing && !options.force) throw new OutPathError(`${target} already exists; add --force to replace it.`);
   return target;
 }
 

@@ -1,19 +1,13 @@
-// Streams an export to any Writable (a file, standard output, an HTTP response)
-// from separate read-only connections: SQLite writes the rows a chunk of 200 at a
-// time (src/db/repos/export-queries.ts, src/export/chunks.ts), and the loop waits for 'drain' whenever
-// the destination holds more than 1 MB, so memory stays flat however many rows
-// there are and the service's own connection keeps taking submissions meanwhile.
+// Streams an export to any Writable (a file, standard output, an HTTP response) from read-only connections,
+// a chunk of rows at a time (./chunks.ts), waiting whenever the destination holds more than MAX_BUFFERED:
+// memory stays flat however many rows there are. See docs/internals.md#export.
 import type { Writable } from 'node:stream';
 import { exportCount, openExportConnection, requestColumns } from '../db/repos/export-queries.js';
 import { chooseReaders, openChunks, type ChunkReaders } from './chunks.js';
 import type { ExportFilters } from './filters.js';
 import { formatterFor, type ExportFormat } from './formatter.js';
 
-/**
- * How much may wait in the destination's buffer before the loop pauses for it. Above a
- * stream's own 16 kB mark on purpose: pausing at every chunk left the CPU idle while each
- * write went to disk; 1 MB lets reading and writing overlap and still bounds memory.
- */
+/** What may wait in the destination before the loop pauses: above a stream's 16 kB, so reads and writes overlap. */
 const MAX_BUFFERED = 1024 * 1024;
 
 export class ExportAborted extends Error {
@@ -36,25 +30,20 @@ export interface ExportOptions {
 }
 
 /**
- * The destination as the export loop sees it. It listens for 'error' for the whole export:
- * the loop may be waiting for rows (not for the destination) when a write fails, and an
- * 'error' with no listener would end the process.
+ * The destination as the export loop sees it. It listens for 'error' for the whole export: a write may fail
+ * while the loop waits for rows, and an 'error' with no listener would end the process.
  */
 class Destination {
   private failure: Error | undefined;
-  private readonly onError = (err: Error) => {
-    this.failure ??= err;
+  private readonly onError = (error: Error) => {
+    this.failure ??= error;
   };
 
   constructor(private readonly out: Writable) {
     out.on('error', this.onError);
   }
 
-  /**
-   * Writes one chunk and waits while the destination holds more than MAX_BUFFERED. A
-   * destination that never fills (a fast local client) still gets a turn of the event
-   * loop every few chunks, so the service never stalls behind a long export.
-   */
+  /** Writes a chunk; waits while the destination is full, and yields every few chunks so none stalls the service. */
   async write(chunk: string | Uint8Array, rows: number, chunkIndex: number) {
     this.check(rows);
     this.out.write(chunk);
@@ -77,14 +66,14 @@ class Destination {
   private drained(rows: number): Promise<void> {
     const out = this.out;
     return new Promise((resolve, reject) => {
-      const done = (err?: Error) => {
+      const done = (error?: Error) => {
         out.off('drain', onDrain).off('close', onClose).off('error', onError);
-        if (err) reject(err);
+        if (error) reject(error);
         else resolve();
       };
       const onDrain = () => done();
       const onClose = () => done(this.failure ?? new ExportAborted(rows));
-      const onError = (err: Error) => done(err);
+      const onError = (error: Error) => done(error);
       out.on('drain', onDrain).on('close', onClose).on('error', onError);
     });
   }
@@ -93,44 +82,46 @@ class Destination {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Writes the whole export to `out` (which it does not end) and resolves to the number of rows. */
-export async function streamExport(opts: ExportOptions, out: Writable): Promise<number> {
-  const db = openExportConnection(opts.databasePath);
-  const dest = new Destination(out);
+export async function streamExport(options: ExportOptions, out: Writable): Promise<number> {
+  const db = openExportConnection(options.databasePath);
+  const destination = new Destination(out);
   let rows = 0;
   try {
-    const format = formatterFor(opts.format, requestColumns(db));
-    const source = await openChunks(db, {
-      databasePath: opts.databasePath,
+    const format = formatterFor(options.format, requestColumns(db));
+    const setup = {
+      databasePath: options.databasePath,
       line: format.line,
       separator: format.separator,
-      filters: opts.filters,
-      nice: opts.service ? 10 : 0,
-    }, opts.readers ?? chooseReaders(db, opts.service ? 'worker' : 'both'));
+      filters: options.filters,
+      nice: options.service ? 10 : 0,
+    };
+    const readers = options.readers ?? chooseReaders(db, options.service ? 'worker' : 'both');
+    const source = await openChunks(db, setup, readers);
     try {
-      // For the progress bar: this thread's snapshot, the chunks' own (or, with a worker reading alone, taken just after).
-      const total = opts.onProgress ? exportCount(db, opts.filters) : 0;
+      // For the progress bar, on this thread's snapshot (with a worker reading alone, taken just after its own).
+      const total = options.onProgress ? exportCount(db, options.filters) : 0;
       let reported = 0;
       let writes = 0;
-      await dest.write(format.header(), rows, writes++);
+      await destination.write(format.header(), rows, writes++);
       for await (const chunk of source.chunks()) {
         if (chunk.rows === 0) continue;
         const between = rows === 0 ? format.lead : format.separator;
-        if (between) await dest.write(between, rows, writes++);
+        if (between) await destination.write(between, rows, writes++);
         rows += chunk.rows; // handed to the destination (an interrupted export reports these as sent)
-        await dest.write(chunk.bytes, rows, writes++);
-        if (opts.onProgress && rows - reported >= 10_000) {
+        await destination.write(chunk.bytes, rows, writes++);
+        if (options.onProgress && rows - reported >= 10_000) {
           reported = rows;
-          opts.onProgress(rows, total);
+          options.onProgress(rows, total);
         }
       }
-      await dest.write(format.footer(rows), rows, writes++);
-      opts.onProgress?.(rows, total);
+      await destination.write(format.footer(rows), rows, writes++);
+      options.onProgress?.(rows, total);
       return rows;
     } finally {
       await source.close();
     }
   } finally {
-    dest.release();
+    destination.release();
     if (db.inTransaction) db.exec('ROLLBACK');
     db.close();
   }

@@ -1,6 +1,6 @@
-// Every URL of the service, grouped by who uses it: method, path, guards, handler.
-// Handlers call services only (src/services/services.ts); guards and body parsers are in
-// ./core/middleware. Public routes come first, so a reader's request is matched early.
+// Every URL of the service, grouped by who uses it: method, path, guards, handler. Handlers call services
+// only (src/services/services.ts); guards and body parsers are in ./core/middleware. Public routes come
+// first, so a reader's request is matched early.
 import type { Express, RequestHandler } from 'express';
 import type { Config } from '../config.js';
 import type { Services } from '../services/services.js';
@@ -31,70 +31,71 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   const route = app;
   const submitLimit = perIpLimit(config.rateLimitSubmitPerHour, 60 * 60_000);
   const quoteLimit = perIpLimit(config.rateLimitQuotePerMinute, 60_000);
-  // The sign-in page makes a session (for its CSRF token): a per-IP limit keeps a flood of
-  // anonymous page loads from filling the sessions table.
+  // The sign-in page makes a session (for its CSRF token): a per-IP limit keeps floods out of the sessions table.
   const signInLimit = perIpLimit(config.rateLimitLoginPerMinute, 60_000);
   const deskNotFound: RequestHandler = () => {
     throw notFound();
   };
 
   const form = licensingForm(services, metrics);
-  const json = api(services, metrics);
+  const queue = queuePage(services, config.overdueWorkingDays);
+  const toQueue: RequestHandler = (_req, res) => res.redirect(303, '/staff/requests');
+  const apiV1 = api(services, metrics);
   const signIn = signInPages(services, config.env === 'production');
-  const request = deskRequestPage(services, config.overdueWorkingDays);
+  const requestPage = deskRequestPage(services, config.overdueWorkingDays);
   const users = userPages(services);
   const exports = exportPages(services);
   const erasure = erasurePages(services);
 
   // operations
-  route.get ('/healthz',                                          healthCheck(services));
-  route.get ('/metrics',                                          metricsEndpoint(metrics, config.metricsToken));
+  route.get ('/healthz',                                       healthCheck(services));
+  route.get ('/metrics',                                       metricsEndpoint(metrics, config.metricsToken));
 
   // public form
-  route.get ('/',                                                 (_req, res) => res.redirect(302, '/licensing'));
-  route.get ('/licensing',                                        noStore, form.show);
-  route.post('/licensing',                                        publicFormBody, unlessEditing(submitLimit), form.submit);
-  route.get ('/licensing/received',                               staticPage('public/received'));
-  route.get ('/licensing/conditions',                             staticPage('public/page', { page: 'conditions' }));
-  route.get ('/licensing/privacy',                                staticPage('public/page', { page: 'privacy' }));
+  route.get ('/',                                              (_req, res) => res.redirect(302, '/licensing'));
+  route.get ('/licensing',                                     noStore, form.show);
+  route.post('/licensing',                                     publicFormBody, unlessEditing(submitLimit), form.submit);
+  route.get ('/licensing/received',                            staticPage('public/received'));
+  route.get ('/licensing/conditions',                          staticPage('public/page', { page: 'conditions' }));
+  route.get ('/licensing/privacy',                             staticPage('public/page', { page: 'privacy' }));
 
   // requester
-  route.get ('/licensing/requests/:token',                        noStore, requesterPage(services));
+  route.get ('/licensing/requests/:token',                     noStore, requesterPage(services));
 
   // API
-  route.post('/api/v1/requests',                                  requireJson, submitLimit, jsonBody, json.createRequest);
-  route.post('/api/v1/quote',                                     requireJson, quoteLimit, jsonBody, json.quote);
-  route.all ('/api/{*rest}',                                      json.notFound);
+  route.post('/api/v1/requests',                               requireJson, submitLimit, jsonBody, apiV1.createRequest);
+  route.post('/api/v1/quote',                                  requireJson, quoteLimit, jsonBody, apiV1.quote);
+  route.all ('/api/{*rest}',                                   apiV1.notFound);
 
   // desk (sign-in, the queue, one request, email delivery): session and no-store on /staff and /admin only
-  route.use (['/staff', '/admin'],                                ...deskSession(services, config));
-  route.get ('/staff/login',                                      signInLimit, signIn.show);
-  route.post('/staff/login',                                      signInLimit, deskFormBody, signIn.signIn);
-  route.post('/staff/logout',                                     ...deskForm, signIn.signOut);
-  route.get ('/staff',                                            signedIn, (_req, res) => res.redirect(303, '/staff/requests'));
-  route.get ('/staff/requests',                                   signedIn, queuePage(services, config.overdueWorkingDays));
-  route.get ('/staff/requests/:reference',                        signedIn, request.show);
-  route.post('/staff/requests/:reference/notes',                  signedIn, ...deskForm, request.addNote);
-  route.post('/staff/requests/:reference/messages/:id/retry',     signedIn, ...deskForm, request.retryEmail);
-  route.post('/staff/requests/:reference/:action',                signedIn, ...deskForm, request.act);
-  route.get ('/staff/mail',                                       signedIn, mailPage(services));
-  route.use ('/staff',                                            signedIn, deskNotFound);
+  route.use (['/staff', '/admin'],                             ...deskSession(services, config));
+  route.get ('/staff/login',                                   signInLimit, signIn.show);
+  route.post('/staff/login',                                   signInLimit, deskFormBody, signIn.signIn);
+  route.post('/staff/logout',                                  ...deskForm, signIn.signOut);
+  route.get ('/staff',                                         signedIn, toQueue);
+  route.get ('/staff/requests',                                signedIn, queue);
+  route.get ('/staff/requests/:reference',                     signedIn, requestPage.show);
+  route.post('/staff/requests/:reference/notes',               signedIn, ...deskForm, requestPage.addNote);
+  route.post('/staff/requests/:reference/messages/:id/retry',  signedIn, ...deskForm, requestPage.retryEmail);
+  route.post('/staff/requests/:reference/:action',             signedIn, ...deskForm, requestPage.act);
+  route.get ('/staff/mail',                                    signedIn, mailPage(services));
+  route.use ('/staff',                                         signedIn, deskNotFound);
 
   // admin
-  route.get ('/admin',                                            adminOnly, users.home);
-  route.get ('/admin/users',                                      adminOnly, users.list);
-  route.post('/admin/users',                                      adminOnly, ...deskForm, users.add);
-  route.post('/admin/users/:id/role',                             adminOnly, ...deskForm, users.setRole);
-  route.post('/admin/users/:id/disable',                          adminOnly, ...deskForm, users.disable);
-  route.post('/admin/users/:id/enable',                           adminOnly, ...deskForm, users.enable);
-  route.post('/admin/users/:id/password',                         adminOnly, ...deskForm, users.resetPassword);
-  route.get ('/admin/rate-card',                                  adminOnly, rateCardPage(services.rateCard));
-  route.get ('/admin/export',                                     adminOnly, exports.page);
-  route.get ('/admin/export/download',                            adminOnly, sameSiteOnly, exports.download);
-  route.get ('/admin/erase',                                      adminOnly, erasure.show);
-  route.post('/admin/erase',                                      adminOnly, ...deskForm, erasure.submit);
-  route.use ('/admin',                                            adminOnly, deskNotFound);
+  route.get ('/admin',                                         adminOnly, users.home);
+  route.get ('/admin/users',                                   adminOnly, users.list);
+  route.post('/admin/users',                                   adminOnly, ...deskForm, users.add);
+  route.post('/admin/users/:id/role',                          adminOnly, ...deskForm, users.setRole);
+  route.post('/admin/users/:id/disable',                       adminOnly, ...deskForm, users.disable);
+  route.post('/admin/users/:id/enable',                        adminOnly, ...deskForm, users.enable);
+  route.post('/admin/users/:id/password',                      adminOnly, ...deskForm, users.resetPassword);
+  route.get ('/admin/rate-card',                               adminOnly, rateCardPage(services.rateCard));
+  route.get ('/admin/export',                                  adminOnly, exports.page);
+  route.get ('/admin/export/download',                         adminOnly, sameSiteOnly, exports.download);
+  route.get ('/admin/erase',                                   adminOnly, erasure.show);
+  route.post('/admin/erase',                                   adminOnly, ...deskForm, erasure.submit);
+  route.use ('/admin',                                         adminOnly, deskNotFound);
 
   // Mistakes a desk user can act on (403, 404, 409…) in the desk's own layout.
-  route.use (['/staff', '/admin'],                                deskErrors);
+  route.use (['/staff', '/admin'],                             deskErrors);
 }

@@ -11,12 +11,12 @@ const RTL_LOCALES: ReadonlySet<Locale> = new Set(['ar']);
 
 const catalogs: Readonly<Record<Locale, Catalog>> = { en, fr, ar };
 
-export const isLocale = (v: unknown): v is Locale => typeof v === 'string' && (LOCALES as string[]).includes(v);
+export const isLocale = (value: unknown): value is Locale =>
+  typeof value === 'string' && (LOCALES as string[]).includes(value);
 
 /**
- * A message with placeholders, cut once into its text and the names between: even
- * pieces are text, odd ones names ("Article {index}: {title}" → ["Article ", "index",
- * ": ", "title", ""]). Keyed by the template itself, so bounded by the catalogs.
+ * Messages with placeholders, cut once: even pieces are text, odd ones names ("Article {index}: {title}" →
+ * ["Article ", "index", ": ", "title", ""]). Keyed by the message itself, so bounded by the catalogs.
  */
 const cutTemplates = new Map<string, string[]>();
 
@@ -24,9 +24,8 @@ function cutTemplate(template: string, fromCatalog: boolean): string[] {
   let pieces = cutTemplates.get(template);
   if (!pieces) {
     pieces = template.split(/\{(\w+)\}/);
-    // Only catalog messages are kept: a key with no message comes back as itself, and some
-    // keys hold what a client sent (an unknown field's name), so keeping those would let
-    // anyone fill memory.
+    // Only catalog messages are kept: a key with no message comes back as itself, and some keys hold what a
+    // client sent (an unknown field's name), which would let anyone fill memory.
     if (fromCatalog) cutTemplates.set(template, pieces);
   }
   return pieces;
@@ -46,10 +45,7 @@ export function translate(locale: Locale, key: MessageKey | string, params: Reco
   return out;
 }
 
-/**
- * The locale from, in order: the footer link's ?lang=, the user's own choice
- * (cookie), the browser's Accept-Language, else English.
- */
+/** The locale from the footer link's ?lang=, the user's own choice (cookie), Accept-Language, else English. */
 export function negotiateLocale(
   query: unknown,
   chosen: unknown,
@@ -67,31 +63,27 @@ export function localeFromAcceptLanguage(acceptLanguage: string | undefined): Lo
     .split(',')
     .map((part) => {
       const [tag, ...rest] = part.trim().split(';');
-      const q = rest.find((r) => r.trim().startsWith('q='));
-      return { lang: tag.trim().toLowerCase().split('-')[0], q: q ? Number(q.trim().slice(2)) || 0 : 1 };
+      const weight = rest.find((parameter) => parameter.trim().startsWith('q='));
+      return { lang: tag.trim().toLowerCase().split('-')[0], q: weight ? Number(weight.trim().slice(2)) || 0 : 1 };
     })
-    .filter((x) => x.q > 0)
+    .filter((language) => language.q > 0)
     .sort((a, b) => b.q - a.q);
-  return (ranked.find((x) => isLocale(x.lang))?.lang as Locale | undefined) ?? 'en';
+  return (ranked.find((language) => isLocale(language.lang))?.lang as Locale | undefined) ?? 'en';
 }
 
 const helpers = new Map<Locale, ReturnType<typeof buildHelpers>>();
 
 /** A bag of helpers for one locale, handed to views and email builders (built once per locale). */
 export function i18nFor(locale: Locale) {
-  let h = helpers.get(locale);
-  if (!h) helpers.set(locale, (h = buildHelpers(locale)));
-  return h;
+  let localeHelpers = helpers.get(locale);
+  if (!localeHelpers) helpers.set(locale, (localeHelpers = buildHelpers(locale)));
+  return localeHelpers;
 }
 
 /** The publisher is British: English dates read "1 March 2027", not "March 1, 2027". */
 const INTL_TAG: Record<Locale, string> = { en: 'en-GB', fr: 'fr-FR', ar: 'ar' };
 
-/**
- * Formatted numbers and amounts, kept per locale up to a bound: a quote formats a dozen, mostly
- * the same few (percentages, fees from the rate card), and each Intl call cost more than the
- * arithmetic they describe.
- */
+/** Formatted numbers and amounts, kept per locale up to a bound (docs/internals.md#memos). */
 const MAX_REMEMBERED = 2_000;
 function remembered<K>(cache: Map<K, string>, key: K, value: number, format: () => string): string {
   // -0 formats as "-0" but is the same Map key (and the same text in a key) as 0: not kept.
@@ -102,38 +94,39 @@ function buildHelpers(locale: Locale) {
   const tag = INTL_TAG[locale];
   const numbers = new Map<number, string>();
   const amounts = new Map<string, string>();
-  const numberFmt = new Intl.NumberFormat(tag);
+  const numberFormat = new Intl.NumberFormat(tag);
   const regionNames = new Intl.DisplayNames([tag], { type: 'region' });
   const languageNames = new Intl.DisplayNames([tag], { type: 'language' });
-  const dateFmt = new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone: 'UTC' });
+  const dateFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone: 'UTC' });
   // One formatter per currency (from the rate card), kept: building one costs more than a whole quote.
-  const moneyFormats = new Map<string, { fmt: Intl.NumberFormat; scale: number }>();
+  const moneyFormats = new Map<string, { format: Intl.NumberFormat; scale: number }>();
   const moneyFormat = (currency: string) => {
-    let m = moneyFormats.get(currency);
-    if (!m) {
-      const fmt = new Intl.NumberFormat(tag, { style: 'currency', currency });
-      moneyFormats.set(currency, (m = { fmt, scale: 10 ** (fmt.resolvedOptions().maximumFractionDigits ?? 2) }));
+    let money = moneyFormats.get(currency);
+    if (!money) {
+      const format = new Intl.NumberFormat(tag, { style: 'currency', currency });
+      money = { format, scale: 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2) };
+      moneyFormats.set(currency, money);
     }
-    return m;
+    return money;
   };
   return {
     locale,
     dir: RTL_LOCALES.has(locale) ? 'rtl' : 'ltr',
     t: (key: MessageKey | string, params?: Record<string, unknown>) => translate(locale, key, params),
-    number: (n: number) => remembered(numbers, n, n, () => numberFmt.format(n)),
+    number: (value: number) => remembered(numbers, value, value, () => numberFormat.format(value)),
     money: (minor: number, currency: string) =>
       remembered(amounts, `${currency} ${minor}`, minor, () => {
-        const { fmt, scale } = moneyFormat(currency);
-        if (!RTL_LOCALES.has(locale)) return fmt.format(minor / scale);
+        const { format, scale } = moneyFormat(currency);
+        if (!RTL_LOCALES.has(locale)) return format.format(minor / scale);
         // A symbol like "UK£" is Latin letters and a neutral sign: in a right-to-left line the sign
         // would move to the wrong side ("£UK"), so the symbol is isolated as left-to-right text.
-        return fmt
+        return format
           .formatToParts(minor / scale)
           .map((part) => (part.type === 'currency' ? `\u2066${part.value}\u2069` : part.value))
           .join('');
       }),
     /** A YYYY-MM-DD date (or ISO timestamp) in words, e.g. "1 March 2027". */
-    date: (iso: string) => dateFmt.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)),
+    date: (iso: string) => dateFormat.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)),
     country: (code: string) => regionNames.of(code) ?? code,
     language: (code: string) => languageNames.of(code) ?? code,
   };

@@ -1,5 +1,5 @@
-// Puts a language-free ComputedQuote into words for one locale: the API's
-// `label`s, the confirmation page and the emails all use this.
+// Puts a language-free ComputedQuote into words for one locale: the API's `label`s, the confirmation page and
+// the emails all use this.
 import type { ComputedQuote, QuoteLine, QuoteReason } from '../domain/quote-types.js';
 import type { I18n } from './index.js';
 
@@ -15,12 +15,12 @@ export interface LabelledQuote {
 
 function formatParams(i18n: I18n, currency: string, params: Record<string, string | number>) {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params)) {
-    if (typeof v === 'number') out[k] = /Minor$/.test(k) ? i18n.money(v, currency) : i18n.number(v);
-    else if (k === 'medium') out[k] = i18n.t(`enum.medium.${v}`);
-    else if (k === 'territory') out[k] = i18n.t(`enum.territory.${v}`);
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value === 'number') out[name] = /Minor$/.test(name) ? i18n.money(value, currency) : i18n.number(value);
+    else if (name === 'medium') out[name] = i18n.t(`enum.medium.${value}`);
+    else if (name === 'territory') out[name] = i18n.t(`enum.territory.${value}`);
     // A Latin title inside an Arabic sentence is isolated (FSI…PDI) so its words and the quotes keep their order.
-    else out[k] = i18n.dir === 'rtl' ? `\u2068${v}\u2069` : v;
+    else out[name] = i18n.dir === 'rtl' ? `\u2068${value}\u2069` : value;
   }
   return out;
 }
@@ -35,9 +35,13 @@ export function labelQuote(i18n: I18n, quote: ComputedQuote): LabelledQuote {
   return {
     currency: quote.currency,
     totalMinor: quote.totalMinor,
-    lines: quote.lines.map((l) => ({ code: l.code, label: lineLabel(i18n, quote.currency, l), amountMinor: l.amountMinor })),
+    lines: quote.lines.map((line) => ({
+      code: line.code, label: lineLabel(i18n, quote.currency, line), amountMinor: line.amountMinor,
+    })),
     referToDesk: quote.referToDesk,
-    reasons: quote.reasons.map((r) => ({ code: r.code, message: reasonMessage(i18n, quote.currency, r) })),
+    reasons: quote.reasons.map((reason) => ({
+      code: reason.code, message: reasonMessage(i18n, quote.currency, reason),
+    })),
     rateCardVersion: quote.rateCardVersion,
     validUntil: quote.validUntil,
   };

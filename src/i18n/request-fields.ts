@@ -1,38 +1,41 @@
-// Every field of a request as [label, value] rows, for the desk's email and its request page
-// (English, like the rest of the desk).
-import type { StoredRequest } from '../domain/request.js';
+// Every field of a request as [label, value] rows, for the desk's email and its request page (English, like
+// the rest of the desk).
+import type { Article, StoredRequest } from '../domain/request.js';
 import type { I18n } from './index.js';
 
-export function requestFieldRows(r: StoredRequest, i18n: I18n): [string, string][] {
-  const u = r.usage;
-  const yn = (b: boolean) => (b ? 'Yes' : 'No');
+export function requestFieldRows(licensingRequest: StoredRequest, i18n: I18n): [string, string][] {
+  const { requester, organisation, usage } = licensingRequest;
+  const yesNo = (answer: boolean) => (answer ? 'Yes' : 'No');
+  const portion = (article: Article) =>
+    article.portion === 'full' ? 'full text' : `extract of ${article.extractWords} words`;
+  const countries = usage.countries ? `: ${usage.countries.join(', ')}` : '';
   return [
-    ['Reference', r.reference],
-    ['Received', r.createdAt],
-    ["Requester's language", r.locale],
-    ['Name', r.requester.name],
-    ['Email', r.requester.email],
-    ['Phone', r.requester.phone ?? '—'],
-    ['Job title', r.requester.jobTitle ?? '—'],
-    ['Organisation', r.organisation.name],
-    ['Type', i18n.t(`enum.organisationType.${r.organisation.type}`)],
-    ['Country', `${i18n.country(r.organisation.country)} (${r.organisation.country})`],
-    ['Website', r.organisation.website ?? '—'],
-    ['Non-profit', yn(r.organisation.nonProfit)],
-    ...r.articles.map((a, i): [string, string] => [
+    ['Reference', licensingRequest.reference],
+    ['Received', licensingRequest.createdAt],
+    ["Requester's language", licensingRequest.locale],
+    ['Name', requester.name],
+    ['Email', requester.email],
+    ['Phone', requester.phone ?? '—'],
+    ['Job title', requester.jobTitle ?? '—'],
+    ['Organisation', organisation.name],
+    ['Type', i18n.t(`enum.organisationType.${organisation.type}`)],
+    ['Country', `${i18n.country(organisation.country)} (${organisation.country})`],
+    ['Website', organisation.website ?? '—'],
+    ['Non-profit', yesNo(organisation.nonProfit)],
+    ...licensingRequest.articles.map((article, i): [string, string] => [
       `Article ${i + 1}`,
-      `${a.title} — ${a.url} — ${a.portion === 'full' ? 'full text' : `extract of ${a.extractWords} words`}`,
+      `${article.title} — ${article.url} — ${portion(article)}`,
     ]),
-    ['Medium', i18n.t(`enum.medium.${u.medium}`)],
-    ['Territory', i18n.t(`enum.territory.${u.territory}`) + (u.countries ? `: ${u.countries.join(', ')}` : '')],
-    ['Publication language', `${i18n.language(u.language)} (${u.language})`],
-    ['Translation', yn(u.translation)],
-    ['Audience', i18n.number(u.audience)],
-    ['Start date', u.startDate],
-    ['Duration', `${u.durationMonths} months`],
-    ['Exclusive', yn(u.exclusive)],
-    ['Commercial use', yn(u.commercial)],
-    ['Images', yn(u.images)],
-    ['Message', r.message ?? '—'],
+    ['Medium', i18n.t(`enum.medium.${usage.medium}`)],
+    ['Territory', i18n.t(`enum.territory.${usage.territory}`) + countries],
+    ['Publication language', `${i18n.language(usage.language)} (${usage.language})`],
+    ['Translation', yesNo(usage.translation)],
+    ['Audience', i18n.number(usage.audience)],
+    ['Start date', usage.startDate],
+    ['Duration', `${usage.durationMonths} months`],
+    ['Exclusive', yesNo(usage.exclusive)],
+    ['Commercial use', yesNo(usage.commercial)],
+    ['Images', yesNo(usage.images)],
+    ['Message', licensingRequest.message ?? '—'],
   ];
 }

@@ -1,29 +1,7 @@
-// Delivers the outbox. Up to BATCH rows are claimed in a transaction and sent at the
-// same time, each with its own time-out; their outcomes are written together in one
-// transaction. Transient failures come back with exponential backoff and jitter,
-// permanent ones (5xx, refused address) fail at once with the server's answer.
-// At-least-once: a crash between the sends and that write resends the batch, each
-// message with its same Message-ID.
-//
-// Sent one after another, a flood of submissions starved the mail: each send waits on
-// the event loop several times, and under load each turn of the loop is long, so the
-// outbox went out at ~11 messages a second while 2,000 a second were queued (bench:
-// 112 of 20,586 sent during 10 s of submissions). Every message's own commit also
-// waited for the disk on the event loop.
-//
-// The reverse also holds: a message costs the event loop ~0.6–0.9 ms (rendering, MIME),
-// more than the HTTP side of a submission, so a worker sending flat out during a flood
-// took the main thread from the requests being acknowledged. While submissions are
-// waiting to be written (`busy`), the worker pauses YIELD_MS between batches: mail
-// still goes out, at up to ~100 messages a second, and at full speed once the flood
-// stops. Its claims and outcomes wait for the write lock on a timer, not asleep in
-// SQLite (writeTransactionWhenFree in db/connection.ts).
-//
-// Out of space: a message that cannot be written to a full mail folder is postponed (the
-// attempt is not counted, so it never fails for it), and while the folder stays full the
-// worker tries one message every STORAGE_RETRY_MS. Outcomes that a full database would not
-// take are kept and written before anything new is claimed. Either way the log gets a line
-// when a store becomes full and when it has room again, not one per message per try.
+// Delivers the outbox: claims up to BATCH due messages, sends them at the same time and writes their
+// outcomes in one transaction (at-least-once: a crash before that write resends, same Message-IDs).
+// Transient failures come back with backoff; while submissions wait to be written the worker pauses
+// between batches; a full mail folder or database slows it down. See docs/internals.md#outbox.
 import type { Logger } from 'pino';
 import type { DeliveryOutcome, OutboxRepo, OutboxRow } from '../db/repos/outbox.js';
 import { renderMessage, UnrenderableMessage, type MailContext } from './templates.js';
@@ -67,10 +45,11 @@ export function outboxWorker(deps: WorkerDeps) {
   /** No batch starts before this time (ms), so that a kick() does not cut a pause short. */
   let notBefore = 0;
 
-  const withTimeout = <T>(p: Promise<T>) =>
+  const withTimeout = <T>(sending: Promise<T>) =>
     new Promise<T>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`Send timed out after ${SEND_TIMEOUT_MS / 1000} s`)), SEND_TIMEOUT_MS);
-      p.then(resolve, reject).finally(() => clearTimeout(t));
+      const fail = () => reject(new Error(`Send timed out after ${SEND_TIMEOUT_MS / 1000} s`));
+      const timeout = setTimeout(fail, SEND_TIMEOUT_MS);
+      sending.then(resolve, reject).finally(() => clearTimeout(timeout));
     });
 
   /** Sends one message; the outcome is written later, with the rest of its batch. */
@@ -81,9 +60,10 @@ export function outboxWorker(deps: WorkerDeps) {
       return { id: row.id, kind: 'sent' };
     } catch (err) {
       const reason = describeFailure(err);
-      // Due again at once: while the folder is full the worker's own pace (one message per
-      // STORAGE_RETRY_MS) decides when, and once it has room the message goes with the next batch.
-      if (storage.refuseQuietly('mail', err, 'mail file')) return { id: row.id, kind: 'postponed', at: deps.clock(), reason };
+      // Due again at once: while the folder is full, the worker's own pace decides when it is tried.
+      if (storage.refuseQuietly('mail', err, 'mail file')) {
+        return { id: row.id, kind: 'postponed', at: deps.clock(), reason };
+      }
       if (err instanceof UnrenderableMessage || isPermanentFailure(err) || row.attempts >= MAX_ATTEMPTS) {
         return { id: row.id, kind: 'failed', reason };
       }
@@ -143,7 +123,9 @@ export function outboxWorker(deps: WorkerDeps) {
       const wait = next ? Date.parse(next) - deps.clock().getTime() : IDLE_POLL_MS;
       schedule(Math.min(IDLE_POLL_MS, Math.max(50, wait)));
     } catch (err) {
-      if (!storage.refuseQuietly('database', err, 'outbox bookkeeping')) deps.logger.error({ err }, 'outbox worker error');
+      if (!storage.refuseQuietly('database', err, 'outbox bookkeeping')) {
+        deps.logger.error({ err }, 'outbox worker error');
+      }
       schedule(IDLE_POLL_MS);
     }
   }

@@ -1,5 +1,5 @@
-// Each outbox row names a template; this renders it, when the message is sent,
-// from the stored request and the row's params: subject, plain text and HTML.
+// Each outbox row names a template; this renders it when the message is sent, from the stored request
+// and the row's params: subject, plain text and HTML.
 import type { StoredRequest } from '../domain/request.js';
 import type { OutboxRow } from '../db/repos/outbox.js';
 import type { Locale } from '../domain/request.js';
@@ -26,29 +26,30 @@ interface TemplateSpec {
 }
 
 /** Subjects never carry a line break, whatever a stored value holds. */
-const oneLine = (s: string) => s.replace(/[\r\n\u2028\u2029]+/g, ' ').slice(0, 250);
+const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, ' ').slice(0, 250);
 
 const TEMPLATES: Record<string, TemplateSpec> = {
   desk_new_request: {
     label: 'New request (to the desk)',
-    subject: (_i, r) => `New licensing request ${r.reference}: ${r.organisation.name}`,
+    subject: (_i18n, request) => `New licensing request ${request.reference}: ${request.organisation.name}`,
     replyToRequester: true,
   },
   requester_ack: {
     label: 'Acknowledgement',
-    subject: (i, r) => i.t('email.ack.subject', { reference: r.reference }),
+    subject: (i18n, request) => i18n.t('email.ack.subject', { reference: request.reference }),
   },
   quote_sent: {
     label: 'Quote',
-    subject: (i, r) => i.t('email.quote.subject', { reference: r.reference }),
+    subject: (i18n, request) => i18n.t('email.quote.subject', { reference: request.reference }),
   },
   licence_confirmation: {
     label: 'Licence confirmation',
-    subject: (i, r, p) => i.t('email.licence.subject', { reference: r.reference, licence: String(p.licenceNumber ?? '') }),
+    subject: (i18n, request, params) =>
+      i18n.t('email.licence.subject', { reference: request.reference, licence: String(params.licenceNumber ?? '') }),
   },
   decline: {
     label: 'Decline',
-    subject: (i, r) => i.t('email.decline.subject', { reference: r.reference }),
+    subject: (i18n, request) => i18n.t('email.decline.subject', { reference: request.reference }),
   },
 };
 
@@ -57,10 +58,10 @@ export const templateLabel = (template: string): string => TEMPLATES[template]?.
 
 export class UnrenderableMessage extends Error {}
 
-export function renderMessage(ctx: MailContext, row: OutboxRow): OutgoingMessage {
+export function renderMessage(context: MailContext, row: OutboxRow): OutgoingMessage {
   const spec = TEMPLATES[row.template];
   if (!spec) throw new UnrenderableMessage(`Unknown email template "${row.template}"`);
-  const request = row.request_id === null ? undefined : ctx.findRequest(row.request_id);
+  const request = row.request_id === null ? undefined : context.findRequest(row.request_id);
   if (!request) throw new UnrenderableMessage('The request this message was about no longer exists');
   if (row.recipient === ERASED) throw new UnrenderableMessage('Not sent: the personal data of this request was erased');
   const erased = request.requester.email === ERASED;
@@ -71,13 +72,13 @@ export function renderMessage(ctx: MailContext, row: OutboxRow): OutgoingMessage
     request,
     quote: labelQuote(i18n, request.quote),
     params: JSON.parse(row.params_json) as Record<string, unknown>,
-    link: `${ctx.publicBaseUrl}/licensing/requests/${request.accessToken}`,
+    link: `${context.publicBaseUrl}/licensing/requests/${request.accessToken}`,
     rows: row.template === 'desk_new_request' ? requestFieldRows(request, i18n) : [],
   };
-  const html = ctx.views.html.render(`email/${row.template}.html.eta`, data);
-  const text = ctx.views.text.render(`email/${row.template}.text.eta`, data);
+  const html = context.views.html.render(`email/${row.template}.html.eta`, data);
+  const text = context.views.text.render(`email/${row.template}.text.eta`, data);
   return {
-    from: ctx.mailFrom,
+    from: context.mailFrom,
     to: row.recipient,
     replyTo: spec.replyToRequester && !erased
       ? { name: oneLine(request.requester.name), address: request.requester.email }

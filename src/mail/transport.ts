@@ -13,11 +13,7 @@ export interface OutgoingMessage {
   html: string;
   messageId: string;
   headers?: Record<string, string>;
-  /**
-   * How the text and HTML parts are encoded. Left unset, nodemailer scans every part to
-   * choose, which cost half of its time per message (608 → 332 µs measured): the
-   * templates choose instead, by the script they are written in.
-   */
+  /** Chosen by the templates from their script: left unset, nodemailer scans every part (docs/internals.md#outbox). */
   textEncoding?: 'quoted-printable' | 'base64';
 }
 
@@ -29,13 +25,13 @@ export interface MailTransport {
 
 /** SMTP_URL → nodemailer options, with time-outs so a silent server cannot hang the worker. */
 function smtpOptions(smtpUrl: string) {
-  const u = new URL(smtpUrl);
-  const secure = u.protocol === 'smtps:';
+  const url = new URL(smtpUrl);
+  const secure = url.protocol === 'smtps:';
   return {
-    host: u.hostname,
-    port: u.port ? Number(u.port) : secure ? 465 : 587,
+    host: url.hostname,
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
     secure,
-    auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
@@ -46,9 +42,9 @@ function smtpOptions(smtpUrl: string) {
 
 function smtpTransport(smtpUrl: string): MailTransport {
   const transporter = nodemailer.createTransport(smtpOptions(smtpUrl));
-  const u = new URL(smtpUrl);
+  const url = new URL(smtpUrl);
   return {
-    description: `SMTP ${u.hostname}:${u.port || (u.protocol === 'smtps:' ? 465 : 587)}`,
+    description: `SMTP ${url.hostname}:${url.port || (url.protocol === 'smtps:' ? 465 : 587)}`,
     async send(message) {
       await transporter.sendMail(message);
     },
@@ -65,9 +61,8 @@ function fileTransport(dir: string): MailTransport {
       await fs.promises.mkdir(dir, { recursive: true });
       const id = message.messageId.replace('@', '-at-').replace(/[^A-Za-z0-9.-]/g, '');
       const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${id}.eml`);
-      // Written under a temporary name and renamed, so a reader never sees half a message; a write
-      // cut short (ENOSPC) leaves nothing behind. Asynchronously: creating and renaming a file took
-      // ~680 µs of the event loop per message.
+      // Under a temporary name, then renamed: a reader never sees half a message, and a write cut short
+      // (ENOSPC) leaves nothing behind. Asynchronous, to keep file work off the event loop.
       try {
         await fs.promises.writeFile(`${file}.tmp`, info.message as Buffer);
         await fs.promises.rename(`${file}.tmp`, file);
@@ -85,12 +80,12 @@ export const createTransport = (smtpUrl: string | null, mailDir: string): MailTr
 
 /** SMTP 5xx answers and refused addresses will not get better by trying again. */
 export function isPermanentFailure(err: unknown): boolean {
-  const e = err as { responseCode?: number; code?: string };
-  if (typeof e.responseCode === 'number') return e.responseCode >= 500 && e.responseCode < 600;
-  return e.code === 'EENVELOPE';
+  const { responseCode, code } = err as { responseCode?: number; code?: string };
+  if (typeof responseCode === 'number') return responseCode >= 500 && responseCode < 600;
+  return code === 'EENVELOPE';
 }
 
 export function describeFailure(err: unknown): string {
-  const e = err as { response?: string; message?: string; code?: string };
-  return String(e.response ?? e.message ?? e.code ?? err).slice(0, 500);
+  const { response, message, code } = err as { response?: string; message?: string; code?: string };
+  return String(response ?? message ?? code ?? err).slice(0, 500);
 }

@@ -1,6 +1,5 @@
-// A memo for values that are costly to work out and asked for again and again (a
-// quote's dates, formatted numbers), bounded so that no stream of distinct keys can
-// make it grow: once full it is emptied and fills again with what is asked for next.
+// A memo for values costly to work out and asked for again and again, bounded so that no stream of distinct
+// keys can make it grow: once full it is emptied and fills again. See docs/internals.md#memos.
 
 /** `compute()` for `key`, kept in `cache` while it holds fewer than `max` entries. */
 export function remember<K, V>(cache: Map<K, V>, key: K, max: number, compute: () => V): V {

@@ -1,9 +1,11 @@
-// The desk's queue: the filters as staff typed them, checked (a value that is not valid
-// is ignored and said so), one keyset page of requests, the counts above the queue.
+// The desk's queue: the filters as typed, checked (a value that is not valid is ignored and said so), one
+// keyset page of requests, and the counts above the queue.
 import type { Db } from '../db/connection.js';
-import { deskQueries, decodeCursor, encodeCursor, searchQuery, type QueueFilter, type QueueRow } from '../db/repos/desk-queries.js';
+import {
+  deskQueries, decodeCursor, encodeCursor, searchQuery, type QueueFilter, type QueueRow,
+} from '../db/repos/desk-queries.js';
 import { isIsoDate, addDaysIso, startOfDayIso } from '../domain/dates.js';
-import { isStatus } from '../domain/workflow.js';
+import { isStatus, type Status } from '../domain/workflow.js';
 import { workingDaysBefore } from '../domain/overdue.js';
 import { REFERENCE_PATTERN } from '../domain/request.js';
 import type { FormOptions } from './form-options.js';
@@ -40,7 +42,14 @@ export interface QueuePage {
   paged: boolean;
 }
 
-export function deskQueueService(deps: { db: Db; clock: () => Date; overdueWorkingDays: number; options: FormOptions }) {
+export interface DeskQueueDeps {
+  db: Db;
+  clock: () => Date;
+  overdueWorkingDays: number;
+  options: FormOptions;
+}
+
+export function deskQueueService(deps: DeskQueueDeps) {
   const queries = deskQueries(deps.db);
   const known = (list: { value: string }[], value: string) => list.some((option) => option.value === value);
 
@@ -49,11 +58,13 @@ export function deskQueueService(deps: { db: Db; clock: () => Date; overdueWorki
     const ignored: string[] = [];
     const take = (ok: boolean, label: string, set: () => void) => (ok ? set() : ignored.push(label));
     const { options } = deps;
-    if (query.status) take(isStatus(query.status), 'status', () => (filter.status = query.status as QueueFilter['status']));
+    if (query.status) take(isStatus(query.status), 'status', () => (filter.status = query.status as Status));
     if (query.from) take(isIsoDate(query.from), 'received from', () => (filter.from = startOfDayIso(query.from)));
     if (query.to) take(isIsoDate(query.to), 'received to', () => (filter.to = startOfDayIso(addDaysIso(query.to, 1))));
     if (query.medium) take(known(options.media, query.medium), 'medium', () => (filter.medium = query.medium));
-    if (query.territory) take(known(options.territories, query.territory), 'territory', () => (filter.territory = query.territory));
+    if (query.territory) {
+      take(known(options.territories, query.territory), 'territory', () => (filter.territory = query.territory));
+    }
     if (query.country) take(known(options.countries, query.country), 'country', () => (filter.country = query.country));
     // A whole reference is looked up directly; anything else goes to the full-text index.
     const typed = query.q.toUpperCase();

@@ -1,10 +1,9 @@
-// The desk's workflow actions. Each is one write transaction holding the status
-// change (through the domain's transition()), the fields it sets, its audit row
-// (who, when, before, after) and the email to the requester in the outbox, in the
-// request's language. The worker is woken only after the commit.
+// The desk's workflow actions. Each is one write transaction holding the status change (through the
+// domain's transition()), the fields it sets, its audit row (who, when, before, after) and the email to the
+// requester in the outbox, in the request's language. The mail worker is woken only after the commit.
 import { writeTransaction, type Db } from '../db/connection.js';
 import type { AuditRepo } from '../db/repos/audit.js';
-import type { Actor } from '../domain/staff.js';
+import type { Actor } from '../domain/accounts.js';
 import type { OutboxRepo } from '../db/repos/outbox.js';
 import type { RequestsRepo, StoredRequest } from '../db/repos/requests.js';
 import type { DeskFields, DeskRequestsRepo } from '../db/repos/desk-requests.js';
@@ -29,32 +28,33 @@ interface Step {
   mail?: { template: string; params: Record<string, unknown> };
 }
 
-export function deskWorkflow(d: DeskDeps) {
-  function act(actor: Actor, id: number, action: Action, step: (f: DeskFields, r: StoredRequest, now: string) => Step) {
-    const queued = writeTransaction(d.db, () => {
-      const fields = d.desk.fields(id);
-      const request = d.requests.findById(id);
-      if (!fields || !request) throw notFound();
+export function deskWorkflow(deps: DeskDeps) {
+  type StepFor = (fields: DeskFields, licensingRequest: StoredRequest, now: string) => Step;
+  function act(actor: Actor, id: number, action: Action, stepFor: StepFor) {
+    const queued = writeTransaction(deps.db, () => {
+      const fields = deps.desk.fields(id);
+      const licensingRequest = deps.requests.findById(id);
+      if (!fields || !licensingRequest) throw notFound();
       const to = transition(fields.status, action);
-      const now = d.clock().toISOString();
-      if (!d.desk.setStatus(id, fields.status, to, now)) {
-        throw new AppError(409, 'conflict', 'Someone else changed this request just now. Reload the page and try again.');
+      const now = deps.clock().toISOString();
+      if (!deps.desk.setStatus(id, fields.status, to, now)) {
+        const message = 'Someone else changed this request just now. Reload the page and try again.';
+        throw new AppError(409, 'conflict', message);
       }
-      const s = step(fields, request, now);
-      d.audit.record({
+      const step = stepFor(fields, licensingRequest, now);
+      deps.audit.record({
         actor, action: `request.${action}`, subjectType: 'request', subjectId: id, at: now,
-        before: { status: fields.status, ...s.before },
-        after: { status: to, ...s.after },
+        before: { status: fields.status, ...step.before },
+        after: { status: to, ...step.after },
       });
-      if (s.mail) {
-        d.outbox.enqueue(
-          { requestId: id, template: s.mail.template, locale: request.locale, recipient: request.requester.email, params: s.mail.params },
-          now,
-        );
+      if (step.mail) {
+        const { template, params } = step.mail;
+        const recipient = licensingRequest.requester.email;
+        deps.outbox.enqueue({ requestId: id, template, locale: licensingRequest.locale, recipient, params }, now);
       }
-      return !!s.mail;
+      return !!step.mail;
     });
-    if (queued) d.onQueued();
+    if (queued) deps.onQueued();
   }
 
   return {
@@ -62,28 +62,42 @@ export function deskWorkflow(d: DeskDeps) {
 
     /** Sends the indicative quote as it is, or a final fee with its reason; the computed quote is never changed. */
     sendQuote(actor: Actor, id: number, input: QuoteInput) {
-      act(actor, id, 'send_quote', (f, r, now) => {
-        const q = checkQuote(input, f, now);
-        d.desk.setQuote(id, q, now);
-        const feeMinor = q.finalFeeMinor ?? f.quote_total_minor;
+      act(actor, id, 'send_quote', (fields, licensingRequest, now) => {
+        const quote = checkQuote(input, fields, now);
+        deps.desk.setQuote(id, quote, now);
+        const feeMinor = quote.finalFeeMinor ?? fields.quote_total_minor;
         return {
-          before: { finalFeeMinor: f.final_fee_minor, feeReason: f.fee_reason, quoteValidUntil: f.quote_valid_until },
-          after: { finalFeeMinor: q.finalFeeMinor, feeReason: q.feeReason, quoteValidUntil: q.validUntil, indicativeMinor: f.quote_total_minor },
-          mail: { template: 'quote_sent', params: { feeMinor, currency: r.quote.currency, validUntil: q.validUntil } },
+          before: {
+            finalFeeMinor: fields.final_fee_minor,
+            feeReason: fields.fee_reason,
+            quoteValidUntil: fields.quote_valid_until,
+          },
+          after: {
+            finalFeeMinor: quote.finalFeeMinor, feeReason: quote.feeReason, quoteValidUntil: quote.validUntil,
+            indicativeMinor: fields.quote_total_minor,
+          },
+          mail: {
+            template: 'quote_sent',
+            params: { feeMinor, currency: licensingRequest.quote.currency, validUntil: quote.validUntil },
+          },
         };
       });
     },
 
     license(actor: Actor, id: number, input: LicenceInput) {
-      act(actor, id, 'license', (f, r, now) => {
-        const l = { ...checkLicence(input), number: licenceNumberFor(f.reference) };
-        d.desk.setLicence(id, l, now);
-        const feeMinor = f.final_fee_minor ?? f.quote_total_minor;
+      act(actor, id, 'license', (fields, licensingRequest, now) => {
+        const licence = { ...checkLicence(input), number: licenceNumberFor(fields.reference) };
+        deps.desk.setLicence(id, licence, now);
+        const feeMinor = fields.final_fee_minor ?? fields.quote_total_minor;
+        const { number, start, end, creditLine, linkBack } = licence;
         return {
-          after: { licenceNumber: l.number, start: l.start, end: l.end, creditLine: l.creditLine, linkBack: l.linkBack, feeMinor },
+          after: { licenceNumber: number, start, end, creditLine, linkBack, feeMinor },
           mail: {
             template: 'licence_confirmation',
-            params: { licenceNumber: l.number, start: l.start, end: l.end, creditLine: l.creditLine, linkBack: l.linkBack, feeMinor, currency: r.quote.currency },
+            params: {
+              licenceNumber: number, start, end, creditLine, linkBack, feeMinor,
+              currency: licensingRequest.quote.currency,
+            },
           },
         };
       });
@@ -91,8 +105,8 @@ export function deskWorkflow(d: DeskDeps) {
 
     decline(actor: Actor, id: number, reasonRaw: string) {
       const reason = reasonRaw.trim().slice(0, 2000) || null;
-      act(actor, id, 'decline', (_f, _r, now) => {
-        d.desk.setDecline(id, reason, now);
+      act(actor, id, 'decline', (_fields, _licensingRequest, now) => {
+        deps.desk.setDecline(id, reason, now);
         return { after: { declineReason: reason }, mail: { template: 'decline', params: { reason } } };
       });
     },

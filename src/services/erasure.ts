@@ -1,14 +1,12 @@
-// Erasure on request: every request from one email address (compared without
-// case) is anonymised as retention would, whatever its status, and the emails
-// queued for that person are cancelled. The audit log names the person by a
-// SHA-256 of the address, not the address itself: the append-only log must not
-// keep what was just erased, yet a later question "did you erase x@y?" can be
-// answered by hashing x@y.
+// Erasure on request: every request from one email address (compared without case) is anonymised as
+// retention would, whatever its status, and the emails queued for that person are cancelled. The audit log
+// names the person by a SHA-256 of the address: it must not keep what was just erased, yet "did you erase
+// x@y?" can still be answered by hashing x@y.
 import crypto from 'node:crypto';
 import type { Db } from '../db/connection.js';
 import { writeTransaction } from '../db/connection.js';
 import { auditRepo } from '../db/repos/audit.js';
-import { type Actor } from '../domain/staff.js';
+import { type Actor } from '../domain/accounts.js';
 import { PERSONAL_FIELDS, retentionRepo } from '../db/repos/retention.js';
 import { AppError } from '../errors.js';
 import { isEmailAddress } from '../email-address.js';
@@ -28,31 +26,32 @@ export const personId = (email: string) =>
 export function checkEmail(raw: unknown): string {
   const email = typeof raw === 'string' ? raw.trim() : '';
   if (!isEmailAddress(email)) {
-    throw new AppError(400, 'bad_email', 'Give the email address exactly as the person wrote it, e.g. name@example.org.');
+    const message = 'Give the email address exactly as the person wrote it, e.g. name@example.org.';
+    throw new AppError(400, 'bad_email', message);
   }
   return email;
 }
 
-export function erasePerson(db: Db, rawEmail: unknown, opts: { actor: Actor; now: Date }): ErasureResult {
+export function erasePerson(db: Db, rawEmail: unknown, options: { actor: Actor; now: Date }): ErasureResult {
   const email = checkEmail(rawEmail);
   const repo = retentionRepo(db);
   const audit = auditRepo(db);
-  const at = opts.now.toISOString();
+  const at = options.now.toISOString();
   const subject = personId(email);
   const erased = writeTransaction(db, () => {
     const result: ErasureResult = { subject, references: [], emailsCancelled: 0, walCheckpointed: false };
-    for (const c of repo.byEmail(email)) {
-      const outcome = repo.anonymise(c.id, at);
+    for (const request of repo.byEmail(email)) {
+      const outcome = repo.anonymise(request.id, at);
       if (!outcome) continue;
-      result.references.push(c.reference);
+      result.references.push(request.reference);
       result.emailsCancelled += outcome.emailsCancelled;
       audit.record({
-        actor: opts.actor, action: 'request.anonymise', subjectType: 'request', subjectId: c.id, at,
+        actor: options.actor, action: 'request.anonymise', subjectType: 'request', subjectId: request.id, at,
         after: { reason: 'erasure', fields: PERSONAL_FIELDS, emailsCancelled: outcome.emailsCancelled },
       });
     }
     audit.record({
-      actor: opts.actor, action: 'person.erase', subjectType: 'person', subjectId: subject, at,
+      actor: options.actor, action: 'person.erase', subjectType: 'person', subjectId: subject, at,
       after: { requests: result.references, emailsCancelled: result.emailsCancelled },
     });
     return result;

@@ -1,10 +1,10 @@
-// Exports as the admin pages ask for them: filters checked from the form's values, how many
-// requests match (read on a connection of its own), and the audited, streamed download.
+// Exports as the admin pages ask for them: filters checked from the form's values, how many requests match
+// (read on a connection of its own), and the audited, streamed download.
 import type { Writable } from 'node:stream';
 import type { Db } from '../db/connection.js';
 import { openDatabase } from '../db/connection.js';
 import { exportCount } from '../db/repos/export-queries.js';
-import type { Actor } from '../domain/staff.js';
+import type { Actor } from '../domain/accounts.js';
 import { auditedExport } from '../export/audited-export.js';
 import { exportFileName, parseFilters, parseFormat, type ExportFilters } from '../export/filters.js';
 import { FORMATS, MEDIA_TYPES, type ExportFormat } from '../export/formatter.js';
@@ -45,10 +45,11 @@ export function exportService(deps: { db: Db; databasePath: string; clock: () =>
       }
     },
     /** Streams the export to `out` and records it in the audit log (also when cut short). */
-    download(request: ExportRequest, actor: Actor, out: Writable): Promise<number> {
-      const { format, filters } = request;
+    download(exportRequest: ExportRequest, actor: Actor, out: Writable): Promise<number> {
+      const { format, filters } = exportRequest;
+      const { db, databasePath, clock } = deps;
       return auditedExport(
-        { db: deps.db, databasePath: deps.databasePath, format, filters, service: true, actor, clock: deps.clock, destination: 'download' },
+        { db, databasePath, format, filters, service: true, actor, clock, destination: 'download' },
         out,
       );
     },

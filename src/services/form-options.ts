@@ -1,6 +1,5 @@
-// The form's option lists, from the schema's enums, so the form can never offer a value the
-// schema refuses; labelled and sorted in the page language. Built once per locale: naming and
-// sorting ~250 countries and ~180 languages took most of a page render.
+// The form's option lists, from the schema's enums, so the form never offers a value the schema refuses;
+// labelled and sorted in the page language, once per locale (docs/internals.md#option-tags).
 import type { Locale } from '../domain/request.js';
 import { i18nFor } from '../i18n/index.js';
 import type { Validators } from '../validation/ajv.js';

@@ -1,6 +1,5 @@
-// A signed time token in every public form: it tells a person from a bot that
-// posts in under FORM_MIN_FILL_SECONDS or replays a day-old page, and its nonce is
-// the idempotency key that turns a double click into one request.
+// A signed time token in every public form: it tells a person from a bot that posts in under
+// FORM_MIN_FILL_SECONDS or replays a day-old page, and its nonce makes a double click one request.
 import crypto from 'node:crypto';
 
 const FORM_TOKEN_MAX_AGE_MS = 24 * 60 * 60 * 1000;
@@ -9,11 +8,7 @@ export type TokenCheck =
   | { ok: true; nonce: string }
   | { ok: false; reason: 'missing' | 'forged' | 'too_fast' | 'expired' };
 
-/**
- * 12 random bytes as base64url, cut from a pool refilled 256 nonces at a time: one
- * call into the CSPRNG per form view cost more than signing the token (as randomUUID
- * does for the same reason).
- */
+/** 12 random bytes as base64url, from a pool refilled 256 nonces at a time (docs/internals.md#memos). */
 const NONCE_BYTES = 12;
 const pool = Buffer.alloc(NONCE_BYTES * 256);
 let poolOffset = pool.length;
@@ -22,9 +17,9 @@ function nonce(): string {
     crypto.randomFillSync(pool);
     poolOffset = 0;
   }
-  const s = pool.toString('base64url', poolOffset, poolOffset + NONCE_BYTES);
+  const text = pool.toString('base64url', poolOffset, poolOffset + NONCE_BYTES);
   poolOffset += NONCE_BYTES;
-  return s;
+  return text;
 }
 
 export function formTokens(secret: string, minFillSeconds: number) {
@@ -41,7 +36,9 @@ export function formTokens(secret: string, minFillSeconds: number) {
       const [time, nonce, mac] = parts;
       const expected = Buffer.from(sign(`${time}.${nonce}`));
       const given = Buffer.from(mac);
-      if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return { ok: false, reason: 'forged' };
+      if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
+        return { ok: false, reason: 'forged' };
+      }
       const age = now.getTime() - parseInt(time, 36);
       if (age < minFillSeconds * 1000) return { ok: false, reason: 'too_fast' };
       if (age > FORM_TOKEN_MAX_AGE_MS) return { ok: false, reason: 'expired' };

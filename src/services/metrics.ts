@@ -1,12 +1,12 @@
-// Prometheus metrics (prom-client) on a registry of the app's own, so several
-// apps in one process (tests) do not collide: submissions by outcome, quotes,
-// the outbox by state with the age of its oldest queued message, HTTP latency,
-// and storage: which store is full, writes refused for lack of space, free bytes.
+// Prometheus metrics (prom-client) on a registry of the app's own, so several apps in one process (tests)
+// do not collide: submissions by outcome, quotes, the outbox by state with the age of its oldest queued
+// message, HTTP latency, and storage (which store is full, writes refused for lack of space, free bytes).
 import client from 'prom-client';
 import type { OutboxRepo } from '../db/repos/outbox.js';
 import { STORES, type StorageCondition } from '../storage-condition.js';
 
-export type SubmissionOutcome = 'created' | 'replayed' | 'invalid' | 'honeypot' | 'token_refused' | 'key_reused' | 'storage_full';
+export type SubmissionOutcome =
+  | 'created' | 'replayed' | 'invalid' | 'honeypot' | 'token_refused' | 'key_reused' | 'storage_full';
 
 export function createMetrics(outbox: OutboxRepo, storage: StorageCondition, clock: () => Date) {
   const registry = new client.Registry();
@@ -50,7 +50,9 @@ export function createMetrics(outbox: OutboxRepo, storage: StorageCondition, clo
   });
   const storageFull = new client.Gauge({
     name: 'reprise_storage_full',
-    help: 'Whether a store (database, mail folder) refuses writes for lack of space: 1 until a write succeeds or space is freed',
+    help:
+      'Whether a store (database, mail folder) refuses writes for lack of space: ' +
+      '1 until a write succeeds or space is freed',
     labelNames: ['store'] as const,
     registers: [registry],
     collect() {

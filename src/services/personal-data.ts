@@ -1,7 +1,7 @@
 // The admin's side of personal data: erasure and subject access by email address, and the
 // state of retention, for /admin/erase and /admin/export.
 import type { Db } from '../db/connection.js';
-import type { Actor } from '../domain/staff.js';
+import type { Actor } from '../domain/accounts.js';
 import { checkEmail, erasePerson, requestsHoldingDataOf } from './erasure.js';
 import { subjectExport } from './subject-export.js';
 import { retentionStatus } from './retention.js';

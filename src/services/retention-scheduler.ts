@@ -1,11 +1,9 @@
-// The daily retention run inside the service: once shortly after start (so a
-// service restarted every night still runs it) and then every 24 hours. Timers
-// are unref'd so they never hold the process open, and stop() ends them on
-// shutdown. A failed run is logged and tried again at the next tick (a run refused
-// for lack of space in one line, without a stack).
+// The daily retention run inside the service: once shortly after start (so a service restarted every night
+// still runs it), then every 24 hours, on timers that never hold the process open. A failed run is logged
+// and tried again at the next tick.
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
-import { SYSTEM } from '../domain/staff.js';
+import { SYSTEM } from '../domain/accounts.js';
 import { runRetentionInService, type RetentionResult } from './retention.js';
 import type { StorageCondition } from '../storage-condition.js';
 

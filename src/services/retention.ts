@@ -1,11 +1,10 @@
-// Retention: requests closed (licensed, declined, withdrawn, spam) more than
-// RETENTION_MONTHS ago lose their personal data, keeping what accounting needs.
-// Work goes in batches of short write transactions, so the form keeps taking
-// submissions during a large first run; each request and the run are audited.
+// Retention: requests closed (licensed, declined, withdrawn, spam) more than RETENTION_MONTHS ago lose their
+// personal data, keeping what accounting needs. Work goes in batches of short write transactions, so the form
+// keeps taking submissions during a large first run; each request and the run are audited.
 import type { Db } from '../db/connection.js';
 import { writeTransaction } from '../db/connection.js';
 import { auditRepo } from '../db/repos/audit.js';
-import type { Actor } from '../domain/staff.js';
+import type { Actor } from '../domain/accounts.js';
 import { addMonthsUtc } from '../domain/dates.js';
 import { PERSONAL_FIELDS, retentionRepo } from '../db/repos/retention.js';
 
@@ -33,39 +32,37 @@ export interface RetentionResult {
 /** `now` minus whole calendar months, UTC; the 31st becomes the last day of a shorter month. */
 export const retentionCutoff = (now: Date, months: number): string => addMonthsUtc(now, -months).toISOString();
 
-/**
- * A retention run as steps of one short write transaction each, so that the
- * service can yield to the event loop between them (requests keep being served
- * while years of backlog are anonymised) and the command line can simply loop.
- */
-function retentionRun(db: Db, opts: RetentionOptions) {
+/** A retention run in short write transactions: the service yields between them, the command line just loops. */
+function retentionRun(db: Db, options: RetentionOptions) {
   const repo = retentionRepo(db);
   const audit = auditRepo(db);
-  const cutoff = retentionCutoff(opts.now, opts.months);
-  const at = opts.now.toISOString();
+  const { months, actor } = options;
+  const cutoff = retentionCutoff(options.now, months);
+  const at = options.now.toISOString();
   const result: RetentionResult = {
-    cutoff, months: opts.months, dryRun: !!opts.dryRun, byStatus: {}, total: 0, emailsCancelled: 0,
+    cutoff, months, dryRun: !!options.dryRun, byStatus: {}, total: 0, emailsCancelled: 0,
   };
-  const active = opts.months > 0 && !opts.dryRun;
-  if (opts.months > 0 && opts.dryRun) {
+  const active = months > 0 && !options.dryRun;
+  if (months > 0 && options.dryRun) {
     result.byStatus = repo.countDue(cutoff);
-    result.total = Object.values(result.byStatus).reduce((a, b) => a + b, 0);
+    result.total = Object.values(result.byStatus).reduce((sum, count) => sum + count, 0);
   }
   return {
     /** Anonymises one batch; false when nothing was left to do. */
     step(): boolean {
       if (!active) return false;
       return writeTransaction(db, () => {
-        const batch = repo.candidates(cutoff, opts.batchSize ?? 500);
-        for (const c of batch) {
-          const outcome = repo.anonymise(c.id, at);
+        const batch = repo.candidates(cutoff, options.batchSize ?? 500);
+        for (const candidate of batch) {
+          const outcome = repo.anonymise(candidate.id, at);
           if (!outcome) continue;
-          result.byStatus[c.status] = (result.byStatus[c.status] ?? 0) + 1;
+          const { emailsCancelled } = outcome;
+          result.byStatus[candidate.status] = (result.byStatus[candidate.status] ?? 0) + 1;
           result.total++;
-          result.emailsCancelled += outcome.emailsCancelled;
+          result.emailsCancelled += emailsCancelled;
           audit.record({
-            actor: opts.actor, action: 'request.anonymise', subjectType: 'request', subjectId: c.id, at,
-            after: { reason: 'retention', fields: PERSONAL_FIELDS, closed: c.closed, emailsCancelled: outcome.emailsCancelled },
+            actor, action: 'request.anonymise', subjectType: 'request', subjectId: candidate.id, at,
+            after: { reason: 'retention', fields: PERSONAL_FIELDS, closed: candidate.closed, emailsCancelled },
           });
         }
         return batch.length > 0;
@@ -74,10 +71,11 @@ function retentionRun(db: Db, opts: RetentionOptions) {
     finish(): RetentionResult {
       if (active && result.total > 0) {
         result.walCheckpointed = repo.purgeResidue();
+        const { total: anonymised, byStatus, emailsCancelled } = result;
         writeTransaction(db, () =>
           audit.record({
-            actor: opts.actor, action: 'retention.run', subjectType: 'retention', subjectId: null, at,
-            after: { cutoff, months: opts.months, anonymised: result.total, byStatus: result.byStatus, emailsCancelled: result.emailsCancelled },
+            actor, action: 'retention.run', subjectType: 'retention', subjectId: null, at,
+            after: { cutoff, months, anonymised, byStatus, emailsCancelled },
           }),
         );
       }
@@ -87,15 +85,15 @@ function retentionRun(db: Db, opts: RetentionOptions) {
 }
 
 /** Runs retention to the end without yielding (the command line, tests). */
-export function runRetention(db: Db, opts: RetentionOptions): RetentionResult {
-  const run = retentionRun(db, opts);
+export function runRetention(db: Db, options: RetentionOptions): RetentionResult {
+  const run = retentionRun(db, options);
   while (run.step());
   return run.finish();
 }
 
 /** Runs retention in batches of 100, yielding to the event loop between them (inside the service). */
-export async function runRetentionInService(db: Db, opts: RetentionOptions): Promise<RetentionResult> {
-  const run = retentionRun(db, { batchSize: 100, ...opts });
+export async function runRetentionInService(db: Db, options: RetentionOptions): Promise<RetentionResult> {
+  const run = retentionRun(db, { batchSize: 100, ...options });
   while (run.step()) await new Promise<void>((resolve) => setImmediate(resolve));
   return run.finish();
 }

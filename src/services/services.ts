@@ -1,5 +1,5 @@
-// The services the HTTP layer calls: every use case, built once (by src/container.ts) from
-// the repositories, the writer and the mail worker it is given. Routes see only this.
+// The services the HTTP layer calls: every use case, built once (by src/container.ts) from the repositories,
+// the writer and the mail worker it is given. Routes see only this.
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import type { SqliteSessionStore } from '../db/session-store.js';
@@ -57,11 +57,14 @@ export function createServices(deps: ServiceDeps) {
     },
     submissions: submissionService({
       validators: deps.validators, rateCard: deps.rateCard, writer: deps.writer, requests: repos.requests,
-      deskEmail: config.deskEmail, ackCapPerDay: config.ackEmailsPerAddressPerDay, clock, onQueued: deps.mailQueued, storage,
+      deskEmail: config.deskEmail, ackCapPerDay: config.ackEmailsPerAddressPerDay, clock, onQueued: deps.mailQueued,
+      storage,
     }),
     quotes: quoteService({ validators: deps.validators, rateCard: deps.rateCard, clock }),
     requesterPages: requesterPageService({ requests: repos.requests }),
-    deskQueue: deskQueueService({ db, clock, overdueWorkingDays: config.overdueWorkingDays, options: formOptions('en') }),
+    deskQueue: deskQueueService({
+      db, clock, overdueWorkingDays: config.overdueWorkingDays, options: formOptions('en'),
+    }),
     deskRequests: deskRequestService({
       db, requests: repos.requests, outbox: repos.outbox, audit: repos.audit, clock, onQueued: deps.mailQueued,
     }),
@@ -69,7 +72,8 @@ export function createServices(deps: ServiceDeps) {
     signIn: signInService({ db, users: repos.users, clock, scryptLog2N: config.passwordScryptLog2N }),
     sessions: { store: deps.sessionStore, secret: deps.sessionSecret },
     users: userAdmin({
-      db, users: repos.users, audit: repos.audit, sessions: deps.sessionStore, scryptLog2N: config.passwordScryptLog2N, clock,
+      db, users: repos.users, audit: repos.audit, sessions: deps.sessionStore,
+      scryptLog2N: config.passwordScryptLog2N, clock,
     }),
     exports: exportService({ db, databasePath: config.databasePath, clock }),
     personalData: personalDataService({ db, clock, retentionMonths: config.retentionMonths }),

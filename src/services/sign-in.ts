@@ -1,13 +1,12 @@
-// Signing in to the desk. A wrong password, an unknown email and a disabled account get
-// the same answer and take as long (an unknown email is checked against a decoy hash).
-// More than 5 failures for one account or 20 from one address within 15 minutes, and
-// further attempts are refused until the oldest failure leaves the window.
+// Signing in to the desk. A wrong password, an unknown email and a disabled account get the same answer and
+// take as long (an unknown email is checked against a decoy hash). After 5 failures for one account or 20
+// from one address within 15 minutes, attempts are refused until the oldest failure leaves the window.
 import { isIPv6 } from 'node:net';
 import type { Db } from '../db/connection.js';
 import { loginAttemptsRepo } from '../db/repos/login-attempts.js';
 import type { UsersRepo } from '../db/repos/users.js';
 import { normaliseEmail } from '../email-address.js';
-import type { User } from '../domain/staff.js';
+import type { User } from '../domain/accounts.js';
 import { decoyHash, verifyPassword } from '../auth/password.js';
 
 export const WINDOW_MS = 15 * 60_000;
@@ -18,10 +17,7 @@ const KEEP_MS = 24 * 60 * 60_000;
 /** scrypt runs on libuv's 4 worker threads; more than this many at once only queues. */
 const MAX_CONCURRENT_VERIFICATIONS = 8;
 
-/**
- * The address a limit counts: IPv4 as it is, IPv6 by its /64 network, since one
- * client is routinely given a whole /64 and could otherwise rotate addresses.
- */
+/** The address a limit counts: IPv4 as it is, IPv6 by its /64 (a client given a whole /64 could rotate in it). */
 export function throttleKey(ip: string): string {
   const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (v4) return v4[1];
@@ -48,7 +44,8 @@ export function signInService(deps: { db: Db; users: UsersRepo; clock: () => Dat
       const now = deps.clock();
       const from = since(now, WINDOW_MS);
       const blocked =
-        attempts.failuresForEmail(email, from) >= MAX_FAILURES_PER_ACCOUNT || attempts.failuresFromIp(ip, from) >= MAX_FAILURES_PER_IP;
+        attempts.failuresForEmail(email, from) >= MAX_FAILURES_PER_ACCOUNT ||
+        attempts.failuresFromIp(ip, from) >= MAX_FAILURES_PER_IP;
       // Busy with password checks (each costs ~128 MiB of scrypt): refuse rather than queue.
       if (blocked || verifying >= MAX_CONCURRENT_VERIFICATIONS) return { kind: 'throttled' };
       // Counted as a failure BEFORE the slow check and forgiven on success, so attempts sent

@@ -1,13 +1,10 @@
-// A subject-access export: everything the service holds about one email address,
-// as one JSON document. Every request from that address (compared without case)
-// with all its stored columns, and every row of every table that refers to those
-// requests (articles, emails, staff notes, …, found from the schema so a table
-// added later is included without a change here), plus the audit entries about
-// them. The access token is left out: it is a credential, not information.
+// A subject-access export: everything held about one email address, as one JSON document: every request from
+// it with all its columns, every row of every table that refers to those requests (found from the schema),
+// and the audit entries about them. The access token is left out: it is a credential, not information.
 import type { Db } from '../db/connection.js';
 import { writeTransaction } from '../db/connection.js';
 import { auditRepo } from '../db/repos/audit.js';
-import { type Actor } from '../domain/staff.js';
+import { type Actor } from '../domain/accounts.js';
 import { subjectAccessRepo, type Row } from '../db/repos/subject-access.js';
 import { checkEmail, personId } from './erasure.js';
 
@@ -22,14 +19,14 @@ export interface SubjectExport {
 
 const parsed = (json: unknown) => (json === null ? null : JSON.parse(String(json)));
 
-export function subjectExport(db: Db, rawEmail: unknown, opts: { actor: Actor; now: Date }): SubjectExport {
+export function subjectExport(db: Db, rawEmail: unknown, options: { actor: Actor; now: Date }): SubjectExport {
   const email = checkEmail(rawEmail);
   const repo = subjectAccessRepo(db);
   const requests = repo.requestsFrom(email);
   const relatedTo = repo.relatedRows();
-  const doc: SubjectExport = {
+  const exported: SubjectExport = {
     subject: email,
-    generatedAt: opts.now.toISOString(),
+    generatedAt: options.now.toISOString(),
     requests: requests.map(({ access_token: _token, ...request }) => ({
       ...request,
       related: relatedTo(request.id),
@@ -40,13 +37,15 @@ export function subjectExport(db: Db, rawEmail: unknown, opts: { actor: Actor; n
       })),
     })),
     emailsAddressed: repo.emailsTo(email),
-    personAudit: repo.personAudit(personId(email)).map(({ after_json, ...entry }) => ({ ...entry, after: parsed(after_json) })),
+    personAudit: repo
+      .personAudit(personId(email))
+      .map(({ after_json, ...entry }) => ({ ...entry, after: parsed(after_json) })),
   };
   writeTransaction(db, () =>
     auditRepo(db).record({
-      actor: opts.actor, action: 'person.subject_export', subjectType: 'person', subjectId: personId(email),
-      at: opts.now.toISOString(), after: { requests: requests.map((request) => request.reference) },
+      actor: options.actor, action: 'person.subject_export', subjectType: 'person', subjectId: personId(email),
+      at: options.now.toISOString(), after: { requests: requests.map((request) => request.reference) },
     }),
   );
-  return doc;
+  return exported;
 }

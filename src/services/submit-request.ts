@@ -1,6 +1,6 @@
-// The one submission path shared by the HTML form and the JSON API:
-// validate → check dates → quote → decide the emails → write (one transaction) → wake the mail worker.
-// A write refused for lack of space is an outcome of its own: nothing of it was stored.
+// The one submission path shared by the HTML form and the JSON API: validate → check dates → quote →
+// decide the emails → write (one transaction) → wake the mail worker. A write refused for lack of space is
+// an outcome of its own: nothing of it was stored.
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { LicensingRequest, Locale } from '../domain/request.js';
@@ -53,8 +53,7 @@ export interface SubmitOptions {
 
 /** Which emails a new request sends: the desk's, and the requester's acknowledgement within the daily cap. */
 function emailsFor(deps: SubmitDeps, licensingRequest: LicensingRequest, locale: Locale, now: Date): EmailToQueue[] {
-  // The requester's address is not verified: past the cap, further requests reach the desk but
-  // send that address nothing, so the form cannot be used to flood someone's inbox.
+  // The address is not verified: past the cap, requests still reach the desk but send it nothing (no flooding).
   const since = new Date(now.getTime() - 86_400_000).toISOString();
   return [
     { template: 'desk_new_request', locale: 'en', recipient: deps.deskEmail },
@@ -107,7 +106,8 @@ export function submissionService(deps: SubmitDeps) {
       deps.onQueued();
       // Just written as given: no need to read it back.
       const email = licensingRequest.requester.email;
-      return { kind: 'created', request: { reference: written.reference, accessToken, status: 'new', quote, locale, email } };
+      const { reference } = written;
+      return { kind: 'created', request: { reference, accessToken, status: 'new', quote, locale, email } };
     }
     if (!written.sameBody) return { kind: 'key_reused' };
     const stored = deps.requests.findById(written.id)!;

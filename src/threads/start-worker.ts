@@ -1,6 +1,5 @@
-// Starting a worker thread from a module beside the caller. Built, the worker is the
-// .js beside the caller's .js; from source (tests, tsx) it is the .ts, and a worker
-// thread does not inherit tsx's loader, so a two-line script registers it first.
+// Starting a worker thread from a module beside the caller: the .js beside the caller's .js when built; from
+// source (tests, tsx) the .ts, after a short script registers tsx's loader, which a thread does not inherit.
 import { Worker } from 'node:worker_threads';
 
 export function startWorker(callerUrl: string, name: string, workerData: unknown): Worker {

@@ -1,6 +1,5 @@
-// One Ajv for the whole process: every schema in schemas/ is added by its $id and
-// compiled once at start, never per request. Ajv's raw errors are turned into
-// ValidationIssues here, keyed by field, so the form and the API say the same thing.
+// One Ajv for the whole process: every schema in schemas/ is added by its $id and compiled once at start,
+// never per request. Ajv's errors become ValidationIssues keyed by field, so the form and the API agree.
 import fs from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -24,7 +23,7 @@ export function createValidators(dir = projectPath('schemas')): Validators {
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
   addFormats(ajv, { mode: 'full', formats: ['date', 'email', 'uri'] });
   const schemas = new Map<string, Record<string, unknown>>();
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.schema.json'))) {
+  for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.schema.json'))) {
     const schema = JSON.parse(fs.readFileSync(`${dir}/${file}`, 'utf8')) as Record<string, unknown>;
     ajv.addSchema(schema);
     schemas.set(file.replace(/\.schema\.json$/, ''), schema);
@@ -36,18 +35,19 @@ export function createValidators(dir = projectPath('schemas')): Validators {
 
   return {
     validate<T>(schemaName: string, input: unknown): ValidationResult<T> {
-      const fn = compiled.get(schemaName);
-      if (!fn) throw new Error(`No schema named ${schemaName}`);
+      const validate = compiled.get(schemaName);
+      if (!validate) throw new Error(`No schema named ${schemaName}`);
       const { value, issues } = normalise(input);
-      if (fn(value) && !issues.length) return { ok: true, value: value as T };
+      if (validate(value) && !issues.length) return { ok: true, value: value as T };
       // Refused characters are reported first; schema problems elsewhere too, one per field.
-      const flagged = new Set(issues.map((i) => i.path));
-      return { ok: false, issues: [...issues, ...toIssues(fn.errors ?? []).filter((i) => !flagged.has(i.path))] };
+      const flagged = new Set(issues.map((issue) => issue.path));
+      const schemaIssues = toIssues(validate.errors ?? []).filter((issue) => !flagged.has(issue.path));
+      return { ok: false, issues: [...issues, ...schemaIssues] };
     },
     schema(schemaName: string) {
-      const s = schemas.get(schemaName);
-      if (!s) throw new Error(`No schema named ${schemaName}`);
-      return s;
+      const schema = schemas.get(schemaName);
+      if (!schema) throw new Error(`No schema named ${schemaName}`);
+      return schema;
     },
   };
 }
@@ -55,45 +55,49 @@ export function createValidators(dir = projectPath('schemas')): Validators {
 /** Ajv errors → one issue per field, in the order the schema lists them. */
 function toIssues(errors: ErrorObject[]): ValidationIssue[] {
   const seen = new Map<string, ValidationIssue>();
-  for (const e of errors) {
-    const issue = toIssue(e);
+  for (const error of errors) {
+    const issue = toIssue(error);
     if (issue && !seen.has(issue.path)) seen.set(issue.path, issue);
   }
   return [...seen.values()];
 }
 
-function toIssue(e: ErrorObject): ValidationIssue | null {
-  const p = e.params as Record<string, unknown>;
-  const at = e.instancePath;
-  switch (e.keyword) {
+function toIssue(error: ErrorObject): ValidationIssue | null {
+  const params = error.params as Record<string, unknown>;
+  const at = error.instancePath;
+  switch (error.keyword) {
     case 'if':
       return null; // the "then"/"else" error under it says what is wrong
     case 'required':
-      return { path: `${at}/${String(p.missingProperty)}`, key: 'required', params: {} };
+      return { path: `${at}/${String(params.missingProperty)}`, key: 'required', params: {} };
     case 'additionalProperties':
-      return { path: `${at}/${String(p.additionalProperty)}`, key: 'unknownField', params: {} };
+      return { path: `${at}/${String(params.additionalProperty)}`, key: 'unknownField', params: {} };
     case 'not':
       // The two "must not be there" rules in defs.schema.json.
-      if (/^\/articles\/\d+$/.test(at)) return { path: `${at}/extractWords`, key: 'extractWordsOnlyForExtract', params: {} };
+      if (/^\/articles\/\d+$/.test(at)) {
+        return { path: `${at}/extractWords`, key: 'extractWordsOnlyForExtract', params: {} };
+      }
       return { path: `${at}/countries`, key: 'countriesNotForWorldwide', params: {} };
     case 'type':
-      return { path: at, key: `type.${String(p.type).split(',')[0]}`, params: {} };
+      return { path: at, key: `type.${String(params.type).split(',')[0]}`, params: {} };
     case 'const':
       return { path: at, key: at === '/consent' ? 'consent' : 'const', params: {} };
-    case 'minLength':
-      return { path: at, key: Number(p.limit) <= 1 ? 'required' : 'minLength', params: { limit: Number(p.limit) } };
+    case 'minLength': {
+      const limit = Number(params.limit);
+      return { path: at, key: limit <= 1 ? 'required' : 'minLength', params: { limit } };
+    }
     case 'maxLength':
     case 'minItems':
     case 'maxItems':
     case 'minimum':
     case 'maximum':
-      return { path: at, key: e.keyword, params: { limit: Number(p.limit) } };
+      return { path: at, key: error.keyword, params: { limit: Number(params.limit) } };
     case 'format':
-      return { path: at, key: `format.${String(p.format)}`, params: {} };
+      return { path: at, key: `format.${String(params.format)}`, params: {} };
     case 'pattern':
     case 'enum':
     case 'uniqueItems':
-      return { path: at, key: e.keyword, params: {} };
+      return { path: at, key: error.keyword, params: {} };
     default:
       return { path: at, key: 'invalid', params: {} };
   }

@@ -1,5 +1,5 @@
-// A validation problem before it is put into words: where (JSON Pointer), what
-// (a message key in the i18n catalogs) and the values the message needs.
+// A validation problem before it is put into words: where (JSON Pointer), what (a message key in the i18n
+// catalogs) and the values the message needs.
 export interface ValidationIssue {
   path: string;
   key: string;

@@ -1,6 +1,5 @@
-// ValidationIssues → messages a person understands, in their language, keyed by
-// JSON Pointer. The form shows them beside each field; the API returns them as
-// problem+json `errors`.
+// ValidationIssues → messages a person understands, in their language, keyed by JSON Pointer. The form shows
+// them beside each field; the API returns them as problem+json `errors`.
 import type { FieldError } from '../errors.js';
 import type { Locale } from '../domain/request.js';
 import { translate } from '../i18n/index.js';
@@ -16,7 +15,7 @@ const hasKey = (key: string) => key in en;
 function fieldKey(path: string): string {
   return path
     .split('/')
-    .filter((seg) => seg && !/^\d+$/.test(seg))
+    .filter((segment) => segment && !/^\d+$/.test(segment))
     .join('.');
 }
 
@@ -35,7 +34,9 @@ function messageKey(issue: ValidationIssue): string {
   if (key === 'usage.countries' && issue.key === 'minItems') {
     return issue.params.limit === 1 ? 'error.countries.single' : 'error.countries.region';
   }
-  if (key === 'usage.countries' && issue.key === 'maxItems' && issue.params.limit === 1) return 'error.countries.single';
+  if (key === 'usage.countries' && issue.key === 'maxItems' && issue.params.limit === 1) {
+    return 'error.countries.single';
+  }
   if (key === 'articles' && issue.key === 'maxItems') return 'error.articles.maxItems';
   if (issue.key === 'pattern') {
     if (key.endsWith('phone')) return 'error.pattern.phone';

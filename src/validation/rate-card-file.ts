@@ -1,8 +1,7 @@
-// Loads the rate card that prices every quote. A broken card must stop the service
-// at start, with every problem listed at once, rather than misprice requests later:
-// so the file is checked against schemas/rate-card.schema.json and then against the
-// rules a schema cannot express (band order, band coverage, a fee for every medium).
-// Unlike computeQuote this module reads files: it is the loader, called once at boot.
+// Loads the rate card that prices every quote. A broken card must stop the service at start, with every
+// problem listed at once, rather than misprice requests later: the file is checked against its schema, then
+// against rules a schema cannot express (band order, band coverage, a fee for every medium). It reads files,
+// so it is the loader, called once at start, and not part of the domain.
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -44,26 +43,28 @@ function validator(): { validate: ValidateFunction; defs: DefsSchema } {
 
 function describeAjvError(error: ErrorObject): string {
   const at = error.instancePath || '(top level)';
-  const p = error.params as Record<string, unknown>;
+  const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties':
-      return `${at}: unknown property "${String(p.additionalProperty)}"`;
+      return `${at}: unknown property "${String(params.additionalProperty)}"`;
     case 'required':
-      return `${at}: missing required property "${String(p.missingProperty)}"`;
-    case 'enum':
-      return `${at}: must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+      return `${at}: missing required property "${String(params.missingProperty)}"`;
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map((value) => JSON.stringify(value));
+      return `${at}: must be one of ${allowed.join(', ')}`;
+    }
     default:
       return `${at}: ${error.message ?? error.keyword}`;
   }
 }
 
-// The semantic checks run even when the schema failed, so one attempt reports
-// everything; each reads defensively because the data may be any shape.
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+// These run even when the schema failed, so one attempt reports everything: the data may be any shape.
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const numbersAt = (list: unknown, key: string): number[] | undefined => {
   if (!Array.isArray(list)) return undefined;
   const values = list.map((item) => (isRecord(item) ? item[key] : undefined));
-  return values.every((v): v is number => typeof v === 'number') ? values : undefined;
+  return values.every((value): value is number => typeof value === 'number') ? values : undefined;
 };
 
 function bandProblems(card: Record<string, unknown>, field: string, key: string, mustReach?: number): string[] {
@@ -72,7 +73,8 @@ function bandProblems(card: Record<string, unknown>, field: string, key: string,
   const problems: string[] = [];
   for (let i = 1; i < bounds.length; i++) {
     if (bounds[i]! <= bounds[i - 1]!) {
-      problems.push(`/${field}/${i}/${key}: bands must be in ascending order of ${key} (${bounds[i]} follows ${bounds[i - 1]})`);
+      const order = `bands must be in ascending order of ${key} (${bounds[i]} follows ${bounds[i - 1]})`;
+      problems.push(`/${field}/${i}/${key}: ${order}`);
     }
   }
   const last = bounds.at(-1);
@@ -114,10 +116,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/**
- * Checks already-parsed rate-card data; `source` names where it came from in the
- * error. Returns the card frozen, since one card is shared by every request.
- */
+/** Checks parsed rate-card data (`source` names it in errors) and freezes it: every request shares one card. */
 function parseRateCard(data: unknown, source: string): RateCard {
   const { validate, defs } = validator();
   const schemaOk = validate(data);
@@ -127,7 +126,8 @@ function parseRateCard(data: unknown, source: string): RateCard {
   ];
   if (problems.length > 0) {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    throw new Error(`Rate card ${source} is not valid (${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    const list = problems.map((problem) => `  - ${problem}`).join('\n');
+    throw new Error(`Rate card ${source} is not valid (${count}):\n${list}`);
   }
   // "$schema" only helps editors; it is not part of the card.
   const card = { ...(data as RateCard & { $schema?: string }) };

@@ -3,8 +3,8 @@
 // login form (cookie jar, CSRF token read from the page).
 import request from 'supertest';
 import type { TestApp } from './app.js';
-import { CLI } from '../../src/domain/staff.js';
-import type { Role, User } from '../../src/domain/staff.js';
+import { CLI } from '../../src/domain/accounts.js';
+import type { Role, User } from '../../src/domain/accounts.js';
 
 export const DESK_ENV = { PASSWORD_SCRYPT_LOG2N: '12' };
 export const PASSWORD = 'correct horse battery staple';

@@ -13,7 +13,7 @@ import { validRequest } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/cli-process.js';
 import { checkpointWithoutWaiting, openDatabase, type Db } from '../../src/db/connection.js';
 import { erasePerson } from '../../src/services/erasure.js';
-import { CLI } from '../../src/domain/staff.js';
+import { CLI } from '../../src/domain/accounts.js';
 
 let t: TestApp;
 let reader: Db;

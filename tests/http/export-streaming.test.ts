@@ -15,7 +15,7 @@ import { streamExport, ExportAborted } from '../../src/export/stream.js';
 import { auditedExport } from '../../src/export/audited-export.js';
 import { parseFilters } from '../../src/export/filters.js';
 import type { ChunkReaders } from '../../src/export/chunks.js';
-import { CLI } from '../../src/domain/staff.js';
+import { CLI } from '../../src/domain/accounts.js';
 
 let t: TestApp;
 const SEEDED = 5000; // several MB of CSV: more than the export lets wait in a full destination (1 MB)

@@ -10,7 +10,7 @@ import { runRetention, runRetentionInService, retentionCutoff } from '../../src/
 import { erasePerson, personId } from '../../src/services/erasure.js';
 import { retentionScheduler } from '../../src/services/retention-scheduler.js';
 import { ERASED, PERSONAL_FIELDS } from '../../src/db/repos/retention.js';
-import { CLI, SYSTEM } from '../../src/domain/staff.js';
+import { CLI, SYSTEM } from '../../src/domain/accounts.js';
 import { searchQuery } from '../../src/db/repos/desk-queries.js';
 import { pino } from 'pino';
 

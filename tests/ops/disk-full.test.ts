@@ -22,7 +22,7 @@ import { openDatabase, type Db } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
 import { usersRepo } from '../../src/db/repos/users.js';
 import { auditRepo } from '../../src/db/repos/audit.js';
-import { CLI } from '../../src/domain/staff.js';
+import { CLI } from '../../src/domain/accounts.js';
 import { SqliteSessionStore } from '../../src/db/session-store.js';
 import { userAdmin } from '../../src/services/user-admin.js';
 import { outboxWorker } from '../../src/mail/outbox-worker.js';

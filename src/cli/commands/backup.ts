@@ -4,7 +4,7 @@ import { loadConfig } from '../../config.js';
 import { backupDatabase } from '../../db/backup.js';
 import { openDatabase, writeTransaction } from '../../db/connection.js';
 import { auditRepo } from '../../db/repos/audit.js';
-import { CLI } from '../../domain/staff.js';
+import { CLI } from '../../domain/accounts.js';
 import { checkOutPath, OutPathError, pendingFile } from '../../export/out-file.js';
 import { CliUsageError, info, parseOptions, type Command } from '../command.js';
 
@@ -23,12 +23,12 @@ export const backupCommand: Command = {
   summary: 'Copy the live database to a file and check the copy',
   help: HELP,
   async run(args) {
-    const o = parseOptions(args, { out: { type: 'string' }, force: { type: 'boolean' } });
-    if (!o.out) throw new CliUsageError('--out FILE is required.');
+    const options = parseOptions(args, { out: { type: 'string' }, force: { type: 'boolean' } });
+    if (!options.out) throw new CliUsageError('--out FILE is required.');
     const config = loadConfig();
     let target: string;
     try {
-      target = checkOutPath(o.out, { databasePath: config.databasePath, force: o.force });
+      target = checkOutPath(options.out, { databasePath: config.databasePath, force: options.force });
     } catch (err) {
       if (err instanceof OutPathError) throw new CliUsageError(err.message);
       throw err;

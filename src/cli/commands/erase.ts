@@ -1,5 +1,5 @@
 // reprise erase: erasure on request, for one email address.
-import { CLI } from '../../domain/staff.js';
+import { CLI } from '../../domain/accounts.js';
 import { AppError } from '../../errors.js';
 import { erasePerson } from '../../services/erasure.js';
 import { CHECKPOINT_DEFERRED, CliUsageError, info, openConfigured, parseOptions, type Command } from '../command.js';
@@ -22,14 +22,16 @@ export const eraseCommand: Command = {
   summary: "Erase one person's personal data by email address",
   help: HELP,
   async run(args) {
-    const o = parseOptions(args, { email: { type: 'string' } });
-    if (!o.email) throw new CliUsageError('--email is required.');
+    const options = parseOptions(args, { email: { type: 'string' } });
+    if (!options.email) throw new CliUsageError('--email is required.');
     const { db } = openConfigured();
     try {
-      const result = erasePerson(db, o.email, { actor: CLI, now: new Date() });
+      const result = erasePerson(db, options.email, { actor: CLI, now: new Date() });
+      const { references, emailsCancelled } = result;
       info(
-        result.references.length
-          ? `Erased ${result.references.length} request(s): ${result.references.join(', ')}; ${result.emailsCancelled} queued email(s) cancelled.`
+        references.length
+          ? `Erased ${references.length} request(s): ${references.join(', ')}; ` +
+              `${emailsCancelled} queued email(s) cancelled.`
           : 'No request from that address holds personal data (nothing to erase); the request was recorded.',
       );
       if (result.references.length && !result.walCheckpointed) info(CHECKPOINT_DEFERRED);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import { loadConfig } from '../../config.js';
 import { openDatabase } from '../../db/connection.js';
 import { migrate } from '../../db/migrate.js';
-import { CLI } from '../../domain/staff.js';
+import { CLI } from '../../domain/accounts.js';
 import { AppError } from '../../errors.js';
 import { auditedExport } from '../../export/audited-export.js';
 import { parseFilters, parseFormat } from '../../export/filters.js';
@@ -17,7 +17,8 @@ const HELP = `Usage: reprise export [--format csv|json|ndjson] [--from YYYY-MM-D
 Exports licensing requests in the order they were submitted, one record per request (articles in one
 cell in CSV, an array in JSON), streamed from read-only connections while the
 service runs. A large export is read by two threads at niceness 10, so it takes the
-CPU the service leaves idle (where both run in the same CPU group: see docs/exports.md). Columns are listed in docs/exports.md.
+CPU the service leaves idle (where both run in the same CPU group: see docs/exports.md). ` +
+  `Columns are listed in docs/exports.md.
 
   --format   csv (default; UTF-8 with BOM, RFC 4180), json (one array) or ndjson
   --from     first submission day included (UTC)
@@ -33,7 +34,7 @@ export const exportCommand: Command = {
   summary: 'Export requests as CSV, JSON or NDJSON',
   help: HELP,
   async run(args) {
-    const o = parseOptions(args, {
+    const options = parseOptions(args, {
       format: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
@@ -44,15 +45,15 @@ export const exportCommand: Command = {
     const config = loadConfig();
     let format, filters, target: string | null;
     try {
-      format = parseFormat(o.format);
-      filters = parseFilters({ from: o.from, to: o.to, status: o.status });
-      target = o.out === undefined ? null : checkOutPath(o.out, { databasePath: config.databasePath, force: o.force });
+      format = parseFormat(options.format);
+      filters = parseFilters({ from: options.from, to: options.to, status: options.status });
+      const outChecks = { databasePath: config.databasePath, force: options.force };
+      target = options.out === undefined ? null : checkOutPath(options.out, outChecks);
     } catch (err) {
       if (err instanceof AppError || err instanceof OutPathError) throw new CliUsageError(err.message);
       throw err;
     }
-    // A batch job beside a service: nice, so the service's requests come first. The export's
-    // worker thread, started later, inherits this (on Linux niceness is per thread).
+    // A batch job beside a service: nice, so the service comes first (the worker thread inherits it).
     try {
       os.setPriority(Math.max(os.getPriority(), 10));
     } catch {
@@ -60,8 +61,7 @@ export const exportCommand: Command = {
     }
     const db = openDatabase(config.databasePath);
     migrate(db);
-    // `reprise export | head` closes the pipe early: the write loop sees the stream
-    // destroyed and stops, instead of the process dying on an unhandled EPIPE.
+    // `reprise export | head` closes the pipe early: the loop sees the stream destroyed and stops (no EPIPE crash).
     const swallow = () => undefined;
     if (!target) process.stdout.on('error', swallow);
     const bar = progress('Exporting');

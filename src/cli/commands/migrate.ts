@@ -7,7 +7,9 @@ import { info, parseOptions, type Command } from '../command.js';
 export const migrateCommand: Command = {
   name: 'migrate',
   summary: 'Apply pending database migrations',
-  help: 'Usage: reprise migrate\n\nApplies the SQL files in migrations/ that the database (DATABASE_PATH) has not seen yet.',
+  help:
+    'Usage: reprise migrate\n\n' +
+    'Applies the SQL files in migrations/ that the database (DATABASE_PATH) has not seen yet.',
   async run(args) {
     parseOptions(args, {});
     const config = loadConfig();

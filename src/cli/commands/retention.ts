@@ -1,5 +1,5 @@
 // reprise retention: the retention run on demand (the service also runs it daily).
-import { CLI } from '../../domain/staff.js';
+import { CLI } from '../../domain/accounts.js';
 import { runRetention } from '../../services/retention.js';
 import { CHECKPOINT_DEFERRED, info, openConfigured, parseOptions, type Command } from '../command.js';
 
@@ -21,16 +21,18 @@ export const retentionCommand: Command = {
   summary: 'Anonymise requests closed longer ago than RETENTION_MONTHS',
   help: HELP,
   async run(args) {
-    const o = parseOptions(args, { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } });
+    const options = parseOptions(args, { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } });
     const { config, db } = openConfigured();
     try {
-      const result = runRetention(db, { months: config.retentionMonths, now: new Date(), actor: CLI, dryRun: o['dry-run'] });
-      if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      const result = runRetention(db, {
+        months: config.retentionMonths, now: new Date(), actor: CLI, dryRun: options['dry-run'],
+      });
+      if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       if (config.retentionMonths === 0) {
         info('RETENTION_MONTHS is 0: retention is off, nothing was changed.');
         return 0;
       }
-      const detail = Object.entries(result.byStatus).map(([s, n]) => `${s} ${n}`).join(', ');
+      const detail = Object.entries(result.byStatus).map(([status, count]) => `${status} ${count}`).join(', ');
       const verb = result.dryRun ? 'would anonymise' : 'anonymised';
       info(
         `Retention (${config.retentionMonths} months, closed before ${result.cutoff.slice(0, 10)}): ` +

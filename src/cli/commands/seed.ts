@@ -1,9 +1,7 @@
-// reprise seed --count N: fills the database with realistic, varied licensing
-// requests (for the bench, demos and trying the desk at scale): a few dozen
-// organisations in several countries, requesters writing in English, French and
-// Arabic, one to five articles each, spread over the last years with statuses that
-// fit their age. Rows go through the requests repository (so references, articles
-// and the desk's lookup tables are right) in large transactions; no emails are queued.
+// reprise seed --count N: fills the database with realistic, varied licensing requests (for the bench, demos
+// and trying the desk at scale), spread over the last years with statuses that fit their age. Rows go through
+// the requests repository (so references, articles and the desk's lookup tables are right) in large
+// transactions; no emails are queued.
 import crypto from 'node:crypto';
 import { writeTransaction } from '../../db/connection.js';
 import { requestsRepo } from '../../db/repos/requests.js';
@@ -20,8 +18,10 @@ type Org = [name: string, type: OrganisationType, country: string, locale: Local
 const ORGS: Org[] = [
   ['Daily Planet', 'newspaper', 'GB', 'en', false], ['The Northern Echo Review', 'magazine', 'GB', 'en', false],
   ['Harbour City Gazette', 'newspaper', 'US', 'en', false], ['Prairie Public Radio', 'broadcaster', 'US', 'en', true],
-  ['Cape Coast Chronicle', 'newspaper', 'GH', 'en', false], ['Lagos Morning Post', 'online_publication', 'NG', 'en', false],
-  ['University of Leeds Journalism School', 'academic', 'GB', 'en', true], ['Open Health Alliance', 'ngo', 'CH', 'en', true],
+  ['Cape Coast Chronicle', 'newspaper', 'GH', 'en', false],
+  ['Lagos Morning Post', 'online_publication', 'NG', 'en', false],
+  ['University of Leeds Journalism School', 'academic', 'GB', 'en', true],
+  ['Open Health Alliance', 'ngo', 'CH', 'en', true],
   ['Nordic Business Weekly', 'magazine', 'SE', 'en', false], ['Pacific Wire Service', 'news_agency', 'AU', 'en', false],
   ['Le Matin du Sud', 'newspaper', 'FR', 'fr', false], ['Radio Lac Léman', 'broadcaster', 'CH', 'fr', false],
   ['L’Écho de Québec', 'newspaper', 'CA', 'fr', false], ['Dakar Actu', 'online_publication', 'SN', 'fr', false],
@@ -32,78 +32,102 @@ const ORGS: Org[] = [
   ['Gulf News Agency', 'news_agency', 'AE', 'ar', false], ['منظمة الإغاثة', 'ngo', 'JO', 'ar', true],
   ['Tunis Hebdo', 'magazine', 'TN', 'fr', false], ['Acme Corporate Comms', 'corporate', 'DE', 'en', false],
 ];
-const FIRST = ['Ada', 'Amina', 'Chloé', 'David', 'Fatima', 'Hugo', 'Ines', 'Jamal', 'Kofi', 'Léa', 'Maria', 'Omar', 'Priya', 'Sam', 'Yasmine', 'Zoé'];
-const LAST = ['Lovelace', 'Benali', 'Dubois', 'Okafor', 'Haddad', 'Martin', 'Nguyen', 'Rossi', 'Mensah', 'Khalil', 'Smith', 'Tremblay'];
+const FIRST = [
+  'Ada', 'Amina', 'Chloé', 'David', 'Fatima', 'Hugo', 'Ines', 'Jamal', 'Kofi', 'Léa', 'Maria', 'Omar', 'Priya', 'Sam',
+  'Yasmine', 'Zoé',
+];
+const LAST = [
+  'Lovelace', 'Benali', 'Dubois', 'Okafor', 'Haddad', 'Martin', 'Nguyen', 'Rossi', 'Mensah', 'Khalil', 'Smith',
+  'Tremblay',
+];
 const TITLES: Record<Locale, string[]> = {
-  en: ['The river that ran dry', 'Inside the vaccine race', 'How the election was won', 'A city built on sand', 'The last ferry home', 'Counting the cost of the floods'],
-  fr: ['La rivière asséchée', 'Dans la course au vaccin', 'Comment l’élection a été gagnée', 'Une ville bâtie sur le sable', 'Le dernier bac'],
+  en: [
+    'The river that ran dry', 'Inside the vaccine race', 'How the election was won', 'A city built on sand',
+    'The last ferry home', 'Counting the cost of the floods',
+  ],
+  fr: [
+    'La rivière asséchée', 'Dans la course au vaccin', 'Comment l’élection a été gagnée',
+    'Une ville bâtie sur le sable', 'Le dernier bac',
+  ],
   ar: ['النهر الذي جف', 'داخل سباق اللقاح', 'كيف فازت الانتخابات', 'مدينة مبنية على الرمال', 'آخر عبارة إلى الوطن'],
 };
-const MEDIA: Medium[] = ['online', 'online', 'online', 'print', 'print_and_online', 'broadcast', 'newsletter', 'social_media', 'intranet', 'book'];
+const MEDIA: Medium[] = [
+  'online', 'online', 'online', 'print', 'print_and_online', 'broadcast', 'newsletter', 'social_media', 'intranet',
+  'book',
+];
 const REGION = ['FR', 'BE', 'CH', 'DE', 'GB', 'US', 'CA', 'MA', 'EG', 'AE'];
 
 /** A small seeded generator (mulberry32), so `--seed` gives the same data again. */
-function random(seed: number) {
-  let a = seed >>> 0;
+function seededRandom(seed: number) {
+  let state = seed >>> 0;
   const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = state;
+    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
+    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: T[]) => xs[Math.floor(next() * xs.length)]! };
+  return {
+    next,
+    int: (low: number, high: number) => low + Math.floor(next() * (high - low + 1)),
+    pick: <T>(items: T[]) => items[Math.floor(next() * items.length)]!,
+  };
 }
+type Random = ReturnType<typeof seededRandom>;
 
-const ascii = (s: string) => s.toLowerCase().normalize('NFD').replace(/[^a-z]+/g, '');
+const ascii = (text: string) => text.toLowerCase().normalize('NFD').replace(/[^a-z]+/g, '');
 
 /** Old requests are mostly settled; this week's are mostly waiting on the desk. */
-function statusFor(ageDays: number, r: number): Status {
+function statusFor(ageDays: number, roll: number): Status {
   const table: [Status, number][] =
     ageDays < 7 ? [['new', 0.5], ['in_review', 0.8], ['quoted', 0.95], ['spam', 1]]
-    : ageDays < 60 ? [['new', 0.05], ['in_review', 0.2], ['quoted', 0.5], ['licensed', 0.8], ['declined', 0.9], ['withdrawn', 0.95], ['spam', 1]]
+    : ageDays < 60 ? [
+      ['new', 0.05], ['in_review', 0.2], ['quoted', 0.5], ['licensed', 0.8], ['declined', 0.9], ['withdrawn', 0.95],
+      ['spam', 1],
+    ]
     : [['licensed', 0.55], ['declined', 0.75], ['withdrawn', 0.9], ['spam', 1]];
-  return table.find(([, upTo]) => r < upTo)![0];
+  return table.find(([, upTo]) => roll < upTo)![0];
 }
 
-function seedRequest(rng: ReturnType<typeof random>, i: number): LicensingRequest & { locale: Locale } {
-  const [name, type, country, orgLocale, nonProfit] = rng.pick(ORGS);
-  const locale: Locale = rng.next() < 0.8 ? orgLocale : rng.pick(['en', 'fr', 'ar'] as Locale[]);
-  const first = rng.pick(FIRST);
-  const last = rng.pick(LAST);
-  const domain = ascii(name) || `org${ORGS.findIndex((o) => o[0] === name)}`;
-  const articles: Article[] = Array.from({ length: rng.int(1, 5) }, (_, a) => {
-    const extract = rng.next() < 0.25;
+function seedRequest(random: Random, i: number): LicensingRequest & { locale: Locale } {
+  const [name, type, country, orgLocale, nonProfit] = random.pick(ORGS);
+  const locale: Locale = random.next() < 0.8 ? orgLocale : random.pick(['en', 'fr', 'ar'] as Locale[]);
+  const first = random.pick(FIRST);
+  const last = random.pick(LAST);
+  const domain = ascii(name) || `org${ORGS.findIndex((org) => org[0] === name)}`;
+  const articles: Article[] = Array.from({ length: random.int(1, 5) }, (_, index) => {
+    const extract = random.next() < 0.25;
     return {
-      url: `https://news.example/${2020 + (i % 7)}/${rng.int(1, 12)}/story-${rng.int(1, 40_000)}`,
-      title: `${rng.pick(TITLES[locale])}${a ? ` (${a + 1})` : ''}`,
+      url: `https://news.example/${2020 + (i % 7)}/${random.int(1, 12)}/story-${random.int(1, 40_000)}`,
+      title: `${random.pick(TITLES[locale])}${index ? ` (${index + 1})` : ''}`,
       portion: extract ? 'extract' : 'full',
-      ...(extract ? { extractWords: rng.int(100, 1500) } : {}),
+      ...(extract ? { extractWords: random.int(100, 1500) } : {}),
     };
   });
-  const territory: Territory = rng.pick(['single_country', 'single_country', 'region', 'worldwide']);
-  const others = REGION.filter((c) => c !== country);
+  const territory: Territory = random.pick(['single_country', 'single_country', 'region', 'worldwide']);
+  const others = REGION.filter((code) => code !== country);
   const countries =
-    territory === 'single_country' ? [country] : territory === 'region' ? [country, rng.pick(others)] : undefined;
+    territory === 'single_country' ? [country] : territory === 'region' ? [country, random.pick(others)] : undefined;
+  const email = `${ascii(first)}.${ascii(last)}${random.int(1, 99)}@${domain}.example`;
   return {
     locale,
-    requester: { name: `${first} ${last}`, email: `${ascii(first)}.${ascii(last)}${rng.int(1, 99)}@${domain}.example` },
+    requester: { name: `${first} ${last}`, email },
     organisation: { name, type, country, nonProfit, website: `https://${domain}.example` },
     articles,
     usage: {
-      medium: rng.pick(MEDIA),
+      medium: random.pick(MEDIA),
       territory,
       ...(countries ? { countries } : {}),
       language: locale,
-      translation: rng.next() < 0.2,
-      audience: Math.round(10 ** (2 + rng.next() * 5.5)),
+      translation: random.next() < 0.2,
+      audience: Math.round(10 ** (2 + random.next() * 5.5)),
       startDate: '',
-      durationMonths: rng.pick([1, 3, 6, 12, 12, 24]),
-      exclusive: rng.next() < 0.05,
-      commercial: rng.next() < 0.1,
-      images: rng.next() < 0.3,
+      durationMonths: random.pick([1, 3, 6, 12, 12, 24]),
+      exclusive: random.next() < 0.05,
+      commercial: random.next() < 0.1,
+      images: random.next() < 0.3,
     },
-    message: rng.next() < 0.4 ? 'We would like to republish this with credit to the author.' : undefined,
+    message: random.next() < 0.4 ? 'We would like to republish this with credit to the author.' : undefined,
     consent: true,
   };
 }
@@ -120,22 +144,25 @@ export const seedCommand: Command = {
     'Never run this against a production database: the requests are invented.',
   ].join('\n'),
   async run(args) {
-    const opts = parseOptions(args, { count: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' } });
-    const whole = (v: string | undefined, name: string, fallback: number | undefined, max: number) => {
-      if (v === undefined && fallback !== undefined) return fallback;
-      if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) {
+    const options = parseOptions(args, {
+      count: { type: 'string' },
+      days: { type: 'string' },
+      seed: { type: 'string' },
+    });
+    const whole = (value: string | undefined, name: string, fallback: number | undefined, max: number) => {
+      if (value === undefined && fallback !== undefined) return fallback;
+      if (value === undefined || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
         throw new CliUsageError(`--${name} must be a whole number from 1 to ${max.toLocaleString('en')}`);
       }
-      return Number(v);
+      return Number(value);
     };
-    const count = whole(opts.count, 'count', undefined, 10_000_000);
-    const days = whole(opts.days, 'days', 1095, 36_500);
-    const rng = random(whole(opts.seed, 'seed', 1, 2 ** 31));
+    const count = whole(options.count, 'count', undefined, 10_000_000);
+    const days = whole(options.days, 'days', 1095, 36_500);
+    const random = seededRandom(whole(options.seed, 'seed', 1, 2 ** 31));
 
     const { config, db } = openConfigured();
     try {
-      // A big page cache keeps each batch's index and search-table pages in memory until
-      // COMMIT; with the default 2 MB they spill to the WAL mid-transaction and seeding crawls.
+      // A big page cache keeps a batch's index pages in memory until COMMIT (with 2 MB they spill, and seeding crawls).
       db.pragma('cache_size = -262144');
       const rateCard = loadRateCard(config.rateCardPath);
       const requests = requestsRepo(db);
@@ -150,29 +177,32 @@ export const seedCommand: Command = {
       const bar = progress('Seeding requests');
       const began = performance.now();
       for (let done = 0; done < count; ) {
-        const n = Math.min(BATCH, count - done);
+        const size = Math.min(BATCH, count - done);
         writeTransaction(db, () => {
-          for (let k = 0; k < n; k++) {
-            const i = done + k;
-            const created = new Date(start + ((i + rng.next()) * (end - start)) / count);
-            const request = seedRequest(rng, i);
-            request.usage.startDate = new Date(created.getTime() + rng.int(3, 60) * DAY).toISOString().slice(0, 10);
+          for (let offset = 0; offset < size; offset++) {
+            const i = done + offset;
+            const created = new Date(start + ((i + random.next()) * (end - start)) / count);
+            const request = seedRequest(random, i);
+            request.usage.startDate = new Date(created.getTime() + random.int(3, 60) * DAY).toISOString().slice(0, 10);
             const now = created.toISOString();
             const quote = computeQuote(rateCard, request, now.slice(0, 10));
-            const { id } = requests.insert({ request, locale: request.locale, quote, accessToken: crypto.randomBytes(24).toString('base64url'), now });
-            const status = statusFor((end - created.getTime()) / DAY, rng.next());
+            const accessToken = crypto.randomBytes(24).toString('base64url');
+            const { id } = requests.insert({ request, locale: request.locale, quote, accessToken, now });
+            const status = statusFor((end - created.getTime()) / DAY, random.next());
             if (status !== 'new') {
-              const at = new Date(Math.min(end, created.getTime() + rng.int(1, 20) * 3_600_000)).toISOString();
+              const at = new Date(Math.min(end, created.getTime() + random.int(1, 20) * 3_600_000)).toISOString();
               settle.run({ status, at, id, closed: CLOSED.includes(status) ? 1 : 0 });
             }
           }
         });
-        done += n;
+        done += size;
         bar.update(done, count);
       }
       bar.done();
       const seconds = (performance.now() - began) / 1000;
-      info(`Seeded ${count.toLocaleString('en')} requests in ${seconds.toFixed(1)} s (${Math.round(count / seconds).toLocaleString('en')}/s) into ${config.databasePath}`);
+      const rate = Math.round(count / seconds).toLocaleString('en');
+      const seeded = `Seeded ${count.toLocaleString('en')} requests in ${seconds.toFixed(1)} s (${rate}/s)`;
+      info(`${seeded} into ${config.databasePath}`);
       return 0;
     } finally {
       db.close();

@@ -1,6 +1,6 @@
 // reprise subject-export: everything held about one email address, as JSON.
 import fs from 'node:fs';
-import { CLI } from '../../domain/staff.js';
+import { CLI } from '../../domain/accounts.js';
 import { AppError } from '../../errors.js';
 import { checkOutPath, OutPathError, pendingFile } from '../../export/out-file.js';
 import { subjectExport } from '../../services/subject-export.js';
@@ -20,13 +20,18 @@ export const subjectExportCommand: Command = {
   summary: 'Export everything held about one email address (JSON)',
   help: HELP,
   async run(args) {
-    const o = parseOptions(args, { email: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } });
-    if (!o.email) throw new CliUsageError('--email is required.');
+    const options = parseOptions(args, {
+      email: { type: 'string' },
+      out: { type: 'string' },
+      force: { type: 'boolean' },
+    });
+    if (!options.email) throw new CliUsageError('--email is required.');
     const { config, db } = openConfigured();
     try {
-      const target = o.out === undefined ? null : checkOutPath(o.out, { databasePath: config.databasePath, force: o.force });
-      const doc = subjectExport(db, o.email, { actor: CLI, now: new Date() });
-      const text = `${JSON.stringify(doc, null, 2)}\n`;
+      const outChecks = { databasePath: config.databasePath, force: options.force };
+      const target = options.out === undefined ? null : checkOutPath(options.out, outChecks);
+      const exported = subjectExport(db, options.email, { actor: CLI, now: new Date() });
+      const text = `${JSON.stringify(exported, null, 2)}\n`;
       if (target) {
         const pending = pendingFile(target);
         fs.writeFileSync(pending.temp, text, { mode: 0o600, flag: 'wx' });
@@ -34,7 +39,7 @@ export const subjectExportCommand: Command = {
       } else {
         process.stdout.write(text);
       }
-      info(`${doc.requests.length} request(s) held for that address${target ? `; written to ${target}` : ''}.`);
+      info(`${exported.requests.length} request(s) held for that address${target ? `; written to ${target}` : ''}.`);
       return 0;
     } catch (err) {
       if (err instanceof AppError || err instanceof OutPathError) throw new CliUsageError(err.message);

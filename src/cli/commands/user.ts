@@ -1,10 +1,10 @@
-// reprise user add|list|disable|enable|reset-password: desk accounts from the
-// command line (how the first admin is made). Passwords come from standard input.
+// reprise user add|list|disable|enable|reset-password: desk accounts from the command line (how the first
+// admin is made). Passwords come from standard input.
 import { openConfigured, info, parseOptions, CliUsageError, type Command } from '../command.js';
 import { usersRepo } from '../../db/repos/users.js';
-import { isRole } from '../../domain/staff.js';
+import { isRole } from '../../domain/accounts.js';
 import { auditRepo } from '../../db/repos/audit.js';
-import { CLI } from '../../domain/staff.js';
+import { CLI } from '../../domain/accounts.js';
 import { SqliteSessionStore } from '../../db/session-store.js';
 import { userAdmin } from '../../services/user-admin.js';
 import { readPassword } from '../read-password.js';
@@ -29,15 +29,17 @@ export const userCommand: Command = {
   help: HELP,
   async run(args) {
     const [action, ...rest] = args;
-    const opts = parseOptions(rest, { email: { type: 'string' }, role: { type: 'string' } });
+    const options = parseOptions(rest, { email: { type: 'string' }, role: { type: 'string' } });
     const needEmail = () => {
-      if (!opts.email) throw new CliUsageError(`reprise user ${action} needs --email`);
-      return opts.email;
+      if (!options.email) throw new CliUsageError(`reprise user ${action} needs --email`);
+      return options.email;
     };
     if (!['add', 'list', 'disable', 'enable', 'reset-password'].includes(action ?? '')) {
-      throw new CliUsageError(action ? `Unknown action "${action}".` : 'Say what to do: add, list, disable, enable or reset-password.');
+      throw new CliUsageError(
+        action ? `Unknown action "${action}".` : 'Say what to do: add, list, disable, enable or reset-password.',
+      );
     }
-    if (action === 'add' && !isRole(opts.role)) throw new CliUsageError('--role must be staff or admin');
+    if (action === 'add' && !isRole(options.role)) throw new CliUsageError('--role must be staff or admin');
 
     const { config, db } = openConfigured();
     try {
@@ -49,32 +51,33 @@ export const userCommand: Command = {
         clock: () => new Date(),
       });
       const target = () => {
-        const u = admin.findByEmail(needEmail());
-        if (!u) throw new AppError(404, 'not_found', `No account with the email ${opts.email}.`);
-        return u;
+        const user = admin.findByEmail(needEmail());
+        if (!user) throw new AppError(404, 'not_found', `No account with the email ${options.email}.`);
+        return user;
       };
       switch (action) {
         case 'list':
-          for (const u of users.list()) {
-            process.stdout.write(`${u.email}\t${u.role}\t${u.disabledAt ? 'disabled' : 'active'}\t${u.lastLoginAt ?? 'never signed in'}\n`);
+          for (const user of users.list()) {
+            const state = user.disabledAt ? 'disabled' : 'active';
+            process.stdout.write(`${user.email}\t${user.role}\t${state}\t${user.lastLoginAt ?? 'never signed in'}\n`);
           }
           return 0;
         case 'add': {
           const email = needEmail();
-          const user = await admin.add(CLI, email, opts.role as 'staff' | 'admin', await readPassword('Password: '));
+          const user = await admin.add(CLI, email, options.role as 'staff' | 'admin', await readPassword('Password: '));
           info(`Added ${user.role} ${user.email}.`);
           return 0;
         }
         case 'disable':
         case 'enable': {
-          const u = admin.setDisabled(CLI, target().id, action === 'disable');
-          info(`${u.email} is ${u.disabledAt ? 'disabled' : 'active'}.`);
+          const user = admin.setDisabled(CLI, target().id, action === 'disable');
+          info(`${user.email} is ${user.disabledAt ? 'disabled' : 'active'}.`);
           return 0;
         }
         default: {
-          const u = target();
-          await admin.resetPassword(CLI, u.id, await readPassword('New password: '));
-          info(`Password of ${u.email} changed; their sessions were ended.`);
+          const user = target();
+          await admin.resetPassword(CLI, user.id, await readPassword('New password: '));
+          info(`Password of ${user.email} changed; their sessions were ended.`);
           return 0;
         }
       }

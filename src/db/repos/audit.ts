@@ -1,7 +1,7 @@
 // The audit trail. record() is called inside the transaction of the change it
 // describes, so a change and its audit row are written together or not at all.
 import type { Db } from '../connection.js';
-import type { Actor } from '../../domain/staff.js';
+import type { Actor } from '../../domain/accounts.js';
 
 export interface AuditEntry {
   actor: Actor;
@@ -27,14 +27,15 @@ export interface AuditRow {
 
 
 export function auditRepo(db: Db) {
-  const insert = db.prepare(`INSERT INTO audit_log (at, actor_id, actor, action, subject_type, subject_id, before_json, after_json)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insert = db.prepare(`INSERT INTO audit_log
+    (at, actor_id, actor, action, subject_type, subject_id, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const forSubject = db.prepare('SELECT * FROM audit_log WHERE subject_type = ? AND subject_id = ? ORDER BY id');
-  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
   return {
-    record(e: AuditEntry): number {
-      const subjectId = e.subjectId === undefined || e.subjectId === null ? null : String(e.subjectId);
-      const info = insert.run(e.at, e.actor.id, e.actor.label, e.action, e.subjectType, subjectId, json(e.before), json(e.after));
+    record(entry: AuditEntry): number {
+      const { at, actor, action, subjectType, before, after } = entry;
+      const subjectId = entry.subjectId === undefined || entry.subjectId === null ? null : String(entry.subjectId);
+      const info = insert.run(at, actor.id, actor.label, action, subjectType, subjectId, json(before), json(after));
       return Number(info.lastInsertRowid);
     },
     forSubject: (type: string, id: string | number) => forSubject.all(type, String(id)) as AuditRow[],

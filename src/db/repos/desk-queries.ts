@@ -1,14 +1,7 @@
-// The desk queue's reads. Filters combine freely, and SQLite cannot use an index
-// through "(? IS NULL OR col = ?)", so the WHERE clause is assembled from fixed
-// fragments for the filters actually set and each such shape is prepared once and
-// cached (at most 2^9 shapes; no user text ever enters the SQL). Pages are keyset
-// pages: no OFFSET, so page 1,000 costs what page 1 costs.
-//
-// Each shape walks one index in queue order and stops after a page: a search walks
-// the full-text index by rowid (request ids grow with time), asking it for the words
-// and the filters' terms together (withFacets), so it does not look up every request
-// holding the words to check them; a country filter walks
-// request_countries (country, created_at, id), anything else an index of requests.
+// The desk queue's reads. The WHERE clause is assembled from fixed fragments for the filters actually set
+// (SQLite uses no index through "(? IS NULL OR col = ?)"), each shape prepared once; no user text enters
+// the SQL. Pages are keyset pages, each walking one index in queue order: a search walks the full-text
+// index with the filters' terms in its query. See docs/internals.md#desk-queue.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../connection.js';
 import type { Status } from '../../domain/workflow.js';
@@ -57,9 +50,9 @@ export interface QueueRow {
 }
 
 const QUEUE_COLUMNS = [
-  'id', 'reference', 'status', 'created_at', 'last_action_at', 'requester_name', 'requester_email', 'org_name', 'org_country',
-  'medium', 'territory', 'countries', 'quote_total_minor', 'final_fee_minor', 'currency', 'refer_to_desk', 'first_title',
-  'article_count',
+  'id', 'reference', 'status', 'created_at', 'last_action_at', 'requester_name', 'requester_email', 'org_name',
+  'org_country', 'medium', 'territory', 'countries', 'quote_total_minor', 'final_fee_minor', 'currency',
+  'refer_to_desk', 'first_title', 'article_count',
 ] as const satisfies readonly (keyof QueueRow)[];
 
 // Every field of QueueRow is selected: a column missing from the list above is a compile error here.
@@ -67,11 +60,7 @@ type Unselected = Exclude<keyof QueueRow, (typeof QUEUE_COLUMNS)[number]>;
 const allSelected: [Unselected] extends [never] ? true : never = true;
 void allSelected;
 
-/**
- * A page's row from its values in QUEUE_COLUMNS order. The statements return arrays (raw mode):
- * better-sqlite3 building an object per row, a property at a time, cost more than SQLite's whole
- * query (51 rows × 18 columns: ~270 µs against ~150 µs as arrays made into objects here).
- */
+/** A page's row from its values in QUEUE_COLUMNS order: raw arrays are cheaper (docs/internals.md#desk-queue). */
 function queueRow(values: unknown[]): QueueRow {
   const row: Record<string, unknown> = {};
   for (let i = 0; i < QUEUE_COLUMNS.length; i++) row[QUEUE_COLUMNS[i]] = values[i];
@@ -92,36 +81,24 @@ const FRAGMENTS: Record<keyof QueueFilter, string> = {
 };
 const KEYS = Object.keys(FRAGMENTS) as (keyof QueueFilter)[];
 
-/**
- * Letters that SQLite's unicode61 tokenizer, built on older Unicode tables, treats as
- * separators. A word holding one would be two tokens, i.e. a phrase, which the index
- * (detail=none, migrations/0021 and 0024) cannot search, so they split words here too.
- * tests/unit/search-query.test.ts checks every letter and digit against the tokenizer.
- */
+/** Letters SQLite's tokenizer treats as separators: they split words here too (docs/internals.md#search-words). */
 export const TOKENIZER_SEPARATORS = /[\u19b0-\u19c0\u19c8\u19c9\u1cf2\u1cf3]/gu;
 
 /**
- * The user's search words as an FTS5 query: each word a quoted prefix term, all
- * required. Words are letters, digits and "^", so the query cannot be malformed.
- * The index keeps "^" inside words (it marks the filters' terms, migrations/0024),
- * so "jo^doe@example.org" is found by "jo^doe"; a word never starts with one, so no
- * typed word reaches a filter's term. The tokenizer folds case itself (JavaScript's
- * lower case would turn "İ" into two characters).
- * "ada@exam" → "ada"* "exam"*; "REP-2026-000042" → "REP"* "2026"* "000042"*.
+ * The user's search words as an FTS5 query of required prefix terms: "ada@exam" → "ada"* "exam"*.
+ * No word starts with "^", so none reaches a filter's term (docs/internals.md#search-words).
  */
 export function searchQuery(input: string): string | undefined {
   const words = (input.replace(TOKENIZER_SEPARATORS, ' ').match(/[\p{L}\p{N}^]+/gu) ?? [])
-    .map((w) => w.replace(/^\^+/, ''))
+    .map((word) => word.replace(/^\^+/, ''))
     .filter(Boolean)
     .slice(0, 8);
-  return words.length ? words.map((w) => `"${w}"*`).join(' ') : undefined;
+  return words.length ? words.map((word) => `"${word}"*`).join(' ') : undefined;
 }
 
 /**
- * The filters set in `filter` as the search index's terms for them (migrations/0024),
- * to be required alongside the search words: the index then yields only rows that
- * match both, instead of every row holding the words. The view request_search_facets
- * writes the same terms; tests/unit/search-facets.test.ts checks the two agree.
+ * The filters set in `filter` as the search index's terms, as the view request_search_facets writes them
+ * (a test holds the two together). See docs/internals.md#search-facets.
  */
 export function facetTerms(filter: Pick<QueueFilter, 'status' | 'medium' | 'territory' | 'country'>): string {
   // Values come from the desk's option lists; a quote is doubled all the same, as FTS5 strings want.
@@ -138,38 +115,33 @@ export function facetTerms(filter: Pick<QueueFilter, 'status' | 'medium' | 'terr
 const DAY_MS = 86_400_000;
 /** Date.UTC, for every year: Date.UTC reads years 0–99 as 1900–1999. */
 function utc(year: number, month: number, day: number): number {
-  const d = new Date(Date.UTC(2000, month, day));
-  d.setUTCFullYear(year, month, day);
-  return d.getTime();
+  const date = new Date(Date.UTC(2000, month, day));
+  date.setUTCFullYear(year, month, day);
+  return date.getTime();
 }
-/**
- * Past this many terms a range of days is left to the SQL alone: a span of many years, each
- * year a term. Any range within 16 years takes at most 30 + 11 + 16 + 11 + 30 terms.
- */
+/** Past this many terms a range of days is left to the SQL alone (16 years take at most 98). */
 const MAX_DAY_TERMS = 100;
 
 /**
- * The index's terms for the UTC days `first` to `last` (YYYY-MM-DD, both included), any one
- * of which a row must hold: each request has the term ^dYYYYMMDD (migrations/0024), so a
- * whole year is the prefix "^dYYYY"*, a whole month "^dYYYYMM"* and any other day itself.
- * Undefined when there would be more than MAX_DAY_TERMS of them.
+ * The index's terms for the UTC days `first` to `last` (both included): a whole year is the prefix
+ * "^dYYYY"*, a whole month "^dYYYYMM"*, any other day "^dYYYYMMDD". Undefined past MAX_DAY_TERMS.
  */
 export function dayRangeTerms(first: string, last: string): string[] | undefined {
   const terms: string[] = [];
   const end = Date.parse(`${last}T00:00:00Z`);
-  let d = new Date(`${first}T00:00:00Z`);
-  while (d.getTime() <= end) {
-    const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()];
-    const ymd = d.toISOString().slice(0, 10).replaceAll('-', '');
-    if (m === 0 && day === 1 && utc(y, 11, 31) <= end) {
+  let next = new Date(`${first}T00:00:00Z`);
+  while (next.getTime() <= end) {
+    const [year, month, day] = [next.getUTCFullYear(), next.getUTCMonth(), next.getUTCDate()];
+    const ymd = next.toISOString().slice(0, 10).replaceAll('-', '');
+    if (month === 0 && day === 1 && utc(year, 11, 31) <= end) {
       terms.push(`"^d${ymd.slice(0, 4)}"*`);
-      d = new Date(utc(y + 1, 0, 1));
-    } else if (day === 1 && utc(y, m + 1, 0) <= end) {
+      next = new Date(utc(year + 1, 0, 1));
+    } else if (day === 1 && utc(year, month + 1, 0) <= end) {
       terms.push(`"^d${ymd.slice(0, 6)}"*`);
-      d = new Date(utc(y, m + 1, 1));
+      next = new Date(utc(year, month + 1, 1));
     } else {
       terms.push(`"^d${ymd}"`);
-      d = new Date(d.getTime() + DAY_MS);
+      next = new Date(next.getTime() + DAY_MS);
     }
     if (terms.length > MAX_DAY_TERMS) return undefined;
   }
@@ -188,11 +160,7 @@ export function deskQueries(db: Db) {
   const oldest = db.prepare('SELECT created_at FROM requests ORDER BY created_at ASC, id ASC LIMIT 1').pluck();
   const newest = db.prepare('SELECT created_at FROM requests ORDER BY created_at DESC, id DESC LIMIT 1').pluck();
 
-  /**
-   * The search words with the filters' terms (facetTerms, dayRangeTerms), as one query for the
-   * index: it then yields only the rows that can pass the filters, newest first, instead of
-   * every row holding the words. The SQL's own conditions still decide.
-   */
+  /** The search words and the filters' terms as one query: the index yields only rows that can pass. */
   function withFacets(filter: QueueFilter): string {
     const parts = [filter.match, facetTerms(filter)];
     if (filter.from !== undefined || filter.to !== undefined) {
@@ -210,52 +178,53 @@ export function deskQueries(db: Db) {
     return parts.filter(Boolean).join(' AND ');
   }
   const statusCounts = db.prepare('SELECT status, n FROM request_status_counts');
-  // Capped, so a desk far behind does not pay for counting every late request on each page view.
-  // INDEXED BY: the planner, without statistics, prefers the status index, which must read every row (migrations/0020).
+  // Capped, so a desk far behind does not pay for counting every late request on each page view. INDEXED BY:
+  // without statistics the planner prefers the status index, which must read every row (migrations/0020).
   const overdueCount = db.prepare(
-    `SELECT COUNT(*) AS n FROM (SELECT 1 FROM requests r INDEXED BY requests_waiting WHERE ${FRAGMENTS.overdueBefore} LIMIT @cap)`,
+    `SELECT COUNT(*) AS n FROM (SELECT 1 FROM requests r INDEXED BY requests_waiting
+      WHERE ${FRAGMENTS.overdueBefore} LIMIT @cap)`,
   );
+  const countryExists = `EXISTS (SELECT 1 FROM request_countries rc
+    WHERE rc.country = @country AND rc.created_at = r.created_at AND rc.request_id = r.id)`;
 
   function statement(keys: (keyof QueueFilter)[], direction: 'older' | 'newer' | 'first'): Statement {
     const cacheKey = `${direction}:${keys.join(',')}`;
-    let stmt = cache.get(cacheKey);
-    if (!stmt) {
+    let prepared = cache.get(cacheKey);
+    if (!prepared) {
       const driver = keys.includes('match') ? 'search' : keys.includes('country') ? 'country' : 'requests';
-      const where = keys.map((k) =>
-        k === 'country' && driver !== 'country'
-          ? 'EXISTS (SELECT 1 FROM request_countries rc WHERE rc.country = @country AND rc.created_at = r.created_at AND rc.request_id = r.id)'
-          : FRAGMENTS[k]);
+      const where = keys.map((key) => (key === 'country' && driver !== 'country' ? countryExists : FRAGMENTS[key]));
       // CROSS JOIN keeps SQLite from reordering the join: the driving index gives the order.
       const from = {
         search: 'request_search CROSS JOIN requests r ON r.id = request_search.rowid',
         country: 'request_countries rc CROSS JOIN requests r ON r.id = rc.request_id',
         requests: 'requests r',
       }[driver];
-      const key = { search: ['request_search.rowid'], country: ['rc.created_at', 'rc.request_id'], requests: ['r.created_at', 'r.id'] }[driver];
-      const cursor = key.length === 1 ? '@cursorId' : '(@cursorAt, @cursorId)';
-      const tuple = key.length === 1 ? key[0] : `(${key.join(', ')})`;
+      const orderColumns = {
+        search: ['request_search.rowid'],
+        country: ['rc.created_at', 'rc.request_id'],
+        requests: ['r.created_at', 'r.id'],
+      }[driver];
+      const cursor = orderColumns.length === 1 ? '@cursorId' : '(@cursorAt, @cursorId)';
+      const tuple = orderColumns.length === 1 ? orderColumns[0] : `(${orderColumns.join(', ')})`;
       if (direction === 'older') where.push(`${tuple} < ${cursor}`);
       if (direction === 'newer') where.push(`${tuple} > ${cursor}`);
-      const order = key.map((k) => `${k} ${direction === 'newer' ? 'ASC' : 'DESC'}`).join(', ');
-      stmt = db.prepare(`SELECT ${QUEUE_COLUMNS.map((c) => `r.${c}`).join(', ')}
+      const order = orderColumns.map((column) => `${column} ${direction === 'newer' ? 'ASC' : 'DESC'}`).join(', ');
+      prepared = db.prepare(`SELECT ${QUEUE_COLUMNS.map((column) => `r.${column}`).join(', ')}
         FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY ${order} LIMIT @limit`).raw(true);
-      cache.set(cacheKey, stmt);
+      cache.set(cacheKey, prepared);
     }
-    return stmt;
+    return prepared;
   }
 
   return {
-    /**
-     * One page of the queue, newest first. `after` continues to older rows,
-     * `before` goes back to newer ones; one extra row tells whether more exist.
-     */
+    /** One page, newest first: `after` continues to older rows, `before` goes back to newer ones. */
     page(filter: QueueFilter, at: { after?: Cursor; before?: Cursor }, limit: number) {
-      const keys = KEYS.filter((k) => filter[k] !== undefined);
+      const keys = KEYS.filter((key) => filter[key] !== undefined);
       const cursor = at.after ?? at.before;
       const direction = at.after ? 'older' : at.before ? 'newer' : 'first';
       const params: Record<string, unknown> = { limit: limit + 1 };
-      for (const k of keys) params[k] = filter[k];
+      for (const key of keys) params[key] = filter[key];
       if (cursor) Object.assign(params, { cursorAt: cursor.at, cursorId: cursor.id });
       const read = () => {
         if (filter.match) params.match = withFacets(filter);
@@ -277,18 +246,19 @@ export function deskQueries(db: Db) {
     },
     statusCounts(): Record<string, number> {
       const out: Record<string, number> = {};
-      for (const r of statusCounts.all() as { status: string; n: number }[]) out[r.status] = r.n;
+      for (const row of statusCounts.all() as { status: string; n: number }[]) out[row.status] = row.n;
       return out;
     },
     /** How many requests are overdue, counting up to `cap`. */
-    overdueCount: (before: string, cap: number) => (overdueCount.get({ overdueBefore: before, cap }) as { n: number }).n,
+    overdueCount: (before: string, cap: number) =>
+      (overdueCount.get({ overdueBefore: before, cap }) as { n: number }).n,
   };
 }
 
-export const encodeCursor = (c: Cursor) => Buffer.from(`${c.at}|${c.id}`).toString('base64url');
+export const encodeCursor = (cursor: Cursor) => Buffer.from(`${cursor.at}|${cursor.id}`).toString('base64url');
 
 export function decodeCursor(raw: unknown): Cursor | undefined {
   if (typeof raw !== 'string' || raw.length > 100) return undefined;
-  const m = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)\|(\d{1,15})$/.exec(Buffer.from(raw, 'base64url').toString());
-  return m ? { at: m[1], id: Number(m[2]) } : undefined;
+  const match = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)\|(\d{1,15})$/.exec(Buffer.from(raw, 'base64url').toString());
+  return match ? { at: match[1], id: Number(match[2]) } : undefined;
 }

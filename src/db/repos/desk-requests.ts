@@ -1,7 +1,6 @@
-// What the desk reads and writes about one request beyond the requester's own
-// fields: its desk fields, the status changes of the workflow (each guarded by the
-// status it expects, inside the caller's write transaction), possible duplicates,
-// and putting a failed email back in the outbox.
+// What the desk reads and writes about one request beyond the requester's own fields: its desk fields,
+// the workflow's status changes (each guarded by the status it expects, inside the caller's write
+// transaction), possible duplicates, and putting a failed email back in the outbox.
 import type { Db } from '../connection.js';
 import { CLOSED, type Status } from '../../domain/workflow.js';
 
@@ -48,18 +47,22 @@ export function deskRequestsRepo(db: Db) {
     WHERE id = @id AND status = @from`);
   const setQuote = db.prepare(`UPDATE requests SET final_fee_minor = @fee, fee_reason = @reason, quote_sent_at = @now,
     quote_valid_until = @validUntil WHERE id = @id`);
-  const setLicence = db.prepare(`UPDATE requests SET licence_number = @number, licence_start = @start, licence_end = @end,
-    credit_line = @creditLine, link_back = @linkBack, licensed_at = @now WHERE id = @id`);
+  const setLicence = db.prepare(`UPDATE requests
+    SET licence_number = @number, licence_start = @start, licence_end = @end, credit_line = @creditLine,
+      link_back = @linkBack, licensed_at = @now
+    WHERE id = @id`);
   const setDecline = db.prepare('UPDATE requests SET decline_reason = @reason, declined_at = @now WHERE id = @id');
   const touch = db.prepare('UPDATE requests SET last_action_at = @now, updated_at = @now WHERE id = @id');
-  const duplicates = db.prepare(`SELECT r.reference, r.status, r.created_at, r.requester_email, r.org_name, MIN(other.url) AS url
+  const duplicates = db.prepare(`SELECT r.reference, r.status, r.created_at, r.requester_email, r.org_name,
+      MIN(other.url) AS url
     FROM request_articles mine
     JOIN request_articles other ON other.url = mine.url AND other.request_id <> mine.request_id
     JOIN requests r ON r.id = other.request_id
     WHERE mine.request_id = @id AND r.created_at BETWEEN @from AND @to
       AND (lower(r.requester_email) = lower(@email) OR r.org_name = @org COLLATE NOCASE)
     GROUP BY r.id ORDER BY r.created_at DESC LIMIT 20`);
-  const requeue = db.prepare(`UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = @now, claimed_at = NULL
+  const requeue = db.prepare(`UPDATE outbox
+    SET status = 'queued', attempts = 0, next_attempt_at = @now, claimed_at = NULL
     WHERE id = @id AND request_id = @requestId AND status = 'failed'`);
 
   return {
@@ -67,17 +70,17 @@ export function deskRequestsRepo(db: Db) {
     /** False when the request is no longer in `from` (someone else acted first). */
     setStatus: (id: number, from: Status, to: Status, now: string) =>
       setStatus.run({ id, from, to, now, closes: CLOSED.includes(to) ? 1 : 0 }).changes === 1,
-    setQuote: (id: number, q: QuoteChange, now: string) =>
-      setQuote.run({ id, fee: q.finalFeeMinor, reason: q.feeReason, validUntil: q.validUntil, now }),
-    setLicence: (id: number, l: LicenceChange, now: string) => setLicence.run({ id, ...l, now }),
+    setQuote: (id: number, quote: QuoteChange, now: string) =>
+      setQuote.run({ id, fee: quote.finalFeeMinor, reason: quote.feeReason, validUntil: quote.validUntil, now }),
+    setLicence: (id: number, licence: LicenceChange, now: string) => setLicence.run({ id, ...licence, now }),
     setDecline: (id: number, reason: string | null, now: string) => setDecline.run({ id, reason, now }),
     touch: (id: number, now: string) => touch.run({ id, now }),
     /** Requests from the same email or organisation for one of the same article URLs within 30 days either side. */
-    duplicates(r: { id: number; createdAt: string; email: string; org: string }): DuplicateRow[] {
-      const at = Date.parse(r.createdAt);
+    duplicates(request: { id: number; createdAt: string; email: string; org: string }): DuplicateRow[] {
+      const at = Date.parse(request.createdAt);
       const days30 = 30 * 86_400_000;
       return duplicates.all({
-        id: r.id, email: r.email, org: r.org,
+        id: request.id, email: request.email, org: request.org,
         from: new Date(at - days30).toISOString(), to: new Date(at + days30).toISOString(),
       }) as DuplicateRow[];
     },

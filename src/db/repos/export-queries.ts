@@ -1,16 +1,7 @@
-// The export's queries, on the read-only connection. The row expression comes from
-// the format (built from the constant definitions in src/export/columns.ts, never
-// from input); the filters are bound parameters.
-//
-// Rows come in the order they were stored (by id, i.e. submission order), read in
-// chunks of 200 ids that SQLite writes out as one UTF-8 blob each: one call into
-// SQLite per chunk and no text conversion per row (turning ~600 bytes of text per
-// row into a JavaScript string and back into UTF-8 cost more than building the row
-// itself). Each chunk is a rowid range, so the table is read once, in order, with no
-// sort, and chunks can be read by several threads (src/export/chunks.ts). A date
-// filter first narrows the id range through the created_at index (looked up once);
-// the exact filters then apply to every row in it, so the result is the same
-// whatever the ids' order.
+// The export's queries, on a read-only connection. Rows come in submission (id) order, in chunks of 200
+// ids that SQLite writes out as one UTF-8 blob each; a chunk is a rowid range, so chunks split between
+// threads. The row expression comes from the format (constants in src/export/columns.ts, never input);
+// the filters are bound parameters. See docs/internals.md#export.
 import { openDatabase, type Db } from '../connection.js';
 import { addDaysIso } from '../../domain/dates.js';
 import type { Status } from '../../domain/workflow.js';
@@ -34,10 +25,7 @@ function filterParams(filters: ExportFilters) {
   };
 }
 
-/**
- * A read-only connection for an export. A small page cache: the export reads each table
- * page once, and the default 16 MB per connection was most of an export's memory.
- */
+/** A read-only connection for an export, with a small page cache: it reads each table page once. */
 export function openExportConnection(databasePath: string): Db {
   const db = openDatabase(databasePath, { readonly: true });
   db.pragma('cache_size = -2000');
@@ -45,33 +33,30 @@ export function openExportConnection(databasePath: string): Db {
 }
 
 /**
- * Only the conditions the filters need: an absent filter costs nothing per row. For a
- * chunk, a unary + keeps SQLite off the indexes (`scan`): a chunk is a short rowid range,
- * and the created_at or status index would have it read the whole period, or sort.
+ * Only the conditions the filters need: an absent filter costs nothing per row. For a chunk, a unary +
+ * keeps SQLite off the indexes (`scan`): through them it would read the whole period, or sort.
  */
 function conditions(filters: ExportFilters, scan: boolean): string[] {
-  const p = filterParams(filters);
-  const col = (name: string) => (scan ? `+r.${name}` : `r.${name}`);
+  const params = filterParams(filters);
+  const column = (name: string) => (scan ? `+r.${name}` : `r.${name}`);
   return [
-    p.from !== null && `${col('created_at')} >= @from`,
-    p.before !== null && `${col('created_at')} < @before`,
-    p.statuses !== null && `${col('status')} IN (SELECT value FROM json_each(@statuses))`,
-  ].filter((c): c is string => typeof c === 'string');
+    params.from !== null && `${column('created_at')} >= @from`,
+    params.before !== null && `${column('created_at')} < @before`,
+    params.statuses !== null && `${column('status')} IN (SELECT value FROM json_each(@statuses))`,
+  ].filter((condition): condition is string => typeof condition === 'string');
 }
 
 /** The bound parameters, only those the conditions use. */
 function paramsFor(filters: ExportFilters) {
-  return Object.fromEntries(Object.entries(filterParams(filters)).filter(([, v]) => v !== null));
+  return Object.fromEntries(Object.entries(filterParams(filters)).filter(([, value]) => value !== null));
 }
 
 /** The ids the export can hold: the whole table, or a date range through the created_at index. */
 export function idRange(db: Db, filters: ExportFilters): { after: number; upTo: number } | null {
   const range = conditions({ ...filters, statuses: [] }, false);
   const where = range.length ? `WHERE ${range.join(' AND ')}` : '';
-  const ids = db.prepare(`SELECT min(id) AS first, max(id) AS last FROM requests r ${where}`).get(paramsFor(filters)) as {
-    first: number | null;
-    last: number | null;
-  };
+  const statement = db.prepare(`SELECT min(id) AS first, max(id) AS last FROM requests r ${where}`);
+  const ids = statement.get(paramsFor(filters)) as { first: number | null; last: number | null };
   return ids.first === null || ids.last === null ? null : { after: ids.first - 1, upTo: ids.last };
 }
 
@@ -88,22 +73,21 @@ export interface Chunk {
   rows: number;
 }
 
-/**
- * Reads one chunk (the ids after `after` up to `upTo`) at a time: the rows written by
- * `line` and joined by `separator`, as UTF-8 bytes. Run inside one read transaction.
- */
+/** Reads the chunk of ids (after, upTo]: its rows written by `line`, joined by `separator`, as UTF-8 bytes. */
 export function chunkReader(db: Db, line: string, separator: string, filters: ExportFilters) {
-  const stmt = db.prepare(chunkSql(line, filters));
+  const statement = db.prepare(chunkSql(line, filters));
   const params = { ...paramsFor(filters), separator };
   return (after: number, upTo: number): Chunk => {
-    const chunk = stmt.get({ ...params, after, upTo }) as { bytes: Buffer | null; rows: number };
+    const chunk = statement.get({ ...params, after, upTo }) as { bytes: Buffer | null; rows: number };
     return { bytes: chunk.bytes ?? new Uint8Array(0), rows: chunk.rows };
   };
 }
 
 /** The chunks of an id range, in order: [after, after + CHUNK_IDS], then the next… */
 export function* chunkBounds(range: { after: number; upTo: number }): Generator<[number, number]> {
-  for (let after = range.after; after < range.upTo; after += CHUNK_IDS) yield [after, Math.min(after + CHUNK_IDS, range.upTo)];
+  for (let after = range.after; after < range.upTo; after += CHUNK_IDS) {
+    yield [after, Math.min(after + CHUNK_IDS, range.upTo)];
+  }
 }
 
 /** How many requests the filters match. */

@@ -1,5 +1,5 @@
-// Idempotency keys: the API's Idempotency-Key header and the HTML form's token
-// both land here, scoped so that a key answers only the body it was first used with.
+// Idempotency keys: the API's Idempotency-Key header and the HTML form's token both land here, scoped
+// so that a key answers only the body it was first used with.
 import type { Db } from '../connection.js';
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -7,7 +7,9 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 export function idempotencyRepo(db: Db) {
   const find = db.prepare('SELECT request_id, body_hash, created_at FROM idempotency_keys WHERE key = ?');
   const remove = db.prepare('DELETE FROM idempotency_keys WHERE key = ?');
-  const insert = db.prepare('INSERT INTO idempotency_keys (key, request_id, body_hash, created_at) VALUES (?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO idempotency_keys (key, request_id, body_hash, created_at) VALUES (?, ?, ?, ?)',
+  );
   const purge = db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?');
 
   return {

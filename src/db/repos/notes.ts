@@ -13,7 +13,9 @@ export interface NoteRow {
 export const MAX_NOTE_LENGTH = 5000;
 
 export function notesRepo(db: Db) {
-  const insert = db.prepare('INSERT INTO request_notes (request_id, author_id, author, body, created_at) VALUES (?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO request_notes (request_id, author_id, author, body, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const forRequest = db.prepare('SELECT * FROM request_notes WHERE request_id = ? ORDER BY id');
   return {
     add(requestId: number, author: { id: number | null; label: string }, body: string, now: string): number {

@@ -1,6 +1,6 @@
-// The email outbox. Enqueue happens inside the caller's transaction; the worker
-// claims due rows in a transaction of its own, so two workers never send one row
-// and a row claimed by a worker that died is taken again after CLAIM_TIMEOUT_MS.
+// The email outbox. Enqueue happens inside the caller's transaction; the worker claims due rows in a
+// transaction of its own, so two workers never send one row and a row claimed by a worker that died is
+// taken again after CLAIM_TIMEOUT_MS. See docs/internals.md#outbox.
 import crypto from 'node:crypto';
 import { writeTransactionWhenFree, type Db } from '../connection.js';
 
@@ -43,10 +43,8 @@ export type DeliveryOutcome =
 export const CLAIM_TIMEOUT_MS = 90_000;
 
 /**
- * The messages to claim: queued ones due by @now and claims older than @staleBefore, earliest
- * due first. The first @limit of each kind, then the first @limit of both: with one WHERE … OR …,
- * SQLite read and sorted every due row to return ten, ~2 ms a claim with 15,000 queued (a
- * flood's backlog after 10 s), on the event loop, and more as the backlog grew; now ~0.1 ms.
+ * Queued messages due by @now and claims older than @staleBefore, earliest due first: the first @limit of
+ * each kind, then of both, since one WHERE … OR … sorts the whole backlog (docs/internals.md#outbox).
  */
 export const DUE_SQL = `SELECT * FROM (
     SELECT * FROM (SELECT * FROM outbox WHERE status = 'queued' AND next_attempt_at <= @now
@@ -72,7 +70,8 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
      WHERE id = ? AND status = 'sending'`,
   );
   const markPostponed = db.prepare(
-    `UPDATE outbox SET status = 'queued', next_attempt_at = ?, last_error = ?, claimed_at = NULL, attempts = attempts - 1
+    `UPDATE outbox SET status = 'queued', next_attempt_at = ?, last_error = ?, claimed_at = NULL,
+       attempts = attempts - 1
      WHERE id = ? AND status = 'sending'`,
   );
   const markFailed = db.prepare(
@@ -90,58 +89,55 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
     ORDER BY o.status = 'failed' DESC, o.created_at LIMIT ?`);
   const byId = db.prepare('SELECT * FROM outbox WHERE id = ?');
   const nextDue = db.prepare(`SELECT MIN(next_attempt_at) AS at FROM outbox WHERE status = 'queued'`);
-  // Kept by triggers (migrations/0025): counting two rows a request on each read took ~300 ms at a million requests.
+  // Kept by triggers (migrations/0025): counting the table on every read would grow with it.
   const counts = db.prepare('SELECT status, n FROM outbox_status_counts');
   // Reads the queued range of outbox_due only: the backlog, not the history.
   const oldestQueued = db.prepare(`SELECT MIN(created_at) FROM outbox WHERE status = 'queued'`).pluck();
 
   return {
     /** Call inside the transaction that makes the change the message reports. */
-    enqueue(m: NewMessage, now: string): number {
+    enqueue(message: NewMessage, now: string): number {
       // Time first, so each new id goes at the end of the UNIQUE index rather than on a random page.
       const messageId = `<${Date.now().toString(36).padStart(9, '0')}.${crypto.randomUUID()}@${messageIdDomain}>`;
+      const { requestId, template, locale, recipient, params } = message;
       const info = insert.run(
-        m.requestId, m.template, m.locale, m.recipient, JSON.stringify(m.params ?? {}), messageId, now, now,
+        requestId, template, locale, recipient, JSON.stringify(params ?? {}), messageId, now, now,
       );
       return Number(info.lastInsertRowid);
     },
-    /**
-     * Claims up to `limit` due rows (in one immediate transaction) and returns them. Mail can
-     * wait for the write lock without holding up the service (writeTransactionWhenFree).
-     */
+    /** Claims up to `limit` due rows and returns them; waits for the write lock on a timer, never asleep. */
     claimDue(now: Date, limit: number): Promise<OutboxRow[]> {
       const nowIso = now.toISOString();
       const staleBefore = new Date(now.getTime() - CLAIM_TIMEOUT_MS).toISOString();
       return writeTransactionWhenFree(db, () => {
         const rows = due.all({ now: nowIso, staleBefore, limit }) as OutboxRow[];
-        for (const r of rows) claim.run(nowIso, r.id);
-        return rows.map((r) => ({ ...r, status: 'sending' as const, attempts: r.attempts + 1, claimed_at: nowIso }));
+        for (const row of rows) claim.run(nowIso, row.id);
+        return rows.map((row) => ({
+          ...row, status: 'sending' as const, attempts: row.attempts + 1, claimed_at: nowIso,
+        }));
       });
     },
     /** The outcomes of one delivered batch, in one transaction: one commit, not one per message. */
     record(outcomes: DeliveryOutcome[], now: Date): Promise<void> {
       const nowIso = now.toISOString();
       return writeTransactionWhenFree(db, () => {
-        for (const o of outcomes) {
-          if (o.kind === 'sent') markSent.run(nowIso, o.id);
-          else if (o.kind === 'retry') markRetry.run(o.at.toISOString(), o.reason, o.id);
-          else if (o.kind === 'postponed') markPostponed.run(o.at.toISOString(), o.reason, o.id);
-          else markFailed.run(o.reason, o.id);
+        for (const outcome of outcomes) {
+          const { id } = outcome;
+          if (outcome.kind === 'sent') markSent.run(nowIso, id);
+          else if (outcome.kind === 'retry') markRetry.run(outcome.at.toISOString(), outcome.reason, id);
+          else if (outcome.kind === 'postponed') markPostponed.run(outcome.at.toISOString(), outcome.reason, id);
+          else markFailed.run(outcome.reason, id);
         }
       });
     },
-    /**
-     * At start-up, claims left by this service's previous process (killed mid-send)
-     * are released at once instead of after CLAIM_TIMEOUT_MS. One service process
-     * owns a database file; a resend keeps its Message-ID, so it is recognisable.
-     */
+    /** At start-up: one process owns the database, so claims left by its previous process are released now. */
     releaseAllClaims: (now: Date) => releaseAll.run(now.toISOString()).changes,
     /** Failed messages, and messages still unsent after `queuedLongerThanMs`: what staff should look at. */
     needingAttention: (now: Date, queuedLongerThanMs: number, limit: number) =>
       needingAttention.all(new Date(now.getTime() - queuedLongerThanMs).toISOString(), limit) as (OutboxRow & {
         reference: string | null;
       })[],
-    /** Acknowledgements queued for `recipient`, in any letter case, since `sinceIso` (the daily cap on mail to an unverified address). */
+    /** Acknowledgements queued for `recipient`, in any letter case, since `sinceIso` (the daily cap per address). */
     countRecentAcksTo: (recipient: string, sinceIso: string) => recentAcksTo.get(recipient, sinceIso) as number,
     forRequest: (requestId: number) => forRequest.all(requestId) as OutboxRow[],
     findById: (id: number) => byId.get(id) as OutboxRow | undefined,
@@ -151,7 +147,7 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
     /** How many messages are in each state. */
     counts(): Record<OutboxStatus, number> {
       const out: Record<OutboxStatus, number> = { queued: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 };
-      for (const r of counts.all() as { status: OutboxStatus; n: number }[]) out[r.status] = r.n;
+      for (const row of counts.all() as { status: OutboxStatus; n: number }[]) out[row.status] = row.n;
       return out;
     },
     /** When the longest-waiting queued message was written, or null when none waits. */

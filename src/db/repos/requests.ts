@@ -53,8 +53,8 @@ interface ArticleRow {
   extract_words: number | null;
 }
 
-const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
-const undef = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
+const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
 function rowToRequest(row: RequestRow, articles: ArticleRow[]): StoredRequest {
   return {
@@ -66,18 +66,23 @@ function rowToRequest(row: RequestRow, articles: ArticleRow[]): StoredRequest {
     requester: {
       name: row.requester_name,
       email: row.requester_email,
-      phone: undef(row.requester_phone),
-      jobTitle: undef(row.requester_job_title),
+      phone: orUndefined(row.requester_phone),
+      jobTitle: orUndefined(row.requester_job_title),
     },
     organisation: {
       name: row.org_name,
       type: row.org_type as StoredRequest['organisation']['type'],
       country: row.org_country,
-      website: undef(row.org_website),
+      website: orUndefined(row.org_website),
       nonProfit: row.org_non_profit === 1,
     },
     articles: articles.map(
-      (a): Article => ({ url: a.url, title: a.title, portion: a.portion, extractWords: undef(a.extract_words) }),
+      (article): Article => ({
+        url: article.url,
+        title: article.title,
+        portion: article.portion,
+        extractWords: orUndefined(article.extract_words),
+      }),
     ),
     usage: {
       medium: row.medium as StoredRequest['usage']['medium'],
@@ -92,7 +97,7 @@ function rowToRequest(row: RequestRow, articles: ArticleRow[]): StoredRequest {
       commercial: row.commercial === 1,
       images: row.images === 1,
     },
-    message: undef(row.message),
+    message: orUndefined(row.message),
     consent: true,
     quote: JSON.parse(row.quote_json) as ComputedQuote,
     createdAt: row.created_at,
@@ -119,17 +124,20 @@ export function requestsRepo(db: Db) {
       medium, territory, countries, language, translation, audience, start_date, duration_months,
       exclusive, commercial, images, message, quote_json, quote_total_minor, currency, refer_to_desk,
       rate_card_version, created_at, updated_at)
-    VALUES (@reference, @access_token, @locale, @requester_name, @requester_email, @requester_phone, @requester_job_title,
+    VALUES (@reference, @access_token, @locale,
+      @requester_name, @requester_email, @requester_phone, @requester_job_title,
       @org_name, @org_type, @org_country, @org_website, @org_non_profit,
       @medium, @territory, @countries, @language, @translation, @audience, @start_date, @duration_months,
       @exclusive, @commercial, @images, @message, @quote_json, @quote_total_minor, @currency, @refer_to_desk,
       @rate_card_version, @created_at, @updated_at)`);
-  const insertArticle = db.prepare(`INSERT INTO request_articles (request_id, position, url, title, portion, extract_words)
-    VALUES (?, ?, ?, ?, ?, ?)`);
+  const insertArticle = db.prepare(`INSERT INTO request_articles
+    (request_id, position, url, title, portion, extract_words) VALUES (?, ?, ?, ?, ?, ?)`);
   // The desk's full-text row, written once with the articles (migrations/0018 says why not by trigger),
   // and the filters' terms from the request row just inserted (migrations/0024).
-  const insertSearch = db.prepare(`INSERT INTO request_search (rowid, reference, requester, organisation, articles, facets)
-    VALUES (@id, @reference, @requester, @organisation, @articles, (SELECT facets FROM request_search_facets WHERE id = @id))`);
+  const insertSearch = db.prepare(`INSERT INTO request_search
+    (rowid, reference, requester, organisation, articles, facets)
+    VALUES (@id, @reference, @requester, @organisation, @articles,
+      (SELECT facets FROM request_search_facets WHERE id = @id))`);
   const byToken = db.prepare('SELECT * FROM requests WHERE access_token = ?');
   const byReference = db.prepare('SELECT * FROM requests WHERE reference = ?');
   const byId = db.prepare('SELECT * FROM requests WHERE id = ?');
@@ -140,49 +148,56 @@ export function requestsRepo(db: Db) {
 
   return {
     /** Call inside a write transaction: the reference counter and the rows move together. */
-    insert({ request: r, locale, quote, accessToken, now }: NewRequest): { id: number; reference: string } {
+    insert({ request, locale, quote, accessToken, now }: NewRequest): { id: number; reference: string } {
       const year = Number(now.slice(0, 4));
       const { last } = bumpCounter.get(year) as { last: number };
       const reference = `REP-${year}-${String(last).padStart(6, '0')}`;
-      const u = r.usage;
-      const b = (v: boolean) => (v ? 1 : 0);
+      const { requester, organisation, usage } = request;
+      const bit = (value: boolean) => (value ? 1 : 0);
       const { lastInsertRowid } = insert.run({
         reference,
         access_token: accessToken,
         locale,
-        requester_name: r.requester.name,
-        requester_email: r.requester.email,
-        requester_phone: orNull(r.requester.phone),
-        requester_job_title: orNull(r.requester.jobTitle),
-        org_name: r.organisation.name,
-        org_type: r.organisation.type,
-        org_country: r.organisation.country,
-        org_website: orNull(r.organisation.website),
-        org_non_profit: b(r.organisation.nonProfit),
-        medium: u.medium,
-        territory: u.territory,
-        countries: (u.countries ?? []).join(' '),
-        language: u.language,
-        translation: b(u.translation),
-        audience: u.audience,
-        start_date: u.startDate,
-        duration_months: u.durationMonths,
-        exclusive: b(u.exclusive),
-        commercial: b(u.commercial),
-        images: b(u.images),
-        message: orNull(r.message),
+        requester_name: requester.name,
+        requester_email: requester.email,
+        requester_phone: orNull(requester.phone),
+        requester_job_title: orNull(requester.jobTitle),
+        org_name: organisation.name,
+        org_type: organisation.type,
+        org_country: organisation.country,
+        org_website: orNull(organisation.website),
+        org_non_profit: bit(organisation.nonProfit),
+        medium: usage.medium,
+        territory: usage.territory,
+        countries: (usage.countries ?? []).join(' '),
+        language: usage.language,
+        translation: bit(usage.translation),
+        audience: usage.audience,
+        start_date: usage.startDate,
+        duration_months: usage.durationMonths,
+        exclusive: bit(usage.exclusive),
+        commercial: bit(usage.commercial),
+        images: bit(usage.images),
+        message: orNull(request.message),
         quote_json: JSON.stringify(quote),
         quote_total_minor: quote.totalMinor,
         currency: quote.currency,
-        refer_to_desk: b(quote.referToDesk),
+        refer_to_desk: bit(quote.referToDesk),
         rate_card_version: quote.rateCardVersion,
         created_at: now,
         updated_at: now,
       });
       const id = Number(lastInsertRowid);
-      r.articles.forEach((a, i) => insertArticle.run(id, i + 1, a.url, a.title, a.portion, orNull(a.extractWords)));
-      const articlesText = r.articles.map((a) => `${a.title} ${a.url}`).join(' ');
-      insertSearch.run({ id, reference, requester: `${r.requester.name} ${r.requester.email}`, organisation: r.organisation.name, articles: articlesText });
+      request.articles.forEach((article, i) =>
+        insertArticle.run(id, i + 1, article.url, article.title, article.portion, orNull(article.extractWords)),
+      );
+      insertSearch.run({
+        id,
+        reference,
+        requester: `${requester.name} ${requester.email}`,
+        organisation: organisation.name,
+        articles: request.articles.map((article) => `${article.title} ${article.url}`).join(' '),
+      });
       return { id, reference };
     },
     findByAccessToken: (token: string) => load(byToken.get(token) as RequestRow | undefined),

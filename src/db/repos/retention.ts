@@ -1,7 +1,6 @@
-// Anonymising requests: the personal fields of a request replaced by a marker,
-// the emails still waiting for that person cancelled, and the person's address
-// removed from the outbox. Used by the retention run and by erasure on request;
-// call inside a write transaction.
+// Anonymising requests: the personal fields of a request replaced by a marker, the emails still waiting
+// for that person cancelled, and the person's address removed from the outbox. Used by the retention run
+// and by erasure on request; call inside a write transaction.
 import { checkpointWithoutWaiting, type Db } from '../connection.js';
 import { CLOSED } from '../../domain/workflow.js';
 
@@ -52,7 +51,8 @@ export function retentionRepo(db: Db) {
       message = CASE WHEN message IS NULL THEN NULL ELSE @marker END,
       anonymised_at = @now
     WHERE id = @id AND anonymised_at IS NULL`);
-  // A message being sent right now ('sending') cannot be recalled; queued and failed ones (which staff could retry) can.
+  // A message being sent right now ('sending') cannot be recalled; queued and failed ones (which staff
+  // could retry) can.
   const cancelMail = db.prepare(`UPDATE outbox SET status = 'cancelled', last_error = 'cancelled: personal data erased',
       claimed_at = NULL WHERE request_id = ? AND lower(recipient) = lower(?) AND status IN ('queued', 'failed')`);
   const scrubRecipient = db.prepare(
@@ -60,7 +60,8 @@ export function retentionRepo(db: Db) {
   );
   // A server's answer often quotes the address ("550 <x@y> unknown"), on any of the request's messages.
   const scrubErrors = db.prepare(
-    `UPDATE outbox SET last_error = replace(last_error, @email, @marker) WHERE request_id = @id AND instr(last_error, @email) > 0`,
+    `UPDATE outbox SET last_error = replace(last_error, @email, @marker)
+     WHERE request_id = @id AND instr(last_error, @email) > 0`,
   );
   // Staff notes are free text about the requester: they go with the personal data.
   const scrubNotes = db.prepare('UPDATE request_notes SET body = ? WHERE request_id = ?');
@@ -71,14 +72,12 @@ export function retentionRepo(db: Db) {
     candidates: (cutoff: string, limit: number) => candidates.all(cutoff, limit) as Candidate[],
     countDue(cutoff: string): Record<string, number> {
       const rows = countByStatus.all(cutoff) as { status: string; n: number }[];
-      return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+      return Object.fromEntries(rows.map((row) => [row.status, row.n]));
     },
     byEmail: (email: string) => byEmail.all(email) as Candidate[],
     /**
-     * After anonymising: merge the search index's segments (so old terms leave its
-     * pages) and checkpoint the WAL, so that with secure_delete the erased text is
-     * overwritten in the database file rather than left for a backup to copy.
-     * Returns false when a reader (Litestream) left the checkpoint to later.
+     * After anonymising, so the erased text leaves the search index's pages and the WAL: merges the index's
+     * segments and checkpoints. False when a reader (Litestream) left the checkpoint to later.
      */
     purgeResidue(): boolean {
       optimizeSearch.run();

@@ -1,7 +1,7 @@
-// Desk accounts. Changes are made inside the caller's write transaction, which
-// also writes the audit row (src/services/user-admin.ts).
+// Desk accounts. Changes are made inside the caller's write transaction, which also writes the audit row
+// (src/services/user-admin.ts).
 import type { Db } from '../connection.js';
-import type { Role, User } from '../../domain/staff.js';
+import type { Role, User } from '../../domain/accounts.js';
 import { normaliseEmail } from '../../email-address.js';
 
 export interface UserRow {
@@ -16,13 +16,13 @@ export interface UserRow {
   updated_at: string;
 }
 
-export const toUser = (r: UserRow): User => ({
-  id: r.id,
-  email: r.email,
-  role: r.role,
-  disabledAt: r.disabled_at,
-  lastLoginAt: r.last_login_at,
-  createdAt: r.created_at,
+export const toUser = (row: UserRow): User => ({
+  id: row.id,
+  email: row.email,
+  role: row.role,
+  disabledAt: row.disabled_at,
+  lastLoginAt: row.last_login_at,
+  createdAt: row.created_at,
 });
 
 
@@ -34,7 +34,9 @@ export function usersRepo(db: Db) {
   const all = db.prepare('SELECT * FROM users ORDER BY email');
   const setRole = db.prepare('UPDATE users SET role = ?, updated_at = ? WHERE id = ?');
   const setDisabled = db.prepare('UPDATE users SET disabled_at = ?, updated_at = ? WHERE id = ?');
-  const setPassword = db.prepare('UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?');
+  const setPassword = db.prepare(
+    'UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?',
+  );
   const setLogin = db.prepare('UPDATE users SET last_login_at = ? WHERE id = ?');
   const activeAdmins = db.prepare(`SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL`);
 
@@ -49,7 +51,8 @@ export function usersRepo(db: Db) {
     },
     list: () => (all.all() as UserRow[]).map(toUser),
     setRole: (id: number, role: Role, now: string) => setRole.run(role, now, id).changes === 1,
-    setDisabled: (id: number, disabledAt: string | null, now: string) => setDisabled.run(disabledAt, now, id).changes === 1,
+    setDisabled: (id: number, disabledAt: string | null, now: string) =>
+      setDisabled.run(disabledAt, now, id).changes === 1,
     setPassword: (id: number, hash: string, now: string) => setPassword.run(hash, now, now, id).changes === 1,
     recordLogin: (id: number, now: string) => setLogin.run(now, id),
     activeAdminCount: () => (activeAdmins.get() as { n: number }).n,

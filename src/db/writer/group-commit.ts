@@ -1,16 +1,7 @@
-// The one write path for new licensing requests: the request, its articles, its
-// two outbox messages and its idempotency key go into SQLite in ONE transaction,
-// so a request is either wholly stored with its emails queued, or not at all.
-//
-// Group commit: with synchronous=FULL every COMMIT waits for an fsync, which caps
-// one-transaction-per-request at a few hundred to two thousand requests a second.
-// Submissions that reach the writer during the same event-loop turn (typically
-// those that arrived while the previous COMMIT held the loop) are queued and
-// written together in one immediate transaction, flushed on setImmediate or as
-// soon as MAX_BATCH are waiting. Each request runs in its own SAVEPOINT (a nested
-// better-sqlite3 transaction), so a row that fails rolls back alone. Every
-// caller's promise settles only after the batch's COMMIT has returned: a request
-// is never acknowledged before it is durable.
+// The one write path for new licensing requests: a request, its articles, its outbox messages and its
+// idempotency key are stored in one transaction, or not at all. Requests that reach the writer in the same
+// turn of the event loop share one COMMIT, each in a SAVEPOINT of its own, and a caller hears its outcome
+// only after that COMMIT has returned. See docs/internals.md#group-commit.
 import type { Db } from '../connection.js';
 import { writeTransaction } from '../connection.js';
 import type { RequestsRepo, NewRequest } from '../repos/requests.js';
@@ -45,20 +36,20 @@ export interface WriterOptions {
 }
 
 interface Pending {
-  cmd: WriteCommand;
+  command: WriteCommand;
   now: Date;
   resolve: (result: WriteResult) => void;
-  reject: (err: unknown) => void;
+  reject: (error: unknown) => void;
 }
 
 type Outcome = { ok: true; value: WriteResult } | { ok: false; error: unknown };
 
-/** What the service writes requests through: this module's writer, or the same on its own thread (./writer-thread.ts). */
+/** What the service writes requests through: this module's writer, or the same on a thread (./writer-thread.ts). */
 export interface RequestWriter {
   /** Resolves once the writer can write (its thread, if it has one, has opened the database); rejects if it cannot. */
   ready(): Promise<void>;
   /** Queues the request for the next batch; resolves once it is committed (or replayed). */
-  write(cmd: WriteCommand, now: Date): Promise<WriteResult>;
+  write(command: WriteCommand, now: Date): Promise<WriteResult>;
   /** How many requests are waiting for their COMMIT. */
   waiting(): number;
   /** Writes what is queued now; then the service may close the database. */
@@ -76,18 +67,19 @@ export function requestWriter(
   let scheduled = false;
 
   /** One request's rows; a nested transaction, i.e. a SAVEPOINT inside the batch's transaction. */
-  const writeOne = db.transaction((cmd: WriteCommand, now: Date): WriteResult => {
-    if (cmd.idempotency) {
+  const writeOne = db.transaction((command: WriteCommand, now: Date): WriteResult => {
+    const key = command.idempotency;
+    if (key) {
       // Sees keys written earlier in the same batch: same connection, same transaction.
-      const seen = idempotency.lookup(cmd.idempotency.key, now);
-      if (seen) return { kind: 'replayed', id: seen.requestId, sameBody: seen.bodyHash === cmd.idempotency.bodyHash };
+      const seen = idempotency.lookup(key.key, now);
+      if (seen) return { kind: 'replayed', id: seen.requestId, sameBody: seen.bodyHash === key.bodyHash };
     }
-    const { id, reference } = requests.insert(cmd);
-    for (const { template, locale, recipient, unlessAcksSince: cap } of cmd.emails) {
+    const { id, reference } = requests.insert(command);
+    for (const { template, locale, recipient, unlessAcksSince: cap } of command.emails) {
       if (cap && outbox.countRecentAcksTo(recipient, cap.since) >= cap.count) continue;
-      outbox.enqueue({ requestId: id, template, locale, recipient }, cmd.now);
+      outbox.enqueue({ requestId: id, template, locale, recipient }, command.now);
     }
-    if (cmd.idempotency) idempotency.remember(cmd.idempotency.key, id, cmd.idempotency.bodyHash, cmd.now);
+    if (key) idempotency.remember(key.key, id, key.bodyHash, command.now);
     return { kind: 'created', id, reference };
   });
 
@@ -108,9 +100,9 @@ export function requestWriter(
     try {
       outcomes = writeTransaction(db, () => {
         forgetExpiredKeys(batch[0]!.now);
-        return batch.map((p): Outcome => {
+        return batch.map((pending): Outcome => {
           try {
-            return { ok: true, value: writeOne(p.cmd, p.now) };
+            return { ok: true, value: writeOne(pending.command, pending.now) };
           } catch (error) {
             // Some errors (disk full, I/O) make SQLite roll back the whole transaction:
             // then nothing in this batch is stored, and every caller must hear so.
@@ -120,15 +112,15 @@ export function requestWriter(
         });
       });
     } catch (error) {
-      for (const p of batch) p.reject(error);
+      for (const pending of batch) pending.reject(error);
       return;
     }
     // Only now, after COMMIT returned, does any caller learn its outcome.
     options.onBatch?.(batch.length);
-    batch.forEach((p, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) p.resolve(o.value);
-      else p.reject(o.error);
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) pending.resolve(outcome.value);
+      else pending.reject(outcome.error);
     });
   }
 
@@ -139,9 +131,9 @@ export function requestWriter(
   }
 
   return {
-    write(cmd: WriteCommand, now: Date): Promise<WriteResult> {
+    write(command: WriteCommand, now: Date): Promise<WriteResult> {
       return new Promise<WriteResult>((resolve, reject) => {
-        queue.push({ cmd, now, resolve, reject });
+        queue.push({ command, now, resolve, reject });
         if (queue.length >= maxBatch) flush();
         else schedule();
       });

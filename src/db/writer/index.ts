@@ -1,7 +1,6 @@
-// "The writer": the one write path for new licensing requests. A submission hands it a
-// command and gets an answer only after the command's transaction has committed. Behind
-// this module it groups submissions into shared commits (./group-commit.ts) and, by
-// default, runs on a thread of its own with its own connection (./writer-thread.ts).
+// "The writer": the one write path for new licensing requests. A submission hands it a command and gets an
+// answer only after the command's transaction has committed. Behind this module it groups submissions into
+// shared commits (./group-commit.ts) and, by default, runs on a thread of its own (./writer-thread.ts).
 import type { Logger } from 'pino';
 import { keepJournalsInMemory, type Db } from '../connection.js';
 import type { RequestsRepo } from '../repos/requests.js';
@@ -27,7 +26,8 @@ export interface WriterSetup {
 export function createRequestWriter(setup: WriterSetup): RequestWriter {
   // A database in memory exists on this connection only, so its writer cannot be another thread's.
   if (setup.onThread && setup.databasePath !== ':memory:') {
-    return requestWriterThread({ databasePath: setup.databasePath, messageIdDomain: setup.messageIdDomain }, setup.logger);
+    const { databasePath, messageIdDomain } = setup;
+    return requestWriterThread({ databasePath, messageIdDomain }, setup.logger);
   }
   // On this connection the writer's savepoints need their journals in memory (see keepJournalsInMemory).
   keepJournalsInMemory(setup.db);

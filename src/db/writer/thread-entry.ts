@@ -1,20 +1,18 @@
-// The request writer's thread (started by ./writer-thread.ts): its own
-// connection to the database, the same group-commit writer as the main thread would
-// use, and one reply message per batch.
+// The request writer's thread (started by ./writer-thread.ts): its own connection to the database, the
+// same group-commit writer the main thread would use, and one reply message per batch.
 import { parentPort, workerData } from 'node:worker_threads';
 import { keepJournalsInMemory, openDatabase } from '../connection.js';
 import { requestsRepo } from '../repos/requests.js';
 import { outboxRepo } from '../repos/outbox.js';
 import { idempotencyRepo } from '../repos/idempotency.js';
 import { requestWriter } from './group-commit.js';
-import type { WriteReply, WriterMessage, WriterThreadSetup } from './writer-thread.js';
+import type { ThreadError, WriteReply, WriterMessage, WriterThreadSetup } from './writer-thread.js';
 
 const setup = workerData as WriterThreadSetup;
 const db = openDatabase(setup.databasePath);
 keepJournalsInMemory(db);
-// Waiting here blocks no event loop that answers requests, and a batch that gave up after the
-// usual 5 s would fail up to 64 submissions: wait out a long write of the main thread's (erasure
-// optimises the search index; a checkpoint) instead.
+// Waiting blocks no event loop here, and giving up after the usual 5 s would fail a whole batch:
+// wait out the main thread's long writes instead (erasure's index optimise, a checkpoint).
 db.pragma('busy_timeout = 60000');
 const writer = requestWriter(db, {
   requests: requestsRepo(db),
@@ -25,30 +23,34 @@ const port = parentPort!;
 
 let replies: WriteReply[] = [];
 /** A batch's promises settle in one turn: one message carries all of their replies. */
-function reply(r: WriteReply) {
-  if (replies.push(r) > 1) return;
+function reply(writeReply: WriteReply) {
+  if (replies.push(writeReply) > 1) return;
   queueMicrotask(() => {
-    const out = replies;
+    const batch = replies;
     replies = [];
-    port.postMessage(out);
+    port.postMessage(batch);
   });
+}
+
+/** An error as it can cross to the main thread: its class name, message, stack and SQLite code. */
+function crossable(error: unknown): ThreadError {
+  const { name, message, stack, code } = (error instanceof Error ? error : new Error(String(error))) as Error & {
+    code?: unknown;
+  };
+  return { name, message, stack, code: typeof code === 'string' ? code : undefined };
 }
 
 port.postMessage('ready'); // the database is open: the service may start taking requests
 
-port.on('message', (msg: WriterMessage) => {
-  if (msg.type === 'close') {
+port.on('message', (message: WriterMessage) => {
+  if (message.type === 'close') {
     // Sent only once every write has been answered (see close() in ./writer-thread.ts).
     db.close();
     port.close();
     return;
   }
-  writer.write(msg.cmd, new Date(msg.now)).then(
-    (result) => reply({ id: msg.id, ok: true, result }),
-    (error: unknown) => {
-      const e = error instanceof Error ? error : new Error(String(error));
-      const code = (e as { code?: unknown }).code;
-      reply({ id: msg.id, ok: false, error: { name: e.name, message: e.message, stack: e.stack, code: typeof code === 'string' ? code : undefined } });
-    },
+  writer.write(message.command, new Date(message.now)).then(
+    (result) => reply({ id: message.id, ok: true, result }),
+    (error: unknown) => reply({ id: message.id, ok: false, error: crossable(error) }),
   );
 });

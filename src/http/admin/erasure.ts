@@ -9,7 +9,8 @@ import { renderDesk } from '../desk/render.js';
 export function erasurePages(services: Services) {
   const data = services.personalData;
   return {
-    show: (req: Request, res: Response) => renderDesk(req, res, 200, 'admin/erase', { nav: 'erase', email: '', matches: null }),
+    show: (req: Request, res: Response) =>
+      renderDesk(req, res, 200, 'admin/erase', { nav: 'erase', email: '', matches: null }),
 
     /** step=review: what would be erased; step=erase: erase; step=subject: the JSON download. */
     submit(req: Request, res: Response) {
@@ -32,10 +33,13 @@ export function erasurePages(services: Services) {
         case 'erase':
           if (body.confirm !== 'yes') {
             return renderDesk(req, res, 400, 'admin/erase', {
-              nav: 'erase', email, matches: data.requestsOf(email), error: 'Tick the box to confirm: erasure cannot be undone.',
+              nav: 'erase', email, matches: data.requestsOf(email),
+              error: 'Tick the box to confirm: erasure cannot be undone.',
             });
           }
-          return renderDesk(req, res, 200, 'admin/erase-done', { nav: 'erase', result: data.erase(email, actorOf(res)) });
+          return renderDesk(req, res, 200, 'admin/erase-done', {
+            nav: 'erase', result: data.erase(email, actorOf(res)),
+          });
         case 'review':
           return renderDesk(req, res, 200, 'admin/erase', { nav: 'erase', email, matches: data.requestsOf(email) });
         default:

@@ -13,7 +13,12 @@ import { renderDesk } from '../desk/render.js';
 function exportQuery(req: Request) {
   const query = req.query as Record<string, unknown>;
   const status = query.status === undefined ? [] : [query.status].flat().map(String);
-  return { from: String(one(query.from) ?? ''), to: String(one(query.to) ?? ''), status, format: String(one(query.format) ?? 'csv') };
+  return {
+    from: String(one(query.from) ?? ''),
+    to: String(one(query.to) ?? ''),
+    status,
+    format: String(one(query.format) ?? 'csv'),
+  };
 }
 
 export function exportPages(services: Services) {
@@ -34,20 +39,20 @@ export function exportPages(services: Services) {
   }
 
   async function download(req: Request, res: Response) {
-    let request: ExportRequest;
+    let exportRequest: ExportRequest;
     try {
-      request = services.exports.check(exportQuery(req));
+      exportRequest = services.exports.check(exportQuery(req));
     } catch (err) {
       if (err instanceof AppError) return page(req, res);
       throw err;
     }
     res.status(200);
-    res.set('Content-Type', request.mediaType);
+    res.set('Content-Type', exportRequest.mediaType);
     // Names are built by the server from checked values ([a-z0-9_.-] only), so they need no escaping.
-    res.set('Content-Disposition', `attachment; filename="${request.fileName}"`);
+    res.set('Content-Disposition', `attachment; filename="${exportRequest.fileName}"`);
     res.set('X-Content-Type-Options', 'nosniff');
     try {
-      await services.exports.download(request, actorOf(res), res);
+      await services.exports.download(exportRequest, actorOf(res), res);
       res.end();
     } catch (err) {
       if (!res.headersSent) {

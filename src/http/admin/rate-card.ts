@@ -1,5 +1,5 @@
-// The active rate card put into tables for /admin/rate-card: the same numbers the
-// quote engine uses, in words and money, so the desk can explain any quote.
+// The active rate card put into tables for /admin/rate-card: the same numbers the quote engine uses, in
+// words and money, so the desk can explain any quote.
 import type { Request, Response } from 'express';
 import type { RateCard } from '../../domain/quote-types.js';
 import { i18nFor, type I18n } from '../../i18n/index.js';
@@ -7,26 +7,39 @@ import { renderDesk } from '../desk/render.js';
 
 function rateCardTables(card: RateCard, en: I18n) {
   const money = (minor: number) => en.money(minor, card.currency);
-  const pct = (percent: number) => `${percent}%`;
+  const percentage = (percent: number) => `${percent}%`;
+  const mediumName = (medium: string) => en.t(`enum.medium.${medium}`);
   const referral = card.referToDesk;
   return {
     card,
-    baseFees: Object.entries(card.baseFeeMinor).map(([medium, minor]) => ({ label: en.t(`enum.medium.${medium}`), value: money(minor) })),
-    extracts: card.extractBands.map((b) => ({ label: `Up to ${en.number(b.maxWords)} words`, value: `${pct(b.percent)} of the full-text fee` })),
-    audience: card.audienceBands.map((b) => ({ label: `Up to ${en.number(b.maxAudience)}`, value: pct(b.percent) })),
-    territories: Object.entries(card.territoryPercent).map(([t, p]) => ({ label: en.t(`enum.territory.${t}`), value: pct(p) })),
-    durations: card.durationBands.map((b) => ({ label: `Up to ${b.maxMonths} months`, value: pct(b.percent) })),
-    volume: card.volumeDiscounts.map((v) => ({ label: `${v.minArticles} articles or more`, value: `${pct(v.discountPercent)} off` })),
+    baseFees: Object.entries(card.baseFeeMinor).map(([medium, minor]) => ({
+      label: mediumName(medium), value: money(minor),
+    })),
+    extracts: card.extractBands.map((band) => ({
+      label: `Up to ${en.number(band.maxWords)} words`, value: `${percentage(band.percent)} of the full-text fee`,
+    })),
+    audience: card.audienceBands.map((band) => ({
+      label: `Up to ${en.number(band.maxAudience)}`, value: percentage(band.percent),
+    })),
+    territories: Object.entries(card.territoryPercent).map(([territory, percent]) => ({
+      label: en.t(`enum.territory.${territory}`), value: percentage(percent),
+    })),
+    durations: card.durationBands.map((band) => ({
+      label: `Up to ${band.maxMonths} months`, value: percentage(band.percent),
+    })),
+    volume: card.volumeDiscounts.map((discount) => ({
+      label: `${discount.minArticles} articles or more`, value: `${percentage(discount.discountPercent)} off`,
+    })),
     other: [
-      { label: 'Translation', value: pct(card.translationPercent) },
-      { label: 'Exclusivity', value: pct(card.exclusivityPercent) },
-      { label: 'Non-profit discount', value: `${pct(card.nonProfitDiscountPercent)} off` },
+      { label: 'Translation', value: percentage(card.translationPercent) },
+      { label: 'Exclusivity', value: percentage(card.exclusivityPercent) },
+      { label: 'Non-profit discount', value: `${percentage(card.nonProfitDiscountPercent)} off` },
       { label: 'Minimum fee', value: money(card.minimumFeeMinor) },
       { label: 'Totals rounded up to a multiple of', value: money(card.roundingMinor) },
       { label: 'Quotes valid for', value: `${card.validityDays} days` },
     ],
     referral: [
-      { label: 'Media priced by the desk', value: referral.media.map((medium) => en.t(`enum.medium.${medium}`)).join(', ') || 'None' },
+      { label: 'Media priced by the desk', value: referral.media.map(mediumName).join(', ') || 'None' },
       { label: 'Commercial use', value: referral.commercial ? 'Priced by the desk' : 'Priced automatically' },
       { label: 'Images', value: referral.images ? 'Priced by the desk' : 'Priced automatically' },
       { label: 'Exclusive licences', value: referral.exclusive ? 'Priced by the desk' : 'Priced automatically' },
@@ -39,4 +52,6 @@ function rateCardTables(card: RateCard, en: I18n) {
 
 /** GET /admin/rate-card: the card in force, read-only (changing it is a reviewed change to the file). */
 export const rateCardPage = (card: RateCard) => (req: Request, res: Response) =>
-  renderDesk(req, res, 200, 'admin/rate-card', { nav: 'rate-card', title: 'Rate card', ...rateCardTables(card, i18nFor('en')) });
+  renderDesk(req, res, 200, 'admin/rate-card', {
+    nav: 'rate-card', title: 'Rate card', ...rateCardTables(card, i18nFor('en')),
+  });

@@ -1,9 +1,9 @@
-// /admin/users: desk accounts (add, disable or enable, change role, reset password), each
-// audited by the user-admin service, each a CSRF-checked POST answered with a 303; a mistake
-// or a refusal shows the page again with the message and what was typed.
+// /admin/users: desk accounts (add, disable or enable, change role, reset password), each audited by the
+// user-admin service, each a CSRF-checked POST answered with a 303; a mistake or a refusal shows the page
+// again with the message and what was typed.
 import type { Request, Response } from 'express';
 import type { Services } from '../../services/services.js';
-import { isRole } from '../../domain/staff.js';
+import { isRole } from '../../domain/accounts.js';
 import { AppError, notFound } from '../../errors.js';
 import { MIN_PASSWORD_LENGTH } from '../../auth/password.js';
 import { actorOf, currentUser } from '../core/middleware/auth.js';
@@ -23,12 +23,14 @@ const DONE: Record<string, string> = {
 export function userPages(services: Services) {
   const users = services.users;
 
-  const show = (req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) =>
+  const show = (req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) => {
+    const done = String(req.query.done);
     renderDesk(req, res, status, 'admin/users', {
       nav: 'users', title: 'Users', users: users.list(), me: currentUser(res),
-      minPassword: MIN_PASSWORD_LENGTH, done: Object.hasOwn(DONE, String(req.query.done)) ? DONE[String(req.query.done)] : null,
+      minPassword: MIN_PASSWORD_LENGTH, done: Object.hasOwn(DONE, done) ? DONE[done] : null,
       problem: null, errors: {}, posted: {}, rowProblem: null, ...extra,
     });
+  };
 
   /** Runs an account change; a mistake or a refusal shows the page again with the message. */
   const attempt = async (req: Request, res: Response, change: () => unknown, done: string, rowId?: number) => {
@@ -36,7 +38,9 @@ export function userPages(services: Services) {
       await change();
     } catch (err) {
       if (err instanceof AppError && [404, 409, 422].includes(err.status) && err.code !== 'not_found') {
-        const errors = Object.fromEntries((err.fields ?? []).map((field) => [field.path.replace(/^\//, ''), field.message]));
+        const errors = Object.fromEntries(
+          (err.fields ?? []).map((field) => [field.path.replace(/^\//, ''), field.message]),
+        );
         const body = (req.body ?? {}) as Body;
         return show(req, res, err.status, {
           problem: err.message, errors, rowProblem: rowId ?? null,
@@ -55,7 +59,9 @@ export function userPages(services: Services) {
     return Number(id);
   };
   const notSelf = (res: Response, id: number, what: string) => {
-    if (currentUser(res)?.id === id) throw new AppError(409, 'self_change', `You cannot ${what} your own account; ask another admin.`);
+    if (currentUser(res)?.id === id) {
+      throw new AppError(409, 'self_change', `You cannot ${what} your own account; ask another admin.`);
+    }
   };
 
   return {
@@ -66,7 +72,9 @@ export function userPages(services: Services) {
       const body = (req.body ?? {}) as Body;
       const role = postedText(body, 'role', 300);
       return attempt(req, res, () => {
-        if (!isRole(role)) throw new AppError(422, 'invalid_user', 'Choose a role.', [{ path: '/role', message: 'Choose a role.' }]);
+        if (!isRole(role)) {
+          throw new AppError(422, 'invalid_user', 'Choose a role.', [{ path: '/role', message: 'Choose a role.' }]);
+        }
         return users.add(actorOf(res), postedText(body, 'email', 300), role, postedText(body, 'password', 1000));
       }, 'added');
     },
@@ -95,7 +103,8 @@ export function userPages(services: Services) {
 
     resetPassword(req: Request, res: Response) {
       const id = target(req.params.id);
-      return attempt(req, res, () => users.resetPassword(actorOf(res), id, postedText(req.body as Body, 'password', 1000)), 'password', id);
+      const password = postedText(req.body as Body, 'password', 1000);
+      return attempt(req, res, () => users.resetPassword(actorOf(res), id, password), 'password', id);
     },
   };
 }

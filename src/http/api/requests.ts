@@ -41,16 +41,21 @@ export function api(services: Services, metrics: Metrics) {
       }
       // Keys are scoped to the client's address, so nobody can claim another integration's key first.
       const scoped = key && `api:${req.ip ?? ''}:${key}`;
-      const outcome = await services.submissions.submit(req.body, { locale: localeOf(req.body), idempotencyKey: scoped, log: req.log });
+      const options = { locale: localeOf(req.body), idempotencyKey: scoped, log: req.log };
+      const outcome = await services.submissions.submit(req.body, options);
       metrics.submission('api', outcome.kind);
       if (outcome.kind === 'invalid') throw invalid(outcome.issues, outcome.locale);
       if (outcome.kind === 'storage_full') throw outcome.error;
       if (outcome.kind === 'key_reused') {
-        throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request.');
+        const message = 'This Idempotency-Key was already used with a different request.';
+        throw new AppError(422, 'idempotency_key_reused', message);
       }
       const { reference, status, quote, accessToken, locale } = outcome.request;
       if (outcome.kind === 'replayed') res.set('Idempotent-Replayed', 'true');
-      res.status(201).location(`/licensing/requests/${accessToken}`).json({ reference, status, quote: labelQuote(i18nFor(locale), quote) });
+      res
+        .status(201)
+        .location(`/licensing/requests/${accessToken}`)
+        .json({ reference, status, quote: labelQuote(i18nFor(locale), quote) });
     },
 
     quote(req: Request, res: Response) {

@@ -1,7 +1,6 @@
-// The one error middleware. AppErrors and the body parser's 4xx errors are the
-// client's to fix and are answered plainly; a database out of space is a 503 with
-// Retry-After (one log line, no stack); anything else is our bug: logged with the
-// request id, answered with a generic message and never a stack trace.
+// The one error middleware. AppErrors and the body parser's 4xx errors are the client's to fix and are
+// answered plainly; a database out of space or busy is a 503 with Retry-After; anything else is our bug:
+// logged with the request id, answered with a generic message and never a stack trace.
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { AppError } from '../../errors.js';
 import { i18nFor } from '../../i18n/index.js';
@@ -22,7 +21,9 @@ function fromParserError(err: { type?: string; status?: number }): AppError | un
     case 'parameters.too.many':
       return new AppError(413, 'too_many_fields', 'The form has too many fields.');
     default:
-      if (err.status && err.status >= 400 && err.status < 500) return new AppError(err.status, 'bad_request', 'Bad request.');
+      if (err.status && err.status >= 400 && err.status < 500) {
+        return new AppError(err.status, 'bad_request', 'Bad request.');
+      }
       return undefined;
   }
 }
@@ -62,7 +63,9 @@ export function errorHandler(storage?: StorageCondition): ErrorRequestHandler {
     const known =
       err instanceof AppError
         ? err
-        : (storage?.refuse('database', err, `${req.method} ${req.path}`, req.log) ?? busy(err, req) ?? fromParserError(err));
+        : (storage?.refuse('database', err, `${req.method} ${req.path}`, req.log) ??
+          busy(err, req) ??
+          fromParserError(err));
     const appErr = known ?? new AppError(500, 'internal', 'Something went wrong on our side.');
     if (!known) req.log?.error({ err }, 'unhandled error');
     if (appErr.retryAfterSeconds !== undefined) res.set('Retry-After', String(appErr.retryAfterSeconds));

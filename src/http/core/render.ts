@@ -1,5 +1,5 @@
-// Renders a page with the request's locale helpers and the common page data
-// (asset version, locale switch links) in `it`.
+// Renders a page with the request's locale helpers and the common page data (asset version, locale switch
+// links) in `it`.
 import type { Response } from 'express';
 import type { ViewEngines } from '../../views.js';
 import { i18nFor } from '../../i18n/index.js';
@@ -21,7 +21,8 @@ export function viewHtml(
 /** The page as HTML, in the response's language. */
 export function pageHtml(res: Response, view: string, data: Record<string, unknown> = {}): string {
   const locale: Locale = res.locals.locale ?? 'en';
-  return viewHtml(res.app.locals.views as ViewEngines, res.app.locals.assetVersion as string, locale, view, data, res.locals);
+  const { views, assetVersion } = res.app.locals as { views: ViewEngines; assetVersion: string };
+  return viewHtml(views, assetVersion, locale, view, data, res.locals);
 }
 
 export function renderPage(res: Response, status: number, view: string, data: Record<string, unknown> = {}) {

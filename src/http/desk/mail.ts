@@ -1,6 +1,5 @@
-// /staff/mail: the state of email delivery at a glance, so a silent SMTP failure is seen
-// by the desk, not found weeks later by a requester. Each message links to its request,
-// where a failed one can be sent again.
+// /staff/mail: the state of email delivery at a glance, so a silent SMTP failure is seen by the desk, not
+// found weeks later by a requester. Each message links to its request, where a failed one can be sent again.
 import type { Request, Response } from 'express';
 import type { Services } from '../../services/services.js';
 import { renderDesk } from './render.js';

@@ -1,6 +1,6 @@
-// GET /staff/requests: the queue. Query parameters are the filter form's fields; the
-// service checks them (an invalid value is ignored and said so, never a 500). Paging is
-// by cursor (after= older, before= newer), carried in the links with the filters.
+// GET /staff/requests: the queue. Query parameters are the filter form's fields; the service checks them
+// (an invalid value is ignored and said so, never a 500). Paging is by cursor (after= older, before= newer),
+// carried in the links with the filters.
 import type { Request, Response } from 'express';
 import type { Services } from '../../services/services.js';
 import type { QueueQuery, QueueRow } from '../../services/desk-queue.js';
@@ -14,7 +14,11 @@ import { renderDesk } from './render.js';
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
 /** The query string of a queue link: the filters as typed, with `extra` on top. */
-function queueLink(query: QueueQuery, extra: Record<string, string> = {}, without: keyof QueueQuery | null = null): string {
+function queueLink(
+  query: QueueQuery,
+  extra: Record<string, string> = {},
+  without: keyof QueueQuery | null = null,
+): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (name === without || name === 'after' || name === 'before' || name === 'overdue') continue;
@@ -60,7 +64,10 @@ export function queuePage(services: Services, overdueWorkingDays: number) {
       olderHref: page.olderCursor ? queueLink(query, { after: page.olderCursor }) : null,
       newestHref: page.paged ? queueLink(query) : null,
       overdueDays: overdueWorkingDays,
-      filtered: !!(query.status || query.from || query.to || query.medium || query.territory || query.country || query.overdue || page.ignored.length),
+      filtered: !!(
+        query.status || query.from || query.to || query.medium || query.territory || query.country || query.overdue ||
+        page.ignored.length
+      ),
     });
   };
 }

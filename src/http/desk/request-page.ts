@@ -1,11 +1,10 @@
-// One request on the desk: GET shows everything about it; POSTs (CSRF-checked) run a
-// workflow action, add a note or retry a failed email, then redirect (303) back to the
-// page. A mistake in a form shows the page again (422) with the message beside the field
-// and what was typed; a refused transition 409; a database out of space 503.
+// One request on the desk: GET shows everything about it; POSTs (CSRF-checked) run a workflow action, add a
+// note or retry a failed email, then redirect (303) back. A form mistake shows the page again (422) with the
+// message beside the field and what was typed; a refused transition 409; a database out of space 503.
 import type { Request, Response } from 'express';
 import type { Services } from '../../services/services.js';
 import type { StoredRequest } from '../../domain/request.js';
-import type { Actor } from '../../domain/staff.js';
+import type { Actor } from '../../domain/accounts.js';
 import { isAction, type Action } from '../../domain/workflow.js';
 import { AppError, notFound } from '../../errors.js';
 import { parseAmount } from '../../services/desk-checks.js';
@@ -19,15 +18,28 @@ type Body = Record<string, unknown>;
 export function deskRequestPage(services: Services, overdueWorkingDays: number) {
   const requests = services.deskRequests;
 
-  const show = (req: Request, res: Response, status: number, licensingRequest: StoredRequest, extra: Record<string, unknown> = {}) =>
+  const show = (
+    req: Request,
+    res: Response,
+    status: number,
+    licensingRequest: StoredRequest,
+    extra: Record<string, unknown> = {},
+  ) =>
     renderDesk(req, res, status, 'staff/request', {
       nav: 'requests',
       ...requestPageData(licensingRequest, requests.details(licensingRequest), services.clock(), overdueWorkingDays),
       ...extra,
     });
 
-  /** Runs a change; a form mistake, a refused change or a full disk shows the page again with it and what was typed. */
-  const attempt = (req: Request, res: Response, licensingRequest: StoredRequest, form: string, change: () => void, done: string) => {
+  /** Runs a change; a form mistake, a refused change or a full disk shows the page again with what was typed. */
+  const attempt = (
+    req: Request,
+    res: Response,
+    licensingRequest: StoredRequest,
+    form: string,
+    change: () => void,
+    done: string,
+  ) => {
     try {
       change();
     } catch (error) {
@@ -38,7 +50,8 @@ export function deskRequestPage(services: Services, overdueWorkingDays: number) 
       if (!shown) throw error;
       const errors = Object.fromEntries((shown.fields ?? []).map((field) => [field.path, field.message]));
       if (shown.retryAfterSeconds !== undefined) res.set('Retry-After', String(shown.retryAfterSeconds));
-      return show(req, res, shown.status, licensingRequest, { problem: shown.message, errors, posted: req.body ?? {}, openForm: form });
+      const shownAgain = { problem: shown.message, errors, posted: req.body ?? {}, openForm: form };
+      return show(req, res, shown.status, licensingRequest, shownAgain);
     }
     services.storage.wrote('database');
     res.redirect(303, `/staff/requests/${licensingRequest.reference}?done=${done}`);
@@ -62,7 +75,9 @@ export function deskRequestPage(services: Services, overdueWorkingDays: number) 
           finalFeeMinor = parsed ?? Number.NaN;
         }
         return requests.sendQuote(actor, id, {
-          finalFeeMinor, feeReason: postedText(body, 'fee_reason', 3000), validUntil: postedText(body, 'valid_until', 20).trim(),
+          finalFeeMinor,
+          feeReason: postedText(body, 'fee_reason', 3000),
+          validUntil: postedText(body, 'valid_until', 20).trim(),
         });
       }
       case 'license':
@@ -87,20 +102,23 @@ export function deskRequestPage(services: Services, overdueWorkingDays: number) 
     addNote(req: Request, res: Response) {
       const licensingRequest = requests.find(String(req.params.reference));
       const note = postedText(req.body as Body, 'note', 20_000);
-      attempt(req, res, licensingRequest, 'note', () => requests.addNote(actorOf(res), licensingRequest.id, note), 'note');
+      const addNote = () => requests.addNote(actorOf(res), licensingRequest.id, note);
+      attempt(req, res, licensingRequest, 'note', addNote, 'note');
     },
     retryEmail(req: Request, res: Response) {
       const licensingRequest = requests.find(String(req.params.reference));
       const id = String(req.params.id);
       if (!/^\d{1,15}$/.test(id)) throw notFound();
-      attempt(req, res, licensingRequest, 'mail', () => requests.retryMail(actorOf(res), licensingRequest.id, Number(id)), 'retry');
+      const retry = () => requests.retryMail(actorOf(res), licensingRequest.id, Number(id));
+      attempt(req, res, licensingRequest, 'mail', retry, 'retry');
     },
     act(req: Request, res: Response) {
       const licensingRequest = requests.find(String(req.params.reference));
       const action = String(req.params.action);
       if (!isAction(action)) throw notFound();
       const actor = actorOf(res);
-      attempt(req, res, licensingRequest, action, () => run(action, actor, licensingRequest, (req.body ?? {}) as Body), action);
+      const change = () => run(action, actor, licensingRequest, (req.body ?? {}) as Body);
+      attempt(req, res, licensingRequest, action, change, action);
     },
   };
 }

@@ -1,6 +1,6 @@
-// Everything the desk's request page shows, put into words: the request's fields, the
-// quote breakdown, desk decisions, possible duplicates, its emails with their delivery
-// state, notes, the history, and the actions its status allows with their forms' starting values.
+// Everything the desk's request page shows, put into words: the request's fields, the quote breakdown, desk
+// decisions, possible duplicates, its emails and their delivery, notes, the history, and the actions its
+// status allows with their forms' starting values.
 import type { StoredRequest } from '../../domain/request.js';
 import type { RequestDetails, AuditRow } from '../../services/desk-requests.js';
 import { allowedActions, STATUS_LABELS } from '../../domain/workflow.js';
@@ -22,7 +22,8 @@ const minutes = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 function auditChanges(row: AuditRow): { field: string; before: string; after: string }[] {
   const before = (row.before_json ? JSON.parse(row.before_json) : {}) as Record<string, unknown>;
   const after = (row.after_json ? JSON.parse(row.after_json) : {}) as Record<string, unknown>;
-  const show = (value: unknown) => (value === undefined ? '' : value === null ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
+  const show = (value: unknown) =>
+    value === undefined ? '' : value === null ? '—' : typeof value === 'string' ? value : JSON.stringify(value);
   return [...new Set([...Object.keys(before), ...Object.keys(after)])].map((field) => ({
     field, before: show(before[field]), after: show(after[field]),
   }));
@@ -33,7 +34,12 @@ function hostOf(url: string | undefined): string {
   return parsed ? parsed.hostname.replace(/^www\./, '') : 'us';
 }
 
-export function requestPageData(licensingRequest: StoredRequest, details: RequestDetails, now: Date, overdueWorkingDays: number) {
+export function requestPageData(
+  licensingRequest: StoredRequest,
+  details: RequestDetails,
+  now: Date,
+  overdueWorkingDays: number,
+) {
   const { fields } = details;
   const today = todayUtc(now);
   const currency = licensingRequest.quote.currency;
@@ -42,13 +48,17 @@ export function requestPageData(licensingRequest: StoredRequest, details: Reques
   const start = licensingRequest.usage.startDate >= today ? licensingRequest.usage.startDate : today;
   const digits = currencyDigits(currency);
   const firstUrl = licensingRequest.articles[0]?.url;
+  const quotedUntil = licensingRequest.quote.validUntil;
+  const licenceNumber = licenceNumberFor(licensingRequest.reference);
   return {
     title: licensingRequest.reference,
-    r: licensingRequest,
-    f: fields,
+    licensingRequest,
+    fields,
     statusLabel: STATUS_LABELS[licensingRequest.status],
     age: ageLabel(licensingRequest.createdAt, now),
-    overdue: isOverdue(licensingRequest.status, fields.last_action_at ?? licensingRequest.createdAt, now, overdueWorkingDays),
+    overdue: isOverdue(
+      licensingRequest.status, fields.last_action_at ?? licensingRequest.createdAt, now, overdueWorkingDays,
+    ),
     rows: requestFieldRows(licensingRequest, en),
     quote: labelQuote(en, licensingRequest.quote),
     money,
@@ -77,10 +87,10 @@ export function requestPageData(licensingRequest: StoredRequest, details: Reques
       fee_choice: fields.quote_total_minor === null ? 'final' : 'indicative',
       final_fee: fields.final_fee_minor === null ? '' : (fields.final_fee_minor / 10 ** digits).toFixed(digits),
       fee_reason: fields.fee_reason ?? '',
-      valid_until: licensingRequest.quote.validUntil >= today ? licensingRequest.quote.validUntil : addDaysIso(today, 30),
+      valid_until: quotedUntil >= today ? quotedUntil : addDaysIso(today, 30),
       licence_start: start,
       licence_end: addMonthsIso(start, licensingRequest.usage.durationMonths),
-      credit_line: `Originally published by ${hostOf(firstUrl)}. Republished under licence ${licenceNumberFor(licensingRequest.reference)}.`,
+      credit_line: `Originally published by ${hostOf(firstUrl)}. Republished under licence ${licenceNumber}.`,
       link_back: firstUrl ?? '',
       decline_reason: '',
       reason: '',

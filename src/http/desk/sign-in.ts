@@ -1,6 +1,6 @@
-// Sign-in and sign-out pages. The rules (same answer for every failure, throttling) are the
-// sign-in service's; here a new session id is issued at sign-in, so a session fixed before
-// it is useless, and sign-out deletes the session on the server.
+// Sign-in and sign-out pages. The rules (same answer for every failure, throttling) are the sign-in
+// service's; here a new session id is issued at sign-in, so a session fixed before it is useless, and
+// sign-out deletes the session on the server.
 import type { NextFunction, Request, Response } from 'express';
 import type { Services } from '../../services/services.js';
 import { WINDOW_MS } from '../../services/sign-in.js';
@@ -27,7 +27,8 @@ export function signInPages(services: Services, production: boolean) {
       // The form's CSRF token is kept in the session: saved before the page goes out, so a disk too
       // full to keep it is told now (503), not as an expired form at sign-in.
       csrfToken(req);
-      req.session.save((error) => (error ? next(error) : show(req, res, 200, { next: textValue(req.query.next, 500), notice })));
+      const returnTo = textValue(req.query.next, 500);
+      req.session.save((error) => (error ? next(error) : show(req, res, 200, { next: returnTo, notice })));
     },
 
     async signIn(req: Request, res: Response, next: NextFunction) {

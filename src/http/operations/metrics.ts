@@ -5,9 +5,9 @@ import type { Metrics } from '../../services/metrics.js';
 
 /** Constant-time comparison, so response timing does not reveal how much of a token was right. */
 function sameSecret(given: string, expected: string): boolean {
-  const a = crypto.createHash('sha256').update(given).digest();
-  const b = crypto.createHash('sha256').update(expected).digest();
-  return crypto.timingSafeEqual(a, b);
+  const givenHash = crypto.createHash('sha256').update(given).digest();
+  const expectedHash = crypto.createHash('sha256').update(expected).digest();
+  return crypto.timingSafeEqual(givenHash, expectedHash);
 }
 
 export function metricsEndpoint(metrics: Metrics, token: string | null) {

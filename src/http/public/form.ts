@@ -1,7 +1,6 @@
-// The public licensing form: GET shows it (prefilled from the article footer link); POST
-// edits it without JavaScript (language, article rows) or submits it through the shared
-// submit service, then redirects (303) to the requester's page; on a mistake the same form
-// comes back (422) with the user's input and a message beside each field.
+// The public licensing form: GET shows it (prefilled from the article footer link); POST edits it without
+// JavaScript (language, article rows) or submits it through the shared submit service, then redirects (303)
+// to the requester's page; on a mistake the same form comes back (422) with the input and messages.
 import crypto from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Services } from '../../services/services.js';
@@ -35,7 +34,14 @@ export function licensingForm(services: Services, metrics: Metrics) {
   const formData = (locale: Locale, values: Record<string, unknown>, errors: FieldError[], token: string) =>
     formViewData(services.formOptions(locale), values, errors, token);
 
-  function showForm(res: Response, status: number, locale: Locale, values: Record<string, unknown>, errors: FieldError[], token: string) {
+  function showForm(
+    res: Response,
+    status: number,
+    locale: Locale,
+    values: Record<string, unknown>,
+    errors: FieldError[],
+    token: string,
+  ) {
     res.locals.locale = locale;
     renderPage(res, status, 'public/form', formData(locale, values, errors, token));
   }
@@ -103,11 +109,14 @@ export function licensingForm(services: Services, metrics: Metrics) {
       log: req.log,
     });
     metrics.submission('form', outcome.kind);
-    if (outcome.kind === 'invalid') return showForm(res, 422, locale, values, describeIssues(outcome.issues, locale), token);
+    if (outcome.kind === 'invalid') {
+      return showForm(res, 422, locale, values, describeIssues(outcome.issues, locale), token);
+    }
     if (outcome.kind === 'storage_full') {
       // Nothing was stored: the same form, the same token, so sending it again later just works.
       res.set('Retry-After', String(outcome.error.retryAfterSeconds));
-      return showForm(res, 503, locale, values, [{ path: '/form', message: i18nFor(locale).t('form.storageFull') }], token);
+      const message = i18nFor(locale).t('form.storageFull');
+      return showForm(res, 503, locale, values, [{ path: '/form', message }], token);
     }
     if (outcome.kind === 'key_reused') return showForm(res, 422, locale, values, [], services.formTokens.issue());
     res.redirect(303, `/licensing/requests/${outcome.request.accessToken}`);

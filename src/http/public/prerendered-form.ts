@@ -1,10 +1,6 @@
-// The blank licensing form (GET /licensing) is the same page for every reader of a
-// language except in three places: the form token and the footer link's article URL
-// and title. It is rendered once per language with a marker in each of those places,
-// and a page view only fills them in, escaped exactly as the template escapes. Going
-// through the template for every view (a 42 kB page, ~40 partials) took most of the
-// CPU of a form page (bench/RESULTS.md). A test checks that the filled-in page is the
-// page the template renders.
+// The blank licensing form (GET /licensing) is the same page for every reader of a language except for the
+// form token and the footer link's article URL and title. It is rendered once per language with a marker in
+// those places, which a page view fills in, escaped as the template escapes. See docs/internals.md#prerendered-form.
 import type { Eta } from 'eta';
 import type { Locale } from '../../domain/request.js';
 
@@ -15,10 +11,7 @@ type Slot = (typeof SLOTS)[number];
 export type Fill = Record<Slot, string>;
 
 interface Shell {
-  /**
-   * The page cut at each marker: parts[i], then the value of slots[i], then parts[i + 1]…
-   * Kept as UTF-8 bytes: encoding the 42 kB page for every response was the next largest cost.
-   */
+  /** The page cut at each marker: parts[i], then the value of slots[i], then parts[i + 1]…, as UTF-8 bytes. */
   parts: Buffer[];
   slots: Slot[];
 }
@@ -29,27 +22,26 @@ const shells = new WeakMap<Eta, Map<Locale, Shell>>();
 export const MARKERS: Fill = { token: marker('token'), url: marker('url'), title: marker('title') };
 
 function cut(html: string): Shell {
-  const pattern = new RegExp(SLOTS.map((s) => MARKERS[s]).join('|'), 'g');
+  const pattern = new RegExp(SLOTS.map((slot) => MARKERS[slot]).join('|'), 'g');
   const parts: string[] = [];
   const slots: Slot[] = [];
   let last = 0;
-  for (const m of html.matchAll(pattern)) {
-    parts.push(html.slice(last, m.index));
-    slots.push(SLOTS.find((s) => MARKERS[s] === m[0])!);
-    last = m.index + m[0].length;
+  for (const match of html.matchAll(pattern)) {
+    parts.push(html.slice(last, match.index));
+    slots.push(SLOTS.find((slot) => MARKERS[slot] === match[0])!);
+    last = match.index + match[0].length;
   }
   parts.push(html.slice(last));
-  for (const s of SLOTS) {
-    if (slots.filter((x) => x === s).length !== 1) throw new Error(`The form page has the "${s}" marker ${slots.filter((x) => x === s).length} times, not once`);
+  for (const slot of SLOTS) {
+    const count = slots.filter((found) => found === slot).length;
+    if (count !== 1) throw new Error(`The form page has the "${slot}" marker ${count} times, not once`);
   }
-  return { parts: parts.map((p) => Buffer.from(p, 'utf8')), slots };
+  return { parts: parts.map((part) => Buffer.from(part, 'utf8')), slots };
 }
 
 /**
- * The form page for `locale` with `fill` in place, as the pieces to send one after another
- * (joining them would copy the whole page for every view). `render` renders the page with MARKERS
- * as its values; it runs once per language when the engine caches templates, and on every
- * call otherwise (development, where templates may change).
+ * The form page for `locale` with `fill` in place, as pieces to send in turn. `render` renders it with MARKERS
+ * as values: once per language when the engine caches templates, else on every call (development).
  */
 export function prerenderedForm(engine: Eta, locale: Locale, fill: Fill, render: () => string): Buffer[] {
   let perLocale = shells.get(engine);
@@ -61,6 +53,8 @@ export function prerenderedForm(engine: Eta, locale: Locale, fill: Fill, render:
   }
   const escape = engine.config.escapeFunction;
   const pieces = [shell.parts[0]];
-  for (let i = 0; i < shell.slots.length; i++) pieces.push(Buffer.from(escape(fill[shell.slots[i]]), 'utf8'), shell.parts[i + 1]);
+  for (let i = 0; i < shell.slots.length; i++) {
+    pieces.push(Buffer.from(escape(fill[shell.slots[i]]), 'utf8'), shell.parts[i + 1]);
+  }
   return pieces;
 }

@@ -14,6 +14,7 @@ export function requesterPage(services: Services) {
     if (!isLocale(req.query.lang)) res.locals.locale = licensingRequest.locale;
     const i18n = i18nFor(res.locals.locale);
     res.set('X-Robots-Tag', 'noindex');
-    renderPage(res, 200, 'public/confirmation', { request: licensingRequest, quote: labelQuote(i18n, licensingRequest.quote) });
+    const quote = labelQuote(i18n, licensingRequest.quote);
+    renderPage(res, 200, 'public/confirmation', { request: licensingRequest, quote });
   };
 }

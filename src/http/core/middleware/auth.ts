@@ -1,12 +1,9 @@
-// Who is signed in. loadUser runs after the session middleware on /staff and
-// /admin: it applies the idle and absolute time-outs (against the app clock, so
-// tests can move time), re-reads the account on every request (a disabled account
-// or a changed role takes effect at once) and puts it in res.locals.user.
-// signedIn and adminOnly guard routes: anonymous → 303 to sign in; staff on
-// an admin page → 403.
+// Who is signed in. loadUser applies the idle and absolute time-outs (against the app clock) and re-reads
+// the account on every request, so a disabled account or a changed role takes effect at once. signedIn and
+// adminOnly guard routes: anonymous → 303 to sign in; a desk user on an admin page → 403.
 import type { Request, RequestHandler, Response } from 'express';
 import type { Services } from '../../../services/services.js';
-import type { Actor, User } from '../../../domain/staff.js';
+import type { Actor, User } from '../../../domain/accounts.js';
 import { forbidden } from '../../../errors.js';
 
 const LOGIN_PATH = '/staff/login';
@@ -23,8 +20,7 @@ export function loadUser(services: Services, timeouts: { idleMinutes: number; ab
     if (!user || user.disabledAt) {
       return session.destroy((error) => next(error));
     }
-    // Recorded at most once a minute: a changed session is written back (a durable commit),
-    // and a minute is well inside the idle time-out's precision.
+    // At most once a minute: a changed session costs a durable commit, and the idle time-out is in minutes.
     if (now - (session.lastSeenAt ?? 0) >= 60_000) session.lastSeenAt = now;
     res.locals.user = user;
     next();

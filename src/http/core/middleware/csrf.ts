@@ -1,5 +1,5 @@
-// CSRF: a synchronizer token (csrf-sync) kept in the session and sent back as the
-// hidden `_csrf` field of every staff form. A missing or wrong token is a 403.
+// CSRF: a synchronizer token (csrf-sync) kept in the session and sent back as the hidden `_csrf` field of
+// every desk form. A missing or wrong token is a 403.
 import type { Request, RequestHandler } from 'express';
 import { deskFormBody } from './bodies.js';
 import { csrfSync } from 'csrf-sync';
@@ -9,8 +9,8 @@ const CSRF_FIELD = '_csrf';
 
 const sync = csrfSync({
   getTokenFromRequest: (req) => {
-    const v = (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
-    return typeof v === 'string' ? v : undefined;
+    const token = (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
+    return typeof token === 'string' ? token : undefined;
   },
 });
 

@@ -8,12 +8,7 @@ import { remember } from '../../../memo/bounded-memo.js';
 
 export const LANG_COOKIE = 'reprise_lang';
 
-/**
- * Accept-Language → the locale it picks, for the headers seen most: browsers send a
- * handful of distinct values, and ranking one costs more than the rest of this
- * middleware. Bounded in entries and in header length, so a client inventing headers
- * cannot make it large.
- */
+/** Accept-Language → locale, kept, bounded in entries and header length (docs/internals.md#memos). */
 const remembered = new Map<string, Locale>();
 const MAX_REMEMBERED = 500;
 const MAX_REMEMBERED_LENGTH = 256;

@@ -1,11 +1,6 @@
-// One log line per request (id, method, path, status, time) and `req.log`, a child
-// logger that carries the request's id. In place of pino-http, which built a child
-// logger and its serialised bindings for every request even when nothing was logged:
-// here `req.log` is a getter on the app's request prototype that makes the child the
-// first time something logs through it, and the summary line is built only when its
-// level is on (at LOG_LEVEL=warn, only aborted requests and errors). Only what is
-// needed to follow a request is logged: never cookies, bodies or query strings
-// (tokens live there), and token path segments are masked.
+// One log line per request (id, method, path, status, time) and `req.log`, a child logger carrying the
+// request's id, made only when something logs through it (docs/internals.md#request-log). Never logged:
+// cookies, bodies, query strings (tokens live there); token path segments are masked.
 import crypto from 'node:crypto';
 import type { Express, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
@@ -44,7 +39,8 @@ export function useRequestLog(app: Express, logger: Logger) {
         const completed = res.writableFinished;
         const level = !completed ? 'warn' : res.statusCode >= 500 ? 'error' : 'info';
         if (!logger.isLevelEnabled(level)) return;
-        const line = { req: about(req), res: { statusCode: res.statusCode }, responseTime: Math.round(performance.now() - started) };
+        const responseTime = Math.round(performance.now() - started);
+        const line = { req: about(req), res: { statusCode: res.statusCode }, responseTime };
         logger[level](line, completed ? 'request completed' : 'request aborted');
       });
     }

@@ -1,5 +1,5 @@
-// Every request's latency in the metrics, labelled by its route pattern, never the raw path:
-// tokens and references must not become labels.
+// Every request's latency in the metrics, labelled by its route pattern, never the raw path: tokens and
+// references must not become labels.
 import type { RequestHandler } from 'express';
 import type { Metrics } from '../../../services/metrics.js';
 

@@ -1,7 +1,6 @@
-// The desk's session: express-session on our SQLite store, mounted on /staff and
-// /admin only, so the public form never sets a session cookie. The cookie lives
-// as long as the idle time-out and is renewed on each request (rolling); the
-// absolute time-out is checked in ./auth.ts against the app clock.
+// The desk's session: express-session on our SQLite store, mounted on /staff and /admin only, so the public
+// form never sets a session cookie. The cookie lives as long as the idle time-out and is renewed on each
+// request (rolling); the absolute time-out is checked in ./auth.ts against the app clock.
 import session from 'express-session';
 import type { RequestHandler } from 'express';
 import type { Config } from '../../../config.js';
