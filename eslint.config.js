@@ -49,7 +49,14 @@ const LAYERS = [
     why: 'Commands use the services and layers below them, never the web app.',
   },
   {
-    files: ['src/errors.ts', 'src/config.ts', 'src/paths.ts', 'src/logger.ts', 'src/email-address.ts', 'src/memo/**/*.ts'],
+    files: [
+      'src/errors.ts',
+      'src/config.ts',
+      'src/paths.ts',
+      'src/logger.ts',
+      'src/email-address.ts',
+      'src/memo/**/*.ts',
+    ],
     folders: ['http', 'services', 'db', 'mail', 'export', 'cli', 'validation', 'domain', 'i18n', 'threads'],
     modules: ['container', 'app', 'views', 'storage-condition'],
     why: 'Leaf modules import nothing of the project but other leaves, so anything may import them.',
@@ -86,7 +93,19 @@ export default tseslint.config(
   ...layerRules,
   {
     files: ['public/js/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', FormData: 'readonly', Intl: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', AbortController: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        FormData: 'readonly',
+        Intl: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        AbortController: 'readonly',
+        console: 'readonly',
+      },
+    },
   },
   {
     files: ['**/*.mjs', 'eslint.config.js', 'bench/**/*.js', 'bin/reprise'],

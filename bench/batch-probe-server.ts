@@ -29,7 +29,10 @@ process.on('SIGTERM', () => {
   server.closeIdleConnections();
   const batches = [...sizes.values()].reduce((a, b) => a + b, 0);
   const requests = [...sizes.entries()].reduce((a, [size, n]) => a + size * n, 0);
-  const histogram = [...sizes.entries()].sort((a, b) => a[0] - b[0]).map(([size, n]) => `${size}:${n}`).join(' ');
+  const histogram = [...sizes.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([size, n]) => `${size}:${n}`)
+    .join(' ');
   console.log(JSON.stringify({ batches, requests, meanBatch: +(requests / batches).toFixed(2), histogram }));
   void container.worker.stop().then(() => {
     db.close();

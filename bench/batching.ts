@@ -25,22 +25,41 @@ const env = {
   RETENTION_MONTHS: '0',
   FORM_SECRET: formSecret,
 };
-const scenarios = reprisescenarios({ smoke: true, formSecret, dir, env, root, servers: [] }).filter((s) => s.name === 'POST /api/v1/requests (FULL)' || s.name === 'POST /licensing');
+const scenarios = reprisescenarios({ smoke: true, formSecret, dir, env, root, servers: [] }).filter(
+  (s) => s.name === 'POST /api/v1/requests (FULL)' || s.name === 'POST /licensing',
+);
 // Alternating, so every setting sees the same load from other work on the machine.
 // `--mail` adds runs with the outbox worker off (what delivering the two emails costs).
 const withMail = process.argv.includes('--mail');
 const settings: [number, boolean][] = withMail
-  ? [[64, true], [64, false], [64, true], [64, false]]
-  : [[1, true], [64, true], [1, true], [64, true]];
+  ? [
+      [64, true],
+      [64, false],
+      [64, true],
+      [64, false],
+    ]
+  : [
+      [1, true],
+      [64, true],
+      [1, true],
+      [64, true],
+    ];
 for (const s of scenarios) {
   for (const [maxBatch, mail] of settings) {
     const log = path.join(dir, `${s.name.replace(/\W+/g, '_')}-${maxBatch}-${mail}.log`);
-    const server = await startServer('probe', ['--import', 'tsx', path.join(root, 'bench/batch-probe-server.ts')],
-      { ...env, BENCH_MAX_BATCH: String(maxBatch), BENCH_NO_MAIL: mail ? '0' : '1' }, '/healthz', log);
+    const server = await startServer(
+      'probe',
+      ['--import', 'tsx', path.join(root, 'bench/batch-probe-server.ts')],
+      { ...env, BENCH_MAX_BATCH: String(maxBatch), BENCH_NO_MAIL: mail ? '0' : '1' },
+      '/healthz',
+      log,
+    );
     const row = await s.measure(server, seconds);
     await server.stop();
     const stats = fs.readFileSync(log, 'utf8').trim().split('\n').at(-1);
-    console.log(`${s.name} maxBatch=${maxBatch}${mail ? '' : ' (mail worker off)'}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms; batches ${stats}`);
+    console.log(
+      `${s.name} maxBatch=${maxBatch}${mail ? '' : ' (mail worker off)'}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms; batches ${stats}`,
+    );
   }
 }
 fs.rmSync(dir, { recursive: true, force: true });

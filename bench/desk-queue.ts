@@ -19,7 +19,12 @@ const file = process.argv[3] ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 
 const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: file, LOG_LEVEL: 'silent' });
 const db = openDatabase(file);
 migrate(db);
-const c = createContainer({ config, db, transport: createTransport(null, path.dirname(file)), logger: pino({ level: 'silent' }) });
+const c = createContainer({
+  config,
+  db,
+  transport: createTransport(null, path.dirname(file)),
+  logger: pino({ level: 'silent' }),
+});
 const MEDIA = ['online', 'print', 'broadcast', 'newsletter'] as const;
 const COUNTRIES = ['GB', 'FR', 'DE', 'IT', 'ES', 'US', 'MA', 'SN', 'EG', 'LB'];
 const have = (db.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n;
@@ -35,9 +40,16 @@ for (let done = have; done < n; done += 10_000) {
       r.requester.email = `person${i}@example${i % 1000}.org`;
       r.organisation.name = `Publisher ${i % 5000}`;
       r.organisation.country = COUNTRIES[i % COUNTRIES.length];
-      r.articles[0] = { url: `https://news.example/2026/story-${i}`, title: `Story ${i} about topic ${i % 777}`, portion: 'full' };
+      r.articles[0] = {
+        url: `https://news.example/2026/story-${i}`,
+        title: `Story ${i} about topic ${i % 777}`,
+        portion: 'full',
+      };
       r.usage.medium = MEDIA[i % MEDIA.length];
-      if (i % 3 === 0) { r.usage.territory = 'worldwide'; delete r.usage.countries; }
+      if (i % 3 === 0) {
+        r.usage.territory = 'worldwide';
+        delete r.usage.countries;
+      }
     },
   });
   if (process.stderr.isTTY) process.stderr.write(`\rseeded ${done + 10_000}`);

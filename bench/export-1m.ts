@@ -68,14 +68,18 @@ function seed(db: Db, count: number) {
   // The desk's lookup tables (full-text search, country and status counts) are kept by
   // triggers the export never reads; a throwaway bench database does without them (and
   // fills the one column the export does read, the articles cell, itself).
-  for (const name of db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('requests', 'request_articles')`).pluck().all() as string[]) {
+  for (const name of db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('requests', 'request_articles')`)
+    .pluck()
+    .all() as string[]) {
     db.exec(`DROP TRIGGER "${name}"`);
   }
   db.pragma('synchronous = OFF');
   const requests = db.prepare(SEED_REQUESTS);
   const articles = db.prepare(SEED_ARTICLES);
   // The export does read the articles cell that migration 0019's triggers keep: fill it as they would.
-  const articlesText = db.prepare(`UPDATE requests SET articles_text = (SELECT text FROM request_articles_text WHERE request_id = requests.id)
+  const articlesText =
+    db.prepare(`UPDATE requests SET articles_text = (SELECT text FROM request_articles_text WHERE request_id = requests.id)
     WHERE id BETWEEN @first AND @last`);
   const step = 100_000;
   for (let first = 1; first <= count; first += step) {
@@ -128,9 +132,13 @@ async function main() {
     const seedSeconds = (Date.now() - t0) / 1000;
     const dbMb = fs.statSync(dbPath).size / 1048576;
     console.log(machine());
-    console.log(`seeded ${count.toLocaleString('en')} requests, ${articles.toLocaleString('en')} articles in ${seedSeconds.toFixed(1)} s (${dbMb.toFixed(0)} MB)\n`);
+    console.log(
+      `seeded ${count.toLocaleString('en')} requests, ${articles.toLocaleString('en')} articles in ${seedSeconds.toFixed(1)} s (${dbMb.toFixed(0)} MB)\n`,
+    );
 
-    const results = (['loop', 'csv', 'ndjson'] as Mode[]).map((mode) => measure(mode, dbPath, path.join(dir, `out.${mode}`)));
+    const results = (['loop', 'csv', 'ndjson'] as Mode[]).map((mode) =>
+      measure(mode, dbPath, path.join(dir, `out.${mode}`)),
+    );
     const loop = results[0];
     const rows = [
       ['run', 'rows', 'seconds', 'rows/s', 'CPU s', 'rows/CPU-s', 'vs loop', 'peak RSS MB', 'output MB'],
@@ -147,16 +155,28 @@ async function main() {
       ]),
     ];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+    for (const r of rows)
+      console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
     const csv = results[1];
     const rate = csv.rows / csv.seconds;
-    console.log(`\nload after the runs: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.availableParallelism()} CPUs`);
-    console.log(`aim: CSV ≥ 250,000 rows/s and peak RSS < 150 MB → ${rate >= 250_000 ? 'met' : 'NOT met'} / ${csv.peakRssMb < 150 ? 'met' : 'NOT met'}`);
+    console.log(
+      `\nload after the runs: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} on ${os.availableParallelism()} CPUs`,
+    );
+    console.log(
+      `aim: CSV ≥ 250,000 rows/s and peak RSS < 150 MB → ${rate >= 250_000 ? 'met' : 'NOT met'} / ${csv.peakRssMb < 150 ? 'met' : 'NOT met'}`,
+    );
     // Not a timing: read by a worker, or by two threads, the export must write exactly what one thread writes.
-    const check = spawnSync(process.execPath, [path.join(root, 'bench/export-child.mjs'), 'check', dbPath, path.join(dir, 'check.csv')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const check = spawnSync(
+      process.execPath,
+      [path.join(root, 'bench/export-child.mjs'), 'check', dbPath, path.join(dir, 'check.csv')],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const same = check.status === 0 && (JSON.parse(check.stdout) as { same: boolean }).same;
     console.log(`read by one thread, a worker, or both, the CSV is the same: ${same ? 'yes' : 'NO'}`);
     if (!same) process.exitCode = 1;

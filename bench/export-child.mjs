@@ -30,7 +30,10 @@ if (mode === 'loop') {
   // The same rows and columns the CSV cells are made from, read one by one as JavaScript values, unformatted.
   const db = openDatabase(dbPath, { readonly: true });
   const select = exportColumns(requestColumns(db), 'text').map((c) => c.sql);
-  for (const values of db.prepare(`SELECT ${select.join(', ')} FROM requests r ORDER BY r.id`).raw(true).iterate()) {
+  for (const values of db
+    .prepare(`SELECT ${select.join(', ')} FROM requests r ORDER BY r.id`)
+    .raw(true)
+    .iterate()) {
     if (values.length) rows++;
   }
   db.close();

@@ -6,7 +6,10 @@ import os from 'node:os';
 export function machine(): string {
   const cpu = /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model;
   const gib = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GiB`;
-  let uptime = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  let uptime = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   try {
     uptime = execSync('uptime', { encoding: 'utf8' }).trim();
   } catch {

@@ -24,18 +24,34 @@ const env = {
   RETENTION_MONTHS: '0',
   FORM_SECRET: crypto.randomBytes(32).toString('base64url'),
 };
-const server = await startServer('reprise', [path.join(root, 'dist/src/main.js')], env, '/healthz', path.join(dir, 'reprise.log'));
+const server = await startServer(
+  'reprise',
+  [path.join(root, 'dist/src/main.js')],
+  env,
+  '/healthz',
+  path.join(dir, 'reprise.log'),
+);
 const bodies = Array.from({ length: 60 }, (_, i) => JSON.stringify(licensingRequest(i)));
-const result = await autocannon({ url: server.url, connections: 10, duration: 10, requests: rotating(bodies, JSON_HEADERS, 'POST', '/api/v1/requests') });
+const result = await autocannon({
+  url: server.url,
+  connections: 10,
+  duration: 10,
+  requests: rotating(bodies, JSON_HEADERS, 'POST', '/api/v1/requests'),
+});
 const db = new Database(env.DATABASE_PATH, { readonly: true });
 const count = (where: string) => db.prepare(`SELECT COUNT(*) FROM outbox WHERE ${where}`).pluck().get() as number;
 const sentDuring = count(`status = 'sent'`);
 const queued = count('1');
 const started = Date.now();
-while (count(`status IN ('queued', 'sending')`) > 0 && Date.now() - started < 300_000) await new Promise((r) => setTimeout(r, 200));
+while (count(`status IN ('queued', 'sending')`) > 0 && Date.now() - started < 300_000)
+  await new Promise((r) => setTimeout(r, 200));
 const drainS = (Date.now() - started) / 1000;
-console.log(`${Math.round(result.requests.average)} submissions/s for 10 s queued ${queued.toLocaleString('en')} emails;`);
-console.log(`${sentDuring.toLocaleString('en')} went out during the flood (${Math.round(sentDuring / 10)}/s), the rest in ${drainS.toFixed(1)} s after it (${Math.round((queued - sentDuring) / drainS)}/s)`);
+console.log(
+  `${Math.round(result.requests.average)} submissions/s for 10 s queued ${queued.toLocaleString('en')} emails;`,
+);
+console.log(
+  `${sentDuring.toLocaleString('en')} went out during the flood (${Math.round(sentDuring / 10)}/s), the rest in ${drainS.toFixed(1)} s after it (${Math.round((queued - sentDuring) / drainS)}/s)`,
+);
 db.close();
 await server.stop();
 fs.rmSync(dir, { recursive: true, force: true });

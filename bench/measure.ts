@@ -7,7 +7,12 @@ export const CONNECTIONS = 10;
 export const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** Cycles through prepared bodies so no two neighbouring requests are identical. */
-export function rotating(bodies: string[], headers: Record<string, string>, method = 'POST', path = '/'): RequestSpec[] {
+export function rotating(
+  bodies: string[],
+  headers: Record<string, string>,
+  method = 'POST',
+  path = '/',
+): RequestSpec[] {
   let i = 0;
   return [{ method, path, headers, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }];
 }
@@ -33,7 +38,9 @@ export function toRow(scenario: string, r: Result, expected: number, note?: stri
   const all = Object.values(r.statusCodeStats).reduce((n, s) => n + s.count, 0);
   const unexpected = all - ok + r.errors + r.timeouts;
   // Say what went wrong, so a bad row can be chased down from the table alone.
-  const odd = Object.entries(r.statusCodeStats).filter(([code]) => code !== String(expected)).map(([code, s]) => `${s.count}×${code}`);
+  const odd = Object.entries(r.statusCodeStats)
+    .filter(([code]) => code !== String(expected))
+    .map(([code, s]) => `${s.count}×${code}`);
   if (r.errors) odd.push(`${r.errors} socket errors`);
   if (r.timeouts) odd.push(`${r.timeouts} timeouts`);
   return {
@@ -62,5 +69,9 @@ export function table(rows: Row[]): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => `| ${c.map((v, i) => pad(v, widths[i]!, i > 0 && i < 6)).join(' | ')} |`;
-  return [line(header), `|${widths.map((w, i) => (i > 0 && i < 6 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`, ...cells.map(line)].join('\n');
+  return [
+    line(header),
+    `|${widths.map((w, i) => (i > 0 && i < 6 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`,
+    ...cells.map(line),
+  ].join('\n');
 }

@@ -10,7 +10,6 @@ import { startServer } from './processes.js';
 import { printTopSelfTime } from './profile-summary.js';
 import { reprisescenarios } from './scenarios.js';
 
-
 const [wanted = 'POST /api/v1/requests', seconds = '10'] = process.argv.slice(2);
 const root = path.resolve(import.meta.dirname, '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-profile-'));
@@ -26,7 +25,9 @@ const env = {
   RETENTION_MONTHS: '0',
   FORM_SECRET: formSecret,
 };
-const scenario = reprisescenarios({ smoke: true, formSecret, dir, env, root, servers: [] }).find((s) => s.name.includes(wanted));
+const scenario = reprisescenarios({ smoke: true, formSecret, dir, env, root, servers: [] }).find((s) =>
+  s.name.includes(wanted),
+);
 if (!scenario) throw new Error(`No scenario matches "${wanted}"`);
 
 const server = await startServer(

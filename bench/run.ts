@@ -18,7 +18,10 @@ import { machine } from './machine.js';
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke') || process.env.BENCH_SMOKE === '1';
-const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 const duration = smoke ? 1 : Number(process.env.BENCH_DURATION ?? 10);
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -64,12 +67,30 @@ const cleanup = async () => {
 };
 
 try {
-  const reprise = await startServer('reprise', [path.join(root, 'dist/src/main.js')], serviceEnv, '/healthz', path.join(dir, 'reprise.log'));
+  const reprise = await startServer(
+    'reprise',
+    [path.join(root, 'dist/src/main.js')],
+    serviceEnv,
+    '/healthz',
+    path.join(dir, 'reprise.log'),
+  );
   servers.push(reprise);
   const pageBytes = (await (await fetch(`${reprise.url}/licensing`)).arrayBuffer()).byteLength;
-  const plain = await startServer('plain', [path.join(root, 'bench/plain-server.js')], { PAGE_BYTES: String(pageBytes) }, '/', path.join(dir, 'plain.log'));
+  const plain = await startServer(
+    'plain',
+    [path.join(root, 'bench/plain-server.js')],
+    { PAGE_BYTES: String(pageBytes) },
+    '/',
+    path.join(dir, 'plain.log'),
+  );
   servers.push(plain);
-  const preset = await startServer('plain-preset', [path.join(root, 'bench/plain-server.js')], { PAGE_BYTES: String(pageBytes), PRESET_PROTOTYPES: '1' }, '/', path.join(dir, 'plain-preset.log'));
+  const preset = await startServer(
+    'plain-preset',
+    [path.join(root, 'bench/plain-server.js')],
+    { PAGE_BYTES: String(pageBytes), PRESET_PROTOTYPES: '1' },
+    '/',
+    path.join(dir, 'plain-preset.log'),
+  );
   servers.push(preset);
   console.error(machine());
   console.error(`${CONNECTIONS} connections, ${duration} s per scenario${smoke ? ' (smoke run)' : ''}\n`);
@@ -81,9 +102,7 @@ try {
   const selected = [
     ...ceilingScenarios(preset, pageBytes),
     ...reprisescenarios({ smoke, formSecret, dir, env: serviceEnv, root, servers }),
-  ].filter(
-    (s: Scenario) => !only || only.some((o) => s.name.includes(o)),
-  );
+  ].filter((s: Scenario) => !only || only.some((o) => s.name.includes(o)));
   for (const s of selected) {
     console.error(`… ${s.name}`);
     const row = await s.measure(reprise, duration);
@@ -100,7 +119,10 @@ try {
   rows[0] = { ...rows[0]!, rps: Math.round(plainAvg), note: `mean of ${plains.length} runs between scenarios` };
   console.log(table(rows));
   fs.mkdirSync(path.join(root, 'bench/out'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'bench/out/latest.json'), JSON.stringify({ machine: machine(), duration, rows, plains }, null, 2));
+  fs.writeFileSync(
+    path.join(root, 'bench/out/latest.json'),
+    JSON.stringify({ machine: machine(), duration, rows, plains }, null, 2),
+  );
   if (!only || only.some((o) => 'export'.includes(o))) {
     // The services are stopped first: the one that took the submissions would still be sending
     // their tens of thousands of queued emails, on the same two cores as the export.
@@ -108,10 +130,14 @@ try {
     // The export's own bench (seeds its own database, runs each export in a child so peak RSS is its own).
     const count = smoke ? 2_000 : 1_000_000;
     console.error(`\n… CSV export of ${count.toLocaleString('en')} requests (bench/export-1m.ts)`);
-    const exp = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/export-1m.ts'), '--count', String(count), '--no-build'], {
-      cwd: root,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const exp = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'bench/export-1m.ts'), '--count', String(count), '--no-build'],
+      {
+        cwd: root,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     if (exp.status !== 0) process.exitCode = 1;
   }
   const broken = rows.filter((r) => r.ok === 0 || r.unexpected > 0);

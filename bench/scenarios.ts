@@ -48,7 +48,15 @@ export function ceilingScenarios(preset: Server, pageBytes: number): Scenario[] 
   return [
     { name: hello, measure: async (_s, d) => toRow(hello, await run({ url: preset.url }, d), 200) },
     { name: page, measure: async (_s, d) => toRow(page, await run({ url: `${preset.url}/page` }, d), 200) },
-    { name: json, measure: async (_s, d) => toRow(json, await run({ url: preset.url, requests: rotating(jsonBodies, JSON_HEADERS, 'POST', '/json') }, d), 200) },
+    {
+      name: json,
+      measure: async (_s, d) =>
+        toRow(
+          json,
+          await run({ url: preset.url, requests: rotating(jsonBodies, JSON_HEADERS, 'POST', '/json') }, d),
+          200,
+        ),
+    },
   ];
 }
 
@@ -73,13 +81,21 @@ export function reprisescenarios(ctx: BenchContext): Scenario[] {
     {
       name: 'POST /api/v1/quote',
       measure: async (s, d) =>
-        toRow('POST /api/v1/quote', await run({ url: s.url, requests: rotating(jsonBodies, JSON_HEADERS, 'POST', '/api/v1/quote') }, d), 200),
+        toRow(
+          'POST /api/v1/quote',
+          await run({ url: s.url, requests: rotating(jsonBodies, JSON_HEADERS, 'POST', '/api/v1/quote') }, d),
+          200,
+        ),
     },
     {
       name: 'POST /api/v1/requests (FULL)',
       measure: async (s, d) =>
         checkStored(
-          toRow('POST /api/v1/requests (FULL)', await run({ url: s.url, requests: rotating(jsonBodies, JSON_HEADERS, 'POST', '/api/v1/requests') }, d), 201),
+          toRow(
+            'POST /api/v1/requests (FULL)',
+            await run({ url: s.url, requests: rotating(jsonBodies, JSON_HEADERS, 'POST', '/api/v1/requests') }, d),
+            201,
+          ),
         ),
     },
     {

@@ -45,7 +45,11 @@ function seeded(ctx: BenchContext, count: number): string {
 }
 
 async function signIn(server: Server): Promise<string> {
-  const cookieOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookieOf = (res: Response) =>
+    res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
   const page = await fetch(`${server.url}/staff/login`, { headers: PROXY });
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
   if (!csrf) throw new Error('no CSRF token on /staff/login');
@@ -79,8 +83,13 @@ export function staffScenarios(ctx: BenchContext): Scenario[] {
         else fs.copyFileSync(seeded(ctx, size), databasePath);
         const env = { DATABASE_PATH: databasePath, MAIL_DIR: path.join(dir, 'mail'), PASSWORD_SCRYPT_LOG2N: '14' };
         cli(ctx, env, ['user', 'add', '--email', EMAIL, '--role', 'staff'], `${PASSWORD}\n`);
-        const server = await startServer(`reprise (${label})`, [path.join(ctx.root, 'dist/src/main.js')],
-          { ...ctx.env, ...env, TRUST_PROXY: '1' }, '/healthz', path.join(dir, 'reprise.log'));
+        const server = await startServer(
+          `reprise (${label})`,
+          [path.join(ctx.root, 'dist/src/main.js')],
+          { ...ctx.env, ...env, TRUST_PROXY: '1' },
+          '/healthz',
+          path.join(dir, 'reprise.log'),
+        );
         ctx.servers.push(server);
         return { server, cookie: await signIn(server), databasePath };
       })());
@@ -96,7 +105,8 @@ export function staffScenarios(ctx: BenchContext): Scenario[] {
       page(`staff queue (${label})`, ''),
       page(`staff search (${label})`, '?q=matin&status=licensed&medium=online'),
     ];
-    if (size >= 1_000_000 || ctx.smoke) scenarios.push(submitDuringExport(ctx, `POST /api/v1/requests during CSV export (${label})`, open));
+    if (size >= 1_000_000 || ctx.smoke)
+      scenarios.push(submitDuringExport(ctx, `POST /api/v1/requests during CSV export (${label})`, open));
     return scenarios;
   });
 }
@@ -112,13 +122,24 @@ function submitDuringExport(ctx: BenchContext, name: string, open: () => Promise
     measure: async (): Promise<Row> => {
       const { server, databasePath } = await open();
       const bodies = Array.from({ length: 60 }, (_, i) => JSON.stringify(licensingRequest(i)));
-      const load = autocannon({ url: server.url, connections: CONNECTIONS, duration: 120, requests: rotating(bodies, JSON_HEADERS, 'POST', '/api/v1/requests') });
-      const started = Date.now();
-      const exporter = spawn(process.execPath, [path.join(ctx.root, 'dist/src/cli/main.js'), 'export', '--format', 'csv'], {
-        env: { ...process.env, ...ctx.env, DATABASE_PATH: databasePath },
-        stdio: ['ignore', 'ignore', 'ignore'],
+      const load = autocannon({
+        url: server.url,
+        connections: CONNECTIONS,
+        duration: 120,
+        requests: rotating(bodies, JSON_HEADERS, 'POST', '/api/v1/requests'),
       });
-      const exportMs = await new Promise<number>((resolve) => exporter.once('exit', () => resolve(Date.now() - started)));
+      const started = Date.now();
+      const exporter = spawn(
+        process.execPath,
+        [path.join(ctx.root, 'dist/src/cli/main.js'), 'export', '--format', 'csv'],
+        {
+          env: { ...process.env, ...ctx.env, DATABASE_PATH: databasePath },
+          stdio: ['ignore', 'ignore', 'ignore'],
+        },
+      );
+      const exportMs = await new Promise<number>((resolve) =>
+        exporter.once('exit', () => resolve(Date.now() - started)),
+      );
       load.stop();
       return toRow(name, await load, 201, `while the export ran (${(exportMs / 1000).toFixed(1)} s)`);
     },

@@ -24,7 +24,11 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-pages-'));
 const db = openDatabase(path.join(dir, 'reprise.db'));
 migrate(db);
 keepJournalsInMemory(db); // as the writer's connection does
-const writer = requestWriter(db, { requests: requestsRepo(db), outbox: outboxRepo(db, 'bench.test'), idempotency: idempotencyRepo(db) });
+const writer = requestWriter(db, {
+  requests: requestsRepo(db),
+  outbox: outboxRepo(db, 'bench.test'),
+  idempotency: idempotencyRepo(db),
+});
 const rateCard = loadRateCard();
 const now = new Date();
 let seq = 0;
@@ -38,12 +42,18 @@ const command = (i: number): WriteCommand => {
     now: now.toISOString(),
     emails: [
       { template: 'desk_new_request', locale: 'en', recipient: 'desk@bench.test' },
-      { template: 'requester_ack', locale: request.locale ?? 'en', recipient: request.requester.email, unlessAcksSince: { count: 20, since: new Date(now.getTime() - 86_400_000).toISOString() } },
+      {
+        template: 'requester_ack',
+        locale: request.locale ?? 'en',
+        recipient: request.requester.email,
+        unlessAcksSince: { count: 20, since: new Date(now.getTime() - 86_400_000).toISOString() },
+      },
     ],
   };
 };
 const submit = async (count: number) => {
-  for (let b = 0; b < count / BATCH; b++) await Promise.all(Array.from({ length: BATCH }, (_, i) => writer.write(command(b * BATCH + i), now)));
+  for (let b = 0; b < count / BATCH; b++)
+    await Promise.all(Array.from({ length: BATCH }, (_, i) => writer.write(command(b * BATCH + i), now)));
 };
 
 await submit(2_000); // warm up: the indexes have some depth before counting
@@ -54,7 +64,12 @@ await submit(N);
 const { user, system } = process.cpuUsage(cpu);
 
 const wal = fs.readFileSync(path.join(dir, 'reprise.db-wal'));
-const owner = new Map((db.prepare('SELECT pageno, name FROM dbstat').all() as { pageno: number; name: string }[]).map((r) => [r.pageno, r.name]));
+const owner = new Map(
+  (db.prepare('SELECT pageno, name FROM dbstat').all() as { pageno: number; name: string }[]).map((r) => [
+    r.pageno,
+    r.name,
+  ]),
+);
 const pages = new Map<string, number>();
 let total = 0;
 for (let at = 32; at + 24 + PAGE <= wal.length; at += 24 + PAGE) {
@@ -62,7 +77,9 @@ for (let at = 32; at + 24 + PAGE <= wal.length; at += 24 + PAGE) {
   pages.set(name, (pages.get(name) ?? 0) + 1);
   total++;
 }
-console.log(`${N.toLocaleString('en')} submissions in batches of ${BATCH}: ${(total / N).toFixed(2)} WAL pages and ${((user + system) / N).toFixed(0)} µs of CPU each`);
+console.log(
+  `${N.toLocaleString('en')} submissions in batches of ${BATCH}: ${(total / N).toFixed(2)} WAL pages and ${((user + system) / N).toFixed(0)} µs of CPU each`,
+);
 for (const [name, n] of [...pages].sort((a, b) => b[1] - a[1]).filter(([, n]) => n / N >= 0.05)) {
   console.log(`${(n / N).toFixed(2).padStart(6)}  ${name}`);
 }

@@ -73,7 +73,9 @@ for (const file of typescriptFiles(root)) {
 runs.sort((a, b) => b.length - a.length);
 const longest = (header: boolean) => runs.find((run) => run.header === header);
 const describe = (run?: (typeof runs)[number]) => (run ? `${run.length} lines (${run.file}:${run.line})` : 'none');
-console.log(`${root}: ${nonBlank} non-blank lines, ${comments} comment lines (${((100 * comments) / nonBlank).toFixed(1)} %)`);
+console.log(
+  `${root}: ${nonBlank} non-blank lines, ${comments} comment lines (${((100 * comments) / nonBlank).toFixed(1)} %)`,
+);
 console.log(`longest comment run: ${describe(longest(false))}; longest file header: ${describe(longest(true))}`);
 console.log(`lines over 120 characters: ${wide}`);
 for (const run of runs.filter((run) => run.length > listOver)) {

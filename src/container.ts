@@ -64,8 +64,13 @@ export function createContainer(deps: ContainerDeps) {
   };
   const sessionStore = new SqliteSessionStore(db, config.sessionIdleMinutes * 60_000, storage);
   const writer = createRequestWriter({
-    db, databasePath: config.databasePath, onThread: config.writerThread, messageIdDomain, repos,
-    logger: logger.child({ component: 'writer' }), options: deps.writerOptions,
+    db,
+    databasePath: config.databasePath,
+    onThread: config.writerThread,
+    messageIdDomain,
+    repos,
+    logger: logger.child({ component: 'writer' }),
+    options: deps.writerOptions,
   });
   const worker = outboxWorker({
     outbox: repos.outbox,
@@ -75,11 +80,22 @@ export function createContainer(deps: ContainerDeps) {
     busy: () => writer.waiting() > 0,
     storage,
     mail: {
-      views, mailFrom: config.mailFrom, publicBaseUrl: config.publicBaseUrl, findRequest: repos.requests.findById,
+      views,
+      mailFrom: config.mailFrom,
+      publicBaseUrl: config.publicBaseUrl,
+      findRequest: repos.requests.findById,
     },
   });
   const services = createServices({
-    config, db, clock, rateCard, validators, repos, writer, storage, sessionStore,
+    config,
+    db,
+    clock,
+    rateCard,
+    validators,
+    repos,
+    writer,
+    storage,
+    sessionStore,
     mailQueued: () => worker.kick(),
     sessionSecret: config.sessionSecret ?? repos.settings.secret('session_secret'),
     formTokens: formTokens(config.formSecret ?? repos.settings.secret('form_token_secret'), config.formMinFillSeconds),

@@ -32,5 +32,4 @@ export class AppError extends Error {
 }
 
 export const notFound = (message = 'Not found.') => new AppError(404, 'not_found', message);
-export const forbidden = (message = 'You do not have access to this page.') =>
-  new AppError(403, 'forbidden', message);
+export const forbidden = (message = 'You do not have access to this page.') => new AppError(403, 'forbidden', message);

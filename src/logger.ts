@@ -7,7 +7,14 @@ export function createLogger(level: string): Logger {
     level,
     redact: {
       paths: [
-        'password', '*.password', 'cookie', '*.cookie', 'headers.cookie', 'headers.authorization', 'token', '*.token',
+        'password',
+        '*.password',
+        'cookie',
+        '*.cookie',
+        'headers.cookie',
+        'headers.authorization',
+        'token',
+        '*.token',
       ],
       censor: '[redacted]',
     },

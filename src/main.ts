@@ -27,8 +27,10 @@ async function main() {
   const server = createHttpServer(app).listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info({ port, host: config.host, database: config.databasePath, mail: transport.description },
-      `Reprise listening on http://${config.host}:${port}/licensing`);
+    logger.info(
+      { port, host: config.host, database: config.databasePath, mail: transport.description },
+      `Reprise listening on http://${config.host}:${port}/licensing`,
+    );
   });
   // A port already taken (EADDRINUSE) or refused: say so and stop, rather than run without listening.
   server.on('error', (err) => {
@@ -38,7 +40,10 @@ async function main() {
   server.keepAliveTimeout = 5_000;
   container.worker.start();
   const retention = retentionScheduler({
-    db, months: config.retentionMonths, clock: container.clock, logger: logger.child({ component: 'retention' }),
+    db,
+    months: config.retentionMonths,
+    clock: container.clock,
+    logger: logger.child({ component: 'retention' }),
     storage: container.storage,
   });
   retention.start();

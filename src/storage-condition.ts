@@ -55,7 +55,10 @@ const codeOf = (err: unknown): string => {
 
 /** SQLite's answers when the disk refuses a write (a quota reaches SQLite as a write error, not SQLITE_FULL). */
 const WRITE_REFUSED = new Set([
-  'SQLITE_IOERR_WRITE', 'SQLITE_IOERR_FSYNC', 'SQLITE_IOERR_TRUNCATE', 'SQLITE_IOERR_SHMSIZE',
+  'SQLITE_IOERR_WRITE',
+  'SQLITE_IOERR_FSYNC',
+  'SQLITE_IOERR_TRUNCATE',
+  'SQLITE_IOERR_SHMSIZE',
 ]);
 
 /**

@@ -11,7 +11,9 @@
   var locale = document.documentElement.lang || 'en';
 
   var fill = function (template, params) {
-    return template.replace(/\{(\w+)\}/g, function (m, name) { return name in params ? String(params[name]) : m; });
+    return template.replace(/\{(\w+)\}/g, function (m, name) {
+      return name in params ? String(params[name]) : m;
+    });
   };
 
   // ---- Error summary -------------------------------------------------------
@@ -54,7 +56,9 @@
     };
     var defined = function (o) {
       var out = {};
-      Object.keys(o).forEach(function (k) { if (o[k] !== undefined) out[k] = o[k]; });
+      Object.keys(o).forEach(function (k) {
+        if (o[k] !== undefined) out[k] = o[k];
+      });
       return out;
     };
     var max = -1;
@@ -66,25 +70,51 @@
     var articles = [];
     for (var i = 0; i < rows; i++) {
       var p = 'articles[' + i + ']';
-      var a = defined({ url: text(p + '[url]'), title: text(p + '[title]'), portion: text(p + '[portion]'), extractWords: whole(p + '[extractWords]') });
+      var a = defined({
+        url: text(p + '[url]'),
+        title: text(p + '[title]'),
+        portion: text(p + '[portion]'),
+        extractWords: whole(p + '[extractWords]'),
+      });
       var filled = a.url !== undefined || a.title !== undefined || a.extractWords !== undefined;
       if (filled || (i === 0 && rows === 1 && Object.keys(a).length)) articles.push(a);
     }
     if (articles.length === 0) articles.push({});
-    articles.forEach(function (a) { if (a.portion === 'full') delete a.extractWords; });
-    var countries = data.getAll('usage[countries]').filter(function (c) { return c.trim() !== ''; });
+    articles.forEach(function (a) {
+      if (a.portion === 'full') delete a.extractWords;
+    });
+    var countries = data.getAll('usage[countries]').filter(function (c) {
+      return c.trim() !== '';
+    });
     var territory = text('usage[territory]');
     return defined({
       locale: text('locale'),
-      requester: defined({ name: text('requester[name]'), email: text('requester[email]'), phone: text('requester[phone]'), jobTitle: text('requester[jobTitle]') }),
-      organisation: defined({ name: text('organisation[name]'), type: text('organisation[type]'), country: text('organisation[country]'), website: text('organisation[website]'), nonProfit: bool('organisation[nonProfit]') }),
+      requester: defined({
+        name: text('requester[name]'),
+        email: text('requester[email]'),
+        phone: text('requester[phone]'),
+        jobTitle: text('requester[jobTitle]'),
+      }),
+      organisation: defined({
+        name: text('organisation[name]'),
+        type: text('organisation[type]'),
+        country: text('organisation[country]'),
+        website: text('organisation[website]'),
+        nonProfit: bool('organisation[nonProfit]'),
+      }),
       articles: articles,
       usage: defined({
-        medium: text('usage[medium]'), territory: territory,
+        medium: text('usage[medium]'),
+        territory: territory,
         countries: territory === 'worldwide' || countries.length === 0 ? undefined : countries,
-        language: text('usage[language]'), translation: bool('usage[translation]'), audience: whole('usage[audience]'),
-        startDate: text('usage[startDate]'), durationMonths: whole('usage[durationMonths]'),
-        exclusive: bool('usage[exclusive]'), commercial: bool('usage[commercial]'), images: bool('usage[images]'),
+        language: text('usage[language]'),
+        translation: bool('usage[translation]'),
+        audience: whole('usage[audience]'),
+        startDate: text('usage[startDate]'),
+        durationMonths: whole('usage[durationMonths]'),
+        exclusive: bool('usage[exclusive]'),
+        commercial: bool('usage[commercial]'),
+        images: bool('usage[images]'),
       }),
       message: text('message'),
       consent: bool('consent'),
@@ -99,41 +129,80 @@
     var fmt = new Intl.NumberFormat(locale, { style: 'currency', currency: currency });
     var value = minor / Math.pow(10, fmt.resolvedOptions().maximumFractionDigits);
     if (!rtl) return fmt.format(value);
-    return fmt.formatToParts(value).map(function (p) { return p.type === 'currency' ? '\u2066' + p.value + '\u2069' : p.value; }).join('');
+    return fmt
+      .formatToParts(value)
+      .map(function (p) {
+        return p.type === 'currency' ? '\u2066' + p.value + '\u2069' : p.value;
+      })
+      .join('');
   };
   var dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
   var el = function (tag, props, children) {
     var node = document.createElement(tag);
-    Object.keys(props || {}).forEach(function (k) { node[k] = props[k]; });
-    (children || []).forEach(function (c) { node.append(c); });
+    Object.keys(props || {}).forEach(function (k) {
+      node[k] = props[k];
+    });
+    (children || []).forEach(function (c) {
+      node.append(c);
+    });
     return node;
   };
   // Amounts are isolated so a Latin "£1,200.00" keeps its order inside Arabic text.
-  var amount = function (text) { return el('bdi', { textContent: text }); };
+  var amount = function (text) {
+    return el('bdi', { textContent: text });
+  };
 
   /** The short, announced part: the total, or why there is none. */
   function quoteSummary(q) {
-    if (q.referToDesk) return [el('p', { className: 'quote-referred' }, [el('strong', { textContent: box.dataset.referred })])];
-    return [el('p', { className: 'live-total' }, [box.dataset.total + ' ', el('strong', {}, [amount(money(q.totalMinor, q.currency))])])];
+    if (q.referToDesk)
+      return [el('p', { className: 'quote-referred' }, [el('strong', { textContent: box.dataset.referred })])];
+    return [
+      el('p', { className: 'live-total' }, [
+        box.dataset.total + ' ',
+        el('strong', {}, [amount(money(q.totalMinor, q.currency))]),
+      ]),
+    ];
   }
   /** The breakdown beside it, for whoever wants to read it. */
   function quoteBreakdown(q) {
     if (q.referToDesk) {
       return [
         el('p', { textContent: box.dataset.reasons }),
-        el('ul', { className: 'quote-reasons' }, q.reasons.map(function (r) { return el('li', { textContent: r.message }); })),
+        el(
+          'ul',
+          { className: 'quote-reasons' },
+          q.reasons.map(function (r) {
+            return el('li', { textContent: r.message });
+          }),
+        ),
       ];
     }
     var rows = q.lines.map(function (l) {
-      return el('tr', {}, [el('th', { scope: 'row', textContent: l.label }), el('td', { className: 'amount' }, [amount(money(l.amountMinor, q.currency))])]);
+      return el('tr', {}, [
+        el('th', { scope: 'row', textContent: l.label }),
+        el('td', { className: 'amount' }, [amount(money(l.amountMinor, q.currency))]),
+      ]);
     });
     var total = el('tr', {}, [
       el('th', { scope: 'row', textContent: box.dataset.total }),
       el('td', { className: 'amount total' }, [amount(money(q.totalMinor, q.currency))]),
     ]);
     return [
-      el('table', { className: 'quote-table' }, [el('caption', { className: 'visually-hidden', textContent: document.getElementById('live-quote-title').textContent }), el('tbody', {}, rows), el('tfoot', {}, [total])]),
-      el('p', { className: 'hint', textContent: fill(box.dataset.validUntil, { date: dateFmt.format(new Date(q.validUntil)), version: q.rateCardVersion }) }),
+      el('table', { className: 'quote-table' }, [
+        el('caption', {
+          className: 'visually-hidden',
+          textContent: document.getElementById('live-quote-title').textContent,
+        }),
+        el('tbody', {}, rows),
+        el('tfoot', {}, [total]),
+      ]),
+      el('p', {
+        className: 'hint',
+        textContent: fill(box.dataset.validUntil, {
+          date: dateFmt.format(new Date(q.validUntil)),
+          version: q.rateCardVersion,
+        }),
+      }),
     ];
   }
 
@@ -166,10 +235,24 @@
     box.setAttribute('aria-busy', 'true');
     clearTimeout(slow);
     // A slow answer is shown as such (not announced: the region is busy meanwhile).
-    slow = setTimeout(function () { if (breakdown) { breakdown.classList.add('is-updating'); breakdown.setAttribute('data-label', box.dataset.updating); } }, 600);
-    fetch('/api/v1/quote', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: body, signal: controller.signal, credentials: 'same-origin' })
+    slow = setTimeout(function () {
+      if (breakdown) {
+        breakdown.classList.add('is-updating');
+        breakdown.setAttribute('data-label', box.dataset.updating);
+      }
+    }, 600);
+    fetch('/api/v1/quote', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: body,
+      signal: controller.signal,
+      credentials: 'same-origin',
+    })
       .then(function (res) {
-        if (res.ok) return res.json().then(function (q) { show(JSON.stringify(q), quoteSummary(q), quoteBreakdown(q)); });
+        if (res.ok)
+          return res.json().then(function (q) {
+            show(JSON.stringify(q), quoteSummary(q), quoteBreakdown(q));
+          });
         if (res.status === 400) return show('incomplete', [el('p', { textContent: box.dataset.incomplete })], []);
         show(shown, [], []); // busy server or rate limit: keep what is shown
       })
@@ -192,7 +275,9 @@
   var addButton = form.querySelector('.add-article');
   if (!list || !addButton) return;
   var maxRows = Number(list.dataset.max) || MAX_ROWS;
-  var rowsOf = function () { return Array.prototype.slice.call(list.querySelectorAll('.article-row')); };
+  var rowsOf = function () {
+    return Array.prototype.slice.call(list.querySelectorAll('.article-row'));
+  };
 
   /** Gives a row the names, ids and labels of position i, so the server reads rows in order. */
   function setIndex(row, i, count) {
@@ -200,7 +285,11 @@
     row.querySelectorAll('[id],[for],[name],[aria-describedby],button[value]').forEach(function (node) {
       ['id', 'for', 'name', 'aria-describedby'].forEach(function (attr) {
         var v = node.getAttribute(attr);
-        if (v) node.setAttribute(attr, v.replace(/articles\[\d+\]/g, 'articles[' + i + ']').replace(/f-articles-\d+-/g, 'f-articles-' + i + '-'));
+        if (v)
+          node.setAttribute(
+            attr,
+            v.replace(/articles\[\d+\]/g, 'articles[' + i + ']').replace(/f-articles-\d+-/g, 'f-articles-' + i + '-'),
+          );
       });
       if (node.matches('button.remove-article')) {
         node.value = 'remove_article:' + i;
@@ -212,7 +301,9 @@
   }
   function renumber() {
     var rows = rowsOf();
-    rows.forEach(function (row, i) { setIndex(row, i, rows.length); });
+    rows.forEach(function (row, i) {
+      setIndex(row, i, rows.length);
+    });
     addButton.hidden = rows.length >= maxRows;
   }
 
@@ -227,17 +318,29 @@
   }
   rowsOf().forEach(syncExtract);
   list.addEventListener('change', function (event) {
-    if (event.target.matches('input[type="radio"][name$="[portion]"]')) syncExtract(event.target.closest('.article-row'));
+    if (event.target.matches('input[type="radio"][name$="[portion]"]'))
+      syncExtract(event.target.closest('.article-row'));
   });
 
   /** A new row is a copy of the first, emptied and without error state. */
   function blankRow() {
     var row = rowsOf()[0].cloneNode(true);
-    row.querySelectorAll('.field-error').forEach(function (n) { n.remove(); });
-    row.querySelectorAll('.field--error').forEach(function (n) { n.classList.remove('field--error'); });
-    row.querySelectorAll('[aria-invalid]').forEach(function (n) { n.removeAttribute('aria-invalid'); });
+    row.querySelectorAll('.field-error').forEach(function (n) {
+      n.remove();
+    });
+    row.querySelectorAll('.field--error').forEach(function (n) {
+      n.classList.remove('field--error');
+    });
+    row.querySelectorAll('[aria-invalid]').forEach(function (n) {
+      n.removeAttribute('aria-invalid');
+    });
     row.querySelectorAll('[aria-describedby]').forEach(function (n) {
-      var ids = n.getAttribute('aria-describedby').split(' ').filter(function (id) { return !/-error$/.test(id); });
+      var ids = n
+        .getAttribute('aria-describedby')
+        .split(' ')
+        .filter(function (id) {
+          return !/-error$/.test(id);
+        });
       if (ids.length) n.setAttribute('aria-describedby', ids.join(' '));
       else n.removeAttribute('aria-describedby');
     });

@@ -6,7 +6,10 @@ import { checkpointWithoutWaiting, type Db } from './connection.js';
 import { projectPath } from '../paths.js';
 
 export class MigrationError extends Error {
-  constructor(readonly file: string, cause: unknown) {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(`Migration ${file} failed: ${reason}. Nothing from it was applied.`);
     this.name = 'MigrationError';

@@ -10,12 +10,20 @@ export type Locale = 'en' | 'fr' | 'ar';
 export const REFERENCE_PATTERN = /^REP-\d{4}-\d{6}$/;
 
 export type OrganisationType =
-  | 'newspaper' | 'magazine' | 'broadcaster' | 'online_publication' | 'news_agency'
-  | 'ngo' | 'academic' | 'corporate' | 'government' | 'individual' | 'other';
+  | 'newspaper'
+  | 'magazine'
+  | 'broadcaster'
+  | 'online_publication'
+  | 'news_agency'
+  | 'ngo'
+  | 'academic'
+  | 'corporate'
+  | 'government'
+  | 'individual'
+  | 'other';
 
 export type Medium =
-  | 'online' | 'print' | 'print_and_online' | 'broadcast' | 'newsletter'
-  | 'intranet' | 'social_media' | 'book' | 'other';
+  'online' | 'print' | 'print_and_online' | 'broadcast' | 'newsletter' | 'intranet' | 'social_media' | 'book' | 'other';
 
 export type Territory = 'single_country' | 'region' | 'worldwide';
 type Portion = 'full' | 'extract';

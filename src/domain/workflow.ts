@@ -35,7 +35,10 @@ export function allowedActions(from: Status): Action[] {
 }
 
 export class TransitionError extends AppError {
-  constructor(readonly from: Status, readonly action: Action) {
+  constructor(
+    readonly from: Status,
+    readonly action: Action,
+  ) {
     const message = `A request that is ${STATUS_LABELS[from].toLowerCase()} cannot be ${ACTION_PAST[action]}.`;
     super(409, 'transition_not_allowed', message);
   }

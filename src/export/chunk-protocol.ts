@@ -14,9 +14,6 @@ export interface WorkerSetup {
 export const SNAPSHOT_TAKEN = 1;
 export const SNAPSHOT_FAILED = 2;
 export type WorkerRequest =
-  | { type: 'begin'; flag: Int32Array }
-  | { type: 'chunk'; index: number; after: number; upTo: number };
+  { type: 'begin'; flag: Int32Array } | { type: 'chunk'; index: number; after: number; upTo: number };
 export type WorkerReply =
-  | { type: 'ready' }
-  | { type: 'begun' }
-  | { type: 'chunk'; index: number; bytes: Uint8Array; rows: number };
+  { type: 'ready' } | { type: 'begun' } | { type: 'chunk'; index: number; bytes: Uint8Array; rows: number };

@@ -5,7 +5,11 @@ import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { chunkReader, openExportConnection } from '../db/repos/export-queries.js';
 import {
-  SNAPSHOT_FAILED, SNAPSHOT_TAKEN, type WorkerReply, type WorkerRequest, type WorkerSetup,
+  SNAPSHOT_FAILED,
+  SNAPSHOT_TAKEN,
+  type WorkerReply,
+  type WorkerRequest,
+  type WorkerSetup,
 } from './chunk-protocol.js';
 
 const setup = workerData as WorkerSetup;

@@ -68,7 +68,8 @@ const TRAILING: (Def & { name: string; needs?: string })[] = [
     ...int('r.quote_total_minor', 'Computed fee in minor units (empty when referred to the desk)'),
   },
   {
-    name: 'fee.finalMinor', needs: 'final_fee_minor',
+    name: 'fee.finalMinor',
+    needs: 'final_fee_minor',
     ...int('r.final_fee_minor', 'Final fee set by the desk, minor units'),
   },
   { name: 'currency', ...code('r.currency', 'ISO 4217 currency of both fees') },
@@ -77,7 +78,8 @@ const TRAILING: (Def & { name: string; needs?: string })[] = [
   { name: 'quote.rateCardVersion', ...code('r.rate_card_version', 'Rate card version used for the computed fee') },
   { name: 'quote.sentAt', needs: 'quote_sent_at', ...code('r.quote_sent_at', 'Quote sent to the requester at (UTC)') },
   {
-    name: 'quote.validUntil', needs: 'quote_valid_until',
+    name: 'quote.validUntil',
+    needs: 'quote_valid_until',
     ...code('r.quote_valid_until', 'Quote valid until (YYYY-MM-DD)'),
   },
   { name: 'licence.number', needs: 'licence_number', ...code('r.licence_number', 'Licence number') },
@@ -89,7 +91,8 @@ const TRAILING: (Def & { name: string; needs?: string })[] = [
   { name: 'declinedAt', needs: 'declined_at', ...code('r.declined_at', 'Declined at (UTC)') },
   { name: 'declineReason', needs: 'decline_reason', ...text('r.decline_reason', 'Why it was declined') },
   {
-    name: 'closedAt', needs: 'closed_at',
+    name: 'closedAt',
+    needs: 'closed_at',
     ...code('r.closed_at', 'Closed (licensed, declined, withdrawn, spam) at (UTC)'),
   },
   { name: 'anonymisedAt', needs: 'anonymised_at', ...code('r.anonymised_at', 'Personal data erased at (UTC)') },
@@ -108,7 +111,7 @@ export function schemaFieldOrder(): string[] {
   const defs = read('defs.schema.json').$defs as Record<string, { properties?: Record<string, unknown> }>;
   const root = read('licensing-request.schema.json') as { properties: Record<string, Record<string, unknown>> };
   const refName = (node: Record<string, unknown>): string | undefined => {
-    const ref = (node.$ref as string | undefined) ?? ((node.allOf as { $ref?: string }[] | undefined)?.[0]?.$ref);
+    const ref = (node.$ref as string | undefined) ?? (node.allOf as { $ref?: string }[] | undefined)?.[0]?.$ref;
     return ref?.split('/').pop();
   };
   const out: string[] = [];

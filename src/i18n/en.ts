@@ -43,7 +43,8 @@ const en = {
   'form.quote.incomplete': 'Fill in the articles and their use to see an indicative fee.',
   'form.quote.updating': 'Updating the fee…',
   'form.tokenProblem': 'This form has expired or was sent too quickly. Please check your answers and send it again.',
-  'form.storageFull': 'Your request could not be saved: our server has run out of storage space. Nothing was sent, and your answers are kept below. Please try again in a few minutes.',
+  'form.storageFull':
+    'Your request could not be saved: our server has run out of storage space. Nothing was sent, and your answers are kept below. Please try again in a few minutes.',
 
   'field.requester.name': 'Full name',
   'field.requester.email': 'Email address',
@@ -167,8 +168,10 @@ const en = {
   'confirm.lead': 'Thank you. Your request has been sent to our syndication desk. Keep this reference: {reference}.',
   'confirm.emailSent': 'We have also sent an acknowledgement to {email}.',
   'confirm.next.title': 'What happens next',
-  'confirm.next.quoted': 'This fee is indicative. The desk checks every request and confirms the licence and the final fee by email, usually within two working days.',
-  'confirm.next.referred': 'This request needs a person to price it. The desk will reply by email with a quote, usually within two working days.',
+  'confirm.next.quoted':
+    'This fee is indicative. The desk checks every request and confirms the licence and the final fee by email, usually within two working days.',
+  'confirm.next.referred':
+    'This request needs a person to price it. The desk will reply by email with a quote, usually within two working days.',
   'confirm.summary.title': 'Your request',
   'confirm.quote.title': 'Indicative fee',
   'confirm.quote.total': 'Total',
@@ -179,12 +182,16 @@ const en = {
   'confirm.newRequest': 'Make another request',
 
   'page.conditions.title': 'Licence conditions',
-  'page.conditions.body1': 'Republished content must carry the credit line given in your licence and a link back to the original article.',
-  'page.conditions.body2': 'You may not edit the content in a way that changes its meaning. Extracts must be faithful to the original.',
+  'page.conditions.body1':
+    'Republished content must carry the credit line given in your licence and a link back to the original article.',
+  'page.conditions.body2':
+    'You may not edit the content in a way that changes its meaning. Extracts must be faithful to the original.',
   'page.conditions.body3': 'A licence covers only the articles, medium, territory, language and period it names.',
   'page.privacy.title': 'Privacy notice',
-  'page.privacy.body1': 'We use your name, email, phone and job title only to answer and administer your licensing request.',
-  'page.privacy.body2': 'Closed requests have their personal data erased after the retention period; accounting records are kept without it.',
+  'page.privacy.body1':
+    'We use your name, email, phone and job title only to answer and administer your licensing request.',
+  'page.privacy.body2':
+    'Closed requests have their personal data erased after the retention period; accounting records are kept without it.',
   'page.privacy.body3': 'You can ask for a copy of your data, or for its erasure, by writing to the syndication desk.',
   'page.back': 'Back to the form',
 
@@ -194,26 +201,32 @@ const en = {
   'error.page.generic': 'Sorry, something went wrong on our side. Please try again in a moment.',
   'error.page.tooMany': 'Too many requests from your connection. Please wait a little and try again.',
   'error.page.tooLarge': 'What you sent is too large.',
-  'error.page.storageFull': 'Nothing could be saved: our server has run out of storage space. Nothing was changed. Please try again in a few minutes.',
+  'error.page.storageFull':
+    'Nothing could be saved: our server has run out of storage space. Nothing was changed. Please try again in a few minutes.',
 
-  'quote.line.article_full': "Article {index}: “{title}”, full text",
-  'quote.line.article_extract': "Article {index}: “{title}”, extract (word count: {words}), {percent}% of the full-text fee",
-  'quote.line.audience': "Audience of {audience} ({percent}% of the fee)",
-  'quote.line.territory': "Territory: {territory} ({percent}%)",
-  'quote.line.translation': "Translation ({percent}%)",
-  'quote.line.exclusivity': "Exclusive licence ({percent}%)",
-  'quote.line.duration': "Licence length in months: {months} ({percent}%)",
-  'quote.line.volume_discount': "Volume discount for {articles} articles ({percent}% off)",
-  'quote.line.non_profit_discount': "Non-profit discount ({percent}% off)",
-  'quote.line.minimum_fee': "Top-up to the minimum fee of {minimumMinor}",
-  'quote.line.rounding': "Rounded up to the next multiple of {toMinor}",
-  'quote.reason.medium_needs_desk': "Requests for this medium ({medium}) are priced by the syndication desk.",
-  'quote.reason.commercial_use': "Commercial or advertising use is priced by the syndication desk.",
-  'quote.reason.images': "Republishing the images as well as the text is priced by the syndication desk: images often belong to photographers or agencies.",
-  'quote.reason.exclusive': "Exclusive licences are priced by the syndication desk.",
-  'quote.reason.large_audience': "An audience of {audience} is above the {limit} we can price automatically: the syndication desk will send you a quote.",
-  'quote.reason.long_duration': "A licence of {months} months is longer than the {limit} months we can price automatically: the syndication desk will send you a quote.",
-  'quote.reason.many_articles': "A request for {articles} articles is more than the {limit} we can price automatically: the syndication desk will send you a quote.",
+  'quote.line.article_full': 'Article {index}: “{title}”, full text',
+  'quote.line.article_extract':
+    'Article {index}: “{title}”, extract (word count: {words}), {percent}% of the full-text fee',
+  'quote.line.audience': 'Audience of {audience} ({percent}% of the fee)',
+  'quote.line.territory': 'Territory: {territory} ({percent}%)',
+  'quote.line.translation': 'Translation ({percent}%)',
+  'quote.line.exclusivity': 'Exclusive licence ({percent}%)',
+  'quote.line.duration': 'Licence length in months: {months} ({percent}%)',
+  'quote.line.volume_discount': 'Volume discount for {articles} articles ({percent}% off)',
+  'quote.line.non_profit_discount': 'Non-profit discount ({percent}% off)',
+  'quote.line.minimum_fee': 'Top-up to the minimum fee of {minimumMinor}',
+  'quote.line.rounding': 'Rounded up to the next multiple of {toMinor}',
+  'quote.reason.medium_needs_desk': 'Requests for this medium ({medium}) are priced by the syndication desk.',
+  'quote.reason.commercial_use': 'Commercial or advertising use is priced by the syndication desk.',
+  'quote.reason.images':
+    'Republishing the images as well as the text is priced by the syndication desk: images often belong to photographers or agencies.',
+  'quote.reason.exclusive': 'Exclusive licences are priced by the syndication desk.',
+  'quote.reason.large_audience':
+    'An audience of {audience} is above the {limit} we can price automatically: the syndication desk will send you a quote.',
+  'quote.reason.long_duration':
+    'A licence of {months} months is longer than the {limit} months we can price automatically: the syndication desk will send you a quote.',
+  'quote.reason.many_articles':
+    'A request for {articles} articles is more than the {limit} we can price automatically: the syndication desk will send you a quote.',
 
   'email.ack.subject': 'Your licensing request {reference}',
   'email.ack.greeting': 'Dear {name},',
@@ -222,7 +235,8 @@ const en = {
   'email.ack.view': 'You can see your request at any time here:',
   'email.ack.reply': 'Reply to this email if you have a question.',
   'email.quote.subject': 'Quote for your licensing request {reference}',
-  'email.quote.body': 'Thank you for your patience. Here is our quote for republishing the content you asked about (reference {reference}).',
+  'email.quote.body':
+    'Thank you for your patience. Here is our quote for republishing the content you asked about (reference {reference}).',
   'email.quote.fee': 'Fee: {fee}',
   'email.quote.covers': 'The fee covers:',
   'email.quote.articles': 'Articles:',
@@ -231,7 +245,8 @@ const en = {
   'email.quote.validUntil': 'This quote is valid until {date}.',
   'email.quote.accept': 'To accept it, reply to this email; we will then send you the licence and its terms.',
   'email.licence.subject': 'Your licence {licence} (request {reference})',
-  'email.licence.body': 'We are pleased to confirm your licence to republish the content below. Please keep this email: it is your record of the licence.',
+  'email.licence.body':
+    'We are pleased to confirm your licence to republish the content below. Please keep this email: it is your record of the licence.',
   'email.licence.number': 'Licence number',
   'email.licence.articles': 'Articles',
   'email.licence.medium': 'Medium',
@@ -241,11 +256,14 @@ const en = {
   'email.licence.fee': 'Fee',
   'email.licence.credit': 'Credit line',
   'email.licence.linkBack': 'Link back to',
-  'email.licence.terms': 'Print the credit line with each article and, where the medium allows, link back to the original. The licence covers only the use described above.',
+  'email.licence.terms':
+    'Print the credit line with each article and, where the medium allows, link back to the original. The licence covers only the use described above.',
   'email.decline.subject': 'Your licensing request {reference}',
-  'email.decline.body': 'Thank you for your interest in republishing our content. We are sorry, but we are not able to grant a licence for this request (reference {reference}).',
+  'email.decline.body':
+    'Thank you for your interest in republishing our content. We are sorry, but we are not able to grant a licence for this request (reference {reference}).',
   'email.decline.reason': 'Our reason:',
-  'email.decline.closing': 'We hope to be able to help you with another request. Reply to this email if you have a question.',
+  'email.decline.closing':
+    'We hope to be able to help you with another request. Reply to this email if you have a question.',
   'email.signature': 'The syndication desk',
 };
 

@@ -31,7 +31,8 @@ const fr: Catalog = {
   'form.articlesHelp': 'Jusqu’à 20 articles par demande.',
   'form.extractWordsHelp': 'Uniquement pour un extrait : le nombre de mots que vous reprendrez.',
   'form.audienceHelp': 'Visiteurs uniques mensuels en ligne, ou tirage papier. Nombre entier, par exemple 50000.',
-  'form.countriesHelp': 'Un pays pour « un seul pays », deux ou plus pour « une région ». Inutile pour le monde entier.',
+  'form.countriesHelp':
+    'Un pays pour « un seul pays », deux ou plus pour « une région ». Inutile pour le monde entier.',
   'form.startDateHelp': 'Par exemple 2027-03-01.',
   'form.durationHelp': 'La durée de la licence en mois (de 1 à 120).',
   'form.consentLabel': 'J’accepte les conditions de licence et la politique de confidentialité.',
@@ -44,8 +45,10 @@ const fr: Catalog = {
   'form.quote.noscript': 'Votre tarif indicatif s’affichera dès l’envoi de la demande.',
   'form.quote.incomplete': 'Renseignez les articles et leur utilisation pour voir un tarif indicatif.',
   'form.quote.updating': 'Mise à jour du tarif…',
-  'form.tokenProblem': 'Ce formulaire a expiré ou a été envoyé trop vite. Vérifiez vos réponses et envoyez-le de nouveau.',
-  'form.storageFull': 'Votre demande n’a pas pu être enregistrée : notre serveur manque d’espace de stockage. Rien n’a été envoyé, et vos réponses sont conservées ci-dessous. Veuillez réessayer dans quelques minutes.',
+  'form.tokenProblem':
+    'Ce formulaire a expiré ou a été envoyé trop vite. Vérifiez vos réponses et envoyez-le de nouveau.',
+  'form.storageFull':
+    'Votre demande n’a pas pu être enregistrée : notre serveur manque d’espace de stockage. Rien n’a été envoyé, et vos réponses sont conservées ci-dessous. Veuillez réessayer dans quelques minutes.',
 
   'field.requester.name': 'Nom complet',
   'field.requester.email': 'Adresse électronique',
@@ -129,7 +132,8 @@ const fr: Catalog = {
   'error.required.requester': 'Dites-nous qui vous êtes.',
   'error.required.organisation': 'Présentez-nous votre organisation.',
   'error.required.usage': 'Dites-nous comment vous utiliserez les articles.',
-  'error.required.consent': 'Acceptez les conditions de licence et la politique de confidentialité pour envoyer votre demande.',
+  'error.required.consent':
+    'Acceptez les conditions de licence et la politique de confidentialité pour envoyer votre demande.',
   'error.unknownField': 'Ce champ ne fait pas partie du formulaire.',
   'error.extractWordsOnlyForExtract': 'N’indiquez un nombre de mots que si vous demandez un extrait.',
   'error.countriesNotForWorldwide': 'N’indiquez pas de pays pour une licence mondiale.',
@@ -155,7 +159,8 @@ const fr: Catalog = {
   'error.format.date': 'Saisissez une date réelle au format AAAA-MM-JJ, par exemple 2027-03-01.',
   'error.pattern': '{field} n’est pas au bon format.',
   'error.pattern.url': 'Saisissez une adresse web commençant par https://',
-  'error.pattern.phone': 'Saisissez un numéro de téléphone composé uniquement de chiffres, d’espaces et des signes + ( ) -.',
+  'error.pattern.phone':
+    'Saisissez un numéro de téléphone composé uniquement de chiffres, d’espaces et des signes + ( ) -.',
   'error.enum': 'Choisissez l’une des options proposées pour {field}.',
   'error.uniqueItems': '{field} : chaque valeur une seule fois.',
   'error.invalid': '{field} n’est pas valide.',
@@ -166,11 +171,14 @@ const fr: Catalog = {
   'error.startDateTooFar': 'La date de début doit se situer dans les 5 prochaines années.',
 
   'confirm.title': 'Demande {reference} reçue',
-  'confirm.lead': 'Merci. Votre demande a été transmise à notre service de syndication. Conservez cette référence : {reference}.',
+  'confirm.lead':
+    'Merci. Votre demande a été transmise à notre service de syndication. Conservez cette référence : {reference}.',
   'confirm.emailSent': 'Nous avons également envoyé un accusé de réception à {email}.',
   'confirm.next.title': 'La suite',
-  'confirm.next.quoted': 'Ce tarif est indicatif. Le service examine chaque demande et vous confirme la licence et le tarif définitif par courriel, en général sous deux jours ouvrés.',
-  'confirm.next.referred': 'Cette demande doit être tarifée par une personne. Le service vous enverra un devis par courriel, en général sous deux jours ouvrés.',
+  'confirm.next.quoted':
+    'Ce tarif est indicatif. Le service examine chaque demande et vous confirme la licence et le tarif définitif par courriel, en général sous deux jours ouvrés.',
+  'confirm.next.referred':
+    'Cette demande doit être tarifée par une personne. Le service vous enverra un devis par courriel, en général sous deux jours ouvrés.',
   'confirm.summary.title': 'Votre demande',
   'confirm.quote.title': 'Tarif indicatif',
   'confirm.quote.total': 'Total',
@@ -181,13 +189,19 @@ const fr: Catalog = {
   'confirm.newRequest': 'Faire une autre demande',
 
   'page.conditions.title': 'Conditions de licence',
-  'page.conditions.body1': 'Tout contenu repris doit porter la mention de crédit indiquée dans votre licence et un lien vers l’article original.',
-  'page.conditions.body2': 'Vous ne pouvez pas modifier le contenu d’une manière qui en change le sens. Les extraits doivent être fidèles à l’original.',
-  'page.conditions.body3': 'Une licence ne couvre que les articles, le support, le territoire, la langue et la période qu’elle mentionne.',
+  'page.conditions.body1':
+    'Tout contenu repris doit porter la mention de crédit indiquée dans votre licence et un lien vers l’article original.',
+  'page.conditions.body2':
+    'Vous ne pouvez pas modifier le contenu d’une manière qui en change le sens. Les extraits doivent être fidèles à l’original.',
+  'page.conditions.body3':
+    'Une licence ne couvre que les articles, le support, le territoire, la langue et la période qu’elle mentionne.',
   'page.privacy.title': 'Politique de confidentialité',
-  'page.privacy.body1': 'Nous utilisons vos nom, adresse électronique, téléphone et fonction uniquement pour répondre à votre demande de licence et la gérer.',
-  'page.privacy.body2': 'Les données personnelles des demandes closes sont effacées à la fin de la durée de conservation ; les données comptables sont conservées sans elles.',
-  'page.privacy.body3': 'Vous pouvez demander une copie de vos données, ou leur effacement, en écrivant au service de syndication.',
+  'page.privacy.body1':
+    'Nous utilisons vos nom, adresse électronique, téléphone et fonction uniquement pour répondre à votre demande de licence et la gérer.',
+  'page.privacy.body2':
+    'Les données personnelles des demandes closes sont effacées à la fin de la durée de conservation ; les données comptables sont conservées sans elles.',
+  'page.privacy.body3':
+    'Vous pouvez demander une copie de vos données, ou leur effacement, en écrivant au service de syndication.',
   'page.back': 'Retour au formulaire',
 
   'error.page.title': 'Un problème est survenu',
@@ -196,26 +210,33 @@ const fr: Catalog = {
   'error.page.generic': 'Désolés, un problème est survenu de notre côté. Veuillez réessayer dans un instant.',
   'error.page.tooMany': 'Trop de requêtes depuis votre connexion. Veuillez patienter un peu, puis réessayer.',
   'error.page.tooLarge': 'Ce que vous avez envoyé est trop volumineux.',
-  'error.page.storageFull': 'Rien n’a pu être enregistré : notre serveur manque d’espace de stockage. Rien n’a été modifié. Veuillez réessayer dans quelques minutes.',
+  'error.page.storageFull':
+    'Rien n’a pu être enregistré : notre serveur manque d’espace de stockage. Rien n’a été modifié. Veuillez réessayer dans quelques minutes.',
 
-  'quote.line.article_full': "Article {index} : « {title} », texte intégral",
-  'quote.line.article_extract': "Article {index} : « {title} », extrait (nombre de mots : {words}), {percent} % du tarif du texte intégral",
-  'quote.line.audience': "Audience de {audience} ({percent} % du tarif)",
-  'quote.line.territory': "Territoire : {territory} ({percent} %)",
-  'quote.line.translation': "Traduction ({percent} %)",
-  'quote.line.exclusivity': "Licence exclusive ({percent} %)",
-  'quote.line.duration': "Durée de la licence : {months} mois ({percent} %)",
-  'quote.line.volume_discount': "Remise sur volume pour {articles} articles (−{percent} %)",
-  'quote.line.non_profit_discount': "Remise pour organisation à but non lucratif (−{percent} %)",
-  'quote.line.minimum_fee': "Complément pour atteindre le tarif minimum de {minimumMinor}",
-  'quote.line.rounding': "Arrondi au multiple supérieur de {toMinor}",
-  'quote.reason.medium_needs_desk': "Les demandes pour ce support ({medium}) sont tarifées par le service de syndication.",
-  'quote.reason.commercial_use': "Les usages commerciaux ou publicitaires sont tarifés par le service de syndication.",
-  'quote.reason.images': "La reprise des images en plus du texte est tarifée par le service de syndication : les images appartiennent souvent à des photographes ou à des agences.",
-  'quote.reason.exclusive': "Les licences exclusives sont tarifées par le service de syndication.",
-  'quote.reason.large_audience': "Une audience de {audience} dépasse le plafond de {limit} que nous pouvons tarifer automatiquement : le service de syndication vous enverra un devis.",
-  'quote.reason.long_duration': "Une licence de {months} mois dépasse la durée de {limit} mois que nous pouvons tarifer automatiquement : le service de syndication vous enverra un devis.",
-  'quote.reason.many_articles': "Une demande de {articles} articles dépasse le maximum de {limit} articles que nous pouvons tarifer automatiquement : le service de syndication vous enverra un devis.",
+  'quote.line.article_full': 'Article {index} : « {title} », texte intégral',
+  'quote.line.article_extract':
+    'Article {index} : « {title} », extrait (nombre de mots : {words}), {percent} % du tarif du texte intégral',
+  'quote.line.audience': 'Audience de {audience} ({percent} % du tarif)',
+  'quote.line.territory': 'Territoire : {territory} ({percent} %)',
+  'quote.line.translation': 'Traduction ({percent} %)',
+  'quote.line.exclusivity': 'Licence exclusive ({percent} %)',
+  'quote.line.duration': 'Durée de la licence : {months} mois ({percent} %)',
+  'quote.line.volume_discount': 'Remise sur volume pour {articles} articles (−{percent} %)',
+  'quote.line.non_profit_discount': 'Remise pour organisation à but non lucratif (−{percent} %)',
+  'quote.line.minimum_fee': 'Complément pour atteindre le tarif minimum de {minimumMinor}',
+  'quote.line.rounding': 'Arrondi au multiple supérieur de {toMinor}',
+  'quote.reason.medium_needs_desk':
+    'Les demandes pour ce support ({medium}) sont tarifées par le service de syndication.',
+  'quote.reason.commercial_use': 'Les usages commerciaux ou publicitaires sont tarifés par le service de syndication.',
+  'quote.reason.images':
+    'La reprise des images en plus du texte est tarifée par le service de syndication : les images appartiennent souvent à des photographes ou à des agences.',
+  'quote.reason.exclusive': 'Les licences exclusives sont tarifées par le service de syndication.',
+  'quote.reason.large_audience':
+    'Une audience de {audience} dépasse le plafond de {limit} que nous pouvons tarifer automatiquement : le service de syndication vous enverra un devis.',
+  'quote.reason.long_duration':
+    'Une licence de {months} mois dépasse la durée de {limit} mois que nous pouvons tarifer automatiquement : le service de syndication vous enverra un devis.',
+  'quote.reason.many_articles':
+    'Une demande de {articles} articles dépasse le maximum de {limit} articles que nous pouvons tarifer automatiquement : le service de syndication vous enverra un devis.',
 
   'email.ack.subject': 'Votre demande de licence {reference}',
   'email.ack.greeting': 'Bonjour {name},',
@@ -224,16 +245,19 @@ const fr: Catalog = {
   'email.ack.view': 'Vous pouvez consulter votre demande à tout moment ici :',
   'email.ack.reply': 'Répondez à ce courriel si vous avez une question.',
   'email.quote.subject': 'Devis pour votre demande de licence {reference}',
-  'email.quote.body': 'Merci de votre patience. Voici notre devis pour la reprise des contenus demandés (référence {reference}).',
+  'email.quote.body':
+    'Merci de votre patience. Voici notre devis pour la reprise des contenus demandés (référence {reference}).',
   'email.quote.fee': 'Tarif : {fee}',
   'email.quote.covers': 'Ce tarif couvre :',
   'email.quote.articles': 'Articles :',
   'email.quote.use': 'Utilisation : {medium}, {territory}',
   'email.quote.period': 'Pendant {months} mois à compter du {start}',
   'email.quote.validUntil': 'Ce devis est valable jusqu’au {date}.',
-  'email.quote.accept': 'Pour l’accepter, répondez à ce courriel ; nous vous enverrons alors la licence et ses conditions.',
+  'email.quote.accept':
+    'Pour l’accepter, répondez à ce courriel ; nous vous enverrons alors la licence et ses conditions.',
   'email.licence.subject': 'Votre licence {licence} (demande {reference})',
-  'email.licence.body': 'Nous avons le plaisir de vous confirmer votre licence de reprise des contenus ci-dessous. Conservez ce courriel : il atteste de votre licence.',
+  'email.licence.body':
+    'Nous avons le plaisir de vous confirmer votre licence de reprise des contenus ci-dessous. Conservez ce courriel : il atteste de votre licence.',
   'email.licence.number': 'Numéro de licence',
   'email.licence.articles': 'Articles',
   'email.licence.medium': 'Support',
@@ -243,11 +267,14 @@ const fr: Catalog = {
   'email.licence.fee': 'Tarif',
   'email.licence.credit': 'Mention de source',
   'email.licence.linkBack': 'Lien vers l’original',
-  'email.licence.terms': 'Publiez la mention de source avec chaque article et, lorsque le support le permet, un lien vers l’original. La licence ne couvre que l’utilisation décrite ci-dessus.',
+  'email.licence.terms':
+    'Publiez la mention de source avec chaque article et, lorsque le support le permet, un lien vers l’original. La licence ne couvre que l’utilisation décrite ci-dessus.',
   'email.decline.subject': 'Votre demande de licence {reference}',
-  'email.decline.body': 'Merci de l’intérêt que vous portez à nos contenus. Nous sommes au regret de ne pas pouvoir accorder de licence pour cette demande (référence {reference}).',
+  'email.decline.body':
+    'Merci de l’intérêt que vous portez à nos contenus. Nous sommes au regret de ne pas pouvoir accorder de licence pour cette demande (référence {reference}).',
   'email.decline.reason': 'Notre motif :',
-  'email.decline.closing': 'Nous espérons pouvoir répondre favorablement à une prochaine demande. Répondez à ce courriel si vous avez une question.',
+  'email.decline.closing':
+    'Nous espérons pouvoir répondre favorablement à une prochaine demande. Répondez à ce courriel si vous avez une question.',
   'email.signature': 'Le service de syndication',
 };
 

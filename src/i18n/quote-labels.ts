@@ -36,11 +36,14 @@ export function labelQuote(i18n: I18n, quote: ComputedQuote): LabelledQuote {
     currency: quote.currency,
     totalMinor: quote.totalMinor,
     lines: quote.lines.map((line) => ({
-      code: line.code, label: lineLabel(i18n, quote.currency, line), amountMinor: line.amountMinor,
+      code: line.code,
+      label: lineLabel(i18n, quote.currency, line),
+      amountMinor: line.amountMinor,
     })),
     referToDesk: quote.referToDesk,
     reasons: quote.reasons.map((reason) => ({
-      code: reason.code, message: reasonMessage(i18n, quote.currency, reason),
+      code: reason.code,
+      message: reasonMessage(i18n, quote.currency, reason),
     })),
     rateCardVersion: quote.rateCardVersion,
     validUntil: quote.validUntil,

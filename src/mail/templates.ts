@@ -80,9 +80,10 @@ export function renderMessage(context: MailContext, row: OutboxRow): OutgoingMes
   return {
     from: context.mailFrom,
     to: row.recipient,
-    replyTo: spec.replyToRequester && !erased
-      ? { name: oneLine(request.requester.name), address: request.requester.email }
-      : undefined,
+    replyTo:
+      spec.replyToRequester && !erased
+        ? { name: oneLine(request.requester.name), address: request.requester.email }
+        : undefined,
     subject: oneLine(spec.subject(i18n, request, data.params)),
     text,
     html,

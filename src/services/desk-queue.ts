@@ -2,7 +2,12 @@
 // keyset page of requests, and the counts above the queue.
 import type { Db } from '../db/connection.js';
 import {
-  deskQueries, decodeCursor, encodeCursor, searchQuery, type QueueFilter, type QueueRow,
+  deskQueries,
+  decodeCursor,
+  encodeCursor,
+  searchQuery,
+  type QueueFilter,
+  type QueueRow,
 } from '../db/repos/desk-queries.js';
 import { isIsoDate, addDaysIso, startOfDayIso } from '../domain/dates.js';
 import { isStatus, type Status } from '../domain/workflow.js';

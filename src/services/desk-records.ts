@@ -25,8 +25,12 @@ export function deskRecords(deps: DeskDeps & { notes: NotesRepo }) {
         deps.desk.touch(requestId, now);
         // The text stays in request_notes, which erasure can reach; the append-only audit log never can.
         deps.audit.record({
-          actor, action: 'note.add', subjectType: 'request', subjectId: requestId,
-          after: { noteId: id, length: body.length }, at: now,
+          actor,
+          action: 'note.add',
+          subjectType: 'request',
+          subjectId: requestId,
+          after: { noteId: id, length: body.length },
+          at: now,
         });
         return id;
       });
@@ -44,7 +48,11 @@ export function deskRecords(deps: DeskDeps & { notes: NotesRepo }) {
         deps.desk.touch(requestId, now);
         const { template, status, attempts, last_error: lastError } = row;
         deps.audit.record({
-          actor, action: 'mail.retry', subjectType: 'request', subjectId: requestId, at: now,
+          actor,
+          action: 'mail.retry',
+          subjectType: 'request',
+          subjectId: requestId,
+          at: now,
           before: { outboxId, template, status, attempts, lastError },
           after: { outboxId, status: 'queued', attempts: 0 },
         });

@@ -60,4 +60,3 @@ export function deskRequestService(deps: DeskRequestDeps) {
     ...deskRecords(actionDeps),
   };
 }
-

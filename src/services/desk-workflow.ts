@@ -43,7 +43,11 @@ export function deskWorkflow(deps: DeskDeps) {
       }
       const step = stepFor(fields, licensingRequest, now);
       deps.audit.record({
-        actor, action: `request.${action}`, subjectType: 'request', subjectId: id, at: now,
+        actor,
+        action: `request.${action}`,
+        subjectType: 'request',
+        subjectId: id,
+        at: now,
         before: { status: fields.status, ...step.before },
         after: { status: to, ...step.after },
       });
@@ -73,7 +77,9 @@ export function deskWorkflow(deps: DeskDeps) {
             quoteValidUntil: fields.quote_valid_until,
           },
           after: {
-            finalFeeMinor: quote.finalFeeMinor, feeReason: quote.feeReason, quoteValidUntil: quote.validUntil,
+            finalFeeMinor: quote.finalFeeMinor,
+            feeReason: quote.feeReason,
+            quoteValidUntil: quote.validUntil,
             indicativeMinor: fields.quote_total_minor,
           },
           mail: {
@@ -95,7 +101,12 @@ export function deskWorkflow(deps: DeskDeps) {
           mail: {
             template: 'licence_confirmation',
             params: {
-              licenceNumber: number, start, end, creditLine, linkBack, feeMinor,
+              licenceNumber: number,
+              start,
+              end,
+              creditLine,
+              linkBack,
+              feeMinor,
               currency: licensingRequest.quote.currency,
             },
           },

@@ -46,12 +46,20 @@ export function erasePerson(db: Db, rawEmail: unknown, options: { actor: Actor; 
       result.references.push(request.reference);
       result.emailsCancelled += outcome.emailsCancelled;
       audit.record({
-        actor: options.actor, action: 'request.anonymise', subjectType: 'request', subjectId: request.id, at,
+        actor: options.actor,
+        action: 'request.anonymise',
+        subjectType: 'request',
+        subjectId: request.id,
+        at,
         after: { reason: 'erasure', fields: PERSONAL_FIELDS, emailsCancelled: outcome.emailsCancelled },
       });
     }
     audit.record({
-      actor: options.actor, action: 'person.erase', subjectType: 'person', subjectId: subject, at,
+      actor: options.actor,
+      action: 'person.erase',
+      subjectType: 'person',
+      subjectId: subject,
+      at,
       after: { requests: result.references, emailsCancelled: result.emailsCancelled },
     });
     return result;

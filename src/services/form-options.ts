@@ -24,8 +24,12 @@ function buildFormOptions(validators: Validators, locale: Locale) {
     media: labelled('medium', 'enum.medium'),
     territories: labelled('territory', 'enum.territory'),
     portions: labelled('portion', 'enum.portion'),
-    countries: enumOf('countryCode').map((value) => ({ value, label: i18n.country(value) })).sort(byLabel),
-    languages: enumOf('languageCode').map((value) => ({ value, label: i18n.language(value) })).sort(byLabel),
+    countries: enumOf('countryCode')
+      .map((value) => ({ value, label: i18n.country(value) }))
+      .sort(byLabel),
+    languages: enumOf('languageCode')
+      .map((value) => ({ value, label: i18n.language(value) }))
+      .sort(byLabel),
   };
 }
 

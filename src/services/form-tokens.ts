@@ -5,8 +5,7 @@ import crypto from 'node:crypto';
 const FORM_TOKEN_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export type TokenCheck =
-  | { ok: true; nonce: string }
-  | { ok: false; reason: 'missing' | 'forged' | 'too_fast' | 'expired' };
+  { ok: true; nonce: string } | { ok: false; reason: 'missing' | 'forged' | 'too_fast' | 'expired' };
 
 /** 12 random bytes as base64url, from a pool refilled 256 nonces at a time (docs/internals.md#memos). */
 const NONCE_BYTES = 12;

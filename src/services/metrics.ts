@@ -6,7 +6,7 @@ import type { OutboxRepo } from '../db/repos/outbox.js';
 import { STORES, type StorageCondition } from '../storage-condition.js';
 
 export type SubmissionOutcome =
-  | 'created' | 'replayed' | 'invalid' | 'honeypot' | 'token_refused' | 'key_reused' | 'storage_full';
+  'created' | 'replayed' | 'invalid' | 'honeypot' | 'token_refused' | 'key_reused' | 'storage_full';
 
 export function createMetrics(outbox: OutboxRepo, storage: StorageCondition, clock: () => Date) {
   const registry = new client.Registry();

@@ -40,7 +40,12 @@ function retentionRun(db: Db, options: RetentionOptions) {
   const cutoff = retentionCutoff(options.now, months);
   const at = options.now.toISOString();
   const result: RetentionResult = {
-    cutoff, months, dryRun: !!options.dryRun, byStatus: {}, total: 0, emailsCancelled: 0,
+    cutoff,
+    months,
+    dryRun: !!options.dryRun,
+    byStatus: {},
+    total: 0,
+    emailsCancelled: 0,
   };
   const active = months > 0 && !options.dryRun;
   if (months > 0 && options.dryRun) {
@@ -61,7 +66,11 @@ function retentionRun(db: Db, options: RetentionOptions) {
           result.total++;
           result.emailsCancelled += emailsCancelled;
           audit.record({
-            actor, action: 'request.anonymise', subjectType: 'request', subjectId: candidate.id, at,
+            actor,
+            action: 'request.anonymise',
+            subjectType: 'request',
+            subjectId: candidate.id,
+            at,
             after: { reason: 'retention', fields: PERSONAL_FIELDS, closed: candidate.closed, emailsCancelled },
           });
         }
@@ -74,7 +83,11 @@ function retentionRun(db: Db, options: RetentionOptions) {
         const { total: anonymised, byStatus, emailsCancelled } = result;
         writeTransaction(db, () =>
           audit.record({
-            actor, action: 'retention.run', subjectType: 'retention', subjectId: null, at,
+            actor,
+            action: 'retention.run',
+            subjectType: 'retention',
+            subjectId: null,
+            at,
             after: { cutoff, months, anonymised, byStatus, emailsCancelled },
           }),
         );

@@ -43,8 +43,12 @@ export function subjectExport(db: Db, rawEmail: unknown, options: { actor: Actor
   };
   writeTransaction(db, () =>
     auditRepo(db).record({
-      actor: options.actor, action: 'person.subject_export', subjectType: 'person', subjectId: personId(email),
-      at: options.now.toISOString(), after: { requests: requests.map((request) => request.reference) },
+      actor: options.actor,
+      action: 'person.subject_export',
+      subjectType: 'person',
+      subjectId: personId(email),
+      at: options.now.toISOString(),
+      after: { requests: requests.map((request) => request.reference) },
     }),
   );
   return exported;

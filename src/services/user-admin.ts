@@ -50,7 +50,12 @@ export function userAdmin(deps: UserAdminDeps) {
         const id = deps.users.insert(email, role, hash, now);
         const user = existing(id);
         deps.audit.record({
-          actor, action: 'user.add', subjectType: 'user', subjectId: id, after: { email, role }, at: now,
+          actor,
+          action: 'user.add',
+          subjectType: 'user',
+          subjectId: id,
+          after: { email, role },
+          at: now,
         });
         return user;
       });
@@ -65,8 +70,13 @@ export function userAdmin(deps: UserAdminDeps) {
         deps.users.setDisabled(id, disabled ? now : null, now);
         if (disabled) deps.sessions.destroyForUser(id);
         deps.audit.record({
-          actor, action: disabled ? 'user.disable' : 'user.enable', subjectType: 'user', subjectId: id,
-          before: { disabledAt: before.disabledAt }, after: { disabledAt: disabled ? now : null }, at: now,
+          actor,
+          action: disabled ? 'user.disable' : 'user.enable',
+          subjectType: 'user',
+          subjectId: id,
+          before: { disabledAt: before.disabledAt },
+          after: { disabledAt: disabled ? now : null },
+          at: now,
         });
         return existing(id);
       });
@@ -80,8 +90,13 @@ export function userAdmin(deps: UserAdminDeps) {
         const now = deps.clock().toISOString();
         deps.users.setRole(id, role, now);
         deps.audit.record({
-          actor, action: 'user.role', subjectType: 'user', subjectId: id,
-          before: { role: before.role }, after: { role }, at: now,
+          actor,
+          action: 'user.role',
+          subjectType: 'user',
+          subjectId: id,
+          before: { role: before.role },
+          after: { role },
+          at: now,
         });
         return existing(id);
       });
@@ -98,8 +113,12 @@ export function userAdmin(deps: UserAdminDeps) {
         deps.sessions.destroyForUser(id);
         // The audit row says that it happened, never anything about the password itself.
         deps.audit.record({
-          actor, action: 'user.password_reset', subjectType: 'user', subjectId: id,
-          after: { passwordChangedAt: now }, at: now,
+          actor,
+          action: 'user.password_reset',
+          subjectType: 'user',
+          subjectId: id,
+          after: { passwordChangedAt: now },
+          at: now,
         });
         return existing(id);
       });

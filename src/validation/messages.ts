@@ -7,7 +7,11 @@ import en from '../i18n/en.js';
 import type { ValidationIssue } from './issues.js';
 
 const BOOLEAN_FIELDS = new Set([
-  'organisation.nonProfit', 'usage.translation', 'usage.exclusive', 'usage.commercial', 'usage.images',
+  'organisation.nonProfit',
+  'usage.translation',
+  'usage.exclusive',
+  'usage.commercial',
+  'usage.images',
 ]);
 const hasKey = (key: string) => key in en;
 

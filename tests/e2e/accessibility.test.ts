@@ -4,7 +4,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { axeViolations, browserSkipReason, launchBrowser, startApp, type Browser, type RunningApp } from '../helpers/browser.js';
+import {
+  axeViolations,
+  browserSkipReason,
+  launchBrowser,
+  startApp,
+  type Browser,
+  type RunningApp,
+} from '../helpers/browser.js';
 import { futureDate, validRequest } from '../helpers/fixtures.js';
 import { addUser, DESK_ENV, PASSWORD } from '../helpers/desk.js';
 
@@ -60,12 +67,19 @@ test('the form with errors has none, and its summary is focused', { skip }, asyn
 });
 
 test('the Arabic form, on a phone, right to left, has none', { skip }, async () => {
-  const page = await audit('/licensing?lang=ar', async (p) => {
-    await p.locator('#live-quote p').waitFor();
-  }, 320);
+  const page = await audit(
+    '/licensing?lang=ar',
+    async (p) => {
+      await p.locator('#live-quote p').waitFor();
+    },
+    320,
+  );
   assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
   // 320 px wide (WCAG reflow): nothing forces a horizontal scroll.
-  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 320), 'no horizontal scrolling at 320 px');
+  assert.ok(
+    await page.evaluate(() => document.documentElement.scrollWidth <= 320),
+    'no horizontal scrolling at 320 px',
+  );
   // The layout mirrors: a field's label starts at the right edge.
   const box = await page.locator('label[for="f-requester-name"]').boundingBox();
   assert.ok(box && box.x + box.width > 280, 'labels are aligned to the right');
@@ -92,11 +106,13 @@ test('the French form with its live quote shown has none', { skip }, async () =>
 
 test('the confirmation page, in English and in Arabic (quoted and referred), has none', { skip }, async () => {
   const quoted = await confirmationPath(validRequest());
-  const referred = await confirmationPath(validRequest({
-    locale: 'ar',
-    requester: { name: 'ليلى حداد', email: 'layla@example.org' },
-    usage: { ...validRequest().usage, commercial: true, images: true },
-  }));
+  const referred = await confirmationPath(
+    validRequest({
+      locale: 'ar',
+      requester: { name: 'ليلى حداد', email: 'layla@example.org' },
+      usage: { ...validRequest().usage, commercial: true, images: true },
+    }),
+  );
   const english = await audit(quoted);
   // The footer links show the same page in another language.
   await Promise.all([english.waitForURL('**?lang=fr'), english.locator('footer a[lang=fr]').press('Enter')]);
@@ -110,7 +126,9 @@ test('the confirmation page, in English and in Arabic (quoted and referred), has
 });
 
 test('the staff sign-in, queue, request and email pages have none', { skip }, async () => {
-  const { reference } = await createRequest(validRequest({ message: 'Nous aimerions publier ceci la semaine prochaine.' }));
+  const { reference } = await createRequest(
+    validRequest({ message: 'Nous aimerions publier ceci la semaine prochaine.' }),
+  );
   await addUser(app, 'desk@reprise.test', 'staff');
   const login = await audit('/staff/login');
   await login.fill('#email', 'desk@reprise.test');

@@ -5,7 +5,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { browserSkipReason, launchBrowser, startApp, tabTo, type Browser, type RunningApp } from '../helpers/browser.js';
+import {
+  browserSkipReason,
+  launchBrowser,
+  startApp,
+  tabTo,
+  type Browser,
+  type RunningApp,
+} from '../helpers/browser.js';
 import { chooseOption, chooseRadio, fillFormByKeyboard, pressButton, typeInto } from '../helpers/keyboard.js';
 import { futureDate } from '../helpers/fixtures.js';
 
@@ -64,8 +71,14 @@ for (const locale of ['en', 'fr', 'ar'] as const) {
 
     await page.locator('#main').focus();
     await fillFormByKeyboard(page, {
-      name: person.name, email: 'editor@example.org', organisation: 'Daily Planet', country: 'FR',
-      articleUrl: 'https://news.example/2026/story', articleTitle: person.title, audience: '50000', startDate: futureDate(40),
+      name: person.name,
+      email: 'editor@example.org',
+      organisation: 'Daily Planet',
+      country: 'FR',
+      articleUrl: 'https://news.example/2026/story',
+      articleTitle: person.title,
+      audience: '50000',
+      startDate: futureDate(40),
     });
     // The script converts the fields as the server does: the live fee is the fee the request gets.
     await page.locator('#live-quote .live-total').waitFor();
@@ -152,7 +165,11 @@ test('the word count is asked for only when an extract is chosen', { skip }, asy
   await page.keyboard.press('Tab');
   assert.equal(await activeId(page), 'f-articles-0-extractWords', 'and it is the next stop for the keyboard');
   await pressButton(page, '.add-article', false);
-  assert.equal(await page.locator('#f-articles-1-extractWords').isVisible(), false, 'a new row starts with the full text');
+  assert.equal(
+    await page.locator('#f-articles-1-extractWords').isVisible(),
+    false,
+    'a new row starts with the full text',
+  );
   assert.equal(await words.isVisible(), true, 'the first row keeps its extract');
   await page.close();
 });
@@ -171,10 +188,17 @@ test('article rows are added and removed by keyboard, renumbered for the server'
   await page.keyboard.press('Tab');
   await page.keyboard.type('Troisième');
 
-  const names = () => page.locator('.article-row input[name$="[title]"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).name));
+  const names = () =>
+    page
+      .locator('.article-row input[name$="[title]"]')
+      .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).name));
   assert.deepEqual(await names(), ['articles[0][title]', 'articles[1][title]', 'articles[2][title]']);
   assert.equal(await page.isChecked('#f-articles-0-portion'), true, 'adding a row leaves row 1 choice alone');
-  assert.deepEqual(await page.locator('.article-row legend:not(.field legend)').allInnerTexts(), ['Article 1', 'Article 2', 'Article 3']);
+  assert.deepEqual(await page.locator('.article-row legend:not(.field legend)').allInnerTexts(), [
+    'Article 1',
+    'Article 2',
+    'Article 3',
+  ]);
 
   // Remove the middle row: the third becomes the second, with names, ids and labels to match.
   await page.locator('#main').focus();
@@ -182,7 +206,10 @@ test('article rows are added and removed by keyboard, renumbered for the server'
   assert.equal(await activeId(page), 'f-articles-1-url', 'focus goes to the row that took its place');
   assert.equal(await page.inputValue('#f-articles-1-title'), 'Troisième');
   assert.equal(await page.getAttribute('label[for="f-articles-1-title"]', 'for'), 'f-articles-1-title');
-  assert.deepEqual(await page.locator('.remove-article').allInnerTexts(), ['Retirer l’article 1', 'Retirer l’article 2']);
+  assert.deepEqual(await page.locator('.remove-article').allInnerTexts(), [
+    'Retirer l’article 1',
+    'Retirer l’article 2',
+  ]);
   assert.deepEqual(await names(), ['articles[0][title]', 'articles[1][title]']);
   await page.close();
 });

@@ -20,27 +20,37 @@ after(async () => {
   await app?.stop();
 });
 
-test('without JavaScript: errors focused, a second article row added by the server, request sent', { skip }, async () => {
-  const page = await browser.context.newPage();
-  await page.goto(`${app.url}/licensing?lang=ar&url=https://news.example/a&title=First`);
-  assert.match(await page.locator('#live-quote').innerText(), /سيظهر الرسم التقديري/, 'the no-script fee message');
+test(
+  'without JavaScript: errors focused, a second article row added by the server, request sent',
+  { skip },
+  async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${app.url}/licensing?lang=ar&url=https://news.example/a&title=First`);
+    assert.match(await page.locator('#live-quote').innerText(), /سيظهر الرسم التقديري/, 'the no-script fee message');
 
-  await pressButton(page, 'button.primary');
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'error-summary', 'autofocus, no script needed');
+    await pressButton(page, 'button.primary');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'error-summary', 'autofocus, no script needed');
 
-  await pressButton(page, '.add-article');
-  assert.equal(await page.locator('.article-row').count(), 2);
-  assert.equal(await page.inputValue('#f-articles-0-title'), 'First', 'row 1 kept');
-  await typeInto(page, 'f-articles-1-url', 'https://news.example/b');
-  await typeInto(page, 'f-articles-1-title', 'Second');
+    await pressButton(page, '.add-article');
+    assert.equal(await page.locator('.article-row').count(), 2);
+    assert.equal(await page.inputValue('#f-articles-0-title'), 'First', 'row 1 kept');
+    await typeInto(page, 'f-articles-1-url', 'https://news.example/b');
+    await typeInto(page, 'f-articles-1-title', 'Second');
 
-  await page.locator('#main').focus();
-  await fillFormByKeyboard(page, {
-    name: 'Layla Haddad', email: 'layla@example.org', organisation: 'Al Yawm', country: 'LB',
-    articleUrl: 'https://news.example/a', articleTitle: 'First', audience: '20000', startDate: futureDate(30),
-  });
-  await pressButton(page, 'button.primary');
-  assert.match(page.url(), /\/licensing\/requests\//);
-  assert.equal(await page.locator('.article-list li').count(), 2);
-  await page.close();
-});
+    await page.locator('#main').focus();
+    await fillFormByKeyboard(page, {
+      name: 'Layla Haddad',
+      email: 'layla@example.org',
+      organisation: 'Al Yawm',
+      country: 'LB',
+      articleUrl: 'https://news.example/a',
+      articleTitle: 'First',
+      audience: '20000',
+      startDate: futureDate(30),
+    });
+    await pressButton(page, 'button.primary');
+    assert.match(page.url(), /\/licensing\/requests\//);
+    assert.equal(await page.locator('.article-list li').count(), 2);
+    await page.close();
+  },
+);

@@ -59,7 +59,13 @@ export async function buildTestApp(
     },
   };
   const transport = createTransport(config.smtpUrl, config.mailDir);
-  const container = createContainer({ config, db, transport, logger: opts.logger ?? pino({ level: 'silent' }), clock: () => clock.now });
+  const container = createContainer({
+    config,
+    db,
+    transport,
+    logger: opts.logger ?? pino({ level: 'silent' }),
+    clock: () => clock.now,
+  });
   const app = createApp(container);
   return {
     app,

@@ -22,8 +22,13 @@ export function browserSkipReason(what = 'Browser tests'): string | undefined {
 }
 
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export interface Browser {
@@ -101,7 +106,9 @@ export async function axeViolations(page: Page): Promise<string[]> {
   // An audit that checked nothing would pass anything.
   if (passes < 10) throw new Error(`axe checked only ${passes} rules: it did not really run`);
   return violations.flatMap((v) =>
-    v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${n.target.join(' ')} — ${n.failureSummary.replace(/\s+/g, ' ')}`),
+    v.nodes.map(
+      (n) => `${v.id} (${v.impact}): ${v.help} at ${n.target.join(' ')} — ${n.failureSummary.replace(/\s+/g, ' ')}`,
+    ),
   );
 }
 

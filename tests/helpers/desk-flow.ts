@@ -12,21 +12,40 @@ export async function submit(t: TestApp, overrides: Record<string, unknown> = {}
 
 export async function post(agent: Agent, reference: string, path: string, fields: Record<string, string> = {}) {
   const page = await agent.get(`/staff/requests/${reference}`).expect(200);
-  return agent.post(`/staff/requests/${reference}/${path}`).type('form').send({ ...fields, _csrf: csrfFrom(page.text) });
+  return agent
+    .post(`/staff/requests/${reference}/${path}`)
+    .type('form')
+    .send({ ...fields, _csrf: csrfFrom(page.text) });
 }
 
 export const statusOf = (t: TestApp, reference: string) =>
   (t.db.prepare('SELECT status FROM requests WHERE reference = ?').get(reference) as { status: string }).status;
 
 export const auditOf = (t: TestApp, reference: string) =>
-  t.db.prepare(`SELECT a.* FROM audit_log a JOIN requests r ON a.subject_type = 'request' AND a.subject_id = CAST(r.id AS TEXT)
-    WHERE r.reference = ? ORDER BY a.id`).all(reference) as { action: string; actor: string; actor_id: number | null; before_json: string; after_json: string; at: string }[];
+  t.db
+    .prepare(
+      `SELECT a.* FROM audit_log a JOIN requests r ON a.subject_type = 'request' AND a.subject_id = CAST(r.id AS TEXT)
+    WHERE r.reference = ? ORDER BY a.id`,
+    )
+    .all(reference) as {
+    action: string;
+    actor: string;
+    actor_id: number | null;
+    before_json: string;
+    after_json: string;
+    at: string;
+  }[];
 
 /** The fields each action needs to succeed, with sensible values. */
 export const ACTION_FIELDS: Record<string, Record<string, string>> = {
   start_review: {},
   send_quote: { fee_choice: 'final', final_fee: '450.00', fee_reason: 'Agreed by phone', valid_until: '2099-01-31' },
-  license: { licence_start: '2099-02-01', licence_end: '2100-02-01', credit_line: 'Originally published by news.example', link_back: 'https://news.example/2026/story' },
+  license: {
+    licence_start: '2099-02-01',
+    licence_end: '2100-02-01',
+    credit_line: 'Originally published by news.example',
+    link_back: 'https://news.example/2026/story',
+  },
   decline: { decline_reason: '' },
   withdraw: { reason: '' },
   mark_spam: {},

@@ -26,7 +26,15 @@ export function seedRequests(c: Container, count: number, o: SeedOptions): { id:
       o.vary?.(i, r);
       const quote = computeQuote(c.rateCard, r, today);
       const now = new Date(o.start.getTime() + i * o.stepMs).toISOString();
-      out.push(c.repos.requests.insert({ request: r, locale: r.locale ?? 'en', quote, accessToken: crypto.randomBytes(24).toString('base64url'), now }));
+      out.push(
+        c.repos.requests.insert({
+          request: r,
+          locale: r.locale ?? 'en',
+          quote,
+          accessToken: crypto.randomBytes(24).toString('base64url'),
+          now,
+        }),
+      );
     }
     return out;
   });

@@ -26,7 +26,10 @@ export async function signIn(t: TestApp, email: string, password = PASSWORD, ip?
   const agent = request.agent(t.server);
   if (ip) agent.set('X-Forwarded-For', ip);
   const page = await agent.get('/staff/login').expect(200);
-  const res = await agent.post('/staff/login').type('form').send({ email, password, _csrf: csrfFrom(page.text) });
+  const res = await agent
+    .post('/staff/login')
+    .type('form')
+    .send({ email, password, _csrf: csrfFrom(page.text) });
   if (res.status !== 303) throw new Error(`sign-in of ${email} answered ${res.status}`);
   return agent;
 }

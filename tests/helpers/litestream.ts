@@ -48,13 +48,23 @@ export async function waitForSnapshots(roots: string[], replication: Replication
   const giveUp = Date.now() + timeoutMs;
   while (!roots.every((r) => replicaFiles(r, 'snapshots').length > 0)) {
     if (replication.child.exitCode !== null) throw new Error(`litestream exited:\n${replication.output()}`);
-    if (Date.now() > giveUp) throw new Error(`no snapshot in ${roots.join(', ')} after ${timeoutMs} ms:\n${replication.output()}`);
+    if (Date.now() > giveUp)
+      throw new Error(`no snapshot in ${roots.join(', ')} after ${timeoutMs} ms:\n${replication.output()}`);
     await sleep(100);
   }
 }
 
 /** `litestream restore -config … -replica NAME -o OUT DB`: the database as that replica has it. */
 export async function restore(configPath: string, replica: string, dbPath: string, out: string): Promise<string> {
-  const { stdout, stderr } = await promisify(execFile)(LITESTREAM, ['restore', '-config', configPath, '-replica', replica, '-o', out, dbPath]);
+  const { stdout, stderr } = await promisify(execFile)(LITESTREAM, [
+    'restore',
+    '-config',
+    configPath,
+    '-replica',
+    replica,
+    '-o',
+    out,
+    dbPath,
+  ]);
   return stdout + stderr;
 }

@@ -12,7 +12,9 @@ export function plansOf(file: string, work: (db: Db) => void): string[] {
     work(db);
     return statements
       .filter((sql) => /^\s*SELECT/i.test(sql))
-      .map((sql) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join(' | '));
+      .map((sql) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join(' | '),
+      );
   } finally {
     db.close();
   }

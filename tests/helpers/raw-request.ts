@@ -18,12 +18,22 @@ export interface RawRequest {
 }
 
 export function insertRawRequest(db: Database, r: RawRequest) {
-  db.prepare(`INSERT INTO requests (id, reference, access_token, status, locale, requester_name, requester_email, org_name, org_type,
+  db.prepare(
+    `INSERT INTO requests (id, reference, access_token, status, locale, requester_name, requester_email, org_name, org_type,
       org_country, org_non_profit, medium, territory, countries, language, translation, audience, start_date, duration_months,
       exclusive, commercial, images, quote_json, quote_total_minor, currency, refer_to_desk, rate_card_version, created_at, updated_at)
     VALUES (@id, printf('REP-2026-%06d', @id), 'tok' || @id, @status, 'en', @name, @email, @org, 'newspaper', @country, 0, @medium,
-      @territory, @countries, 'en', 0, 1000, '2026-12-01', 12, 0, 0, 0, '{}', 100, 'GBP', 0, 'v1', @created, @created)`).run({
-    name: 'N', email: 'n@example.org', org: 'O', status: 'new', country: 'GB', medium: 'online', territory: 'worldwide',
-    countries: '', created: '2026-11-01T00:00:00.000Z', ...r,
+      @territory, @countries, 'en', 0, 1000, '2026-12-01', 12, 0, 0, 0, '{}', 100, 'GBP', 0, 'v1', @created, @created)`,
+  ).run({
+    name: 'N',
+    email: 'n@example.org',
+    org: 'O',
+    status: 'new',
+    country: 'GB',
+    medium: 'online',
+    territory: 'worldwide',
+    countries: '',
+    created: '2026-11-01T00:00:00.000Z',
+    ...r,
   });
 }

@@ -26,23 +26,26 @@ export async function startSftpServer(dir: string): Promise<SftpServer> {
   fs.copyFileSync(file('user_ed25519_key.pub'), file('authorized_keys'));
   const port = await unusedPort();
   const user = os.userInfo().username;
-  fs.writeFileSync(file('sshd_config'), [
-    'ListenAddress 127.0.0.1',
-    `Port ${port}`,
-    `HostKey ${file('host_ed25519_key')}`,
-    `PidFile ${file('sshd.pid')}`,
-    `AuthorizedKeysFile ${file('authorized_keys')}`,
-    'StrictModes no',
-    'UsePAM no',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'PubkeyAuthentication yes',
-    'PermitRootLogin prohibit-password',
-    `AllowUsers ${user}`,
-    'Subsystem sftp internal-sftp',
-    'LogLevel INFO',
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    file('sshd_config'),
+    [
+      'ListenAddress 127.0.0.1',
+      `Port ${port}`,
+      `HostKey ${file('host_ed25519_key')}`,
+      `PidFile ${file('sshd.pid')}`,
+      `AuthorizedKeysFile ${file('authorized_keys')}`,
+      'StrictModes no',
+      'UsePAM no',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PubkeyAuthentication yes',
+      'PermitRootLogin prohibit-password',
+      `AllowUsers ${user}`,
+      'Subsystem sftp internal-sftp',
+      'LogLevel INFO',
+      '',
+    ].join('\n'),
+  );
   // sshd refuses to start without its privilege separation folder (made by the Debian package's service).
   try {
     fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });

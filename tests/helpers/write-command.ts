@@ -7,7 +7,11 @@ import type { WriteCommand } from '../../src/db/writer/group-commit.js';
 import { computeQuote } from '../../src/domain/quote.js';
 import type { LicensingRequest } from '../../src/domain/request.js';
 
-export function writeCommand(t: TestApp, overrides: Record<string, unknown> = {}, idempotencyKey?: string): WriteCommand {
+export function writeCommand(
+  t: TestApp,
+  overrides: Record<string, unknown> = {},
+  idempotencyKey?: string,
+): WriteCommand {
   const request = validRequest(overrides) as unknown as LicensingRequest;
   const now = t.clock.now;
   return {

@@ -11,8 +11,16 @@ test('submissions are limited per IP; a forged X-Forwarded-For does not reset th
   const t = await buildTestApp({ RATE_LIMIT_SUBMIT_PER_HOUR: '2' });
   try {
     await request(t.server).post('/api/v1/requests').send(validRequest()).expect(201);
-    await request(t.server).post('/api/v1/requests').set('X-Forwarded-For', '203.0.113.9').send(validRequest()).expect(201);
-    const limited = await request(t.server).post('/api/v1/requests').set('X-Forwarded-For', '198.51.100.7').send(validRequest()).expect(429);
+    await request(t.server)
+      .post('/api/v1/requests')
+      .set('X-Forwarded-For', '203.0.113.9')
+      .send(validRequest())
+      .expect(201);
+    const limited = await request(t.server)
+      .post('/api/v1/requests')
+      .set('X-Forwarded-For', '198.51.100.7')
+      .send(validRequest())
+      .expect(429);
     assert.equal(limited.body.code, 'rate_limited');
     assert.match(limited.headers['content-type'], /problem\+json/);
     assert.equal((t.db.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n, 2);
@@ -36,7 +44,11 @@ test('behind one trusted proxy, clients are told apart by the address the proxy 
     await request(t.server).post('/api/v1/quote').set('X-Forwarded-For', '203.0.113.1').send(body).expect(429);
     await request(t.server).post('/api/v1/quote').set('X-Forwarded-For', '203.0.113.2').send(body).expect(200);
     // A client cannot prepend a forged hop: only the last (proxy-added) address counts.
-    await request(t.server).post('/api/v1/quote').set('X-Forwarded-For', '10.9.9.9, 203.0.113.1').send(body).expect(429);
+    await request(t.server)
+      .post('/api/v1/quote')
+      .set('X-Forwarded-For', '10.9.9.9, 203.0.113.1')
+      .send(body)
+      .expect(429);
   } finally {
     await t.close();
   }
@@ -59,8 +71,12 @@ test('at most ACK_EMAILS_PER_ADDRESS_PER_DAY acknowledgements go to one address;
     await request(t.server).post('/api/v1/requests').send(validRequest()).expect(201);
     assert.equal(count('requester_ack'), 3, 'a day later the address gets acknowledgements again');
     // The count reads the partial index of acknowledgements (migrations/0022), not the outbox.
-    const plan = t.db.prepare(`EXPLAIN QUERY PLAN SELECT COUNT(*) FROM outbox
-      WHERE lower(recipient) = lower(?) AND template = 'requester_ack' AND created_at > ?`).all('a@example.org', '2026-01-01') as { detail: string }[];
+    const plan = t.db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT COUNT(*) FROM outbox
+      WHERE lower(recipient) = lower(?) AND template = 'requester_ack' AND created_at > ?`,
+      )
+      .all('a@example.org', '2026-01-01') as { detail: string }[];
     assert.match(plan.map((p) => p.detail).join(' | '), /USING (COVERING )?INDEX outbox_acks/);
   } finally {
     await t.close();
@@ -104,7 +120,9 @@ test('an internal failure is answered generically: no stack trace, no SQL, no in
     const api = await request(t.server).post('/api/v1/requests').send(validRequest()).expect(500);
     assert.equal(api.body.code, 'internal');
     assert.ok(!/database|sqlite|stack|\.ts/i.test(api.text), api.text);
-    const page = await request(t.server).get('/licensing/requests/' + 'a'.repeat(32)).expect(500);
+    const page = await request(t.server)
+      .get('/licensing/requests/' + 'a'.repeat(32))
+      .expect(500);
     assert.match(page.text, /Sorry, something went wrong on our side/);
     assert.ok(!/sqlite|database connection|at .*\.ts/i.test(page.text));
     await request(t.server).get('/healthz').expect(503);

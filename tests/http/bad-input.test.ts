@@ -38,49 +38,138 @@ interface Case {
 const deep = (n: number): unknown => (n === 0 ? {} : { a: deep(n - 1) });
 
 const cases: Case[] = [
-  { name: 'oversized body', body: validRequest({ message: 'x'.repeat(80_000) }), status: 413, code: 'payload_too_large' },
-  { name: 'deeply nested body', body: validRequest({ message: deep(40) as unknown as string }), status: 400, code: 'validation_failed' },
-  { name: '__proto__ key', raw: JSON.stringify(base).replace(/^\{/, '{"__proto__":{"polluted":true},'), status: 400, path: '/__proto__' },
-  { name: 'constructor key', raw: JSON.stringify(base).replace(/^\{/, '{"constructor":{"prototype":{"x":1}},'), status: 400, path: '/constructor' },
+  {
+    name: 'oversized body',
+    body: validRequest({ message: 'x'.repeat(80_000) }),
+    status: 413,
+    code: 'payload_too_large',
+  },
+  {
+    name: 'deeply nested body',
+    body: validRequest({ message: deep(40) as unknown as string }),
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: '__proto__ key',
+    raw: JSON.stringify(base).replace(/^\{/, '{"__proto__":{"polluted":true},'),
+    status: 400,
+    path: '/__proto__',
+  },
+  {
+    name: 'constructor key',
+    raw: JSON.stringify(base).replace(/^\{/, '{"constructor":{"prototype":{"x":1}},'),
+    status: 400,
+    path: '/constructor',
+  },
   { name: 'unknown field status', body: { ...base, status: 'licensed' }, status: 400, path: '/status' },
   { name: 'unknown field id', body: { ...base, id: 1 }, status: 400, path: '/id' },
   { name: 'audience as a string', body: withUsage({ audience: '50000' }), status: 400, path: '/usage/audience' },
   { name: 'negative audience', body: withUsage({ audience: -1 }), status: 400, path: '/usage/audience' },
   { name: 'huge audience', body: withUsage({ audience: 1e12 }), status: 400, path: '/usage/audience' },
   { name: 'fractional audience', body: withUsage({ audience: 10.5 }), status: 400, path: '/usage/audience' },
-  { name: 'NaN-like audience', raw: JSON.stringify(base).replace('"audience":50000', '"audience":NaN'), status: 400, code: 'malformed_json' },
+  {
+    name: 'NaN-like audience',
+    raw: JSON.stringify(base).replace('"audience":50000', '"audience":NaN'),
+    status: 400,
+    code: 'malformed_json',
+  },
   { name: 'fractional duration', body: withUsage({ durationMonths: 1.5 }), status: 400, path: '/usage/durationMonths' },
   { name: 'impossible date', body: withUsage({ startDate: '2027-02-30' }), status: 400, path: '/usage/startDate' },
   { name: 'past date', body: withUsage({ startDate: '2001-01-01' }), status: 400, path: '/usage/startDate' },
-  { name: 'date with time', body: withUsage({ startDate: '2027-02-01T00:00:00Z' }), status: 400, path: '/usage/startDate' },
+  {
+    name: 'date with time',
+    body: withUsage({ startDate: '2027-02-01T00:00:00Z' }),
+    status: 400,
+    path: '/usage/startDate',
+  },
   { name: 'overlong name', body: withRequester({ name: 'n'.repeat(201) }), status: 400, path: '/requester/name' },
-  { name: 'overlong title', body: validRequest({ articles: [{ ...base.articles[0], title: 't'.repeat(301) }] }), status: 400, path: '/articles/0/title' },
-  { name: 'too many articles', body: validRequest({ articles: Array.from({ length: 21 }, () => base.articles[0]) }), status: 400, path: '/articles' },
+  {
+    name: 'overlong title',
+    body: validRequest({ articles: [{ ...base.articles[0], title: 't'.repeat(301) }] }),
+    status: 400,
+    path: '/articles/0/title',
+  },
+  {
+    name: 'too many articles',
+    body: validRequest({ articles: Array.from({ length: 21 }, () => base.articles[0]) }),
+    status: 400,
+    path: '/articles',
+  },
   { name: 'NUL in a name', body: withRequester({ name: 'Ada\u0000Lovelace' }), status: 400, path: '/requester/name' },
-  { name: 'escape character in organisation', body: withOrg({ name: 'Daily\u001b[31mPlanet' }), status: 400, path: '/organisation/name' },
-  { name: 'bidi override in a name', body: withRequester({ name: 'Ada \u202Eecalevol' }), status: 400, path: '/requester/name' },
-  { name: 'CRLF in a name', body: withRequester({ name: 'Ada\r\nBcc: victim@example.org' }), status: 400, path: '/requester/name' },
-  { name: 'CRLF in an email', body: withRequester({ email: 'ada@example.org\r\nBcc: x@example.org' }), status: 400, path: '/requester/email' },
+  {
+    name: 'escape character in organisation',
+    body: withOrg({ name: 'Daily\u001b[31mPlanet' }),
+    status: 400,
+    path: '/organisation/name',
+  },
+  {
+    name: 'bidi override in a name',
+    body: withRequester({ name: 'Ada \u202Eecalevol' }),
+    status: 400,
+    path: '/requester/name',
+  },
+  {
+    name: 'CRLF in a name',
+    body: withRequester({ name: 'Ada\r\nBcc: victim@example.org' }),
+    status: 400,
+    path: '/requester/name',
+  },
+  {
+    name: 'CRLF in an email',
+    body: withRequester({ email: 'ada@example.org\r\nBcc: x@example.org' }),
+    status: 400,
+    path: '/requester/email',
+  },
   { name: 'invalid email', body: withRequester({ email: 'ada@@example' }), status: 400, path: '/requester/email' },
-  { name: 'javascript: URL', body: validRequest({ articles: [{ ...base.articles[0], url: 'javascript:alert(1)' }] }), status: 400, path: '/articles/0/url' },
+  {
+    name: 'javascript: URL',
+    body: validRequest({ articles: [{ ...base.articles[0], url: 'javascript:alert(1)' }] }),
+    status: 400,
+    path: '/articles/0/url',
+  },
   { name: 'unknown country code', body: withOrg({ country: 'XX' }), status: 400, path: '/organisation/country' },
   { name: 'lower-case country code', body: withOrg({ country: 'gb' }), status: 400, path: '/organisation/country' },
   { name: 'unknown enum value', body: withUsage({ medium: 'billboard' }), status: 400, path: '/usage/medium' },
   { name: 'consent false', body: validRequest({ consent: false }), status: 400, path: '/consent' },
   { name: 'boolean as string', body: withUsage({ images: 'false' }), status: 400, path: '/usage/images' },
-  { name: 'extract without word count', body: validRequest({ articles: [{ ...base.articles[0], portion: 'extract' }] }), status: 400, path: '/articles/0/extractWords' },
+  {
+    name: 'extract without word count',
+    body: validRequest({ articles: [{ ...base.articles[0], portion: 'extract' }] }),
+    status: 400,
+    path: '/articles/0/extractWords',
+  },
   { name: 'array instead of object', body: [base], status: 400, code: 'validation_failed' },
   { name: 'JSON null', raw: 'null', status: 400 },
   { name: 'malformed JSON', raw: '{"requester": ', status: 400, code: 'malformed_json' },
-  { name: 'wrong charset', raw: JSON.stringify(base), contentType: 'application/json; charset=utf-16', status: 415, code: 'unsupported_encoding' },
-  { name: 'text/plain body', raw: JSON.stringify(base), contentType: 'text/plain', status: 415, code: 'unsupported_media_type' },
-  { name: 'duplicate countries', body: withUsage({ territory: 'region', countries: ['FR', 'FR'] }), status: 400, path: '/usage/countries' },
+  {
+    name: 'wrong charset',
+    raw: JSON.stringify(base),
+    contentType: 'application/json; charset=utf-16',
+    status: 415,
+    code: 'unsupported_encoding',
+  },
+  {
+    name: 'text/plain body',
+    raw: JSON.stringify(base),
+    contentType: 'text/plain',
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'duplicate countries',
+    body: withUsage({ territory: 'region', countries: ['FR', 'FR'] }),
+    status: 400,
+    path: '/usage/countries',
+  },
 ];
 
 for (const c of cases) {
   test(`bad input: ${c.name} → ${c.status}`, async () => {
     const before = counts();
-    let req = request(t.server).post('/api/v1/requests').set('Content-Type', c.contentType ?? 'application/json');
+    let req = request(t.server)
+      .post('/api/v1/requests')
+      .set('Content-Type', c.contentType ?? 'application/json');
     const res = await req.send(c.raw ?? JSON.stringify(c.body));
     assert.equal(res.status, c.status, JSON.stringify(res.body));
     assert.match(res.headers['content-type'], /application\/problem\+json/);
@@ -106,7 +195,9 @@ test('no prototype pollution after __proto__ and constructor payloads', () => {
 test('SQL metacharacters are stored literally', async () => {
   const name = `Robert'); DROP TABLE requests;-- "x" \\ %_`;
   const res = await request(t.server).post('/api/v1/requests').send(withOrg({ name })).expect(201);
-  const row = t.db.prepare('SELECT org_name FROM requests WHERE reference = ?').get(res.body.reference) as { org_name: string };
+  const row = t.db.prepare('SELECT org_name FROM requests WHERE reference = ?').get(res.body.reference) as {
+    org_name: string;
+  };
   assert.equal(row.org_name, name);
 });
 
@@ -119,7 +210,11 @@ test('XSS payloads in every text field are stored as typed and rendered inert', 
     message: x('message'),
   });
   const res = await request(t.server).post('/api/v1/requests').send(body).expect(201);
-  const token = (t.db.prepare('SELECT access_token FROM requests WHERE reference = ?').get(res.body.reference) as { access_token: string }).access_token;
+  const token = (
+    t.db.prepare('SELECT access_token FROM requests WHERE reference = ?').get(res.body.reference) as {
+      access_token: string;
+    }
+  ).access_token;
   const page = await request(t.server).get(`/licensing/requests/${token}`).expect(200);
   assert.ok(!page.text.includes('<script>alert'), 'no live script');
   assert.ok(!page.text.includes('<img src=x'), 'no live markup');

@@ -66,7 +66,10 @@ test('in the service: with a reader holding an old snapshot the erasure returns 
   assert.ok(fileHolds('held@example.org'), 'until a checkpoint, the old pages are still in the WAL');
   assert.equal(checkpointWithoutWaiting(t.db), true, 'with the reader gone the next checkpoint completes');
   assert.equal(fs.statSync(`${t.config.databasePath}-wal`).size, 0, 'and truncates the WAL');
-  assert.ok(!fileHolds('held@example.org') && !fileHolds('Reader-Case'), 'the erased text has left the file and the WAL');
+  assert.ok(
+    !fileHolds('held@example.org') && !fileHolds('Reader-Case'),
+    'the erased text has left the file and the WAL',
+  );
 });
 
 test('reprise erase in another process while submissions go on: no submission waits on its checkpoint', async (ctx) => {

@@ -19,8 +19,14 @@ before(async () => {
   t = await buildTestApp(DESK_ENV);
   await addUser(t, 'admin@reprise.test', 'admin');
   await addUser(t, 'staff@reprise.test', 'staff');
-  ref.push(await submitAt(t, '2026-01-05T10:00:00Z', { requester: { name: 'Chloé Dupont', email: 'chloe@example.fr' } }));
-  ref.push(await submitAt(t, '2026-02-05T10:00:00Z', { organisation: { name: '@evil', type: 'ngo', country: 'GB', nonProfit: true } }));
+  ref.push(
+    await submitAt(t, '2026-01-05T10:00:00Z', { requester: { name: 'Chloé Dupont', email: 'chloe@example.fr' } }),
+  );
+  ref.push(
+    await submitAt(t, '2026-02-05T10:00:00Z', {
+      organisation: { name: '@evil', type: 'ngo', country: 'GB', nonProfit: true },
+    }),
+  );
   setStatus(t, ref[1], 'licensed');
   t.clock.now = new Date();
   admin = await signIn(t, 'admin@reprise.test');
@@ -49,18 +55,32 @@ test('only admins reach the export and erasure pages', async () => {
 test('the CSV download: headers, a name built from the filters, the rows, and an audit entry', async () => {
   const res = await admin
     .get('/admin/export/download?format=csv&from=2026-02-01&status=licensed&filename=../../evil.sh')
-    .buffer(true).parse(binary).expect(200);
+    .buffer(true)
+    .parse(binary)
+    .expect(200);
   assert.equal(res.headers['content-type'], 'text/csv; charset=utf-8; header=present');
-  assert.equal(res.headers['content-disposition'], 'attachment; filename="reprise-requests_2026-02-01_now_licensed.csv"');
+  assert.equal(
+    res.headers['content-disposition'],
+    'attachment; filename="reprise-requests_2026-02-01_now_licensed.csv"',
+  );
   assert.equal(res.headers['cache-control'], 'no-store');
   const records = parse(res.body as Buffer, { bom: true, columns: true }) as Record<string, string>[];
-  assert.deepEqual(records.map((r) => r.reference), [ref[1]]);
+  assert.deepEqual(
+    records.map((r) => r.reference),
+    [ref[1]],
+  );
   assert.equal(records[0]['organisation.name'], "'@evil");
-  const audit = t.db.prepare(`SELECT actor, actor_id, after_json FROM audit_log WHERE action = 'export' ORDER BY id DESC`).get() as Row;
+  const audit = t.db
+    .prepare(`SELECT actor, actor_id, after_json FROM audit_log WHERE action = 'export' ORDER BY id DESC`)
+    .get() as Row;
   assert.equal(audit.actor, 'admin@reprise.test');
   assert.ok(audit.actor_id);
   assert.deepEqual(JSON.parse(String(audit.after_json)), {
-    format: 'csv', filters: { from: '2026-02-01', to: null, statuses: ['licensed'] }, rows: 1, completed: true, destination: 'download',
+    format: 'csv',
+    filters: { from: '2026-02-01', to: null, statuses: ['licensed'] },
+    rows: 1,
+    completed: true,
+    destination: 'download',
   });
 });
 
@@ -79,14 +99,18 @@ test('JSON and NDJSON downloads carry values unchanged', async () => {
   assert.equal(records.length, 2);
   assert.equal(records[0].requester.name, 'Chloé Dupont');
   assert.equal(records[1].organisation.name, '@evil');
-  const nd = await admin.get('/admin/export/download?format=ndjson&status=new&status=licensed').buffer(true).parse(binary).expect(200);
+  const nd = await admin
+    .get('/admin/export/download?format=ndjson&status=new&status=licensed')
+    .buffer(true)
+    .parse(binary)
+    .expect(200);
   assert.equal(nd.headers['content-type'], 'application/x-ndjson; charset=utf-8');
   assert.equal(nd.headers['content-disposition'], 'attachment; filename="reprise-requests_all_new-licensed.ndjson"');
   assert.equal((nd.body as Buffer).toString('utf8').trimEnd().split('\n').length, 2);
 });
 
 test('tricks in the filter parameters are refused with a clear message, and nothing is exported', async () => {
-  const before = (t.db.prepare(`SELECT COUNT(*) FROM audit_log WHERE action = 'export'`).pluck().get() as number);
+  const before = t.db.prepare(`SELECT COUNT(*) FROM audit_log WHERE action = 'export'`).pluck().get() as number;
   const cases: [string, RegExp][] = [
     ['from=..%2F..%2Fetc%2Fpasswd', /&quot;from&quot; must be a date written YYYY-MM-DD/],
     ['to=2026-01-01%00.csv', /&quot;to&quot; must be a date/],
@@ -107,23 +131,45 @@ test('tricks in the filter parameters are refused with a clear message, and noth
 test('erasure page: review, confirmation required, erase, and a subject-access download', async () => {
   await admin.post('/admin/erase').type('form').send({ step: 'review', email: 'chloe@example.fr' }).expect(403);
   const csrf = await csrfOf(admin, '/admin/erase');
-  const bad = await admin.post('/admin/erase').type('form').send({ _csrf: csrf, step: 'review', email: 'nope' }).expect(400);
+  const bad = await admin
+    .post('/admin/erase')
+    .type('form')
+    .send({ _csrf: csrf, step: 'review', email: 'nope' })
+    .expect(400);
   assert.match(bad.text, /Give the email address/);
 
-  const review = await admin.post('/admin/erase').type('form').send({ _csrf: csrf, step: 'review', email: 'CHLOE@example.fr' }).expect(200);
+  const review = await admin
+    .post('/admin/erase')
+    .type('form')
+    .send({ _csrf: csrf, step: 'review', email: 'CHLOE@example.fr' })
+    .expect(200);
   assert.match(review.text, new RegExp(ref[0]));
   assert.match(review.text, /1 request with personal data/);
 
-  const sar = await admin.post('/admin/erase').type('form').send({ _csrf: csrf, step: 'subject', email: 'chloe@example.fr' }).expect(200);
+  const sar = await admin
+    .post('/admin/erase')
+    .type('form')
+    .send({ _csrf: csrf, step: 'subject', email: 'chloe@example.fr' })
+    .expect(200);
   assert.equal(sar.headers['content-disposition'], 'attachment; filename="reprise-subject-access-export.json"');
   assert.equal(sar.body.requests[0].requester_name, 'Chloé Dupont');
 
-  const unconfirmed = await admin.post('/admin/erase').type('form').send({ _csrf: csrf, step: 'erase', email: 'chloe@example.fr' }).expect(400);
+  const unconfirmed = await admin
+    .post('/admin/erase')
+    .type('form')
+    .send({ _csrf: csrf, step: 'erase', email: 'chloe@example.fr' })
+    .expect(400);
   assert.match(unconfirmed.text, /cannot be undone/);
-  assert.equal(t.db.prepare('SELECT requester_name FROM requests WHERE reference = ?').pluck().get(ref[0]), 'Chloé Dupont');
+  assert.equal(
+    t.db.prepare('SELECT requester_name FROM requests WHERE reference = ?').pluck().get(ref[0]),
+    'Chloé Dupont',
+  );
 
-  const done = await admin.post('/admin/erase').type('form')
-    .send({ _csrf: csrf, step: 'erase', email: 'chloe@example.fr', confirm: 'yes' }).expect(200);
+  const done = await admin
+    .post('/admin/erase')
+    .type('form')
+    .send({ _csrf: csrf, step: 'erase', email: 'chloe@example.fr', confirm: 'yes' })
+    .expect(200);
   assert.match(done.text, /Erased in 1 request/);
   assert.match(done.text, /1 queued email cancelled/);
   const row = t.db.prepare('SELECT * FROM requests WHERE reference = ?').get(ref[0]) as Row;

@@ -21,13 +21,17 @@ function reprise(args: string[]) {
 }
 
 const audits = () =>
-  t.db.prepare(`SELECT actor, after_json FROM audit_log WHERE action = 'export' ORDER BY id`).all() as
-    { actor: string; after_json: string }[];
+  t.db.prepare(`SELECT actor, after_json FROM audit_log WHERE action = 'export' ORDER BY id`).all() as {
+    actor: string;
+    after_json: string;
+  }[];
 
 before(async () => {
   t = await buildTestApp();
   await submitAt(t, '2026-01-10T09:00:00Z', { requester: { name: 'Zoé Ἀθηνᾶ 🦉', email: 'zoe@example.org' } });
-  await submitAt(t, '2026-02-10T09:00:00Z', { organisation: { name: '+cmd', type: 'ngo', country: 'FR', nonProfit: true } });
+  await submitAt(t, '2026-02-10T09:00:00Z', {
+    organisation: { name: '+cmd', type: 'ngo', country: 'FR', nonProfit: true },
+  });
 });
 after(() => t.close());
 
@@ -35,21 +39,32 @@ test('stdout holds only the CSV; the summary goes to stderr; the run is audited'
   const r = reprise(['export', '--format', 'csv']);
   assert.equal(r.code, 0, r.stderr);
   const records = parse(r.stdout, { bom: true, columns: true }) as Record<string, string>[];
-  assert.deepEqual(records.map((x) => x.reference), requestRows(t).map((x) => x.reference));
+  assert.deepEqual(
+    records.map((x) => x.reference),
+    requestRows(t).map((x) => x.reference),
+  );
   assert.equal(records[0]['requester.name'], 'Zoé Ἀθηνᾶ 🦉');
   assert.equal(records[1]['organisation.name'], "'+cmd");
   assert.match(r.stderr, /Exported 2 requests as csv/);
   const last = audits().at(-1)!;
   assert.equal(last.actor, 'cli');
   assert.deepEqual(JSON.parse(last.after_json), {
-    format: 'csv', filters: { from: null, to: null, statuses: [] }, rows: 2, completed: true, destination: 'stdout',
+    format: 'csv',
+    filters: { from: null, to: null, statuses: [] },
+    rows: 2,
+    completed: true,
+    destination: 'stdout',
   });
 });
 
 test('NDJSON with filters on stdout parses line by line', () => {
   const r = reprise(['export', '--format', 'ndjson', '--from', '2026-02-01', '--status', 'new']);
   assert.equal(r.code, 0, r.stderr);
-  const lines = r.stdout.toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+  const lines = r.stdout
+    .toString('utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(lines.length, 1);
   assert.equal(lines[0].organisation.name, '+cmd', 'unchanged outside CSV');
 });
@@ -65,7 +80,11 @@ test('--out writes a private file and refuses to overwrite it without --force', 
   assert.equal(again.code, 2);
   assert.match(again.stderr, /already exists; add --force/);
   assert.equal(reprise(['export', '--format', 'json', '--out', file, '--force']).code, 0);
-  assert.deepEqual(fs.readdirSync(t.dir).filter((f) => f.endsWith('.partial')), [], 'no temporary file left behind');
+  assert.deepEqual(
+    fs.readdirSync(t.dir).filter((f) => f.endsWith('.partial')),
+    [],
+    'no temporary file left behind',
+  );
 });
 
 test('path tricks and bad arguments exit 2 with a clear message and write nothing', () => {

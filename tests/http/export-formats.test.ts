@@ -16,8 +16,19 @@ import type { ExportFormat } from '../../src/export/formatter.js';
 let t: TestApp;
 type Obj = Record<string, unknown>;
 interface ExportRecord {
-  reference: string; status: string; locale: string; message: unknown; currency: string;
-  requester: Obj; organisation: Obj; usage: Obj; quote: Obj; fee: Obj; licence: Obj; articles: Obj[]; licensedAt: unknown;
+  reference: string;
+  status: string;
+  locale: string;
+  message: unknown;
+  currency: string;
+  requester: Obj;
+  organisation: Obj;
+  usage: Obj;
+  quote: Obj;
+  fee: Obj;
+  licence: Obj;
+  articles: Obj[];
+  licensedAt: unknown;
 }
 const refs: string[] = [];
 
@@ -55,8 +66,12 @@ before(async () => {
   refs.push(await submitAt(t, '2026-03-31T23:59:00Z', { message: undefined }));
   setStatus(t, refs[1], 'licensed');
   setStatus(t, refs[2], 'declined');
-  t.db.prepare(`UPDATE requests SET final_fee_minor = 12345, licence_number = 'LIC-2026-000001',
-    licensed_at = '2026-02-20T10:00:00.000Z', closed_at = '2026-02-20T10:00:00.000Z' WHERE reference = ?`).run(refs[1]);
+  t.db
+    .prepare(
+      `UPDATE requests SET final_fee_minor = 12345, licence_number = 'LIC-2026-000001',
+    licensed_at = '2026-02-20T10:00:00.000Z', closed_at = '2026-02-20T10:00:00.000Z' WHERE reference = ?`,
+    )
+    .run(refs[1]);
 });
 after(() => t.close());
 
@@ -84,7 +99,10 @@ test('CSV: BOM, one header, one row per request, values equal to the database', 
     assert.equal(rec['licence.number'], r.licence_number ?? '');
     assert.equal(rec.closedAt, r.closed_at ?? '');
     const joined = r.articles
-      .map((a) => `${a.position}. ${a.title} <${a.url}> (${a.portion}${a.extract_words ? `, ${a.extract_words} words` : ''})`)
+      .map(
+        (a) =>
+          `${a.position}. ${a.title} <${a.url}> (${a.portion}${a.extract_words ? `, ${a.extract_words} words` : ''})`,
+      )
       .join('; ');
     assert.equal(rec.articles.replace(/^'/, ''), joined);
   }
@@ -114,7 +132,10 @@ test('JSON and NDJSON: typed records equal to the database rows', async () => {
   const json = JSON.parse((await exportText('json')).bytes.toString('utf8')) as ExportRecord[];
   const nd = (await exportText('ndjson')).bytes.toString('utf8');
   assert.ok(nd.endsWith('\n'));
-  const lines = nd.trimEnd().split('\n').map((l) => JSON.parse(l));
+  const lines = nd
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.deepEqual(lines, json, 'NDJSON holds the same records as JSON');
   const db = requestRows(t);
   assert.equal(json.length, db.length);
@@ -124,7 +145,10 @@ test('JSON and NDJSON: typed records equal to the database rows', async () => {
     assert.equal(rec.status, r.status);
     assert.equal(rec.locale, r.locale);
     assert.deepEqual(rec.requester, {
-      name: r.requester_name, email: r.requester_email, phone: r.requester_phone, jobTitle: r.requester_job_title,
+      name: r.requester_name,
+      email: r.requester_email,
+      phone: r.requester_phone,
+      jobTitle: r.requester_job_title,
     });
     assert.equal(rec.organisation.name, r.org_name);
     assert.equal(rec.organisation.nonProfit, r.org_non_profit === 1);
@@ -149,7 +173,9 @@ test('JSON and NDJSON: typed records equal to the database rows', async () => {
 
 test('filters: date range on the submission day (both ends included) and status', async () => {
   const refsOf = async (raw: Record<string, unknown>) =>
-    (JSON.parse((await exportText('json', raw)).bytes.toString('utf8')) as { reference: string }[]).map((r) => r.reference);
+    (JSON.parse((await exportText('json', raw)).bytes.toString('utf8')) as { reference: string }[]).map(
+      (r) => r.reference,
+    );
   assert.deepEqual(await refsOf({ from: '2026-02-01' }), [refs[1], refs[2]]);
   assert.deepEqual(await refsOf({ to: '2026-03-31' }), refs, 'the last day counts whole');
   assert.deepEqual(await refsOf({ from: '2026-01-11', to: '2026-03-30' }), [refs[1]]);
@@ -171,8 +197,16 @@ test('rows come in stored order, and a date filter is exact even when the clock 
       const out = new PassThrough();
       const chunks: Buffer[] = [];
       out.on('data', (c: Buffer) => chunks.push(c));
-      await streamExport({ databasePath: other.config.databasePath, format: 'ndjson', filters: parseFilters(raw) }, out);
-      return Buffer.concat(chunks).toString('utf8').trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { reference: string }).reference);
+      await streamExport(
+        { databasePath: other.config.databasePath, format: 'ndjson', filters: parseFilters(raw) },
+        out,
+      );
+      return Buffer.concat(chunks)
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { reference: string }).reference);
     };
     assert.deepEqual(await refsOf({}), [late, early, last]);
     assert.deepEqual(await refsOf({ from: '2026-01-01', to: '2026-01-31' }), [early]);
@@ -186,11 +220,16 @@ test('rows come in stored order, and a date filter is exact even when the clock 
 
 test('the export reads the table once in stored order: no sort of the table, whatever the filters', () => {
   for (const raw of [{}, { from: '2026-02-01', to: '2026-03-01' }, { status: 'licensed' }]) {
-    const [plan] = plansOf(t.config.databasePath, (db) => chunkReader(db, "''", '', parseFilters(raw))(0, 1)).map((p) => p.split(' | '));
+    const [plan] = plansOf(t.config.databasePath, (db) => chunkReader(db, "''", '', parseFilters(raw))(0, 1)).map((p) =>
+      p.split(' | '),
+    );
     assert.ok(plan, 'the chunk query ran');
     // (Each chunk's 200 lines are put in order for group_concat: that small sort is allowed.)
     assert.ok(!plan.some((d) => /TEMP B-TREE FOR ORDER BY/.test(d)), `no sort: ${plan.join(' | ')}`);
-    assert.ok(plan.some((d) => /^(SCAN r$|SEARCH r USING INTEGER PRIMARY KEY)/.test(d)), `rowid order: ${plan.join(' | ')}`);
+    assert.ok(
+      plan.some((d) => /^(SCAN r$|SEARCH r USING INTEGER PRIMARY KEY)/.test(d)),
+      `rowid order: ${plan.join(' | ')}`,
+    );
   }
 });
 

@@ -25,7 +25,9 @@ before(async () => {
   await submitAt(t, '2026-01-05T10:00:00Z');
   // Thousands of rows by hand (copies of the submitted one, under another year's references),
   // so the export spans many chunks.
-  t.db.prepare(`WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+  t.db
+    .prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
     INSERT INTO requests (reference, access_token, locale, requester_name, requester_email, org_name, org_type, org_country,
       org_non_profit, medium, territory, countries, language, translation, audience, start_date, duration_months, exclusive,
       commercial, images, quote_json, quote_total_minor, currency, refer_to_desk, rate_card_version, created_at, updated_at)
@@ -33,7 +35,9 @@ before(async () => {
       org_country, org_non_profit, medium, territory, countries, language, translation, audience, start_date, duration_months,
       exclusive, commercial, images, quote_json, quote_total_minor, currency, refer_to_desk, rate_card_version,
       strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '+' || i || ' seconds'), updated_at
-    FROM requests, n WHERE requests.id = 1`).run(SEEDED);
+    FROM requests, n WHERE requests.id = 1`,
+    )
+    .run(SEEDED);
   t.clock.now = new Date();
 });
 after(() => t.close());
@@ -44,7 +48,10 @@ for (const readers of ['main', 'worker', 'both'] as const) {
     const firstStatus = t.db.prepare('SELECT status FROM requests WHERE id = 1').pluck().get() as string;
     const out = new PassThrough({ highWaterMark: 1024 });
     let done = false;
-    const exporting = streamExport({ databasePath: t.config.databasePath, format: 'csv', filters: parseFilters({}), readers }, out).then((n) => {
+    const exporting = streamExport(
+      { databasePath: t.config.databasePath, format: 'csv', filters: parseFilters({}), readers },
+      out,
+    ).then((n) => {
       done = true;
       return n;
     });
@@ -71,10 +78,17 @@ for (const readers of ['main', 'worker', 'both'] as const) {
 }
 
 test('a worker, or this thread and a worker, write exactly what this thread alone writes, in every format and with filters', async () => {
-  const exportBytes = async (format: 'csv' | 'json' | 'ndjson', raw: Record<string, unknown>, readers: ChunkReaders) => {
+  const exportBytes = async (
+    format: 'csv' | 'json' | 'ndjson',
+    raw: Record<string, unknown>,
+    readers: ChunkReaders,
+  ) => {
     const chunks: Buffer[] = [];
     const sink = new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) });
-    const rows = await streamExport({ databasePath: t.config.databasePath, format, filters: parseFilters(raw), readers }, sink);
+    const rows = await streamExport(
+      { databasePath: t.config.databasePath, format, filters: parseFilters(raw), readers },
+      sink,
+    );
     return { rows, bytes: Buffer.concat(chunks) };
   };
   for (const format of ['csv', 'json', 'ndjson'] as const) {
@@ -105,12 +119,23 @@ for (const readers of ['main', 'worker', 'both'] as const) {
     });
     await assert.rejects(
       auditedExport(
-        { db: t.db, databasePath: t.config.databasePath, format: 'ndjson', filters: parseFilters({}), readers, actor: CLI, clock: () => t.clock.now, destination: 'test' },
+        {
+          db: t.db,
+          databasePath: t.config.databasePath,
+          format: 'ndjson',
+          filters: parseFilters({}),
+          readers,
+          actor: CLI,
+          clock: () => t.clock.now,
+          destination: 'test',
+        },
         out,
       ),
       (err: unknown) => err instanceof ExportAborted && err.rows > 0 && err.rows < SEEDED,
     );
-    const audit = JSON.parse(t.db.prepare(`SELECT after_json FROM audit_log WHERE action = 'export' ORDER BY id DESC`).pluck().get() as string);
+    const audit = JSON.parse(
+      t.db.prepare(`SELECT after_json FROM audit_log WHERE action = 'export' ORDER BY id DESC`).pluck().get() as string,
+    );
     assert.equal(audit.completed, false);
     assert.ok(audit.rows > 0 && audit.rows < SEEDED);
   });
@@ -123,7 +148,11 @@ for (const readers of ['main', 'worker', 'both'] as const) {
       write(_chunk, _enc, cb) {
         writes++;
         // Fail later, asynchronously, as a file system does: the loop is then waiting for rows, not for the disk.
-        setTimeout(() => cb(writes === 3 ? Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }) : null), 5);
+        setTimeout(
+          () =>
+            cb(writes === 3 ? Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }) : null),
+          5,
+        );
       },
     });
     await assert.rejects(
@@ -142,7 +171,10 @@ test('a destination that is never full still lets the event loop turn during the
     if (!done) setImmediate(tick);
   };
   setImmediate(tick);
-  const rows = await streamExport({ databasePath: t.config.databasePath, format: 'csv', filters: parseFilters({}) }, sink);
+  const rows = await streamExport(
+    { databasePath: t.config.databasePath, format: 'csv', filters: parseFilters({}) },
+    sink,
+  );
   done = true;
   assert.ok(rows >= SEEDED);
   assert.ok(turns >= 2, `other work ran while the export did (${turns} turns)`);

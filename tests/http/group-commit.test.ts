@@ -42,15 +42,26 @@ test('60 concurrent API submissions make 60 requests, 120 outbox rows, each read
       return { status: res.status, reference: body.reference, seen: visible(body.reference) };
     }),
   );
-  assert.deepEqual(answers.map((a) => a.status), Array(60).fill(201));
-  assert.deepEqual(answers.map((a) => a.seen), Array(60).fill(1));
+  assert.deepEqual(
+    answers.map((a) => a.status),
+    Array(60).fill(201),
+  );
+  assert.deepEqual(
+    answers.map((a) => a.seen),
+    Array(60).fill(1),
+  );
   assert.equal(new Set(answers.map((a) => a.reference)).size, 60);
   assert.equal(count('SELECT COUNT(*) AS n FROM requests') - requestsBefore, 60);
   assert.equal(count('SELECT COUNT(*) AS n FROM outbox') - outboxBefore, 120);
   const perRequest = reader
-    .prepare("SELECT COUNT(*) AS n FROM outbox o JOIN requests r ON r.id = o.request_id WHERE r.message LIKE 'concurrent %' GROUP BY r.id")
+    .prepare(
+      "SELECT COUNT(*) AS n FROM outbox o JOIN requests r ON r.id = o.request_id WHERE r.message LIKE 'concurrent %' GROUP BY r.id",
+    )
     .all() as { n: number }[];
-  assert.deepEqual(perRequest.map((r) => r.n), Array(60).fill(2));
+  assert.deepEqual(
+    perRequest.map((r) => r.n),
+    Array(60).fill(2),
+  );
 });
 
 test('the same Idempotency-Key sent concurrently gives one request and the same answer', async () => {
@@ -58,7 +69,10 @@ test('the same Idempotency-Key sent concurrently gives one request and the same 
   const body = validRequest({ message: 'idempotent burst' });
   const responses = await Promise.all(Array.from({ length: 5 }, () => post(body, 'burst-key-1')));
   const answers = await Promise.all(responses.map((r) => r.json() as Promise<{ reference: string }>));
-  assert.deepEqual(responses.map((r) => r.status), Array(5).fill(201));
+  assert.deepEqual(
+    responses.map((r) => r.status),
+    Array(5).fill(201),
+  );
   assert.equal(new Set(answers.map((a) => a.reference)).size, 1);
   assert.equal(responses.filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 4);
   assert.equal(count('SELECT COUNT(*) AS n FROM requests') - before, 1);
@@ -70,7 +84,10 @@ test('invalid submissions among valid ones are answered 400 and take nothing els
     i % 3 === 1 ? validRequest({ consent: false, message: `mixed ${i}` }) : validRequest({ message: `mixed ${i}` }),
   );
   const statuses = await Promise.all(bodies.map(async (b) => (await post(b)).status));
-  assert.deepEqual(statuses, bodies.map((_, i) => (i % 3 === 1 ? 400 : 201)));
+  assert.deepEqual(
+    statuses,
+    bodies.map((_, i) => (i % 3 === 1 ? 400 : 201)),
+  );
   assert.equal(count('SELECT COUNT(*) AS n FROM requests') - before, 8);
 });
 
@@ -91,7 +108,10 @@ test('concurrent HTML form posts with distinct tokens each store one request; th
     }),
   );
   const responses = await Promise.all(sends);
-  assert.deepEqual(responses.map((r) => r.status), Array(7).fill(303));
+  assert.deepEqual(
+    responses.map((r) => r.status),
+    Array(7).fill(303),
+  );
   assert.equal(responses[0]!.headers.get('location'), responses[6]!.headers.get('location'));
   assert.equal(count('SELECT COUNT(*) AS n FROM requests') - before, 6);
 });

@@ -36,7 +36,10 @@ test('requests and responses are born with the appâ€™s prototypes, and Expressâ€
       incoming: req instanceof http.IncomingMessage,
       outgoing: res instanceof http.ServerResponse,
     });
-    res.cookie('c', 'v', { httpOnly: true }).status(201).json({ name: req.params.name, q: req.query.q, body: req.body, ua: req.get('x-test') });
+    res
+      .cookie('c', 'v', { httpOnly: true })
+      .status(201)
+      .json({ name: req.params.name, q: req.query.q, body: req.body, ua: req.get('x-test') });
   });
   const server = createHttpServer(app);
   // Seen before Express runs: with app.listen() these would be Node's own prototypes.
@@ -79,11 +82,19 @@ test('the real app through this server: form page, HEAD, quote, a bad body, a 40
   assert.equal(head.status, 200);
   assert.equal(await head.text(), '');
 
-  const quote = await fetch(`${base}/api/v1/quote`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validRequest()) });
+  const quote = await fetch(`${base}/api/v1/quote`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(validRequest()),
+  });
   assert.equal(quote.status, 200);
   assert.equal(typeof ((await quote.json()) as { totalMinor: unknown }).totalMinor, 'number');
 
-  const bad = await fetch(`${base}/api/v1/quote`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"articles": [' });
+  const bad = await fetch(`${base}/api/v1/quote`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"articles": [',
+  });
   assert.equal(bad.status, 400);
 
   const missing = await fetch(`${base}/nowhere`);
@@ -116,7 +127,11 @@ test('the service stops during start, with a clear log line, when its port is ta
     taken.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  const env = { PORT: String((taken.address() as AddressInfo).port), DATABASE_PATH: path.join(dir, 'r.db'), MAIL_DIR: path.join(dir, 'mail') };
+  const env = {
+    PORT: String((taken.address() as AddressInfo).port),
+    DATABASE_PATH: path.join(dir, 'r.db'),
+    MAIL_DIR: path.join(dir, 'mail'),
+  };
   await assert.rejects(startServer(env), (err: Error) => {
     assert.match(err.message, /server exited during start/);
     assert.match(err.message, /the HTTP server failed/);

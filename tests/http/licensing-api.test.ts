@@ -30,17 +30,31 @@ test('a valid request is stored with its quote and both emails reach the SMTP se
   assert.equal(res.body.quote.totalMinor, sum);
   assert.ok(res.body.quote.lines.every((l: { label: string }) => l.label.length > 0));
 
-  const row = t.db.prepare('SELECT * FROM requests WHERE reference = ?').get(res.body.reference) as Record<string, unknown>;
+  const row = t.db.prepare('SELECT * FROM requests WHERE reference = ?').get(res.body.reference) as Record<
+    string,
+    unknown
+  >;
   assert.equal(row.requester_email, 'ada@example.org');
   assert.equal(row.org_name, 'Daily Planet');
   assert.equal(row.audience, 50000);
   assert.equal(row.countries, 'GB');
   assert.equal(row.quote_total_minor, res.body.quote.totalMinor);
   assert.equal(row.rate_card_version, res.body.quote.rateCardVersion);
-  const articles = t.db.prepare('SELECT * FROM request_articles WHERE request_id = ?').all(row.id) as Record<string, unknown>[];
-  assert.deepEqual(articles.map((a) => a.url), ['https://news.example/2026/story']);
-  const outbox = t.db.prepare('SELECT template, recipient, status FROM outbox WHERE request_id = ? ORDER BY id').all(row.id);
-  assert.deepEqual(outbox.map((o) => (o as { template: string }).template), ['desk_new_request', 'requester_ack']);
+  const articles = t.db.prepare('SELECT * FROM request_articles WHERE request_id = ?').all(row.id) as Record<
+    string,
+    unknown
+  >[];
+  assert.deepEqual(
+    articles.map((a) => a.url),
+    ['https://news.example/2026/story'],
+  );
+  const outbox = t.db
+    .prepare('SELECT template, recipient, status FROM outbox WHERE request_id = ? ORDER BY id')
+    .all(row.id);
+  assert.deepEqual(
+    outbox.map((o) => (o as { template: string }).template),
+    ['desk_new_request', 'requester_ack'],
+  );
 
   await t.container.worker.runOnce();
   const mails = await smtp.waitFor(2);
@@ -57,7 +71,9 @@ test('a valid request is stored with its quote and both emails reach the SMTP se
   assert.match(ack.text ?? '', new RegExp(res.body.reference));
   assert.match(ack.text ?? '', /^Total: £190\.00$/m, 'the plain-text total stands on its own line');
   assert.ok(ack.messageId && ack.messageId.includes('@reprise.test'));
-  const sent = t.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE request_id = ? AND status = 'sent'").get(row.id) as { n: number };
+  const sent = t.db
+    .prepare("SELECT COUNT(*) AS n FROM outbox WHERE request_id = ? AND status = 'sent'")
+    .get(row.id) as { n: number };
   assert.equal(sent.n, 2);
 });
 
@@ -94,7 +110,10 @@ test('a start date in the past is refused', async () => {
     .post('/api/v1/requests')
     .send(validRequest({ usage: { ...validRequest().usage, startDate: '2020-01-01' } }))
     .expect(400);
-  assert.deepEqual(res.body.errors.map((e: { path: string }) => e.path), ['/usage/startDate']);
+  assert.deepEqual(
+    res.body.errors.map((e: { path: string }) => e.path),
+    ['/usage/startDate'],
+  );
 });
 
 test('territory rules: one country, a region of two or more, worldwide without countries', async () => {
@@ -105,11 +124,21 @@ test('territory rules: one country, a region of two or more, worldwide without c
     { ...usage, territory: 'worldwide', countries: ['GB'] },
   ];
   for (const u of bad) {
-    const res = await request(t.server).post('/api/v1/requests').send(validRequest({ usage: u })).expect(400);
-    assert.deepEqual(res.body.errors.map((e: { path: string }) => e.path), ['/usage/countries'], JSON.stringify(u));
+    const res = await request(t.server)
+      .post('/api/v1/requests')
+      .send(validRequest({ usage: u }))
+      .expect(400);
+    assert.deepEqual(
+      res.body.errors.map((e: { path: string }) => e.path),
+      ['/usage/countries'],
+      JSON.stringify(u),
+    );
   }
   const { countries: _c, ...worldwide } = { ...usage, territory: 'worldwide' };
-  await request(t.server).post('/api/v1/requests').send(validRequest({ usage: worldwide })).expect(201);
+  await request(t.server)
+    .post('/api/v1/requests')
+    .send(validRequest({ usage: worldwide }))
+    .expect(201);
 });
 
 test('415 for other content types, 413 past 64 kB, 400 for malformed JSON', async () => {
@@ -122,14 +151,21 @@ test('415 for other content types, 413 past 64 kB, 400 for malformed JSON', asyn
   const big = validRequest({ message: 'x'.repeat(70_000) });
   const res413 = await request(t.server).post('/api/v1/requests').send(big).expect(413);
   assert.match(res413.headers['content-type'], /problem\+json/);
-  const res400 = await request(t.server).post('/api/v1/requests').set('Content-Type', 'application/json').send('{"a":').expect(400);
+  const res400 = await request(t.server)
+    .post('/api/v1/requests')
+    .set('Content-Type', 'application/json')
+    .send('{"a":')
+    .expect(400);
   assert.equal(res400.body.code, 'malformed_json');
 });
 
 test('POST /api/v1/quote prices without storing, ignores who is asking, answers the quote at top level', async () => {
   const before = (t.db.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n;
   const { requester: _r, consent: _c, ...body } = validRequest();
-  const res = await request(t.server).post('/api/v1/quote').send({ ...body, organisation: { nonProfit: true } }).expect(200);
+  const res = await request(t.server)
+    .post('/api/v1/quote')
+    .send({ ...body, organisation: { nonProfit: true } })
+    .expect(200);
   assert.equal(typeof res.body.totalMinor, 'number');
   assert.ok(res.body.lines.some((l: { code: string }) => l.code === 'non_profit_discount'));
   const full = await request(t.server).post('/api/v1/quote').send(validRequest()).expect(200);
@@ -145,7 +181,10 @@ test('commercial use is referred to the desk with a reason and no automatic pric
     .expect(200);
   assert.equal(res.body.referToDesk, true);
   assert.equal(res.body.totalMinor, null);
-  assert.deepEqual(res.body.reasons.map((r: { code: string }) => r.code), ['commercial_use']);
+  assert.deepEqual(
+    res.body.reasons.map((r: { code: string }) => r.code),
+    ['commercial_use'],
+  );
   assert.match(res.body.reasons[0].message, /desk/);
 });
 
@@ -155,26 +194,50 @@ test('the same Idempotency-Key gives the first answer, not a second request; a d
   const again = await request(t.server).post('/api/v1/requests').set('Idempotency-Key', 'k-123').send(body).expect(201);
   assert.equal(again.body.reference, first.body.reference);
   assert.equal(again.headers['idempotent-replayed'], 'true');
-  const rows = t.db.prepare('SELECT COUNT(*) AS n FROM requests WHERE reference = ?').get(first.body.reference) as { n: number };
+  const rows = t.db.prepare('SELECT COUNT(*) AS n FROM requests WHERE reference = ?').get(first.body.reference) as {
+    n: number;
+  };
   assert.equal(rows.n, 1);
   const outbox = t.db
     .prepare('SELECT COUNT(*) AS n FROM outbox o JOIN requests r ON r.id = o.request_id WHERE r.reference = ?')
     .get(first.body.reference) as { n: number };
   assert.equal(outbox.n, 2);
   const other = validRequest({ message: 'Something else' });
-  const reused = await request(t.server).post('/api/v1/requests').set('Idempotency-Key', 'k-123').send(other).expect(422);
+  const reused = await request(t.server)
+    .post('/api/v1/requests')
+    .set('Idempotency-Key', 'k-123')
+    .send(other)
+    .expect(422);
   assert.equal(reused.body.code, 'idempotency_key_reused');
 });
 
 test('idempotency keys older than 24 h are forgotten and deleted', async () => {
   const body = validRequest({ message: 'key expiry' });
-  const first = await request(t.server).post('/api/v1/requests').set('Idempotency-Key', 'old-key').send(body).expect(201);
+  const first = await request(t.server)
+    .post('/api/v1/requests')
+    .set('Idempotency-Key', 'old-key')
+    .send(body)
+    .expect(201);
   t.clock.advance(25 * 3600_000);
-  const later = await request(t.server).post('/api/v1/requests').set('Idempotency-Key', 'other-key').send(validRequest()).expect(201);
+  const later = await request(t.server)
+    .post('/api/v1/requests')
+    .set('Idempotency-Key', 'other-key')
+    .send(validRequest())
+    .expect(201);
   assert.notEqual(later.body.reference, first.body.reference);
-  const keys = (t.db.prepare('SELECT key FROM idempotency_keys').pluck().all() as string[]).map((k) => k.split(':').pop());
-  assert.deepEqual(keys.filter((k) => k === 'old-key'), [], 'the expired key was purged by the writer');
-  const again = await request(t.server).post('/api/v1/requests').set('Idempotency-Key', 'old-key').send(body).expect(201);
+  const keys = (t.db.prepare('SELECT key FROM idempotency_keys').pluck().all() as string[]).map((k) =>
+    k.split(':').pop(),
+  );
+  assert.deepEqual(
+    keys.filter((k) => k === 'old-key'),
+    [],
+    'the expired key was purged by the writer',
+  );
+  const again = await request(t.server)
+    .post('/api/v1/requests')
+    .set('Idempotency-Key', 'old-key')
+    .send(body)
+    .expect(201);
   assert.notEqual(again.body.reference, first.body.reference, 'after 24 h the key makes a new request');
 });
 

@@ -40,7 +40,11 @@ test('the footer link prefills the first article; malicious values are escaped o
 test('a valid form post is stored and redirects (303) to a confirmation page with reference and quote', async () => {
   const before = count('SELECT COUNT(*) AS n FROM requests');
   const token = await freshToken();
-  const res = await request(t.server).post('/licensing').type('form').send(validFormFields({ form_token: token })).expect(303);
+  const res = await request(t.server)
+    .post('/licensing')
+    .type('form')
+    .send(validFormFields({ form_token: token }))
+    .expect(303);
   assert.match(res.headers.location, /^\/licensing\/requests\/[A-Za-z0-9_-]{32}$/);
   assert.equal(count('SELECT COUNT(*) AS n FROM requests'), before + 1);
   const row = t.db.prepare('SELECT * FROM requests ORDER BY id DESC LIMIT 1').get() as Record<string, unknown>;
@@ -83,17 +87,25 @@ test('a double submission of the same form makes one request and one set of emai
   assert.equal(b.headers.location, a.headers.location);
   assert.equal(count("SELECT COUNT(*) AS n FROM requests WHERE org_name = 'Double Click Gazette'"), 1);
   assert.equal(
-    count("SELECT COUNT(*) AS n FROM outbox o JOIN requests r ON r.id = o.request_id WHERE r.org_name = 'Double Click Gazette'"),
+    count(
+      "SELECT COUNT(*) AS n FROM outbox o JOIN requests r ON r.id = o.request_id WHERE r.org_name = 'Double Click Gazette'",
+    ),
     2,
   );
 });
 
 test('one token sent with two different requests (a cached page) makes two requests, never shows the first to the second', async () => {
   const token = await freshToken();
-  const a = await request(t.server).post('/licensing').type('form')
-    .send(validFormFields({ form_token: token, 'requester[email]': 'alice@example.org' })).expect(303);
-  const b = await request(t.server).post('/licensing').type('form')
-    .send(validFormFields({ form_token: token, 'requester[email]': 'mallory@example.org' })).expect(303);
+  const a = await request(t.server)
+    .post('/licensing')
+    .type('form')
+    .send(validFormFields({ form_token: token, 'requester[email]': 'alice@example.org' }))
+    .expect(303);
+  const b = await request(t.server)
+    .post('/licensing')
+    .type('form')
+    .send(validFormFields({ form_token: token, 'requester[email]': 'mallory@example.org' }))
+    .expect(303);
   assert.notEqual(b.headers.location, a.headers.location);
   const page = await request(t.server).get(b.headers.location).expect(200);
   assert.ok(page.text.includes('mallory@example.org') && !page.text.includes('alice@example.org'));
@@ -113,7 +125,14 @@ test('adding and removing article rows works without JavaScript and keeps the in
   const removed = await request(t.server)
     .post('/licensing')
     .type('form')
-    .send(validFormFields({ form_token: token, 'articles[1][url]': 'https://news.example/b', 'articles[1][title]': 'B', action: 'remove_article:0' }))
+    .send(
+      validFormFields({
+        form_token: token,
+        'articles[1][url]': 'https://news.example/b',
+        'articles[1][title]': 'B',
+        action: 'remove_article:0',
+      }),
+    )
     .expect(200);
   assert.ok(removed.text.includes('value="https://news.example/b"'));
   assert.ok(!removed.text.includes('value="A story worth telling"'));
@@ -123,15 +142,35 @@ test('a form sent faster than a person could, forged or without a token is refus
   const slow = await buildTestApp({ FORM_MIN_FILL_SECONDS: '3' });
   try {
     const get = await request(slow.server).get('/licensing').expect(200);
-    const quick = await request(slow.server).post('/licensing').type('form').send(validFormFields({ form_token: tokenFrom(get.text) })).expect(422);
+    const quick = await request(slow.server)
+      .post('/licensing')
+      .type('form')
+      .send(validFormFields({ form_token: tokenFrom(get.text) }))
+      .expect(422);
     assert.match(quick.text, /expired or was sent too quickly/);
     slow.clock.advance(5_000);
-    await request(slow.server).post('/licensing').type('form').send(validFormFields({ form_token: tokenFrom(get.text) })).expect(303);
+    await request(slow.server)
+      .post('/licensing')
+      .type('form')
+      .send(validFormFields({ form_token: tokenFrom(get.text) }))
+      .expect(303);
     const forged = tokenFrom(get.text).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
-    await request(slow.server).post('/licensing').type('form').send(validFormFields({ form_token: forged })).expect(422);
-    await request(slow.server).post('/licensing').type('form').send(validFormFields({ form_token: '' })).expect(422);
+    await request(slow.server)
+      .post('/licensing')
+      .type('form')
+      .send(validFormFields({ form_token: forged }))
+      .expect(422);
+    await request(slow.server)
+      .post('/licensing')
+      .type('form')
+      .send(validFormFields({ form_token: '' }))
+      .expect(422);
     slow.clock.advance(25 * 3600_000);
-    const old = await request(slow.server).post('/licensing').type('form').send(validFormFields({ form_token: tokenFrom(get.text), 'organisation[name]': 'Other' })).expect(422);
+    const old = await request(slow.server)
+      .post('/licensing')
+      .type('form')
+      .send(validFormFields({ form_token: tokenFrom(get.text), 'organisation[name]': 'Other' }))
+      .expect(422);
     assert.match(old.text, /expired/);
     assert.equal((slow.db.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n, 1);
   } finally {
@@ -143,7 +182,11 @@ test('the honeypot answers like a success but stores and sends nothing', async (
   const before = count('SELECT COUNT(*) AS n FROM requests');
   const outboxBefore = count('SELECT COUNT(*) AS n FROM outbox');
   const token = await freshToken();
-  const res = await request(t.server).post('/licensing').type('form').send(validFormFields({ form_token: token, nickname: 'bot' })).expect(303);
+  const res = await request(t.server)
+    .post('/licensing')
+    .type('form')
+    .send(validFormFields({ form_token: token, nickname: 'bot' }))
+    .expect(303);
   assert.equal(res.headers.location, '/licensing/received');
   assert.equal(count('SELECT COUNT(*) AS n FROM requests'), before);
   assert.equal(count('SELECT COUNT(*) AS n FROM outbox'), outboxBefore);
@@ -151,10 +194,16 @@ test('the honeypot answers like a success but stores and sends nothing', async (
 
 test('confirmation pages cannot be found by guessing', async () => {
   await request(t.server).get('/licensing/requests/REP-2026-000001').expect(404);
-  await request(t.server).get(`/licensing/requests/${'a'.repeat(32)}`).expect(404);
+  await request(t.server)
+    .get(`/licensing/requests/${'a'.repeat(32)}`)
+    .expect(404);
 });
 
 test('form bodies past 128 kB get 413', async () => {
   const token = await freshToken();
-  await request(t.server).post('/licensing').type('form').send(validFormFields({ form_token: token, message: 'x'.repeat(140_000) })).expect(413);
+  await request(t.server)
+    .post('/licensing')
+    .type('form')
+    .send(validFormFields({ form_token: token, message: 'x'.repeat(140_000) }))
+    .expect(413);
 });

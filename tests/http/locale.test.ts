@@ -65,13 +65,19 @@ test('errors come in the form’s language, linked to each field', async () => {
   assert.match(res.text, /<a href="#f-requester-email">Saisissez votre adresse électronique\.<\/a>/);
   assert.match(res.text, /<a href="#f-usage-exclusive">Indiquez si vous avez besoin d’une exclusivité\.<\/a>/);
   // The yes/no link lands on its first radio, which says it is in error and where the message is.
-  assert.match(res.text, /<input type="radio" id="f-usage-exclusive" name="usage\[exclusive\]" value="true" required aria-invalid="true">/);
+  assert.match(
+    res.text,
+    /<input type="radio" id="f-usage-exclusive" name="usage\[exclusive\]" value="true" required aria-invalid="true">/,
+  );
   assert.match(res.text, /id="f-usage-exclusive-group" aria-describedby="f-usage-exclusive-error"/);
   assert.match(res.text, /id="f-requester-email"[^>]*aria-invalid="true" aria-describedby="f-requester-email-error"/);
 });
 
 test('the confirmation page speaks the request’s language unless ?lang= asks otherwise', async () => {
-  const res = await request(t.server).post('/api/v1/requests').send(validRequest({ locale: 'ar' })).expect(201);
+  const res = await request(t.server)
+    .post('/api/v1/requests')
+    .send(validRequest({ locale: 'ar' }))
+    .expect(201);
   const page = await request(t.server).get(res.headers.location).set('Accept-Language', 'en').expect(200);
   assert.deepEqual(htmlLang(page.text), ['ar', 'rtl']);
   assert.match(page.text, /<h1>تم استلام الطلب <bdi class="reference">REP-\d{4}-\d{6}<\/bdi><\/h1>/);

@@ -36,7 +36,14 @@ test('request logs have an id and no secrets or personal data', async () => {
     assert.equal(summary?.msg, 'request completed');
     assert.deepEqual([summary.req.method, summary.req.path, summary.res.statusCode], ['POST', '/api/v1/requests', 201]);
     assert.equal(typeof summary.responseTime, 'number');
-    for (const secret of ['secret-session-id', 'top-secret-bearer', 'idem-secret-key', token, 'private.person@example.org', 'Private Person']) {
+    for (const secret of [
+      'secret-session-id',
+      'top-secret-bearer',
+      'idem-secret-key',
+      token,
+      'private.person@example.org',
+      'Private Person',
+    ]) {
       assert.ok(!log.includes(secret), `log must not contain ${secret}`);
     }
     assert.match(log, /\/licensing\/requests\/\[token\]/);

@@ -11,8 +11,14 @@ import { validRequest } from '../helpers/fixtures.js';
 import { pino } from 'pino';
 import { backoffMs, MAX_ATTEMPTS, outboxWorker } from '../../src/mail/outbox-worker.js';
 
-
-type Row = { id: number; status: string; attempts: number; last_error: string | null; next_attempt_at: string; message_id: string };
+type Row = {
+  id: number;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string;
+  message_id: string;
+};
 
 test('SMTP down → 421 → 550 → back: nothing lost, transient retried, permanent failed with the reason', async () => {
   const port = await unusedPort();
@@ -24,8 +30,14 @@ test('SMTP down → 421 → 550 → back: nothing lost, transient retried, perma
     assert.ok(res.body.reference);
     await t.container.worker.runOnce();
     let r = rows();
-    assert.deepEqual(r.map((x) => x.status), ['queued', 'queued']);
-    assert.ok(r.every((x) => x.attempts === 1 && /ECONNREFUSED|connect/i.test(x.last_error ?? '')), JSON.stringify(r));
+    assert.deepEqual(
+      r.map((x) => x.status),
+      ['queued', 'queued'],
+    );
+    assert.ok(
+      r.every((x) => x.attempts === 1 && /ECONNREFUSED|connect/i.test(x.last_error ?? '')),
+      JSON.stringify(r),
+    );
     const waitMs = Date.parse(r[0].next_attempt_at) - t.clock.now.getTime();
     assert.ok(waitMs > 0 && waitMs <= 30_000, `first retry within 30 s (was ${waitMs} ms)`);
     // Not due yet: a run now sends nothing.
@@ -38,27 +50,48 @@ test('SMTP down → 421 → 550 → back: nothing lost, transient retried, perma
       t.clock.advance(31_000);
       assert.equal(await t.container.worker.runOnce(), 2);
       r = rows();
-      assert.deepEqual(r.map((x) => x.status), ['queued', 'queued']);
+      assert.deepEqual(
+        r.map((x) => x.status),
+        ['queued', 'queued'],
+      );
       assert.ok(r.every((x) => x.attempts === 2 && /421/.test(x.last_error ?? '')));
 
       // 3. A new request while the server refuses with 550: failed at once, with the answer.
       smtp.failWith = 550;
-      await request(t.server).post('/api/v1/requests').send(validRequest({ requester: { name: 'B', email: 'b@example.org' } })).expect(201);
+      await request(t.server)
+        .post('/api/v1/requests')
+        .send(validRequest({ requester: { name: 'B', email: 'b@example.org' } }))
+        .expect(201);
       t.clock.advance(10 * 60_000);
       await t.container.worker.runOnce();
       r = rows();
       assert.equal(r.length, 4);
-      assert.ok(r.every((x) => x.status === 'failed' && /550/.test(x.last_error ?? '')), JSON.stringify(r));
+      assert.ok(
+        r.every((x) => x.status === 'failed' && /550/.test(x.last_error ?? '')),
+        JSON.stringify(r),
+      );
       assert.equal(smtp.messages.length, 0);
 
       // 4. Staff retry aside, a fresh request once the server is back is delivered.
       smtp.failWith = null;
-      await request(t.server).post('/api/v1/requests').send(validRequest({ requester: { name: 'C', email: 'c@example.org' } })).expect(201);
+      await request(t.server)
+        .post('/api/v1/requests')
+        .send(validRequest({ requester: { name: 'C', email: 'c@example.org' } }))
+        .expect(201);
       await t.container.worker.runOnce();
       await smtp.waitFor(2);
       r = rows();
-      assert.deepEqual(r.slice(4).map((x) => x.status), ['sent', 'sent']);
-      assert.deepEqual(smtp.messages.map((m) => m.messageId).sort(), r.slice(4).map((x) => x.message_id).sort());
+      assert.deepEqual(
+        r.slice(4).map((x) => x.status),
+        ['sent', 'sent'],
+      );
+      assert.deepEqual(
+        smtp.messages.map((m) => m.messageId).sort(),
+        r
+          .slice(4)
+          .map((x) => x.message_id)
+          .sort(),
+      );
     } finally {
       await smtp.close();
     }
@@ -152,12 +185,27 @@ test('a claimed batch is sent at once, and its outcomes are written together: se
         if (mine === 7) throw Object.assign(new Error('550 no such user'), { responseCode: 550 });
       },
     };
-    const mail = { views: t.container.views, mailFrom: t.config.mailFrom, publicBaseUrl: t.config.publicBaseUrl, findRequest: t.container.repos.requests.findById };
-    const worker = outboxWorker({ outbox: t.container.repos.outbox, transport, clock: () => t.clock.now, logger: pino({ level: 'silent' }), mail });
+    const mail = {
+      views: t.container.views,
+      mailFrom: t.config.mailFrom,
+      publicBaseUrl: t.config.publicBaseUrl,
+      findRequest: t.container.repos.requests.findById,
+    };
+    const worker = outboxWorker({
+      outbox: t.container.repos.outbox,
+      transport,
+      clock: () => t.clock.now,
+      logger: pino({ level: 'silent' }),
+      mail,
+    });
     assert.equal(await worker.runOnce(), 10);
     assert.equal(most, 10, 'the ten claimed messages were in flight together');
     const rows = t.db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status').all();
-    assert.deepEqual(rows, [{ status: 'failed', n: 1 }, { status: 'queued', n: 1 }, { status: 'sent', n: 8 }]);
+    assert.deepEqual(rows, [
+      { status: 'failed', n: 1 },
+      { status: 'queued', n: 1 },
+      { status: 'sent', n: 8 },
+    ]);
   } finally {
     await t.close();
   }
@@ -168,10 +216,28 @@ test('while submissions wait to be written, mail pauses between batches; it stil
   try {
     for (let i = 0; i < 15; i++) await request(t.server).post('/api/v1/requests').send(validRequest()).expect(201);
     const sentAt: number[] = [];
-    const transport = { description: 'counting', close() {}, async send() { sentAt.push(Date.now()); } };
-    const mail = { views: t.container.views, mailFrom: t.config.mailFrom, publicBaseUrl: t.config.publicBaseUrl, findRequest: t.container.repos.requests.findById };
+    const transport = {
+      description: 'counting',
+      close() {},
+      async send() {
+        sentAt.push(Date.now());
+      },
+    };
+    const mail = {
+      views: t.container.views,
+      mailFrom: t.config.mailFrom,
+      publicBaseUrl: t.config.publicBaseUrl,
+      findRequest: t.container.repos.requests.findById,
+    };
     let busy = true;
-    const worker = outboxWorker({ outbox: t.container.repos.outbox, transport, clock: () => t.clock.now, logger: pino({ level: 'silent' }), mail, busy: () => busy });
+    const worker = outboxWorker({
+      outbox: t.container.repos.outbox,
+      transport,
+      clock: () => t.clock.now,
+      logger: pino({ level: 'silent' }),
+      mail,
+      busy: () => busy,
+    });
     const until = async (done: () => boolean) => {
       for (const deadline = Date.now() + 5_000; !done(); await new Promise((r) => setTimeout(r, 5))) {
         assert.ok(Date.now() < deadline, `timed out with ${sentAt.length} sent`);

@@ -15,7 +15,13 @@ const ref: Record<string, string> = {};
 
 function reprise(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    env: { ...process.env, NODE_ENV: 'test', DATABASE_PATH: t.config.databasePath, MAIL_DIR: path.join(t.dir, 'mail'), ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_PATH: t.config.databasePath,
+      MAIL_DIR: path.join(t.dir, 'mail'),
+      ...env,
+    },
     encoding: 'utf8',
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -31,7 +37,10 @@ before(async () => {
   });
   ref.second = await submitAt(t, '2026-02-10T09:00:00Z', { requester: { name: 'نور', email: 'nour@example.org' } });
   setStatus(t, ref.old, 'spam', '2020-02-01T00:00:00.000Z');
-  t.db.prepare(`INSERT INTO request_notes (request_id, author, body, created_at) VALUES (?, 'desk@reprise.test', 'Called back', ?)`)
+  t.db
+    .prepare(
+      `INSERT INTO request_notes (request_id, author, body, created_at) VALUES (?, 'desk@reprise.test', 'Called back', ?)`,
+    )
     .run(row(ref.open).id, '2026-01-11T00:00:00.000Z');
 });
 after(() => t.close());
@@ -62,7 +71,10 @@ test('subject-export prints everything held for the address as JSON on stdout, a
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.subject, 'NOUR@example.org');
-  assert.deepEqual(doc.requests.map((x: Row) => x.reference), [ref.open, ref.second]);
+  assert.deepEqual(
+    doc.requests.map((x: Row) => x.reference),
+    [ref.open, ref.second],
+  );
   const first = doc.requests[0];
   assert.equal(first.requester_name, 'نور الهدى');
   assert.equal(first.message, 'Bonjour — مرحبا 👋');
@@ -93,17 +105,25 @@ test('erase --email anonymises every request of that person and cancels their qu
 
   const r = reprise(['erase', '--email', 'nour@example.org']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, new RegExp(`Erased 2 request\\(s\\): ${ref.open}, ${ref.second}; 2 queued email\\(s\\) cancelled`));
+  assert.match(
+    r.stderr,
+    new RegExp(`Erased 2 request\\(s\\): ${ref.open}, ${ref.second}; 2 queued email\\(s\\) cancelled`),
+  );
   for (const reference of [ref.open, ref.second]) {
     const x = row(reference);
     assert.equal(x.requester_email, ERASED);
     assert.equal(x.requester_name, ERASED);
-    const acks = t.db.prepare(`SELECT status, recipient FROM outbox WHERE request_id = ? AND template = 'requester_ack'`).all(x.id);
+    const acks = t.db
+      .prepare(`SELECT status, recipient FROM outbox WHERE request_id = ? AND template = 'requester_ack'`)
+      .all(x.id);
     assert.deepEqual(acks, [{ status: 'cancelled', recipient: ERASED }]);
   }
   assert.equal(row(ref.open).requester_job_title, null);
   assert.equal(row(ref.open).requester_phone, ERASED);
   const again = JSON.parse(reprise(['subject-export', '--email', 'nour@example.org']).stdout);
   assert.deepEqual(again.requests, [], 'nothing is held any more');
-  assert.deepEqual(again.personAudit.map((a: Row) => a.action), ['person.subject_export', 'person.subject_export', 'person.erase']);
+  assert.deepEqual(
+    again.personAudit.map((a: Row) => a.action),
+    ['person.subject_export', 'person.subject_export', 'person.erase'],
+  );
 });

@@ -19,23 +19,33 @@ const ref: Record<string, string> = {};
 
 type Dump = Record<string, Map<number, Row>>;
 function dump(): Dump {
-  const tables = t.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
-  const withoutRowid = (name: string) => /WITHOUT ROWID\s*$/i.test(
-    t.db.prepare(`SELECT sql FROM sqlite_master WHERE name = ?`).pluck().get(name) as string);
+  const tables = t.db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+    .pluck()
+    .all() as string[];
+  const withoutRowid = (name: string) =>
+    /WITHOUT ROWID\s*$/i.test(t.db.prepare(`SELECT sql FROM sqlite_master WHERE name = ?`).pluck().get(name) as string);
   return Object.fromEntries(
     // Kept right by triggers, so checked another way: the full-text index (request_search*) by a search,
     // the outbox's counts per state against the outbox itself (outboxCountsAgree).
-    tables.filter((name) => !withoutRowid(name) && !name.startsWith('request_search') && name !== 'outbox_status_counts').map((name) => [
-      name,
-      new Map((t.db.prepare(`SELECT rowid AS _rowid, * FROM "${name}"`).all() as Row[]).map((r) => [r._rowid as number, r])),
-    ]),
+    tables
+      .filter((name) => !withoutRowid(name) && !name.startsWith('request_search') && name !== 'outbox_status_counts')
+      .map((name) => [
+        name,
+        new Map(
+          (t.db.prepare(`SELECT rowid AS _rowid, * FROM "${name}"`).all() as Row[]).map((r) => [r._rowid as number, r]),
+        ),
+      ]),
   );
 }
 
 /** The outbox's counts per state (migrations/0025) still match the messages, after cancelling some. */
 function outboxCountsAgree() {
   const kept = t.db.prepare('SELECT status, n FROM outbox_status_counts WHERE n > 0 ORDER BY status').all();
-  assert.deepEqual(kept, t.db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status').all());
+  assert.deepEqual(
+    kept,
+    t.db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status').all(),
+  );
 }
 
 const same = (a: unknown, b: unknown) => (Buffer.isBuffer(a) && Buffer.isBuffer(b) ? a.equals(b) : a === b);
@@ -54,22 +64,43 @@ function changes(a: Dump, b: Dump): string[] {
   return out.sort();
 }
 
-const idOf = (reference: string) => t.db.prepare('SELECT id FROM requests WHERE reference = ?').pluck().get(reference) as number;
+const idOf = (reference: string) =>
+  t.db.prepare('SELECT id FROM requests WHERE reference = ?').pluck().get(reference) as number;
 const ackOf = (reference: string) =>
-  t.db.prepare(`SELECT id FROM outbox WHERE request_id = ? AND template = 'requester_ack'`).pluck().get(idOf(reference)) as number;
+  t.db
+    .prepare(`SELECT id FROM outbox WHERE request_id = ? AND template = 'requester_ack'`)
+    .pluck()
+    .get(idOf(reference)) as number;
 
 beforeEach(async () => {
   t = await buildTestApp({ RETENTION_MONTHS: '24' });
-  ref.oldLicensed = await submitAt(t, '2023-01-10T09:00:00Z', { requester: { name: 'Old Licensed', email: 'old@example.org', phone: '+33 1 23', jobTitle: 'Rédac' } });
-  ref.oldDeclined = await submitAt(t, '2023-02-10T09:00:00Z', { requester: { name: 'Old Declined', email: 'declined@example.org' }, message: undefined });
-  ref.oldOpen = await submitAt(t, '2023-03-10T09:00:00Z', { requester: { name: 'Old Open', email: 'open@example.org' } });
-  ref.recentClosed = await submitAt(t, '2026-01-10T09:00:00Z', { requester: { name: 'Recent', email: 'OLD@example.org' } });
-  ref.recentOpen = await submitAt(t, '2026-02-10T09:00:00Z', { requester: { name: 'Someone Else', email: 'else@example.org' } });
+  ref.oldLicensed = await submitAt(t, '2023-01-10T09:00:00Z', {
+    requester: { name: 'Old Licensed', email: 'old@example.org', phone: '+33 1 23', jobTitle: 'Rédac' },
+  });
+  ref.oldDeclined = await submitAt(t, '2023-02-10T09:00:00Z', {
+    requester: { name: 'Old Declined', email: 'declined@example.org' },
+    message: undefined,
+  });
+  ref.oldOpen = await submitAt(t, '2023-03-10T09:00:00Z', {
+    requester: { name: 'Old Open', email: 'open@example.org' },
+  });
+  ref.recentClosed = await submitAt(t, '2026-01-10T09:00:00Z', {
+    requester: { name: 'Recent', email: 'OLD@example.org' },
+  });
+  ref.recentOpen = await submitAt(t, '2026-02-10T09:00:00Z', {
+    requester: { name: 'Someone Else', email: 'else@example.org' },
+  });
   setStatus(t, ref.oldLicensed, 'licensed', '2023-06-01T00:00:00.000Z');
-  t.db.prepare(`UPDATE requests SET closed_at = '2023-05-01T00:00:00.000Z', licence_number = 'LIC-2023-000001' WHERE reference = ?`).run(ref.oldLicensed);
+  t.db
+    .prepare(
+      `UPDATE requests SET closed_at = '2023-05-01T00:00:00.000Z', licence_number = 'LIC-2023-000001' WHERE reference = ?`,
+    )
+    .run(ref.oldLicensed);
   setStatus(t, ref.oldDeclined, 'declined', '2023-03-01T00:00:00.000Z'); // closed before closed_at existed: updated_at counts
   setStatus(t, ref.recentClosed, 'withdrawn', '2026-02-01T00:00:00.000Z');
-  t.db.prepare(`UPDATE outbox SET status = 'sent', sent_at = created_at WHERE request_id = ?`).run(idOf(ref.oldDeclined));
+  t.db
+    .prepare(`UPDATE outbox SET status = 'sent', sent_at = created_at WHERE request_id = ?`)
+    .run(idOf(ref.oldDeclined));
   t.clock.now = new Date('2026-03-01T12:00:00Z');
 });
 afterEach(() => t.close());
@@ -95,28 +126,35 @@ test('retention anonymises exactly the personal fields of requests closed long a
   const before = dump();
   const r = runRetention(t.db, { months: 24, now: t.clock.now, actor: SYSTEM });
   assert.equal(r.total, 2);
-  assert.equal(r.emailsCancelled, 1, 'the licensed one still had its acknowledgement queued; the declined one was sent');
+  assert.equal(
+    r.emailsCancelled,
+    1,
+    'the licensed one still had its acknowledgement queued; the declined one was sent',
+  );
   outboxCountsAgree();
   const after = dump();
   const lic = idOf(ref.oldLicensed);
   const dec = idOf(ref.oldDeclined);
   const licAudit = [...after.audit_log.keys()].filter((k) => !before.audit_log.has(k));
-  assert.deepEqual(changes(before, after), [
-    ...licAudit.map((k) => `audit_log#${k}+`),
-    `outbox#${ackOf(ref.oldDeclined)}.recipient`,
-    `outbox#${ackOf(ref.oldLicensed)}.last_error`,
-    `outbox#${ackOf(ref.oldLicensed)}.recipient`,
-    `outbox#${ackOf(ref.oldLicensed)}.status`,
-    `requests#${dec}.anonymised_at`,
-    `requests#${dec}.requester_email`,
-    `requests#${dec}.requester_name`,
-    `requests#${lic}.anonymised_at`,
-    `requests#${lic}.message`,
-    `requests#${lic}.requester_email`,
-    `requests#${lic}.requester_job_title`,
-    `requests#${lic}.requester_name`,
-    `requests#${lic}.requester_phone`,
-  ].sort());
+  assert.deepEqual(
+    changes(before, after),
+    [
+      ...licAudit.map((k) => `audit_log#${k}+`),
+      `outbox#${ackOf(ref.oldDeclined)}.recipient`,
+      `outbox#${ackOf(ref.oldLicensed)}.last_error`,
+      `outbox#${ackOf(ref.oldLicensed)}.recipient`,
+      `outbox#${ackOf(ref.oldLicensed)}.status`,
+      `requests#${dec}.anonymised_at`,
+      `requests#${dec}.requester_email`,
+      `requests#${dec}.requester_name`,
+      `requests#${lic}.anonymised_at`,
+      `requests#${lic}.message`,
+      `requests#${lic}.requester_email`,
+      `requests#${lic}.requester_job_title`,
+      `requests#${lic}.requester_name`,
+      `requests#${lic}.requester_phone`,
+    ].sort(),
+  );
   const row = after.requests.get(lic)!;
   for (const f of PERSONAL_FIELDS) assert.equal(row[f], ERASED);
   assert.equal(row.anonymised_at, t.clock.now.toISOString());
@@ -127,9 +165,14 @@ test('retention anonymises exactly the personal fields of requests closed long a
 
   const audits = licAudit.map((k) => after.audit_log.get(k)!);
   assert.deepEqual(audits.map((a) => [a.action, a.actor]).sort(), [
-    ['request.anonymise', 'system'], ['request.anonymise', 'system'], ['retention.run', 'system'],
+    ['request.anonymise', 'system'],
+    ['request.anonymise', 'system'],
+    ['retention.run', 'system'],
   ]);
-  assert.ok(audits.every((a) => !String(a.after_json).includes('@example.org')), 'no personal data in the audit log');
+  assert.ok(
+    audits.every((a) => !String(a.after_json).includes('@example.org')),
+    'no personal data in the audit log',
+  );
 
   const again = dump();
   assert.equal(runRetention(t.db, { months: 24, now: t.clock.now, actor: SYSTEM }).total, 0);
@@ -174,12 +217,18 @@ test('erasure by email: every request of that person whatever its status, case-i
   assert.ok((found.all(searchQuery('open@example.org')) as number[]).includes(idOf(ref.oldOpen)));
   assert.equal(after.requests.get(idOf(ref.oldOpen))!.requester_email, 'open@example.org');
   const desk = [...after.outbox.values()].filter((m) => m.template === 'desk_new_request');
-  assert.ok(desk.every((m) => m.status === before.outbox.get(m._rowid as number)!.status), 'mail to the desk is not the person’s');
+  assert.ok(
+    desk.every((m) => m.status === before.outbox.get(m._rowid as number)!.status),
+    'mail to the desk is not the person’s',
+  );
 
   const person = t.db.prepare(`SELECT * FROM audit_log WHERE action = 'person.erase'`).get() as Row;
   assert.equal(person.actor, 'admin@reprise.test');
   assert.equal(person.subject_id, personId('old@example.org'));
-  const all = t.db.prepare('SELECT group_concat(coalesce(subject_id, \'\') || coalesce(after_json, \'\')) FROM audit_log').pluck().get() as string;
+  const all = t.db
+    .prepare("SELECT group_concat(coalesce(subject_id, '') || coalesce(after_json, '')) FROM audit_log")
+    .pluck()
+    .get() as string;
   assert.ok(!all.toLowerCase().includes('old@example.org'), 'the erased address is not kept in the audit log');
 });
 
@@ -187,15 +236,23 @@ test('erasure refuses a malformed address and records an erasure that matched no
   assert.throws(() => erasePerson(t.db, 'not an email', { actor: CLI, now: t.clock.now }), /email address/);
   const before = dump();
   assert.deepEqual(erasePerson(t.db, 'nobody@example.org', { actor: CLI, now: t.clock.now }).references, []);
-  assert.deepEqual(changes(before, dump()).map((c) => c.replace(/\d+/, 'N')), ['audit_log#N+']);
+  assert.deepEqual(
+    changes(before, dump()).map((c) => c.replace(/\d+/, 'N')),
+    ['audit_log#N+'],
+  );
 });
 
 test('after erasure the address and name are gone from notes, mail errors and the database file itself', async () => {
   const fs = await import('node:fs');
   const id = idOf(ref.recentOpen);
-  t.db.prepare(`INSERT INTO request_notes (request_id, author, body, created_at) VALUES (?, 'desk', ?, ?)`)
+  t.db
+    .prepare(`INSERT INTO request_notes (request_id, author, body, created_at) VALUES (?, 'desk', ?, ?)`)
     .run(id, 'Called Someone Else on else@example.org about the fee', '2026-02-11T09:00:00.000Z');
-  t.db.prepare(`UPDATE outbox SET status = 'failed', last_error = '550 <else@example.org> mailbox unavailable' WHERE request_id = ?`).run(id);
+  t.db
+    .prepare(
+      `UPDATE outbox SET status = 'failed', last_error = '550 <else@example.org> mailbox unavailable' WHERE request_id = ?`,
+    )
+    .run(id);
   const fileHolds = (needle: string) =>
     [t.config.databasePath, `${t.config.databasePath}-wal`]
       .filter((f) => fs.existsSync(f))
@@ -205,35 +262,54 @@ test('after erasure the address and name are gone from notes, mail errors and th
   erasePerson(t.db, 'else@example.org', { actor: CLI, now: t.clock.now });
 
   assert.deepEqual(t.db.prepare('SELECT body FROM request_notes WHERE request_id = ?').pluck().all(id), [ERASED]);
-  const errors = t.db.prepare('SELECT last_error FROM outbox WHERE request_id = ?').pluck().all(id) as (string | null)[];
-  assert.ok(errors.every((e) => !e?.includes('else@example.org')), JSON.stringify(errors));
-  assert.ok(!fileHolds('else@example.org'), 'no copy of the address is left in free pages, the WAL or the search index');
+  const errors = t.db.prepare('SELECT last_error FROM outbox WHERE request_id = ?').pluck().all(id) as (
+    string | null
+  )[];
+  assert.ok(
+    errors.every((e) => !e?.includes('else@example.org')),
+    JSON.stringify(errors),
+  );
+  assert.ok(
+    !fileHolds('else@example.org'),
+    'no copy of the address is left in free pages, the WAL or the search index',
+  );
   assert.ok(!fileHolds('Someone Else'), 'nor of the name');
 });
 
 test('an email the desk sends about an erased request is not sent to the marker: it fails with the reason', async () => {
   const id = idOf(ref.recentOpen);
   erasePerson(t.db, 'else@example.org', { actor: CLI, now: t.clock.now });
-  t.container.repos.outbox.enqueue({ requestId: id, template: 'requester_ack', locale: 'en', recipient: ERASED }, t.clock.now.toISOString());
+  t.container.repos.outbox.enqueue(
+    { requestId: id, template: 'requester_ack', locale: 'en', recipient: ERASED },
+    t.clock.now.toISOString(),
+  );
   await t.container.worker.runOnce();
-  const row = t.db.prepare(`SELECT status, last_error FROM outbox WHERE request_id = ? AND recipient = ? ORDER BY id DESC LIMIT 1`).get(id, ERASED) as Row;
+  const row = t.db
+    .prepare(`SELECT status, last_error FROM outbox WHERE request_id = ? AND recipient = ? ORDER BY id DESC LIMIT 1`)
+    .get(id, ERASED) as Row;
   assert.equal(row.status, 'failed');
   assert.match(String(row.last_error), /erased/);
 });
 
 test('inside the service, retention yields between batches: a request is served in the middle of a large run', async () => {
   for (let i = 0; i < 250; i++) {
-    const r = await submitAt(t, '2023-01-11T09:00:00Z', { requester: { name: `Backlog ${i}`, email: `b${i}@example.org` } });
+    const r = await submitAt(t, '2023-01-11T09:00:00Z', {
+      requester: { name: `Backlog ${i}`, email: `b${i}@example.org` },
+    });
     setStatus(t, r, 'declined', '2023-02-01T00:00:00.000Z');
   }
   t.clock.now = new Date('2026-03-01T12:00:00Z');
   const batchesDone: number[] = [];
   const run = runRetentionInService(t.db, { months: 24, now: t.clock.now, actor: SYSTEM, batchSize: 50 });
   // A timer queued now fires between two batches, long before the run ends.
-  await new Promise<void>((resolve) => setTimeout(() => {
-    batchesDone.push(t.db.prepare('SELECT COUNT(*) FROM requests WHERE anonymised_at IS NOT NULL').pluck().get() as number);
-    resolve();
-  }, 0));
+  await new Promise<void>((resolve) =>
+    setTimeout(() => {
+      batchesDone.push(
+        t.db.prepare('SELECT COUNT(*) FROM requests WHERE anonymised_at IS NOT NULL').pluck().get() as number,
+      );
+      resolve();
+    }, 0),
+  );
   const result = await run;
   assert.ok(result.total >= 250, JSON.stringify(result));
   const ranMidway = batchesDone[0] < result.total;

@@ -16,16 +16,26 @@ before(async () => {
 });
 after(() => t.close());
 
-const userId = (email: string) => (t.db.prepare('SELECT id FROM users WHERE email = ?').get(email) as { id: number }).id;
-const audit = (id: number) => t.db.prepare(`SELECT * FROM audit_log WHERE subject_type = 'user' AND subject_id = ? ORDER BY id`).all(String(id)) as
-  { action: string; actor: string; before_json: string | null; after_json: string | null }[];
+const userId = (email: string) =>
+  (t.db.prepare('SELECT id FROM users WHERE email = ?').get(email) as { id: number }).id;
+const audit = (id: number) =>
+  t.db
+    .prepare(`SELECT * FROM audit_log WHERE subject_type = 'user' AND subject_id = ? ORDER BY id`)
+    .all(String(id)) as { action: string; actor: string; before_json: string | null; after_json: string | null }[];
 async function form(agent: Agent, path: string, fields: Record<string, string>) {
   const page = await agent.get('/admin/users').expect(200);
-  return agent.post(path).type('form').send({ ...fields, _csrf: csrfFrom(page.text) });
+  return agent
+    .post(path)
+    .type('form')
+    .send({ ...fields, _csrf: csrfFrom(page.text) });
 }
 
 test('an admin adds an account, which can then sign in; the audit row has no password', async () => {
-  const res = await form(admin, '/admin/users', { email: 'New.Person@Reprise.test', role: 'staff', password: 'a long enough password' });
+  const res = await form(admin, '/admin/users', {
+    email: 'New.Person@Reprise.test',
+    role: 'staff',
+    password: 'a long enough password',
+  });
   assert.equal(res.status, 303);
   assert.equal(res.headers.location, '/admin/users?done=added');
   const id = userId('new.person@reprise.test');
@@ -44,17 +54,29 @@ test('adding refuses a weak password, a duplicate email and a missing role, keep
   assert.equal(weak.status, 422);
   assert.match(weak.text, /at least 12 characters/);
   assert.match(weak.text, /value="weak@reprise.test"/);
-  const dupe = await form(admin, '/admin/users', { email: 'BOSS@reprise.test', role: 'admin', password: 'a long enough password' });
+  const dupe = await form(admin, '/admin/users', {
+    email: 'BOSS@reprise.test',
+    role: 'admin',
+    password: 'a long enough password',
+  });
   assert.equal(dupe.status, 422);
   assert.match(dupe.text, /already exists/);
-  const noRole = await form(admin, '/admin/users', { email: 'norole@reprise.test', password: 'a long enough password' });
+  const noRole = await form(admin, '/admin/users', {
+    email: 'norole@reprise.test',
+    password: 'a long enough password',
+  });
   assert.equal(noRole.status, 422);
-  const made = t.db.prepare(`SELECT COUNT(*) AS n FROM users WHERE email IN ('weak@reprise.test', 'norole@reprise.test')`).get() as { n: number };
+  const made = t.db
+    .prepare(`SELECT COUNT(*) AS n FROM users WHERE email IN ('weak@reprise.test', 'norole@reprise.test')`)
+    .get() as { n: number };
   assert.equal(made.n, 0);
 });
 
 test('a role that does not exist is refused on the users page, with the message, and changes nothing', async () => {
-  const u = t.db.prepare(`SELECT id, role FROM users WHERE email = 'new.person@reprise.test'`).get() as { id: number; role: string };
+  const u = t.db.prepare(`SELECT id, role FROM users WHERE email = 'new.person@reprise.test'`).get() as {
+    id: number;
+    role: string;
+  };
   const res = await form(admin, `/admin/users/${u.id}/role`, { role: 'superuser' });
   assert.equal(res.status, 422);
   assert.match(res.text, /Choose staff or admin\./);
@@ -80,7 +102,10 @@ test('change role, disable, enable and reset password: each audited with before 
   await assert.rejects(signIn(t, 'worker@reprise.test', PASSWORD));
 
   const rows = audit(u.id);
-  assert.deepEqual(rows.map((r) => r.action), ['user.add', 'user.role', 'user.role', 'user.disable', 'user.enable', 'user.password_reset']);
+  assert.deepEqual(
+    rows.map((r) => r.action),
+    ['user.add', 'user.role', 'user.role', 'user.disable', 'user.enable', 'user.password_reset'],
+  );
   assert.deepEqual(JSON.parse(rows[1].before_json!), { role: 'staff' });
   assert.deepEqual(JSON.parse(rows[1].after_json!), { role: 'admin' });
   assert.ok(rows.slice(1).every((r) => r.actor === 'boss@reprise.test'));
@@ -94,7 +119,10 @@ test('the last admin cannot be demoted, and nobody disables their own account', 
   assert.match(demote.text, /only active admin/);
   const self = await form(admin, `/admin/users/${me}/disable`, {});
   assert.equal(self.status, 409);
-  const row = t.db.prepare('SELECT role, disabled_at FROM users WHERE id = ?').get(me) as { role: string; disabled_at: string | null };
+  const row = t.db.prepare('SELECT role, disabled_at FROM users WHERE id = ?').get(me) as {
+    role: string;
+    disabled_at: string | null;
+  };
   assert.deepEqual({ ...row }, { role: 'admin', disabled_at: null });
 });
 
@@ -107,7 +135,11 @@ test('account changes need CSRF; unknown accounts are 404; staff get 403', async
   assert.equal((await form(admin, '/admin/users/abc/disable', {})).status, 404);
   const staff = await signIn(t, 'target@reprise.test');
   const page = await staff.get('/staff/requests').expect(200);
-  await staff.post(`/admin/users/${u.id}/role`).type('form').send({ role: 'admin', _csrf: csrfFrom(page.text) }).expect(403);
+  await staff
+    .post(`/admin/users/${u.id}/role`)
+    .type('form')
+    .send({ role: 'admin', _csrf: csrfFrom(page.text) })
+    .expect(403);
   await staff.get('/admin/rate-card').expect(403);
   assert.equal((t.db.prepare('SELECT role FROM users WHERE id = ?').get(u.id) as { role: string }).role, 'staff');
   await request(t.server).post(`/admin/users/${u.id}/role`).type('form').send({ role: 'admin' }).expect(303);

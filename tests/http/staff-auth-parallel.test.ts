@@ -15,14 +15,23 @@ test('30 parallel wrong passwords for one account: at most 5 are checked, the re
     const csrf = csrfFrom((await agent.get('/staff/login').expect(200)).text);
     const attempts = await Promise.all(
       Array.from({ length: 30 }, () =>
-        agent.post('/staff/login').type('form').send({ email: 'target@example.org', password: 'wrong guess', _csrf: csrf }),
+        agent
+          .post('/staff/login')
+          .type('form')
+          .send({ email: 'target@example.org', password: 'wrong guess', _csrf: csrf }),
       ),
     );
     const statuses = attempts.map((r) => r.status);
-    assert.ok(statuses.every((s) => s === 401 || s === 429), statuses.join());
+    assert.ok(
+      statuses.every((s) => s === 401 || s === 429),
+      statuses.join(),
+    );
     assert.ok(statuses.filter((s) => s === 401).length <= 5, statuses.join());
     // Even the right password is refused now: the account is throttled.
-    const right = await agent.post('/staff/login').type('form').send({ email: 'target@example.org', password: PASSWORD, _csrf: csrf });
+    const right = await agent
+      .post('/staff/login')
+      .type('form')
+      .send({ email: 'target@example.org', password: PASSWORD, _csrf: csrf });
     assert.equal(right.status, 429);
   } finally {
     await t.close();

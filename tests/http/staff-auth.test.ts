@@ -17,20 +17,38 @@ before(async () => {
 after(() => t.close());
 
 const sid = (cookies: string[] | string | undefined) =>
-  [cookies ?? []].flat().map((c) => /reprise\.sid=([^;]+)/.exec(c)?.[1]).find(Boolean);
+  [cookies ?? []]
+    .flat()
+    .map((c) => /reprise\.sid=([^;]+)/.exec(c)?.[1])
+    .find(Boolean);
 
 async function attempt(email: string, password: string, ip: string) {
   const agent = request.agent(t.server);
   const page = await agent.get('/staff/login').set('X-Forwarded-For', ip).expect(200);
-  return agent.post('/staff/login').set('X-Forwarded-For', ip).type('form').send({ email, password, _csrf: csrfFrom(page.text) });
+  return agent
+    .post('/staff/login')
+    .set('X-Forwarded-For', ip)
+    .type('form')
+    .send({ email, password, _csrf: csrfFrom(page.text) });
 }
 
 test('anonymous desk and admin pages redirect to sign in; public pages set no cookie', async () => {
   const res = await request(t.server).get('/staff/requests').expect(303);
   assert.equal(res.headers.location, '/staff/login?next=%2Fstaff%2Frequests');
-  assert.equal((await request(t.server).get('/staff/requests/REP-2026-000001').expect(303)).headers.location.startsWith('/staff/login'), true);
-  assert.equal((await request(t.server).get('/admin/users').expect(303)).headers.location.startsWith('/staff/login'), true);
-  assert.equal((await request(t.server).get('/staff/anything/guessed').expect(303)).headers.location.startsWith('/staff/login'), true);
+  assert.equal(
+    (await request(t.server).get('/staff/requests/REP-2026-000001').expect(303)).headers.location.startsWith(
+      '/staff/login',
+    ),
+    true,
+  );
+  assert.equal(
+    (await request(t.server).get('/admin/users').expect(303)).headers.location.startsWith('/staff/login'),
+    true,
+  );
+  assert.equal(
+    (await request(t.server).get('/staff/anything/guessed').expect(303)).headers.location.startsWith('/staff/login'),
+    true,
+  );
   const pub = await request(t.server).get('/licensing').expect(200);
   assert.equal(sid(pub.headers['set-cookie']), undefined);
 });
@@ -52,8 +70,15 @@ test('sign-in succeeds with the right password and issues a new session id', asy
   const page = await agent.get('/staff/login?next=%2Fstaff%2Frequests%3Fstatus%3Dnew').expect(200);
   const before = sid(page.headers['set-cookie']);
   assert.ok(before);
-  const res = await agent.post('/staff/login').type('form')
-    .send({ email: 'Staff@Reprise.test', password: PASSWORD, _csrf: csrfFrom(page.text), next: '/staff/requests?status=new' })
+  const res = await agent
+    .post('/staff/login')
+    .type('form')
+    .send({
+      email: 'Staff@Reprise.test',
+      password: PASSWORD,
+      _csrf: csrfFrom(page.text),
+      next: '/staff/requests?status=new',
+    })
     .expect(303);
   assert.equal(res.headers.location, '/staff/requests?status=new');
   const after = sid(res.headers['set-cookie']);
@@ -63,13 +88,18 @@ test('sign-in succeeds with the right password and issues a new session id', asy
   const fixed = await request(t.server).get('/staff/requests').set('Cookie', `reprise.sid=${before}`);
   assert.equal(fixed.status, 303);
   await agent.get('/staff/requests').expect(200);
-  const row = t.db.prepare('SELECT last_login_at FROM users WHERE email = ?').get('staff@reprise.test') as { last_login_at: string };
+  const row = t.db.prepare('SELECT last_login_at FROM users WHERE email = ?').get('staff@reprise.test') as {
+    last_login_at: string;
+  };
   assert.ok(row.last_login_at);
   // The database keeps only a hash of the id: a copy of it signs nobody in.
   const id = /^s:([^.]+)\./.exec(decodeURIComponent(after))?.[1];
   assert.ok(id, 'a signed session cookie');
   assert.equal(t.db.prepare('SELECT COUNT(*) FROM sessions WHERE sid = ?').pluck().get(id), 0);
-  assert.equal(t.db.prepare('SELECT COUNT(*) FROM sessions WHERE sid = ? AND user_id IS NOT NULL').pluck().get(sessionKey(id)), 1);
+  assert.equal(
+    t.db.prepare('SELECT COUNT(*) FROM sessions WHERE sid = ? AND user_id IS NOT NULL').pluck().get(sessionKey(id)),
+    1,
+  );
 });
 
 test('a wrong password and an unknown user get the same answer', async () => {
@@ -106,9 +136,14 @@ test('logout ends the session on the server: the old cookie no longer works', as
   const agent = await signIn(t, 'staff@reprise.test');
   const page = await agent.get('/staff/requests').expect(200);
   const cookie = [page.request.getHeader?.('Cookie') ?? ''].flat().join('');
-  const count = () => (t.db.prepare('SELECT COUNT(*) AS n FROM sessions WHERE user_id IS NOT NULL').get() as { n: number }).n;
+  const count = () =>
+    (t.db.prepare('SELECT COUNT(*) AS n FROM sessions WHERE user_id IS NOT NULL').get() as { n: number }).n;
   const n = count();
-  await agent.post('/staff/logout').type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+  await agent
+    .post('/staff/logout')
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text) })
+    .expect(303);
   assert.equal(count(), n - 1);
   await agent.get('/staff/requests').expect(303);
   if (cookie) await request(t.server).get('/staff/requests').set('Cookie', cookie).expect(303);
@@ -117,10 +152,18 @@ test('logout ends the session on the server: the old cookie no longer works', as
 test('state-changing forms without a CSRF token or with a wrong one get 403', async () => {
   const agent = await signIn(t, 'staff@reprise.test');
   await agent.post('/staff/logout').type('form').send({}).expect(403);
-  await agent.post('/staff/logout').type('form').send({ _csrf: 'x'.repeat(64) }).expect(403);
+  await agent
+    .post('/staff/logout')
+    .type('form')
+    .send({ _csrf: 'x'.repeat(64) })
+    .expect(403);
   await agent.get('/staff/requests').expect(200);
   // A login form posted without the session that issued its token is refused too.
-  const stale = await request(t.server).post('/staff/login').type('form').send({ email: 'staff@reprise.test', password: PASSWORD, _csrf: 'guess' }).expect(403);
+  const stale = await request(t.server)
+    .post('/staff/login')
+    .type('form')
+    .send({ email: 'staff@reprise.test', password: PASSWORD, _csrf: 'guess' })
+    .expect(403);
   assert.match(stale.text, /sign-in form had expired/);
   assert.ok(csrfFrom(stale.text));
 });
@@ -162,7 +205,9 @@ test('a disabled account is signed out at once and cannot sign in', async () => 
 test('next= never leads off the desk', async () => {
   const agent = request.agent(t.server);
   const page = await agent.get('/staff/login').expect(200);
-  const res = await agent.post('/staff/login').type('form')
+  const res = await agent
+    .post('/staff/login')
+    .type('form')
     .send({ email: 'staff@reprise.test', password: PASSWORD, _csrf: csrfFrom(page.text), next: '//evil.example/staff' })
     .expect(303);
   assert.equal(res.headers.location, '/staff/requests');

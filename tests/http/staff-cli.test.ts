@@ -19,21 +19,31 @@ function reprise(args: string[], input = '') {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'user', ...args], {
     input,
     encoding: 'utf8',
-    env: { ...process.env, NODE_ENV: 'test', DATABASE_PATH: path.join(dir, 'reprise.db'), PASSWORD_SCRYPT_LOG2N: '12', LOG_LEVEL: 'silent' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_PATH: path.join(dir, 'reprise.db'),
+      PASSWORD_SCRYPT_LOG2N: '12',
+      LOG_LEVEL: 'silent',
+    },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const row = (email: string) => {
   const db = openDatabase(path.join(dir, 'reprise.db'));
   try {
-    return db.prepare('SELECT * FROM users WHERE email = ?').get(email) as { password_hash: string; role: string; disabled_at: string | null } | undefined;
+    return db.prepare('SELECT * FROM users WHERE email = ?').get(email) as
+      { password_hash: string; role: string; disabled_at: string | null } | undefined;
   } finally {
     db.close();
   }
 };
 
 test('user add reads the password from the first line of stdin and stores only its scrypt hash', async () => {
-  const r = reprise(['add', '--email', 'Lead@Example.org', '--role', 'admin'], 'the first admin password\nignored second line\n');
+  const r = reprise(
+    ['add', '--email', 'Lead@Example.org', '--role', 'admin'],
+    'the first admin password\nignored second line\n',
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /Added admin lead@example\.org/);
@@ -66,8 +76,14 @@ test('disable, enable and reset-password; the only admin cannot be disabled', as
   assert.equal(reprise(['reset-password', '--email', 'desk@example.org'], 'a completely new password\n').code, 0);
   assert.ok(await verifyPassword('a completely new password', row('desk@example.org')!.password_hash));
   const db = openDatabase(path.join(dir, 'reprise.db'));
-  const actions = db.prepare(`SELECT action, actor FROM audit_log WHERE subject_type = 'user' ORDER BY id`).all() as { action: string; actor: string }[];
+  const actions = db.prepare(`SELECT action, actor FROM audit_log WHERE subject_type = 'user' ORDER BY id`).all() as {
+    action: string;
+    actor: string;
+  }[];
   db.close();
-  assert.deepEqual(actions.map((a) => a.action), ['user.add', 'user.add', 'user.disable', 'user.enable', 'user.password_reset']);
+  assert.deepEqual(
+    actions.map((a) => a.action),
+    ['user.add', 'user.add', 'user.disable', 'user.enable', 'user.password_reset'],
+  );
   assert.ok(actions.every((a) => a.actor === 'cli'));
 });

@@ -25,7 +25,10 @@ test('/staff/mail lists failed and long-queued emails with their last error; ano
 
     // A message that merely waits is listed only after 15 minutes.
     smtp.failWith = 421;
-    await request(t.server).post('/api/v1/requests').send(validRequest({ requester: { name: 'Q', email: 'q@example.org' } })).expect(201);
+    await request(t.server)
+      .post('/api/v1/requests')
+      .send(validRequest({ requester: { name: 'Q', email: 'q@example.org' } }))
+      .expect(201);
     await t.container.worker.runOnce();
     assert.ok(!(await agent.get('/staff/mail')).text.includes('q@example.org'));
     t.clock.advance(16 * 60_000);

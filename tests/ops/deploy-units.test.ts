@@ -62,7 +62,8 @@ function installableCopies(): string {
   const litestream = projectPath('node_modules', '@flydotio', 'litestream-linux-x64', 'litestream');
   assert.ok(fs.existsSync(litestream), 'the Litestream binary from devDependencies');
   for (const file of UNITS) {
-    const text = fs.readFileSync(path.join(deploy, file), 'utf8')
+    const text = fs
+      .readFileSync(path.join(deploy, file), 'utf8')
       .replaceAll('/usr/local/bin/node', process.execPath)
       .replaceAll('/usr/local/bin/litestream', litestream);
     fs.writeFileSync(path.join(dir, file), text);
@@ -72,10 +73,13 @@ function installableCopies(): string {
 
 function verify(dir: string, files: string[]) {
   const run = spawnSync(systemdAnalyze!, ['verify', '--man=no', ...files.map((f) => path.join(dir, f))], {
-    encoding: 'utf8', cwd: dir,
+    encoding: 'utf8',
+    cwd: dir,
   });
   // Complaints about the host's own units (a container's missing devices…) are not ours to fix.
-  const ours = `${run.stdout}\n${run.stderr}`.split('\n').filter((l) => l.includes(dir) || UNITS.some((u) => l.includes(u)));
+  const ours = `${run.stdout}\n${run.stderr}`
+    .split('\n')
+    .filter((l) => l.includes(dir) || UNITS.some((u) => l.includes(u)));
   return { status: run.status, ours, all: `${run.stdout}${run.stderr}` };
 }
 
@@ -86,17 +90,35 @@ test('every service runs as the user reprise with the promised sandbox', () => {
     assert.equal(s('User'), 'reprise', `${file} User=`);
     assert.equal(s('Group'), 'reprise', `${file} Group=`);
     for (const [key, expected] of Object.entries({
-      NoNewPrivileges: 'yes', ProtectSystem: 'strict', ProtectHome: 'yes', PrivateTmp: 'yes', PrivateDevices: 'yes',
-      ProtectKernelTunables: 'yes', ProtectKernelModules: 'yes', ProtectKernelLogs: 'yes', ProtectControlGroups: 'yes',
-      ProtectClock: 'yes', ProtectHostname: 'yes', RestrictNamespaces: 'yes', RestrictRealtime: 'yes',
-      RestrictSUIDSGID: 'yes', LockPersonality: 'yes', SystemCallArchitectures: 'native', UMask: '0077',
-      CapabilityBoundingSet: '', AmbientCapabilities: '', SystemCallErrorNumber: 'EPERM',
+      NoNewPrivileges: 'yes',
+      ProtectSystem: 'strict',
+      ProtectHome: 'yes',
+      PrivateTmp: 'yes',
+      PrivateDevices: 'yes',
+      ProtectKernelTunables: 'yes',
+      ProtectKernelModules: 'yes',
+      ProtectKernelLogs: 'yes',
+      ProtectControlGroups: 'yes',
+      ProtectClock: 'yes',
+      ProtectHostname: 'yes',
+      RestrictNamespaces: 'yes',
+      RestrictRealtime: 'yes',
+      RestrictSUIDSGID: 'yes',
+      LockPersonality: 'yes',
+      SystemCallArchitectures: 'native',
+      UMask: '0077',
+      CapabilityBoundingSet: '',
+      AmbientCapabilities: '',
+      SystemCallErrorNumber: 'EPERM',
     })) {
       assert.equal(s(key), expected, `${file} ${key}=`);
     }
     assert.ok(s('ReadWritePaths')!.split(/\s+/).includes('/var/lib/reprise'), `${file} may write the data folder`);
     const families = s('RestrictAddressFamilies')!.split(/\s+/);
-    assert.ok(families.every((f) => ['AF_INET', 'AF_INET6', 'AF_UNIX'].includes(f)), `${file} address families: ${families}`);
+    assert.ok(
+      families.every((f) => ['AF_INET', 'AF_INET6', 'AF_UNIX'].includes(f)),
+      `${file} address families: ${families}`,
+    );
     assert.equal(values(unit, 'Service', 'SystemCallFilter')[0], '@system-service', `${file} filters system calls`);
   }
 });
@@ -118,12 +140,18 @@ test('the units run the agreed programs, code and settings', () => {
   assert.ok(fs.existsSync(projectPath('src', 'main.ts')));
 
   const litestream = parseUnit('litestream.service');
-  assert.equal(value(litestream, 'Service', 'ExecStart'), '/usr/local/bin/litestream replicate -config /etc/reprise/litestream.yml');
+  assert.equal(
+    value(litestream, 'Service', 'ExecStart'),
+    '/usr/local/bin/litestream replicate -config /etc/reprise/litestream.yml',
+  );
 
   const backup = parseUnit('reprise-backup.service');
   assert.equal(value(backup, 'Service', 'Type'), 'oneshot');
   assert.equal(value(backup, 'Service', 'EnvironmentFile'), '/etc/reprise/reprise.env');
-  assert.match(value(backup, 'Service', 'ExecStart')!, /\/usr\/local\/bin\/node bin\/reprise backup --force --out "\/var\/backups\/reprise\/reprise-\$\(date -u \+%%F\)\.db"/);
+  assert.match(
+    value(backup, 'Service', 'ExecStart')!,
+    /\/usr\/local\/bin\/node bin\/reprise backup --force --out "\/var\/backups\/reprise\/reprise-\$\(date -u \+%%F\)\.db"/,
+  );
   assert.ok(value(backup, 'Service', 'ReadWritePaths')!.split(/\s+/).includes('/var/backups/reprise'));
   for (const [file, section, key, expected] of [
     ['reprise.service', 'Install', 'WantedBy', 'multi-user.target'],
@@ -135,10 +163,13 @@ test('the units run the agreed programs, code and settings', () => {
   }
 });
 
-test('no nightly backup outlives 30 days, whatever the timer\'s random delay', () => {
+test("no nightly backup outlives 30 days, whatever the timer's random delay", () => {
   const backup = parseUnit('reprise-backup.service');
   const prune = value(backup, 'Service', 'ExecStartPost')!;
-  assert.match(prune, /^\/usr\/bin\/find \/var\/backups\/reprise -maxdepth 1 -type f -name reprise-\*\.db -mmin \+\d+ -delete$/);
+  assert.match(
+    prune,
+    /^\/usr\/bin\/find \/var\/backups\/reprise -maxdepth 1 -type f -name reprise-\*\.db -mmin \+\d+ -delete$/,
+  );
   const ageMinutes = Number(/-mmin \+(\d+)/.exec(prune)![1]);
   const timer = parseUnit('reprise-backup.timer');
   assert.equal(value(timer, 'Timer', 'OnCalendar'), '*-*-* 02:30:00 UTC', 'once a day');
@@ -155,7 +186,7 @@ function execWords(line: string): string[] {
   return [...line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => (m[1] ?? m[2] ?? m[3]).replaceAll('%%', '%'));
 }
 
-test('the backup unit\'s commands, run as systemd runs them, write a checked backup and delete only old ones', () => {
+test("the backup unit's commands, run as systemd runs them, write a checked backup and delete only old ones", () => {
   const dir = tempDir();
   const backups = path.join(dir, 'backups');
   fs.mkdirSync(backups);
@@ -165,7 +196,11 @@ test('the backup unit\'s commands, run as systemd runs them, write a checked bac
   db.close();
   const unit = parseUnit('reprise-backup.service');
   const run = (key: string) => {
-    const words = execWords(value(unit, 'Service', key)!.replaceAll('/var/backups/reprise', backups).replaceAll('/usr/local/bin/node', process.execPath));
+    const words = execWords(
+      value(unit, 'Service', key)!
+        .replaceAll('/var/backups/reprise', backups)
+        .replaceAll('/usr/local/bin/node', process.execPath),
+    );
     const r = spawnSync(words[0], words.slice(1), {
       cwd: projectPath(), // WorkingDirectory=/srv/reprise
       env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_PATH: databasePath },
@@ -198,7 +233,10 @@ test('the settings template reads the same in systemd and Node, and configures a
   // variables or trailing comments, so the value is everything after the first "=".
   for (const line of lines) assert.match(line, /^[A-Z][A-Z0-9_]*=[^"'`\\$#]*$/, line);
   const env = parseEnv(text) as Record<string, string>;
-  assert.deepEqual(env, Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()])));
+  assert.deepEqual(
+    env,
+    Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()])),
+  );
   const config = loadConfig(env);
   assert.equal(config.env, 'production');
   const writable = value(parseUnit('reprise.service'), 'Service', 'ReadWritePaths')!.split(/\s+/);
@@ -215,10 +253,17 @@ test('the settings template reads the same in systemd and Node, and configures a
 
 test('docs/operations.md points at deploy/ instead of repeating a unit', () => {
   const operations = fs.readFileSync(projectPath('docs', 'operations.md'), 'utf8');
-  const production = operations.slice(operations.indexOf('## Running in production'), operations.indexOf('\n## ', operations.indexOf('## Running in production') + 3));
+  const production = operations.slice(
+    operations.indexOf('## Running in production'),
+    operations.indexOf('\n## ', operations.indexOf('## Running in production') + 3),
+  );
   assert.doesNotMatch(production, /^\s*\[(Unit|Service|Install)\]\s*$/m, 'no unit text in docs/operations.md');
   assert.doesNotMatch(production, /^\s*ExecStart=/m);
-  for (const needed of ['deploy/', 'useradd --system --home /var/lib/reprise --shell /usr/sbin/nologin reprise', '/etc/reprise/reprise.env']) {
+  for (const needed of [
+    'deploy/',
+    'useradd --system --home /var/lib/reprise --shell /usr/sbin/nologin reprise',
+    '/etc/reprise/reprise.env',
+  ]) {
     assert.ok(production.includes(needed), `the production section mentions ${needed}`);
   }
 });
@@ -246,7 +291,9 @@ test('…and it would: a misspelt setting and a missing program are reported', {
 test('systemd-analyze security rates every service "OK" or better', { skip: skipAnalyze }, (t) => {
   const dir = installableCopies();
   for (const file of SERVICES) {
-    const r = spawnSync(systemdAnalyze!, ['security', '--offline=yes', '--no-pager', path.join(dir, file)], { encoding: 'utf8' });
+    const r = spawnSync(systemdAnalyze!, ['security', '--offline=yes', '--no-pager', path.join(dir, file)], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0 && /offline/.test(r.stderr)) {
       t.skip(`this systemd-analyze cannot rate a unit file offline (systemd 250 or later can): ${r.stderr.trim()}`);
       return;

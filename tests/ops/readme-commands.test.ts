@@ -10,7 +10,10 @@ import { sh, shellEnv } from '../helpers/shell.js';
 
 /** The README and every Markdown file in docs/, as paths from the project folder. */
 function documentationFiles(): string[] {
-  const docs = fs.readdirSync(projectPath('docs')).filter((name) => name.endsWith('.md')).sort();
+  const docs = fs
+    .readdirSync(projectPath('docs'))
+    .filter((name) => name.endsWith('.md'))
+    .sort();
   return ['README.md', ...docs.map((name) => `docs/${name}`)];
 }
 
@@ -19,7 +22,8 @@ function commandLines(file: string): string[] {
   const readme = fs.readFileSync(projectPath(file), 'utf8');
   const lines: string[] = [];
   const prose = readme.replace(/^( *)```(\w*)\n([\s\S]*?)^\1```$/gm, (_all, _indent, lang: string, body: string) => {
-    if (['sh', 'bash', 'shell', ''].includes(lang)) lines.push(...body.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()));
+    if (['sh', 'bash', 'shell', ''].includes(lang))
+      lines.push(...body.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()));
     return '';
   });
   for (const m of prose.matchAll(/`([^`\n]+)`/g)) lines.push(m[1].trim());
@@ -45,7 +49,9 @@ function simpleCommands(line: string): { words: string[]; feedsData: boolean }[]
 
 test('every reprise and npm command in the README and docs/ is one of the tested forms, with real subcommands and options', () => {
   const TESTED_INVOKERS = ['bin/reprise', 'reprise'];
-  const scripts = (JSON.parse(fs.readFileSync(projectPath('package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const scripts = (
+    JSON.parse(fs.readFileSync(projectPath('package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts;
   const helpOf = new Map<string, string>();
   const help = (sub: string) => {
     if (!helpOf.has(sub)) {
@@ -62,28 +68,39 @@ test('every reprise and npm command in the README and docs/ is one of the tested
   let checked = 0;
   const files = documentationFiles();
   assert.ok(files.includes('docs/operations.md') && files.includes('docs/exports.md'), files.join(' '));
-  for (const file of files) for (const line of commandLines(file)) {
-    for (const { words, feedsData } of simpleCommands(line)) {
-      const [first, second, third] = words;
-      assert.ok(!words.some((w) => /cli\/main\.(ts|js)/.test(w)), `${file}: "${line}" runs the CLI's file directly; show bin/reprise`);
-      assert.ok(!(first === 'npx' && words.includes('reprise')), `${file}: "${line}": npx may fetch a registry package; show bin/reprise`);
-      if (first === 'npm' && second === 'run' && third && !third.startsWith('-')) {
-        assert.ok(third in scripts, `${file}: "${line}": there is no npm script "${third}"`);
-        // npm prints its banner on stdout: a piped or redirected npm run needs --silent.
-        assert.ok(!feedsData || words.includes('--silent') || words.includes('-s'), `${file}: "${line}" puts npm's banner in the data`);
+  for (const file of files)
+    for (const line of commandLines(file)) {
+      for (const { words, feedsData } of simpleCommands(line)) {
+        const [first, second, third] = words;
+        assert.ok(
+          !words.some((w) => /cli\/main\.(ts|js)/.test(w)),
+          `${file}: "${line}" runs the CLI's file directly; show bin/reprise`,
+        );
+        assert.ok(
+          !(first === 'npx' && words.includes('reprise')),
+          `${file}: "${line}": npx may fetch a registry package; show bin/reprise`,
+        );
+        if (first === 'npm' && second === 'run' && third && !third.startsWith('-')) {
+          assert.ok(third in scripts, `${file}: "${line}": there is no npm script "${third}"`);
+          // npm prints its banner on stdout: a piped or redirected npm run needs --silent.
+          assert.ok(
+            !feedsData || words.includes('--silent') || words.includes('-s'),
+            `${file}: "${line}" puts npm's banner in the data`,
+          );
+        }
+        if (!/(^|\/)reprise$/.test(first ?? '') || words.length < 2) continue; // not the command, or its name in prose
+        assert.ok(TESTED_INVOKERS.includes(first), `${file}: "${line}": ${first} is not a tested form`);
+        if (file === 'README.md') seenInReadme.add(first);
+        assert.ok(commandNames.includes(second), `${file}: "${line}": there is no "reprise ${second}"`);
+        const text = help(second);
+        if (second === 'user' && third && !third.startsWith('-'))
+          assert.match(text, new RegExp(`\\b${third}\\b`), `${file}: "${line}"`);
+        for (const option of words.join(' ').matchAll(/--[a-z][a-z-]*/g)) {
+          assert.ok(text.includes(option[0]), `${file}: "${line}": reprise ${second} has no ${option[0]}`);
+        }
+        checked++;
       }
-      if (!/(^|\/)reprise$/.test(first ?? '') || words.length < 2) continue; // not the command, or its name in prose
-      assert.ok(TESTED_INVOKERS.includes(first), `${file}: "${line}": ${first} is not a tested form`);
-      if (file === 'README.md') seenInReadme.add(first);
-      assert.ok(commandNames.includes(second), `${file}: "${line}": there is no "reprise ${second}"`);
-      const text = help(second);
-      if (second === 'user' && third && !third.startsWith('-')) assert.match(text, new RegExp(`\\b${third}\\b`), `${file}: "${line}"`);
-      for (const option of words.join(' ').matchAll(/--[a-z][a-z-]*/g)) {
-        assert.ok(text.includes(option[0]), `${file}: "${line}": reprise ${second} has no ${option[0]}`);
-      }
-      checked++;
     }
-  }
   assert.deepEqual([...seenInReadme].sort(), [...TESTED_INVOKERS].sort(), 'the README shows each tested form');
   assert.ok(checked >= 15, `only ${checked} reprise commands found in the README and docs/`);
 });

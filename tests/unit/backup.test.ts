@@ -46,7 +46,9 @@ before(() => {
   db = openDatabase(dbPath);
   migrate(db);
   // Enough pages that the copy is not instant: 30,000 rows of ~1 kB.
-  const ins = db.prepare(`INSERT INTO audit_log (at, actor, action, subject_type, after_json) VALUES (?, 'seed', 'test.seed', 'test', ?)`);
+  const ins = db.prepare(
+    `INSERT INTO audit_log (at, actor, action, subject_type, after_json) VALUES (?, 'seed', 'test.seed', 'test', ?)`,
+  );
   db.transaction(() => {
     for (let i = 0; i < 30_000; i++) ins.run(new Date().toISOString(), JSON.stringify({ i, pad: 'x'.repeat(1000) }));
   })();
@@ -58,7 +60,9 @@ after(() => {
 
 test('a backup taken during writes is consistent, passes integrity_check and restores', async () => {
   const stop = path.join(dir, 'stop');
-  const writer = spawn(process.execPath, ['--input-type=module', '-e', WRITER, dbPath, stop], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const writer = spawn(process.execPath, ['--input-type=module', '-e', WRITER, dbPath, stop], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   writer.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
   while (!output.includes('ready')) await once(writer.stdout, 'data');
@@ -85,14 +89,23 @@ test('a backup taken during writes is consistent, passes integrity_check and res
     assert.deepEqual(migrate(restored), []);
     assert.equal(restored.pragma('integrity_check', { simple: true }), 'ok');
     const rows = restored.prepare('SELECT COUNT(*) FROM audit_log').pluck().get() as number;
-    assert.ok(rows >= committedBefore, `the copy holds every row committed before it began (${rows} ≥ ${committedBefore})`);
-    const writes = restored.prepare(`SELECT after_json FROM audit_log WHERE action = 'test.write' ORDER BY id`).pluck().all() as string[];
+    assert.ok(
+      rows >= committedBefore,
+      `the copy holds every row committed before it began (${rows} ≥ ${committedBefore})`,
+    );
+    const writes = restored
+      .prepare(`SELECT after_json FROM audit_log WHERE action = 'test.write' ORDER BY id`)
+      .pluck()
+      .all() as string[];
     writes.forEach((w, i) => assert.equal(JSON.parse(w).n, i, 'a prefix of the writer’s transactions, none torn'));
     assert.equal(writes.length % 20, 0, 'whole transactions only');
   } finally {
     restored.close();
   }
-  const audit = db.prepare(`SELECT actor, after_json FROM audit_log WHERE action = 'backup'`).get() as { actor: string; after_json: string };
+  const audit = db.prepare(`SELECT actor, after_json FROM audit_log WHERE action = 'backup'`).get() as {
+    actor: string;
+    after_json: string;
+  };
   assert.equal(audit.actor, 'cli');
   assert.equal(JSON.parse(audit.after_json).file, file);
   assert.equal(reprise(['migrate'], restoredPath).status, 0);

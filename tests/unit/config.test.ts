@@ -15,7 +15,14 @@ test('defaults need no environment at all', () => {
 
 test('every problem is reported at once', () => {
   assert.throws(
-    () => loadConfig({ PORT: 'eighty', SMTP_URL: 'http://mail', DESK_EMAIL: 'desk', NODE_ENV: 'staging', RATE_LIMIT_SUBMIT_PER_HOUR: '-1' }),
+    () =>
+      loadConfig({
+        PORT: 'eighty',
+        SMTP_URL: 'http://mail',
+        DESK_EMAIL: 'desk',
+        NODE_ENV: 'staging',
+        RATE_LIMIT_SUBMIT_PER_HOUR: '-1',
+      }),
     (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.equal(err.problems.length, 5, err.message);

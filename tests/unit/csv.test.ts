@@ -22,15 +22,24 @@ function csvLines(kinds: ColumnKind[], rows: unknown[][]): string {
   db.exec(`DROP TABLE IF EXISTS t; CREATE TABLE t (${cols.map((c, i) => `${c} ${type(kinds[i])}`).join(', ')})`);
   const insert = db.prepare(`INSERT INTO t VALUES (${cols.map(() => '?').join(', ')})`);
   for (const r of rows) insert.run(...r);
-  return (db.prepare(`SELECT ${csvLineSql(columnsOf(kinds))} FROM t r ORDER BY rowid`).pluck().all() as string[]).join('');
+  return (
+    db
+      .prepare(`SELECT ${csvLineSql(columnsOf(kinds))} FROM t r ORDER BY rowid`)
+      .pluck()
+      .all() as string[]
+  ).join('');
 }
 const cells = (kinds: ColumnKind[], values: unknown[]) => (parse(csvLines(kinds, [values])) as string[][])[0];
 
 test('text cells beginning with = + - @ tab or carriage return are prefixed with a quote', () => {
   const values = ['=1+1', '+44 20 7946 0000', '-cmd', '@SUM(A1)', '\tx', '\rx', 'a=b', '', '=A1,"x"'];
-  assert.deepEqual(cells(values.map(() => 'text'), values), [
-    "'=1+1", "'+44 20 7946 0000", "'-cmd", "'@SUM(A1)", "'\tx", "'\rx", 'a=b', '', `'=A1,"x"`,
-  ]);
+  assert.deepEqual(
+    cells(
+      values.map(() => 'text'),
+      values,
+    ),
+    ["'=1+1", "'+44 20 7946 0000", "'-cmd", "'@SUM(A1)", "'\tx", "'\rx", 'a=b', '', `'=A1,"x"`],
+  );
 });
 
 test('RFC 4180: text is quoted, quotes doubled; commas and line breaks stay inside their cell', () => {
@@ -39,28 +48,34 @@ test('RFC 4180: text is quoted, quotes doubled; commas and line breaks stay insi
 });
 
 test('numbers stay numbers (a negative amount is not neutralised), booleans are words, null is empty', () => {
-  const line = csvLines(['int', 'bool', 'bool', 'bool', 'text', 'list', 'code', 'int'], [[-500, 1, 0, null, null, 'GB FR', 'REP-2026-000001', null]]);
+  const line = csvLines(
+    ['int', 'bool', 'bool', 'bool', 'text', 'list', 'code', 'int'],
+    [[-500, 1, 0, null, null, 'GB FR', 'REP-2026-000001', null]],
+  );
   assert.equal(line, '-500,true,false,,"",GB FR,REP-2026-000001,\r\n');
 });
 
 test('any text round-trips through csv-parse (neutralised text keeps its content after the quote)', () => {
   const f = csvFormatter(columnsOf(['text', 'text', 'text']));
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.string({ unit: 'grapheme' }), fc.string(), fc.string({ unit: 'binary' })), { maxLength: 5 }), (rows) => {
-      // SQLite stores text as UTF-8: a lone surrogate cannot be stored, so it is not a case here.
-      const valid = rows.map((r) => r.map((v) => Buffer.from(v).toString()));
-      const text = f.header() + csvLines(['text', 'text', 'text'], valid) + f.footer(valid.length);
-      assert.ok(text.startsWith(BOM));
-      const back = parse(text, { bom: true, columns: true, relax_column_count: false }) as Record<string, string>[];
-      assert.equal(back.length, valid.length);
-      back.forEach((rec, i) =>
-        ['c0', 'c1', 'c2'].forEach((k, j) => {
-          const original = valid[i][j];
-          const neutral = original.length > 0 && '=+-@\t\r'.includes(original[0]);
-          assert.equal(rec[k], neutral ? `'${original}` : original);
-        }),
-      );
-    }),
+    fc.property(
+      fc.array(fc.tuple(fc.string({ unit: 'grapheme' }), fc.string(), fc.string({ unit: 'binary' })), { maxLength: 5 }),
+      (rows) => {
+        // SQLite stores text as UTF-8: a lone surrogate cannot be stored, so it is not a case here.
+        const valid = rows.map((r) => r.map((v) => Buffer.from(v).toString()));
+        const text = f.header() + csvLines(['text', 'text', 'text'], valid) + f.footer(valid.length);
+        assert.ok(text.startsWith(BOM));
+        const back = parse(text, { bom: true, columns: true, relax_column_count: false }) as Record<string, string>[];
+        assert.equal(back.length, valid.length);
+        back.forEach((rec, i) =>
+          ['c0', 'c1', 'c2'].forEach((k, j) => {
+            const original = valid[i][j];
+            const neutral = original.length > 0 && '=+-@\t\r'.includes(original[0]);
+            assert.equal(rec[k], neutral ? `'${original}` : original);
+          }),
+        );
+      },
+    ),
     { numRuns: 300 },
   );
 });
@@ -70,7 +85,10 @@ test('every field of the licensing-request schema has an export column, in the s
   for (const path of order) assert.ok(path in SCHEMA_FIELDS, `${path} is mapped`);
   const names = exportColumns(new Set()).map((c) => c.name);
   const exported = order.filter((p) => SCHEMA_FIELDS[p] !== null);
-  assert.deepEqual(names.filter((n) => exported.includes(n)), exported);
+  assert.deepEqual(
+    names.filter((n) => exported.includes(n)),
+    exported,
+  );
   assert.deepEqual(names.slice(0, 4), ['reference', 'status', 'createdAt', 'updatedAt']);
   assert.ok(!names.includes('licence.number'), 'desk columns only once their migration has run');
   assert.ok(exportColumns(new Set(['licence_number'])).some((c) => c.name === 'licence.number'));
@@ -81,7 +99,24 @@ test('docs/exports.md documents the columns in the export order', async () => {
   const exportsDoc = fs.readFileSync(new URL('../../docs/exports.md', import.meta.url), 'utf8');
   const section = exportsDoc.slice(exportsDoc.indexOf('## Columns'));
   const documented = [...section.matchAll(/^\| \d+ \| `([^`]+)` \|/gm)].map((m) => m[1]);
-  const all = new Set(['final_fee_minor', 'fee_reason', 'quote_sent_at', 'quote_valid_until', 'licence_number', 'licence_start',
-    'licence_end', 'credit_line', 'link_back', 'licensed_at', 'declined_at', 'decline_reason', 'closed_at', 'anonymised_at']);
-  assert.deepEqual(documented, exportColumns(all).map((c) => c.name));
+  const all = new Set([
+    'final_fee_minor',
+    'fee_reason',
+    'quote_sent_at',
+    'quote_valid_until',
+    'licence_number',
+    'licence_start',
+    'licence_end',
+    'credit_line',
+    'link_back',
+    'licensed_at',
+    'declined_at',
+    'decline_reason',
+    'closed_at',
+    'anonymised_at',
+  ]);
+  assert.deepEqual(
+    documented,
+    exportColumns(all).map((c) => c.name),
+  );
 });

@@ -16,9 +16,23 @@ for (const nodeEnv of ['production', 'test']) {
     try {
       const c = t.container;
       const viaTemplate = (locale: Locale, query: Record<string, string>, token: string) =>
-        viewHtml(c.views, t.app.locals.assetVersion as string, locale, 'public/form', formViewData(c.services.formOptions(locale), prefillFromQuery(query), [], token));
-      const urls = fc.oneof(fc.constant(''), fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.string());
-      const titles = fc.oneof(fc.constant(''), fc.string({ unit: 'grapheme', maxLength: 80 }), fc.constantFrom('<b>"Ça" & \'ça\'</b>', 'عنوان المقال'));
+        viewHtml(
+          c.views,
+          t.app.locals.assetVersion as string,
+          locale,
+          'public/form',
+          formViewData(c.services.formOptions(locale), prefillFromQuery(query), [], token),
+        );
+      const urls = fc.oneof(
+        fc.constant(''),
+        fc.webUrl({ withQueryParameters: true, withFragments: true }),
+        fc.string(),
+      );
+      const titles = fc.oneof(
+        fc.constant(''),
+        fc.string({ unit: 'grapheme', maxLength: 80 }),
+        fc.constantFrom('<b>"Ça" & \'ça\'</b>', 'عنوان المقال'),
+      );
       await fc.assert(
         fc.asyncProperty(fc.constantFrom<Locale>('en', 'fr', 'ar'), urls, titles, async (locale, url, title) => {
           const res = await request(t.server).get('/licensing').query({ lang: locale, url, title }).expect(200);

@@ -21,5 +21,8 @@ test('every token has its own 16-character nonce and checks out; a changed one d
   const [time, n, mac] = token.split('.');
   assert.deepEqual(tokens.check(`${time}.${n!.slice(1)}A.${mac}`, later), { ok: false, reason: 'forged' });
   assert.deepEqual(tokens.check(token, new Date(issuedAt.getTime() + 1_000)), { ok: false, reason: 'too_fast' });
-  assert.deepEqual(formTokens('another-secret-entirely-different', 3).check(token, later), { ok: false, reason: 'forged' });
+  assert.deepEqual(formTokens('another-secret-entirely-different', 3).check(token, later), {
+    ok: false,
+    reason: 'forged',
+  });
 });

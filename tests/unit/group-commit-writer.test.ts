@@ -35,7 +35,11 @@ test('requests written in one turn share a transaction, and each is readable els
     }),
   );
   const results = await Promise.all(writes);
-  assert.deepEqual(seenOnResolve, Array(20).fill(1), 'a second connection sees every row by the time its promise resolves');
+  assert.deepEqual(
+    seenOnResolve,
+    Array(20).fill(1),
+    'a second connection sees every row by the time its promise resolves',
+  );
   assert.equal(new Set(results.map((r) => r.id)).size, 20);
   assert.ok(results.every((r) => r.kind === 'created'));
   assert.equal(count('SELECT COUNT(*) AS n FROM requests') - before, 20);
@@ -75,7 +79,10 @@ test('a row that violates a constraint fails alone; the rest of its batch is sto
     writer.write(command({ message: 'good 2' }), t.clock.now),
   ]);
   assert.deepEqual(batches, [3]);
-  assert.deepEqual(settled.map((s) => s.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.deepEqual(
+    settled.map((s) => s.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
   assert.match(String((settled[1] as PromiseRejectedResult).reason), /CHECK constraint/);
   assert.equal(count('SELECT COUNT(*) AS n FROM requests') - before.requests, 2);
   assert.equal(count('SELECT COUNT(*) AS n FROM request_articles') - before.articles, 2);
@@ -96,14 +103,18 @@ test('writes queued after a flush started go into the next batch, not lost', asy
 });
 
 test('outbox Message-IDs are unique and sort in the order they were made (new ones go at the end of their index)', async () => {
-  for (let i = 0; i < 3; i++) await Promise.all([writer.write(command(), t.clock.now), writer.write(command(), t.clock.now)]);
+  for (let i = 0; i < 3; i++)
+    await Promise.all([writer.write(command(), t.clock.now), writer.write(command(), t.clock.now)]);
   const ids = reader.prepare('SELECT message_id FROM outbox ORDER BY id').pluck().all() as string[];
   assert.ok(ids.length >= 12);
   assert.equal(new Set(ids).size, ids.length);
   // Within one millisecond the random part decides; across milliseconds, time does.
   const stamps = ids.map((id) => id.slice(1, 10));
   assert.deepEqual([...stamps].sort(), stamps);
-  assert.ok(ids.every((id) => /^<[0-9a-z]{9}\.[0-9a-f-]{36}@[^>]+>$/.test(id)), ids[0]);
+  assert.ok(
+    ids.every((id) => /^<[0-9a-z]{9}\.[0-9a-f-]{36}@[^>]+>$/.test(id)),
+    ids[0],
+  );
 });
 
 test("the writer's connection keeps savepoint journals in memory; other connections (migrations, the CLI) do not", () => {

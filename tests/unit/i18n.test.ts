@@ -44,15 +44,22 @@ function propertyPaths(schema: Schema, prefix: string, out: Set<string>, depth =
     out.add(p);
     propertyPaths(sub, p, out, depth + 1);
   }
-  for (const k of ['allOf', 'anyOf', 'oneOf']) for (const s of (schema[k] as Schema[] | undefined) ?? []) propertyPaths(s, prefix, out, depth + 1);
-  for (const k of ['items', 'if', 'then', 'else']) if (schema[k]) propertyPaths(schema[k] as Schema, prefix, out, depth + 1);
+  for (const k of ['allOf', 'anyOf', 'oneOf'])
+    for (const s of (schema[k] as Schema[] | undefined) ?? []) propertyPaths(s, prefix, out, depth + 1);
+  for (const k of ['items', 'if', 'then', 'else'])
+    if (schema[k]) propertyPaths(schema[k] as Schema, prefix, out, depth + 1);
   return out;
 }
 const fields = propertyPaths(readJson('licensing-request.schema.json'), '', new Set());
 
 const quoteSource = fs.readFileSync(path.join(root, 'src/domain/quote.ts'), 'utf8');
-const quoteCodes = new Set([...quoteSource.matchAll(/code: '(\w+)'|(?:add|multiply)\('(\w+)'/g)].map((m) => m[1] ?? m[2]));
-const schemaText = fs.readdirSync(path.join(root, 'schemas')).map((f) => fs.readFileSync(path.join(root, 'schemas', f), 'utf8')).join('\n');
+const quoteCodes = new Set(
+  [...quoteSource.matchAll(/code: '(\w+)'|(?:add|multiply)\('(\w+)'/g)].map((m) => m[1] ?? m[2]),
+);
+const schemaText = fs
+  .readdirSync(path.join(root, 'schemas'))
+  .map((f) => fs.readFileSync(path.join(root, 'schemas', f), 'utf8'))
+  .join('\n');
 const formats = [...schemaText.matchAll(/"format": "([\w-]+)"/g)].map((m) => m[1]);
 const issueKeys = [
   // `key: 'x'` or `key: cond ? 'x' : 'y'` where an issue is made.
@@ -76,13 +83,19 @@ const DYNAMIC: { prefix: string; builtBy: RegExp; suffixes: Iterable<string> }[]
   { prefix: 'field.', builtBy: /`field\.\$\{/, suffixes: fields },
   { prefix: 'error.', builtBy: /`error\.\$\{issue\.key\}`/, suffixes: issueKeys },
   ...pages.flatMap((p) =>
-    ['title', 'body1', 'body2', 'body3'].map((part) => ({ prefix: `page.${p}.`, builtBy: /`page\.\$\{it\.page\}\./, suffixes: [part] })),
+    ['title', 'body1', 'body2', 'body3'].map((part) => ({
+      prefix: `page.${p}.`,
+      builtBy: /`page\.\$\{it\.page\}\./,
+      suffixes: [part],
+    })),
   ),
 ];
 
 const usedLiterally = (key: string) => new RegExp(`['"\`]${key.replace(/\./g, '\\.')}['"\`]`).test(code);
 const usedDynamically = (key: string) =>
-  DYNAMIC.some((d) => key.startsWith(d.prefix) && d.builtBy.test(code) && [...d.suffixes].includes(key.slice(d.prefix.length)));
+  DYNAMIC.some(
+    (d) => key.startsWith(d.prefix) && d.builtBy.test(code) && [...d.suffixes].includes(key.slice(d.prefix.length)),
+  );
 
 test('every catalog has exactly the keys of every other', () => {
   for (const [a, ca] of Object.entries(catalogs)) {
@@ -110,7 +123,11 @@ test('translations are not left in English and keep their placeholders', () => {
   const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
   for (const [locale, catalog] of Object.entries({ fr, ar })) {
     for (const [key, text] of Object.entries(en)) {
-      assert.deepEqual(placeholders(catalog[key as keyof typeof en]), placeholders(text), `${locale} ${key} placeholders`);
+      assert.deepEqual(
+        placeholders(catalog[key as keyof typeof en]),
+        placeholders(text),
+        `${locale} ${key} placeholders`,
+      );
     }
   }
   const sameAsEnglish = Object.keys(en).filter((k) => ar[k as keyof typeof en] === en[k as keyof typeof en]);
@@ -126,7 +143,10 @@ test('messages are picked in the reader’s language', () => {
 test('placeholders are filled as named, twice if need be; an unknown one is left as written; $ patterns stay literal', () => {
   // The messages are cut once and kept: the same message must fill alike on every call.
   for (let i = 0; i < 2; i++) {
-    assert.equal(translate('en', 'Fee {a}, {b} and {a} again {missing}', { a: '£1', b: 2 }), 'Fee £1, 2 and £1 again {missing}');
+    assert.equal(
+      translate('en', 'Fee {a}, {b} and {a} again {missing}', { a: '£1', b: 2 }),
+      'Fee £1, 2 and £1 again {missing}',
+    );
     assert.equal(translate('en', '{a}{b}', { a: '$&', b: "$'" }), "$&$'");
     assert.equal(translate('en', 'no {placeholder here', {}), 'no {placeholder here');
   }
@@ -150,10 +170,14 @@ test('a key with no message is not kept: whatever a client sends does not stay i
   gc();
   const before = process.memoryUsage().heapUsed;
   const junk = 'x'.repeat(50_000);
-  for (let i = 0; i < 2_000; i++) assert.equal(translate('en', `field.{a}${i}${junk}`, { a: 'A' }), `field.A${i}${junk}`);
+  for (let i = 0; i < 2_000; i++)
+    assert.equal(translate('en', `field.{a}${i}${junk}`, { a: 'A' }), `field.A${i}${junk}`);
   gc();
   // 2,000 kept keys of 50 kB would be ~100 MB.
-  assert.ok(process.memoryUsage().heapUsed - before < 20_000_000, `heap grew by ${process.memoryUsage().heapUsed - before} bytes`);
+  assert.ok(
+    process.memoryUsage().heapUsed - before < 20_000_000,
+    `heap grew by ${process.memoryUsage().heapUsed - before} bytes`,
+  );
 });
 
 test('minus zero keeps its sign whichever of 0 and -0 is formatted first', () => {
@@ -166,9 +190,17 @@ test('minus zero keeps its sign whichever of 0 and -0 is formatted first', () =>
 
 test('numbers and amounts read the same from the first call to the thousandth', () => {
   const en = i18nFor('en');
-  const first = [en.number(1_234_567), en.money(150_000, 'GBP'), en.money(-2_500, 'EUR'), i18nFor('fr').number(1_234_567)];
+  const first = [
+    en.number(1_234_567),
+    en.money(150_000, 'GBP'),
+    en.money(-2_500, 'EUR'),
+    i18nFor('fr').number(1_234_567),
+  ];
   for (let i = 0; i < 1_000; i++) en.number(i);
-  assert.deepEqual([en.number(1_234_567), en.money(150_000, 'GBP'), en.money(-2_500, 'EUR'), i18nFor('fr').number(1_234_567)], first);
+  assert.deepEqual(
+    [en.number(1_234_567), en.money(150_000, 'GBP'), en.money(-2_500, 'EUR'), i18nFor('fr').number(1_234_567)],
+    first,
+  );
   assert.deepEqual(first.slice(0, 3), ['1,234,567', '£1,500.00', '-€25.00']);
   assert.match(first[3]!, /^1\s234\s567$/);
 });

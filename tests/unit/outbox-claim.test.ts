@@ -15,8 +15,16 @@ test('a claim takes the earliest due messages, abandoned claims included, and re
   migrate(db);
   const outbox = outboxRepo(db, 'reprise.test');
   const add = (due: string, status = 'queued', claimedAt: string | null = null) => {
-    const id = outbox.enqueue({ requestId: null, template: 'desk_new_request', locale: 'en', recipient: 'desk@reprise.test' }, at(-600));
-    db.prepare('UPDATE outbox SET next_attempt_at = ?, status = ?, claimed_at = ? WHERE id = ?').run(due, status, claimedAt, id);
+    const id = outbox.enqueue(
+      { requestId: null, template: 'desk_new_request', locale: 'en', recipient: 'desk@reprise.test' },
+      at(-600),
+    );
+    db.prepare('UPDATE outbox SET next_attempt_at = ?, status = ?, claimed_at = ? WHERE id = ?').run(
+      due,
+      status,
+      claimedAt,
+      id,
+    );
     return id;
   };
   // A backlog of 20,000 queued messages due from 5 hours ago on, a few not due yet, a claim
@@ -29,24 +37,43 @@ test('a claim takes the earliest due messages, abandoned claims included, and re
   const fresh = add(at(-500), 'sending', at(-1));
   add(at(-700), 'sent');
 
-  const expected = (db.prepare(`SELECT id FROM outbox WHERE (status = 'queued' AND next_attempt_at <= ?) OR id = ?
-    ORDER BY next_attempt_at, id LIMIT 10`).pluck().all(NOW.toISOString(), abandoned) as number[]);
+  const expected = db
+    .prepare(
+      `SELECT id FROM outbox WHERE (status = 'queued' AND next_attempt_at <= ?) OR id = ?
+    ORDER BY next_attempt_at, id LIMIT 10`,
+    )
+    .pluck()
+    .all(NOW.toISOString(), abandoned) as number[];
   const claimed = await outbox.claimDue(NOW, 10);
-  assert.deepEqual(claimed.map((r) => r.id), expected);
+  assert.deepEqual(
+    claimed.map((r) => r.id),
+    expected,
+  );
   assert.equal(claimed[0]!.id, abandoned, 'the abandoned claim was due earliest');
   assert.ok(!claimed.some((r) => r.id === future || r.id === fresh));
   assert.ok(claimed.every((r) => r.status === 'sending'));
 
   // Each kind is read from the status index in due order and stops after a batch: the backlog is not sorted whole.
-  const plan = (db.prepare(`EXPLAIN QUERY PLAN ${DUE_SQL}`).all({ now: NOW.toISOString(), staleBefore: NOW.toISOString(), limit: 10 }) as { detail: string }[])
-    .map((r) => r.detail).join(' | ');
+  const plan = (
+    db
+      .prepare(`EXPLAIN QUERY PLAN ${DUE_SQL}`)
+      .all({ now: NOW.toISOString(), staleBefore: NOW.toISOString(), limit: 10 }) as { detail: string }[]
+  )
+    .map((r) => r.detail)
+    .join(' | ');
   assert.match(plan, /SEARCH outbox USING INDEX outbox_due \(status=\? AND next_attempt_at<\?\)/, plan);
   assert.doesNotMatch(plan, /MULTI-INDEX OR/, plan);
   // And claiming on through the backlog keeps taking the next ones in order.
   for (let i = 0; i < 20; i++) await outbox.claimDue(NOW, 10);
   assert.equal(db.prepare(`SELECT COUNT(*) FROM outbox WHERE status = 'sending'`).pluck().get(), 1 + 10 + 200);
-  const lastClaimed = db.prepare(`SELECT MAX(next_attempt_at) FROM outbox WHERE status = 'sending' AND id <> ?`).pluck().get(fresh) as string;
-  const firstLeft = db.prepare(`SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'queued'`).pluck().get() as string;
+  const lastClaimed = db
+    .prepare(`SELECT MAX(next_attempt_at) FROM outbox WHERE status = 'sending' AND id <> ?`)
+    .pluck()
+    .get(fresh) as string;
+  const firstLeft = db
+    .prepare(`SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'queued'`)
+    .pluck()
+    .get() as string;
   assert.ok(firstLeft >= lastClaimed, `nothing due earlier is left behind (${firstLeft} < ${lastClaimed})`);
   db.close();
 });

@@ -11,7 +11,10 @@ const read = (file: string) => fs.readFileSync(projectPath(file), 'utf8');
 
 /** The README and every Markdown file in docs/, as paths from the project folder. */
 function documentationFiles(): string[] {
-  const docs = fs.readdirSync(projectPath('docs')).filter((name) => name.endsWith('.md')).sort();
+  const docs = fs
+    .readdirSync(projectPath('docs'))
+    .filter((name) => name.endsWith('.md'))
+    .sort();
   return ['README.md', ...docs.map((name) => `docs/${name}`)];
 }
 
@@ -35,7 +38,10 @@ function anchors(markdown: string): Set<string> {
   const withoutCode = markdown.replace(/^( *)```[^\n]*\n[\s\S]*?^\1```$/gm, '');
   for (const m of withoutCode.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
     const text = m[1]!.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
-    const slug = text.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
+    const slug = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+      .replace(/ /g, '-');
     const n = seen.get(slug) ?? 0;
     seen.set(slug, n + 1);
     result.add(n === 0 ? slug : `${slug}-${n}`);
@@ -76,7 +82,8 @@ test('every relative link in the README and docs/*.md leads to a file, and to a 
     for (const target of linkTargets(read(file))) {
       if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('//')) continue; // https:, mailto:…
       const [pathPart, anchor] = target.split('#', 2) as [string, string | undefined];
-      const linked = pathPart === '' ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), decodeURI(pathPart)));
+      const linked =
+        pathPart === '' ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), decodeURI(pathPart)));
       assert.ok(!linked.startsWith('..'), `${file}: ${target} leads out of the project`);
       assert.ok(fs.existsSync(projectPath(linked)), `${file}: ${target} → ${linked} does not exist`);
       if (anchor !== undefined && linked.endsWith('.md')) {
@@ -89,7 +96,15 @@ test('every relative link in the README and docs/*.md leads to a file, and to a 
 });
 
 test('…and it would notice: a missing file, a missing heading', () => {
-  assert.deepEqual(linkTargets('See [a](docs/none.md#x) and `[b](not-a-link.md)` and <img src="pic.png">.'), ['docs/none.md#x', 'pic.png']);
-  const headings = anchors('# Off-site, continuous: Litestream\n## The `reprise` command\n```sh\n# not a heading\n```\n## Filters, file names and `--out`\n## Notes\n## Notes\n');
-  assert.deepEqual([...headings], ['off-site-continuous-litestream', 'the-reprise-command', 'filters-file-names-and---out', 'notes', 'notes-1']);
+  assert.deepEqual(linkTargets('See [a](docs/none.md#x) and `[b](not-a-link.md)` and <img src="pic.png">.'), [
+    'docs/none.md#x',
+    'pic.png',
+  ]);
+  const headings = anchors(
+    '# Off-site, continuous: Litestream\n## The `reprise` command\n```sh\n# not a heading\n```\n## Filters, file names and `--out`\n## Notes\n## Notes\n',
+  );
+  assert.deepEqual(
+    [...headings],
+    ['off-site-continuous-litestream', 'the-reprise-command', 'filters-file-names-and---out', 'notes', 'notes-1'],
+  );
 });

@@ -16,7 +16,14 @@ const TERRITORIES: string[] = defs.$defs.territory.enum;
 const DAY_MS = 86_400_000;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-interface Row { status: string; medium: string; territory: string; country: string; countries: string; created: string }
+interface Row {
+  status: string;
+  medium: string;
+  territory: string;
+  country: string;
+  countries: string;
+  created: string;
+}
 
 /** A database with only what the terms need: requests as the view reads them, and the index. */
 function withRequests(rows: Row[]) {
@@ -29,42 +36,99 @@ function withRequests(rows: Row[]) {
     insertRawRequest(db, { id: i + 1, ...r });
     search.run({ id: i + 1 });
   });
-  const found = (query: string) => db.prepare('SELECT rowid FROM request_search WHERE request_search MATCH ? ORDER BY rowid').pluck().all(query) as number[];
+  const found = (query: string) =>
+    db
+      .prepare('SELECT rowid FROM request_search WHERE request_search MATCH ? ORDER BY rowid')
+      .pluck()
+      .all(query) as number[];
   return { db, found };
 }
 
 test('every status, medium, territory and country asked for finds exactly the requests that have it', () => {
   const rows: Row[] = [];
-  for (const status of STATUSES) for (const medium of MEDIA) for (const territory of TERRITORIES) {
-    rows.push({ status, medium, territory, country: rows.length % 2 ? 'GB' : 'FR', countries: territory === 'worldwide' ? '' : 'DE IT', created: '2026-03-01T10:00:00.000Z' });
-  }
+  for (const status of STATUSES)
+    for (const medium of MEDIA)
+      for (const territory of TERRITORIES) {
+        rows.push({
+          status,
+          medium,
+          territory,
+          country: rows.length % 2 ? 'GB' : 'FR',
+          countries: territory === 'worldwide' ? '' : 'DE IT',
+          created: '2026-03-01T10:00:00.000Z',
+        });
+      }
   const { db, found } = withRequests(rows);
   const ids = (pred: (r: Row) => boolean) => rows.flatMap((r, i) => (pred(r) ? [i + 1] : []));
-  for (const status of STATUSES) assert.deepEqual(found(facetTerms({ status })), ids((r) => r.status === status), status);
-  for (const medium of MEDIA) assert.deepEqual(found(facetTerms({ medium })), ids((r) => r.medium === medium), medium);
-  for (const territory of TERRITORIES) assert.deepEqual(found(facetTerms({ territory })), ids((r) => r.territory === territory), territory);
+  for (const status of STATUSES)
+    assert.deepEqual(
+      found(facetTerms({ status })),
+      ids((r) => r.status === status),
+      status,
+    );
+  for (const medium of MEDIA)
+    assert.deepEqual(
+      found(facetTerms({ medium })),
+      ids((r) => r.medium === medium),
+      medium,
+    );
+  for (const territory of TERRITORIES)
+    assert.deepEqual(
+      found(facetTerms({ territory })),
+      ids((r) => r.territory === territory),
+      territory,
+    );
   for (const country of ['FR', 'GB', 'DE', 'IT', 'US']) {
-    assert.deepEqual(found(facetTerms({ country })), ids((r) => r.country === country || r.countries.split(' ').includes(country)), country);
+    assert.deepEqual(
+      found(facetTerms({ country })),
+      ids((r) => r.country === country || r.countries.split(' ').includes(country)),
+      country,
+    );
   }
-  assert.deepEqual(found(`"word"* ${facetTerms({ status: 'in_review', medium: 'print_and_online', territory: 'single_country' })}`),
-    ids((r) => r.status === 'in_review' && r.medium === 'print_and_online' && r.territory === 'single_country'));
+  assert.deepEqual(
+    found(`"word"* ${facetTerms({ status: 'in_review', medium: 'print_and_online', territory: 'single_country' })}`),
+    ids((r) => r.status === 'in_review' && r.medium === 'print_and_online' && r.territory === 'single_country'),
+  );
   db.close();
 });
 
 test('a range of days becomes whole years, whole months and single days, and matches exactly those days', () => {
   assert.deepEqual(dayRangeTerms('2024-01-01', '2024-12-31'), ['"^d2024"*']);
-  assert.deepEqual(dayRangeTerms('2024-02-27', '2024-04-02'), ['"^d20240227"', '"^d20240228"', '"^d20240229"', '"^d202403"*', '"^d20240401"', '"^d20240402"']);
+  assert.deepEqual(dayRangeTerms('2024-02-27', '2024-04-02'), [
+    '"^d20240227"',
+    '"^d20240228"',
+    '"^d20240229"',
+    '"^d202403"*',
+    '"^d20240401"',
+    '"^d20240402"',
+  ]);
   assert.deepEqual(dayRangeTerms('2023-12-31', '2025-01-01'), ['"^d20231231"', '"^d2024"*', '"^d20250101"']);
   assert.deepEqual(dayRangeTerms('2024-03-18', '2024-03-18'), ['"^d20240318"']);
   assert.equal(dayRangeTerms('1900-01-02', '2100-01-01'), undefined, 'too many terms: left to the SQL');
-  assert.deepEqual(dayRangeTerms('0098-06-01', '0100-01-01'), [
-    '"^d009806"*', '"^d009807"*', '"^d009808"*', '"^d009809"*', '"^d009810"*', '"^d009811"*', '"^d009812"*', '"^d0099"*', '"^d01000101"',
-  ], 'years below 100 too (Date.UTC would read them as 1998, 1999)');
+  assert.deepEqual(
+    dayRangeTerms('0098-06-01', '0100-01-01'),
+    [
+      '"^d009806"*',
+      '"^d009807"*',
+      '"^d009808"*',
+      '"^d009809"*',
+      '"^d009810"*',
+      '"^d009811"*',
+      '"^d009812"*',
+      '"^d0099"*',
+      '"^d01000101"',
+    ],
+    'years below 100 too (Date.UTC would read them as 1998, 1999)',
+  );
 
   // One request a day for three years, two around midnight; any range finds exactly its days.
   const start = Date.UTC(2023, 0, 1);
   const rows = Array.from({ length: 3 * 366 }, (_, i) => ({
-    status: 'new', medium: 'online', territory: 'worldwide', country: 'GB', countries: '',
+    status: 'new',
+    medium: 'online',
+    territory: 'worldwide',
+    country: 'GB',
+    countries: '',
     created: new Date(start + i * DAY_MS + (i % 2 ? 1 : DAY_MS - 1)).toISOString(),
   }));
   const { db, found } = withRequests(rows);
@@ -74,7 +138,9 @@ test('a range of days becomes whole years, whole months and single days, and mat
       const last = day(start + Math.min(rows.length - 1, from + length) * DAY_MS);
       const terms = dayRangeTerms(first, last)!;
       assert.ok(terms.length <= 2 * 30 + 2 * 11 + 2, `${first}…${last}: ${terms.length} terms`);
-      const expected = rows.flatMap((r, i) => (r.created.slice(0, 10) >= first && r.created.slice(0, 10) <= last ? [i + 1] : []));
+      const expected = rows.flatMap((r, i) =>
+        r.created.slice(0, 10) >= first && r.created.slice(0, 10) <= last ? [i + 1] : [],
+      );
       assert.deepEqual(found(`"word"* AND (${terms.join(' OR ')})`), expected, `${first}…${last}`);
     }),
     { numRuns: 150 },

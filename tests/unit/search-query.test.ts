@@ -28,7 +28,9 @@ test('the letters SQLite splits words at are exactly the ones searchQuery splits
   const chars = lettersAndDigits();
   const insert = db.prepare('INSERT INTO t (rowid, x) VALUES (?, ?)');
   db.transaction(() => chars.forEach((ch, i) => insert.run(i + 1, `q${ch}q`)))();
-  const split = (db.prepare('SELECT doc FROM v GROUP BY doc HAVING COUNT(*) > 1').pluck().all() as number[]).map((doc) => chars[doc - 1]!);
+  const split = (db.prepare('SELECT doc FROM v GROUP BY doc HAVING COUNT(*) > 1').pluck().all() as number[]).map(
+    (doc) => chars[doc - 1]!,
+  );
   const ours = chars.filter((ch) => ch.match(TOKENIZER_SEPARATORS));
   assert.ok(chars.length > 100_000);
   assert.deepEqual(split.sort(), ours.sort());

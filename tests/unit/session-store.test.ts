@@ -19,12 +19,17 @@ test('touch writes only when the expiry moves by a minute, and never fails', asy
   migrate(db);
   try {
     const store = new SqliteSessionStore(db, 3_600_000);
-    const at = (ms: number) => ({ cookie: { expires: new Date(ms), originalMaxAge: 3_600_000 } }) as unknown as session.SessionData;
+    const at = (ms: number) =>
+      ({ cookie: { expires: new Date(ms), originalMaxAge: 3_600_000 } }) as unknown as session.SessionData;
     const base = Date.now() + 3_600_000;
     await call((cb) => store.set('sid-1', at(base), cb));
     const expiry = () => db.prepare('SELECT expires_at FROM sessions WHERE sid = ?').pluck().get(sessionKey('sid-1'));
     assert.equal(expiry(), base);
-    assert.equal(db.prepare('SELECT COUNT(*) FROM sessions WHERE sid = ?').pluck().get('sid-1'), 0, 'the id itself is not stored');
+    assert.equal(
+      db.prepare('SELECT COUNT(*) FROM sessions WHERE sid = ?').pluck().get('sid-1'),
+      0,
+      'the id itself is not stored',
+    );
     await call((cb) => store.touch('sid-1', at(base + 30_000), cb));
     assert.equal(expiry(), base, 'half a minute later: not written');
     await call((cb) => store.touch('sid-1', at(base + 120_000), cb));

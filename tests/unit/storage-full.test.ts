@@ -19,11 +19,19 @@ function capture() {
 }
 const error = (code: string) => Object.assign(new Error(code), { code });
 
-test('what counts as out of space: SQLITE_FULL, ENOSPC, EDQUOT, SQLite\'s write errors; another I/O error only where the disk is nearly full', () => {
-  for (const code of ['SQLITE_FULL', 'ENOSPC', 'EDQUOT', 'SQLITE_IOERR_WRITE', 'SQLITE_IOERR_FSYNC', 'SQLITE_IOERR_SHMSIZE']) {
+test("what counts as out of space: SQLITE_FULL, ENOSPC, EDQUOT, SQLite's write errors; another I/O error only where the disk is nearly full", () => {
+  for (const code of [
+    'SQLITE_FULL',
+    'ENOSPC',
+    'EDQUOT',
+    'SQLITE_IOERR_WRITE',
+    'SQLITE_IOERR_FSYNC',
+    'SQLITE_IOERR_SHMSIZE',
+  ]) {
     assert.equal(isOutOfSpace(error(code)), true, code);
   }
-  for (const code of ['SQLITE_CONSTRAINT_CHECK', 'SQLITE_BUSY', 'ECONNREFUSED', 'EACCES', '']) assert.equal(isOutOfSpace(error(code)), false, code);
+  for (const code of ['SQLITE_CONSTRAINT_CHECK', 'SQLITE_BUSY', 'ECONNREFUSED', 'EACCES', ''])
+    assert.equal(isOutOfSpace(error(code)), false, code);
   assert.equal(isOutOfSpace(new Error('no code')), false);
   assert.equal(isOutOfSpace(undefined), false);
   // The temp folder has room here: an I/O error there is some other trouble, not a full disk.
@@ -60,7 +68,10 @@ test('the condition logs one line when a store becomes full, one per refused act
       [30, 'database writable again (a write succeeded) after 0 s; 2 writes were refused meanwhile'],
     ],
   );
-  assert.ok(lines.every((l) => !('err' in l) && !('stack' in l)), 'no error object, no stack');
+  assert.ok(
+    lines.every((l) => !('err' in l) && !('stack' in l)),
+    'no error object, no stack',
+  );
 });
 
 test('a store that looked roomy when it filled up (a quota, max_page_count) clears only on a successful write', () => {
@@ -79,8 +90,14 @@ after(() => t.close());
 test('max_page_count reached: each request is stored whole or not at all, and health names the database until it can grow', async () => {
   const rowsOf = (message: string) => ({
     requests: t.db.prepare('SELECT COUNT(*) FROM requests WHERE message = ?').pluck().get(message),
-    articles: t.db.prepare('SELECT COUNT(*) FROM request_articles a JOIN requests r ON r.id = a.request_id WHERE r.message = ?').pluck().get(message),
-    outbox: t.db.prepare('SELECT COUNT(*) FROM outbox o JOIN requests r ON r.id = o.request_id WHERE r.message = ?').pluck().get(message),
+    articles: t.db
+      .prepare('SELECT COUNT(*) FROM request_articles a JOIN requests r ON r.id = a.request_id WHERE r.message = ?')
+      .pluck()
+      .get(message),
+    outbox: t.db
+      .prepare('SELECT COUNT(*) FROM outbox o JOIN requests r ON r.id = o.request_id WHERE r.message = ?')
+      .pluck()
+      .get(message),
     keys: t.db.prepare('SELECT COUNT(*) FROM idempotency_keys WHERE key = ?').pluck().get(`key ${message}`),
   });
   const limit = t.db.pragma('max_page_count', { simple: true }) as number;
@@ -91,14 +108,27 @@ test('max_page_count reached: each request is stored whole or not at all, and he
     const outcomes: { message: string; ok: boolean; code?: string }[] = [];
     for (let round = 0; round < 40 && outcomes.every((o) => o.ok); round++) {
       const messages = [0, 1, 2].map((i) => `round ${round}.${i}`);
-      const settled = await Promise.allSettled(messages.map((m) => t.container.writer.write(writeCommand(t, { message: m }, `key ${m}`), t.clock.now)));
-      settled.forEach((s, i) => outcomes.push({ message: messages[i]!, ok: s.status === 'fulfilled', code: s.status === 'rejected' ? (s.reason as { code?: string }).code : undefined }));
+      const settled = await Promise.allSettled(
+        messages.map((m) => t.container.writer.write(writeCommand(t, { message: m }, `key ${m}`), t.clock.now)),
+      );
+      settled.forEach((s, i) =>
+        outcomes.push({
+          message: messages[i]!,
+          ok: s.status === 'fulfilled',
+          code: s.status === 'rejected' ? (s.reason as { code?: string }).code : undefined,
+        }),
+      );
     }
     const failed = outcomes.filter((o) => !o.ok);
     assert.ok(failed.length > 0, 'SQLite refused to grow the database');
-    assert.ok(failed.every((o) => o.code === 'SQLITE_FULL'), JSON.stringify(failed));
+    assert.ok(
+      failed.every((o) => o.code === 'SQLITE_FULL'),
+      JSON.stringify(failed),
+    );
     for (const o of outcomes) {
-      const expected = o.ok ? { requests: 1, articles: 1, outbox: 2, keys: 1 } : { requests: 0, articles: 0, outbox: 0, keys: 0 };
+      const expected = o.ok
+        ? { requests: 1, articles: 1, outbox: 2, keys: 1 }
+        : { requests: 0, articles: 0, outbox: 0, keys: 0 };
       assert.deepEqual(rowsOf(o.message), expected, o.message);
     }
     assert.equal(t.db.pragma('integrity_check', { simple: true }), 'ok');
@@ -119,7 +149,15 @@ test('max_page_count reached: each request is stored whole or not at all, and he
     t.db.pragma(`max_page_count = ${limit}`);
   }
   assert.equal((await request(t.server).get('/healthz')).status, 200, 'room again: health clears without a write');
-  const created = await request(t.server).post('/api/v1/requests').set('Idempotency-Key', refusedApi.key).send(refusedApi.body).expect(201);
-  const replayed = await request(t.server).post('/api/v1/requests').set('Idempotency-Key', refusedApi.key).send(refusedApi.body).expect(201);
+  const created = await request(t.server)
+    .post('/api/v1/requests')
+    .set('Idempotency-Key', refusedApi.key)
+    .send(refusedApi.body)
+    .expect(201);
+  const replayed = await request(t.server)
+    .post('/api/v1/requests')
+    .set('Idempotency-Key', refusedApi.key)
+    .send(refusedApi.body)
+    .expect(201);
   assert.equal(replayed.body.reference, created.body.reference, 'the refused key, sent again, makes one request');
 });

@@ -2,7 +2,16 @@
 // desk's process says, and refusals never change anything.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIONS, CLOSED, STATUSES, allowedActions, transition, TransitionError, type Action, type Status } from '../../src/domain/workflow.js';
+import {
+  ACTIONS,
+  CLOSED,
+  STATUSES,
+  allowedActions,
+  transition,
+  TransitionError,
+  type Action,
+  type Status,
+} from '../../src/domain/workflow.js';
 import { CLOSED_SQL } from '../../src/db/repos/retention.js';
 import { readMigrations } from '../../src/db/migrate.js';
 import { ageLabel, isOverdue, workingDaysBefore } from '../../src/domain/overdue.js';
@@ -22,13 +31,21 @@ for (const from of STATUSES) {
     const to = EXPECTED[from][action];
     test(`${from} + ${action} → ${to ?? 'refused'}`, () => {
       if (to) assert.equal(transition(from, action), to);
-      else assert.throws(() => transition(from, action), (e: unknown) => e instanceof TransitionError && e.status === 409);
+      else
+        assert.throws(
+          () => transition(from, action),
+          (e: unknown) => e instanceof TransitionError && e.status === 409,
+        );
     });
   }
 }
 
 test('allowedActions lists exactly the allowed ones', () => {
-  for (const from of STATUSES) assert.deepEqual(allowedActions(from), ACTIONS.filter((a) => EXPECTED[from][a]));
+  for (const from of STATUSES)
+    assert.deepEqual(
+      allowedActions(from),
+      ACTIONS.filter((a) => EXPECTED[from][a]),
+    );
 });
 
 test('working days skip the weekend', () => {

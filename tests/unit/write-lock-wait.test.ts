@@ -35,7 +35,9 @@ test('while the lock is held elsewhere the event loop keeps turning, and the wri
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 5);
     let done = false;
-    const write = writeTransactionWhenFree(c.db, () => c.db.prepare('INSERT INTO t VALUES (1)').run()).then(() => (done = true));
+    const write = writeTransactionWhenFree(c.db, () => c.db.prepare('INSERT INTO t VALUES (1)').run()).then(
+      () => (done = true),
+    );
     await sleep(150);
     // SQLite's own wait would have slept on this thread for the whole 150 ms: no tick at all.
     assert.ok(ticks >= 10, `the event loop turned ${ticks} times in 150 ms`);
@@ -56,24 +58,33 @@ test('past its limit it gives up with SQLITE_BUSY and writes nothing; other erro
   try {
     c.other.exec('BEGIN IMMEDIATE');
     const started = Date.now();
-    await assert.rejects(writeTransactionWhenFree(c.db, () => c.db.prepare('INSERT INTO t VALUES (2)').run(), 100), { code: 'SQLITE_BUSY' });
+    await assert.rejects(
+      writeTransactionWhenFree(c.db, () => c.db.prepare('INSERT INTO t VALUES (2)').run(), 100),
+      { code: 'SQLITE_BUSY' },
+    );
     assert.ok(Date.now() - started >= 100);
     c.other.exec('ROLLBACK');
     assert.deepEqual(c.rows(), []);
     assert.equal(c.db.pragma('busy_timeout', { simple: true }), 5000);
 
     let calls = 0;
-    await assert.rejects(writeTransactionWhenFree(c.db, () => {
-      calls++;
-      c.db.prepare('INSERT INTO t VALUES (3)').run();
-      throw new Error('no');
-    }), /no/);
+    await assert.rejects(
+      writeTransactionWhenFree(c.db, () => {
+        calls++;
+        c.db.prepare('INSERT INTO t VALUES (3)').run();
+        throw new Error('no');
+      }),
+      /no/,
+    );
     assert.equal(calls, 1);
     assert.deepEqual(c.rows(), [], 'rolled back');
 
     // Inside a transaction it refuses at once, leaving the connection's settings alone.
     c.db.exec('BEGIN');
-    await assert.rejects(writeTransactionWhenFree(c.db, () => 1), /inside a transaction/);
+    await assert.rejects(
+      writeTransactionWhenFree(c.db, () => 1),
+      /inside a transaction/,
+    );
     c.db.exec('ROLLBACK');
     assert.equal(c.db.pragma('busy_timeout', { simple: true }), 5000);
     assert.equal(c.db.pragma('synchronous', { simple: true }), 2);

@@ -23,13 +23,22 @@ const command = (overrides: Record<string, unknown> = {}, key?: string) => write
 const stored = (message: string) =>
   (reader.prepare('SELECT COUNT(*) AS n FROM requests WHERE message = ?').get(message) as { n: number }).n;
 const settledWithin = (p: Promise<unknown>, ms: number) =>
-  Promise.race([p.then(() => true, () => true), new Promise((resolve) => setTimeout(() => resolve(false), ms))]);
+  Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    new Promise((resolve) => setTimeout(() => resolve(false), ms)),
+  ]);
 
 test('the service writes requests on a thread of its own, and acknowledges none while another connection holds the write lock', async () => {
   const writer = t.container.writer;
   // The main thread's connection takes the write lock: the thread's batch must wait for it.
   t.db.exec('BEGIN IMMEDIATE');
-  const writes = [writer.write(command({ message: 'held 1' }), t.clock.now), writer.write(command({ message: 'held 2' }), t.clock.now)];
+  const writes = [
+    writer.write(command({ message: 'held 1' }), t.clock.now),
+    writer.write(command({ message: 'held 2' }), t.clock.now),
+  ];
   try {
     assert.equal(await settledWithin(Promise.race(writes), 300), false, 'nothing acknowledged while the lock is held');
     assert.equal(stored('held 1') + stored('held 2'), 0);
@@ -37,9 +46,14 @@ test('the service writes requests on a thread of its own, and acknowledges none 
     t.db.exec('COMMIT');
   }
   const results = await Promise.all(writes);
-  assert.deepEqual(results.map((r) => r.kind), ['created', 'created']);
+  assert.deepEqual(
+    results.map((r) => r.kind),
+    ['created', 'created'],
+  );
   assert.equal(stored('held 1') + stored('held 2'), 2, 'both stored once acknowledged');
-  const outbox = reader.prepare('SELECT COUNT(*) AS n FROM outbox WHERE request_id IN (?, ?)').get(results[0]!.id, results[1]!.id);
+  const outbox = reader
+    .prepare('SELECT COUNT(*) AS n FROM outbox WHERE request_id IN (?, ?)')
+    .get(results[0]!.id, results[1]!.id);
   assert.deepEqual(outbox, { n: 4 }, 'each with its two emails queued');
 });
 
@@ -52,7 +66,10 @@ test("a row that fails comes back as its caller's error; the rest of the batch i
     writer.write(bad, t.clock.now),
     writer.write(command({ message: 'thread good 2' }), t.clock.now),
   ]);
-  assert.deepEqual(settled.map((s) => s.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.deepEqual(
+    settled.map((s) => s.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
   const reason = (settled[1] as PromiseRejectedResult).reason as Error & { code?: string };
   assert.match(reason.message, /CHECK constraint/);
   assert.equal(reason.code, 'SQLITE_CONSTRAINT_CHECK');
@@ -63,11 +80,19 @@ test("a row that fails comes back as its caller's error; the rest of the batch i
 
 test('close() waits for the writes in flight, ends the thread and refuses later writes', async () => {
   const writer = requestWriterThread({ databasePath: t.config.databasePath, messageIdDomain: 'reprise.test' });
-  const inFlight = Array.from({ length: 30 }, (_, i) => writer.write(command({ message: `closing ${i}` }), t.clock.now));
+  const inFlight = Array.from({ length: 30 }, (_, i) =>
+    writer.write(command({ message: `closing ${i}` }), t.clock.now),
+  );
   await Promise.all([writer.close(), writer.close()]); // a second close() waits for the same end
   const results = await Promise.allSettled(inFlight);
-  assert.ok(results.every((r) => r.status === 'fulfilled'), 'every write in flight was committed before the thread ended');
-  assert.equal((reader.prepare("SELECT COUNT(*) AS n FROM requests WHERE message LIKE 'closing %'").get() as { n: number }).n, 30);
+  assert.ok(
+    results.every((r) => r.status === 'fulfilled'),
+    'every write in flight was committed before the thread ended',
+  );
+  assert.equal(
+    (reader.prepare("SELECT COUNT(*) AS n FROM requests WHERE message LIKE 'closing %'").get() as { n: number }).n,
+    30,
+  );
   await assert.rejects(writer.write(command(), t.clock.now), /closed/);
 });
 
@@ -79,7 +104,10 @@ test('ready() resolves once the thread has opened the database, and rejects with
   // A folder that cannot be created (a file stands in its place): the service stops at start
   // (src/main.ts) rather than answer 500s later.
   fs.writeFileSync(path.join(t.dir, 'not-a-folder'), '');
-  const bad = requestWriterThread({ databasePath: path.join(t.dir, 'not-a-folder', 'reprise.db'), messageIdDomain: 'reprise.test' });
+  const bad = requestWriterThread({
+    databasePath: path.join(t.dir, 'not-a-folder', 'reprise.db'),
+    messageIdDomain: 'reprise.test',
+  });
   await assert.rejects(bad.ready(), /ENOTDIR|EEXIST|not a directory|file already exists/i);
   await bad.close();
 });

@@ -43,7 +43,11 @@ export const backupCommand: Command = {
       try {
         writeTransaction(db, () =>
           auditRepo(db).record({
-            actor: CLI, action: 'backup', subjectType: 'database', subjectId: null, at: new Date().toISOString(),
+            actor: CLI,
+            action: 'backup',
+            subjectType: 'database',
+            subjectId: null,
+            at: new Date().toISOString(),
             after: { file: target, bytes: result.bytes, requests: result.requests, integrity: result.integrity },
           }),
         );

@@ -11,7 +11,8 @@ import { parseFilters, parseFormat } from '../../export/filters.js';
 import { checkOutPath, openPending, OutPathError } from '../../export/out-file.js';
 import { CliUsageError, info, parseOptions, progress, type Command } from '../command.js';
 
-const HELP = `Usage: reprise export [--format csv|json|ndjson] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+const HELP =
+  `Usage: reprise export [--format csv|json|ndjson] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                       [--status S[,S…]] [--out FILE [--force]]
 
 Exports licensing requests in the order they were submitted, one record per request (articles in one

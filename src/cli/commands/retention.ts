@@ -25,14 +25,19 @@ export const retentionCommand: Command = {
     const { config, db } = openConfigured();
     try {
       const result = runRetention(db, {
-        months: config.retentionMonths, now: new Date(), actor: CLI, dryRun: options['dry-run'],
+        months: config.retentionMonths,
+        now: new Date(),
+        actor: CLI,
+        dryRun: options['dry-run'],
       });
       if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       if (config.retentionMonths === 0) {
         info('RETENTION_MONTHS is 0: retention is off, nothing was changed.');
         return 0;
       }
-      const detail = Object.entries(result.byStatus).map(([status, count]) => `${status} ${count}`).join(', ');
+      const detail = Object.entries(result.byStatus)
+        .map(([status, count]) => `${status} ${count}`)
+        .join(', ');
       const verb = result.dryRun ? 'would anonymise' : 'anonymised';
       info(
         `Retention (${config.retentionMonths} months, closed before ${result.cutoff.slice(0, 10)}): ` +

@@ -16,43 +16,93 @@ const BATCH = 5_000;
 
 type Org = [name: string, type: OrganisationType, country: string, locale: Locale, nonProfit: boolean];
 const ORGS: Org[] = [
-  ['Daily Planet', 'newspaper', 'GB', 'en', false], ['The Northern Echo Review', 'magazine', 'GB', 'en', false],
-  ['Harbour City Gazette', 'newspaper', 'US', 'en', false], ['Prairie Public Radio', 'broadcaster', 'US', 'en', true],
+  ['Daily Planet', 'newspaper', 'GB', 'en', false],
+  ['The Northern Echo Review', 'magazine', 'GB', 'en', false],
+  ['Harbour City Gazette', 'newspaper', 'US', 'en', false],
+  ['Prairie Public Radio', 'broadcaster', 'US', 'en', true],
   ['Cape Coast Chronicle', 'newspaper', 'GH', 'en', false],
   ['Lagos Morning Post', 'online_publication', 'NG', 'en', false],
   ['University of Leeds Journalism School', 'academic', 'GB', 'en', true],
   ['Open Health Alliance', 'ngo', 'CH', 'en', true],
-  ['Nordic Business Weekly', 'magazine', 'SE', 'en', false], ['Pacific Wire Service', 'news_agency', 'AU', 'en', false],
-  ['Le Matin du Sud', 'newspaper', 'FR', 'fr', false], ['Radio Lac Léman', 'broadcaster', 'CH', 'fr', false],
-  ['L’Écho de Québec', 'newspaper', 'CA', 'fr', false], ['Dakar Actu', 'online_publication', 'SN', 'fr', false],
-  ['Revue des Deux Rives', 'magazine', 'BE', 'fr', false], ['Médecins pour Tous', 'ngo', 'FR', 'fr', true],
-  ['Université de Montréal', 'academic', 'CA', 'fr', true], ['Abidjan Soir', 'newspaper', 'CI', 'fr', false],
-  ['Al-Nahar Daily', 'newspaper', 'LB', 'ar', false], ['قناة الشرق', 'broadcaster', 'QA', 'ar', false],
-  ['Cairo Review of Affairs', 'magazine', 'EG', 'ar', false], ['صحيفة المساء', 'newspaper', 'MA', 'ar', false],
-  ['Gulf News Agency', 'news_agency', 'AE', 'ar', false], ['منظمة الإغاثة', 'ngo', 'JO', 'ar', true],
-  ['Tunis Hebdo', 'magazine', 'TN', 'fr', false], ['Acme Corporate Comms', 'corporate', 'DE', 'en', false],
+  ['Nordic Business Weekly', 'magazine', 'SE', 'en', false],
+  ['Pacific Wire Service', 'news_agency', 'AU', 'en', false],
+  ['Le Matin du Sud', 'newspaper', 'FR', 'fr', false],
+  ['Radio Lac Léman', 'broadcaster', 'CH', 'fr', false],
+  ['L’Écho de Québec', 'newspaper', 'CA', 'fr', false],
+  ['Dakar Actu', 'online_publication', 'SN', 'fr', false],
+  ['Revue des Deux Rives', 'magazine', 'BE', 'fr', false],
+  ['Médecins pour Tous', 'ngo', 'FR', 'fr', true],
+  ['Université de Montréal', 'academic', 'CA', 'fr', true],
+  ['Abidjan Soir', 'newspaper', 'CI', 'fr', false],
+  ['Al-Nahar Daily', 'newspaper', 'LB', 'ar', false],
+  ['قناة الشرق', 'broadcaster', 'QA', 'ar', false],
+  ['Cairo Review of Affairs', 'magazine', 'EG', 'ar', false],
+  ['صحيفة المساء', 'newspaper', 'MA', 'ar', false],
+  ['Gulf News Agency', 'news_agency', 'AE', 'ar', false],
+  ['منظمة الإغاثة', 'ngo', 'JO', 'ar', true],
+  ['Tunis Hebdo', 'magazine', 'TN', 'fr', false],
+  ['Acme Corporate Comms', 'corporate', 'DE', 'en', false],
 ];
 const FIRST = [
-  'Ada', 'Amina', 'Chloé', 'David', 'Fatima', 'Hugo', 'Ines', 'Jamal', 'Kofi', 'Léa', 'Maria', 'Omar', 'Priya', 'Sam',
-  'Yasmine', 'Zoé',
+  'Ada',
+  'Amina',
+  'Chloé',
+  'David',
+  'Fatima',
+  'Hugo',
+  'Ines',
+  'Jamal',
+  'Kofi',
+  'Léa',
+  'Maria',
+  'Omar',
+  'Priya',
+  'Sam',
+  'Yasmine',
+  'Zoé',
 ];
 const LAST = [
-  'Lovelace', 'Benali', 'Dubois', 'Okafor', 'Haddad', 'Martin', 'Nguyen', 'Rossi', 'Mensah', 'Khalil', 'Smith',
+  'Lovelace',
+  'Benali',
+  'Dubois',
+  'Okafor',
+  'Haddad',
+  'Martin',
+  'Nguyen',
+  'Rossi',
+  'Mensah',
+  'Khalil',
+  'Smith',
   'Tremblay',
 ];
 const TITLES: Record<Locale, string[]> = {
   en: [
-    'The river that ran dry', 'Inside the vaccine race', 'How the election was won', 'A city built on sand',
-    'The last ferry home', 'Counting the cost of the floods',
+    'The river that ran dry',
+    'Inside the vaccine race',
+    'How the election was won',
+    'A city built on sand',
+    'The last ferry home',
+    'Counting the cost of the floods',
   ],
   fr: [
-    'La rivière asséchée', 'Dans la course au vaccin', 'Comment l’élection a été gagnée',
-    'Une ville bâtie sur le sable', 'Le dernier bac',
+    'La rivière asséchée',
+    'Dans la course au vaccin',
+    'Comment l’élection a été gagnée',
+    'Une ville bâtie sur le sable',
+    'Le dernier bac',
   ],
   ar: ['النهر الذي جف', 'داخل سباق اللقاح', 'كيف فازت الانتخابات', 'مدينة مبنية على الرمال', 'آخر عبارة إلى الوطن'],
 };
 const MEDIA: Medium[] = [
-  'online', 'online', 'online', 'print', 'print_and_online', 'broadcast', 'newsletter', 'social_media', 'intranet',
+  'online',
+  'online',
+  'online',
+  'print',
+  'print_and_online',
+  'broadcast',
+  'newsletter',
+  'social_media',
+  'intranet',
   'book',
 ];
 const REGION = ['FR', 'BE', 'CH', 'DE', 'GB', 'US', 'CA', 'MA', 'EG', 'AE'];
@@ -75,17 +125,38 @@ function seededRandom(seed: number) {
 }
 type Random = ReturnType<typeof seededRandom>;
 
-const ascii = (text: string) => text.toLowerCase().normalize('NFD').replace(/[^a-z]+/g, '');
+const ascii = (text: string) =>
+  text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[^a-z]+/g, '');
 
 /** Old requests are mostly settled; this week's are mostly waiting on the desk. */
 function statusFor(ageDays: number, roll: number): Status {
   const table: [Status, number][] =
-    ageDays < 7 ? [['new', 0.5], ['in_review', 0.8], ['quoted', 0.95], ['spam', 1]]
-    : ageDays < 60 ? [
-      ['new', 0.05], ['in_review', 0.2], ['quoted', 0.5], ['licensed', 0.8], ['declined', 0.9], ['withdrawn', 0.95],
-      ['spam', 1],
-    ]
-    : [['licensed', 0.55], ['declined', 0.75], ['withdrawn', 0.9], ['spam', 1]];
+    ageDays < 7
+      ? [
+          ['new', 0.5],
+          ['in_review', 0.8],
+          ['quoted', 0.95],
+          ['spam', 1],
+        ]
+      : ageDays < 60
+        ? [
+            ['new', 0.05],
+            ['in_review', 0.2],
+            ['quoted', 0.5],
+            ['licensed', 0.8],
+            ['declined', 0.9],
+            ['withdrawn', 0.95],
+            ['spam', 1],
+          ]
+        : [
+            ['licensed', 0.55],
+            ['declined', 0.75],
+            ['withdrawn', 0.9],
+            ['spam', 1],
+          ];
   return table.find(([, upTo]) => roll < upTo)![0];
 }
 
@@ -176,7 +247,7 @@ export const seedCommand: Command = {
       const start = end - days * DAY;
       const bar = progress('Seeding requests');
       const began = performance.now();
-      for (let done = 0; done < count; ) {
+      for (let done = 0; done < count;) {
         const size = Math.min(BATCH, count - done);
         writeTransaction(db, () => {
           for (let offset = 0; offset < size; offset++) {

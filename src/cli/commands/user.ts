@@ -45,7 +45,9 @@ export const userCommand: Command = {
     try {
       const users = usersRepo(db);
       const admin = userAdmin({
-        db, users, audit: auditRepo(db),
+        db,
+        users,
+        audit: auditRepo(db),
         sessions: new SqliteSessionStore(db, config.sessionIdleMinutes * 60_000),
         scryptLog2N: config.passwordScryptLog2N,
         clock: () => new Date(),

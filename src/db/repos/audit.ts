@@ -25,7 +25,6 @@ export interface AuditRow {
   after_json: string | null;
 }
 
-
 export function auditRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO audit_log
     (at, actor_id, actor, action, subject_type, subject_id, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);

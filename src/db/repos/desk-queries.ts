@@ -50,9 +50,24 @@ export interface QueueRow {
 }
 
 const QUEUE_COLUMNS = [
-  'id', 'reference', 'status', 'created_at', 'last_action_at', 'requester_name', 'requester_email', 'org_name',
-  'org_country', 'medium', 'territory', 'countries', 'quote_total_minor', 'final_fee_minor', 'currency',
-  'refer_to_desk', 'first_title', 'article_count',
+  'id',
+  'reference',
+  'status',
+  'created_at',
+  'last_action_at',
+  'requester_name',
+  'requester_email',
+  'org_name',
+  'org_country',
+  'medium',
+  'territory',
+  'countries',
+  'quote_total_minor',
+  'final_fee_minor',
+  'currency',
+  'refer_to_desk',
+  'first_title',
+  'article_count',
 ] as const satisfies readonly (keyof QueueRow)[];
 
 // Every field of QueueRow is selected: a column missing from the list above is a compile error here.
@@ -103,7 +118,7 @@ export function searchQuery(input: string): string | undefined {
 export function facetTerms(filter: Pick<QueueFilter, 'status' | 'medium' | 'territory' | 'country'>): string {
   // Values come from the desk's option lists; a quote is doubled all the same, as FTS5 strings want.
   const term = (kind: string, value: string | undefined) =>
-    (value ? [`"^${kind}${value.replaceAll('_', '').replaceAll('"', '""')}"`] : []);
+    value ? [`"^${kind}${value.replaceAll('_', '').replaceAll('"', '""')}"`] : [];
   return [
     ...term('s', filter.status),
     ...term('m', filter.medium),
@@ -209,9 +224,13 @@ export function deskQueries(db: Db) {
       if (direction === 'older') where.push(`${tuple} < ${cursor}`);
       if (direction === 'newer') where.push(`${tuple} > ${cursor}`);
       const order = orderColumns.map((column) => `${column} ${direction === 'newer' ? 'ASC' : 'DESC'}`).join(', ');
-      prepared = db.prepare(`SELECT ${QUEUE_COLUMNS.map((column) => `r.${column}`).join(', ')}
+      prepared = db
+        .prepare(
+          `SELECT ${QUEUE_COLUMNS.map((column) => `r.${column}`).join(', ')}
         FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY ${order} LIMIT @limit`).raw(true);
+        ORDER BY ${order} LIMIT @limit`,
+        )
+        .raw(true);
       cache.set(cacheKey, prepared);
     }
     return prepared;

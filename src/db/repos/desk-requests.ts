@@ -35,8 +35,18 @@ export interface DuplicateRow {
   url: string;
 }
 
-export interface QuoteChange { finalFeeMinor: number | null; feeReason: string | null; validUntil: string }
-export interface LicenceChange { number: string; start: string; end: string; creditLine: string; linkBack: string }
+export interface QuoteChange {
+  finalFeeMinor: number | null;
+  feeReason: string | null;
+  validUntil: string;
+}
+export interface LicenceChange {
+  number: string;
+  start: string;
+  end: string;
+  creditLine: string;
+  linkBack: string;
+}
 
 export function deskRequestsRepo(db: Db) {
   const fields = db.prepare(`SELECT id, reference, status, final_fee_minor, fee_reason, quote_total_minor, currency,
@@ -80,8 +90,11 @@ export function deskRequestsRepo(db: Db) {
       const at = Date.parse(request.createdAt);
       const days30 = 30 * 86_400_000;
       return duplicates.all({
-        id: request.id, email: request.email, org: request.org,
-        from: new Date(at - days30).toISOString(), to: new Date(at + days30).toISOString(),
+        id: request.id,
+        email: request.email,
+        org: request.org,
+        from: new Date(at - days30).toISOString(),
+        to: new Date(at + days30).toISOString(),
       }) as DuplicateRow[];
     },
     requeueFailed: (id: number, requestId: number, now: string) => requeue.run({ id, requestId, now }).changes === 1,

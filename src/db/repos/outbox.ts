@@ -82,8 +82,12 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
   );
   const forRequest = db.prepare('SELECT * FROM outbox WHERE request_id = ? ORDER BY id');
   // The template is written out so SQLite can read the partial index outbox_acks (migrations/0022).
-  const recentAcksTo = db.prepare(`SELECT COUNT(*) FROM outbox
-    WHERE lower(recipient) = lower(?) AND template = 'requester_ack' AND created_at > ?`).pluck();
+  const recentAcksTo = db
+    .prepare(
+      `SELECT COUNT(*) FROM outbox
+    WHERE lower(recipient) = lower(?) AND template = 'requester_ack' AND created_at > ?`,
+    )
+    .pluck();
   const needingAttention = db.prepare(`SELECT o.*, r.reference FROM outbox o LEFT JOIN requests r ON r.id = o.request_id
     WHERE o.status = 'failed' OR (o.status IN ('queued', 'sending') AND o.created_at <= ?)
     ORDER BY o.status = 'failed' DESC, o.created_at LIMIT ?`);
@@ -101,7 +105,14 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
       const messageId = `<${Date.now().toString(36).padStart(9, '0')}.${crypto.randomUUID()}@${messageIdDomain}>`;
       const { requestId, template, locale, recipient, params } = message;
       const info = insert.run(
-        requestId, template, locale, recipient, JSON.stringify(params ?? {}), messageId, now, now,
+        requestId,
+        template,
+        locale,
+        recipient,
+        JSON.stringify(params ?? {}),
+        messageId,
+        now,
+        now,
       );
       return Number(info.lastInsertRowid);
     },
@@ -113,7 +124,10 @@ export function outboxRepo(db: Db, messageIdDomain: string) {
         const rows = due.all({ now: nowIso, staleBefore, limit }) as OutboxRow[];
         for (const row of rows) claim.run(nowIso, row.id);
         return rows.map((row) => ({
-          ...row, status: 'sending' as const, attempts: row.attempts + 1, claimed_at: nowIso,
+          ...row,
+          status: 'sending' as const,
+          attempts: row.attempts + 1,
+          claimed_at: nowIso,
         }));
       });
     },

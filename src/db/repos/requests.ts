@@ -6,8 +6,6 @@ export type { StoredRequest };
 import type { ComputedQuote } from '../../domain/quote-types.js';
 import type { Status } from '../../domain/workflow.js';
 
-
-
 export interface RequestRow {
   id: number;
   reference: string;
@@ -76,14 +74,12 @@ function rowToRequest(row: RequestRow, articles: ArticleRow[]): StoredRequest {
       website: orUndefined(row.org_website),
       nonProfit: row.org_non_profit === 1,
     },
-    articles: articles.map(
-      (article): Article => ({
-        url: article.url,
-        title: article.title,
-        portion: article.portion,
-        extractWords: orUndefined(article.extract_words),
-      }),
-    ),
+    articles: articles.map((article): Article => ({
+      url: article.url,
+      title: article.title,
+      portion: article.portion,
+      extractWords: orUndefined(article.extract_words),
+    })),
     usage: {
       medium: row.medium as StoredRequest['usage']['medium'],
       territory: row.territory as StoredRequest['usage']['territory'],

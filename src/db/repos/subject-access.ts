@@ -11,8 +11,10 @@ export function subjectAccessRepo(db: Db) {
   const requests = db.prepare('SELECT * FROM requests WHERE lower(requester_email) = lower(?) ORDER BY created_at, id');
   // Names come from sqlite_master, never from input.
   const relatedTables = db
-    .prepare(`SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c
-      WHERE m.type = 'table' AND c.name = 'request_id' ORDER BY m.name`)
+    .prepare(
+      `SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c
+      WHERE m.type = 'table' AND c.name = 'request_id' ORDER BY m.name`,
+    )
     .pluck();
   const requestAudit = db.prepare(`SELECT at, actor, action, before_json, after_json FROM audit_log
     WHERE subject_type = 'request' AND subject_id = ? ORDER BY id`);

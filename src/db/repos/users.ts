@@ -25,7 +25,6 @@ export const toUser = (row: UserRow): User => ({
   createdAt: row.created_at,
 });
 
-
 export function usersRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO users (email, role, password_hash, password_changed_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?)`);

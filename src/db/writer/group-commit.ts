@@ -23,8 +23,7 @@ export interface WriteCommand extends NewRequest {
 }
 
 export type WriteResult =
-  | { kind: 'created'; id: number; reference: string }
-  | { kind: 'replayed'; id: number; sameBody: boolean };
+  { kind: 'created'; id: number; reference: string } | { kind: 'replayed'; id: number; sameBody: boolean };
 
 /** A batch larger than this is flushed at once rather than waiting for the next turn. */
 const MAX_BATCH = 64;

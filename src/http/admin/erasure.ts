@@ -21,7 +21,10 @@ export function erasurePages(services: Services) {
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         return renderDesk(req, res, 400, 'admin/erase', {
-          nav: 'erase', email: typeof body.email === 'string' ? body.email : '', matches: null, error: err.message,
+          nav: 'erase',
+          email: typeof body.email === 'string' ? body.email : '',
+          matches: null,
+          error: err.message,
         });
       }
       switch (body.step) {
@@ -33,12 +36,15 @@ export function erasurePages(services: Services) {
         case 'erase':
           if (body.confirm !== 'yes') {
             return renderDesk(req, res, 400, 'admin/erase', {
-              nav: 'erase', email, matches: data.requestsOf(email),
+              nav: 'erase',
+              email,
+              matches: data.requestsOf(email),
               error: 'Tick the box to confirm: erasure cannot be undone.',
             });
           }
           return renderDesk(req, res, 200, 'admin/erase-done', {
-            nav: 'erase', result: data.erase(email, actorOf(res)),
+            nav: 'erase',
+            result: data.erase(email, actorOf(res)),
           });
         case 'review':
           return renderDesk(req, res, 200, 'admin/erase', { nav: 'erase', email, matches: data.requestsOf(email) });

@@ -33,7 +33,12 @@ export function exportPages(services: Services) {
       error = err.message;
     }
     renderDesk(req, res, error ? 400 : 200, 'admin/export', {
-      nav: 'export', values, error, matching, statuses: STATUSES, formats: services.exports.formats,
+      nav: 'export',
+      values,
+      error,
+      matching,
+      statuses: STATUSES,
+      formats: services.exports.formats,
       retention: services.personalData.retention(),
     });
   }

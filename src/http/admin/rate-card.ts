@@ -13,22 +13,28 @@ function rateCardTables(card: RateCard, en: I18n) {
   return {
     card,
     baseFees: Object.entries(card.baseFeeMinor).map(([medium, minor]) => ({
-      label: mediumName(medium), value: money(minor),
+      label: mediumName(medium),
+      value: money(minor),
     })),
     extracts: card.extractBands.map((band) => ({
-      label: `Up to ${en.number(band.maxWords)} words`, value: `${percentage(band.percent)} of the full-text fee`,
+      label: `Up to ${en.number(band.maxWords)} words`,
+      value: `${percentage(band.percent)} of the full-text fee`,
     })),
     audience: card.audienceBands.map((band) => ({
-      label: `Up to ${en.number(band.maxAudience)}`, value: percentage(band.percent),
+      label: `Up to ${en.number(band.maxAudience)}`,
+      value: percentage(band.percent),
     })),
     territories: Object.entries(card.territoryPercent).map(([territory, percent]) => ({
-      label: en.t(`enum.territory.${territory}`), value: percentage(percent),
+      label: en.t(`enum.territory.${territory}`),
+      value: percentage(percent),
     })),
     durations: card.durationBands.map((band) => ({
-      label: `Up to ${band.maxMonths} months`, value: percentage(band.percent),
+      label: `Up to ${band.maxMonths} months`,
+      value: percentage(band.percent),
     })),
     volume: card.volumeDiscounts.map((discount) => ({
-      label: `${discount.minArticles} articles or more`, value: `${percentage(discount.discountPercent)} off`,
+      label: `${discount.minArticles} articles or more`,
+      value: `${percentage(discount.discountPercent)} off`,
     })),
     other: [
       { label: 'Translation', value: percentage(card.translationPercent) },
@@ -53,5 +59,7 @@ function rateCardTables(card: RateCard, en: I18n) {
 /** GET /admin/rate-card: the card in force, read-only (changing it is a reviewed change to the file). */
 export const rateCardPage = (card: RateCard) => (req: Request, res: Response) =>
   renderDesk(req, res, 200, 'admin/rate-card', {
-    nav: 'rate-card', title: 'Rate card', ...rateCardTables(card, i18nFor('en')),
+    nav: 'rate-card',
+    title: 'Rate card',
+    ...rateCardTables(card, i18nFor('en')),
   });

@@ -26,9 +26,17 @@ export function userPages(services: Services) {
   const show = (req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) => {
     const done = String(req.query.done);
     renderDesk(req, res, status, 'admin/users', {
-      nav: 'users', title: 'Users', users: users.list(), me: currentUser(res),
-      minPassword: MIN_PASSWORD_LENGTH, done: Object.hasOwn(DONE, done) ? DONE[done] : null,
-      problem: null, errors: {}, posted: {}, rowProblem: null, ...extra,
+      nav: 'users',
+      title: 'Users',
+      users: users.list(),
+      me: currentUser(res),
+      minPassword: MIN_PASSWORD_LENGTH,
+      done: Object.hasOwn(DONE, done) ? DONE[done] : null,
+      problem: null,
+      errors: {},
+      posted: {},
+      rowProblem: null,
+      ...extra,
     });
   };
 
@@ -43,7 +51,9 @@ export function userPages(services: Services) {
         );
         const body = (req.body ?? {}) as Body;
         return show(req, res, err.status, {
-          problem: err.message, errors, rowProblem: rowId ?? null,
+          problem: err.message,
+          errors,
+          rowProblem: rowId ?? null,
           posted: { email: postedText(body, 'email', 300), role: postedText(body, 'role', 300) },
         });
       }
@@ -71,29 +81,46 @@ export function userPages(services: Services) {
     add(req: Request, res: Response) {
       const body = (req.body ?? {}) as Body;
       const role = postedText(body, 'role', 300);
-      return attempt(req, res, () => {
-        if (!isRole(role)) {
-          throw new AppError(422, 'invalid_user', 'Choose a role.', [{ path: '/role', message: 'Choose a role.' }]);
-        }
-        return users.add(actorOf(res), postedText(body, 'email', 300), role, postedText(body, 'password', 1000));
-      }, 'added');
+      return attempt(
+        req,
+        res,
+        () => {
+          if (!isRole(role)) {
+            throw new AppError(422, 'invalid_user', 'Choose a role.', [{ path: '/role', message: 'Choose a role.' }]);
+          }
+          return users.add(actorOf(res), postedText(body, 'email', 300), role, postedText(body, 'password', 1000));
+        },
+        'added',
+      );
     },
 
     setRole(req: Request, res: Response) {
       const id = target(req.params.id);
       const role = postedText(req.body as Body, 'role', 300);
-      return attempt(req, res, () => {
-        if (!isRole(role)) throw new AppError(422, 'invalid_role', 'Choose staff or admin.');
-        return users.setRole(actorOf(res), id, role);
-      }, 'role', id);
+      return attempt(
+        req,
+        res,
+        () => {
+          if (!isRole(role)) throw new AppError(422, 'invalid_role', 'Choose staff or admin.');
+          return users.setRole(actorOf(res), id, role);
+        },
+        'role',
+        id,
+      );
     },
 
     disable(req: Request, res: Response) {
       const id = target(req.params.id);
-      return attempt(req, res, () => {
-        notSelf(res, id, 'disable');
-        return users.setDisabled(actorOf(res), id, true);
-      }, 'disabled', id);
+      return attempt(
+        req,
+        res,
+        () => {
+          notSelf(res, id, 'disable');
+          return users.setDisabled(actorOf(res), id, true);
+        },
+        'disabled',
+        id,
+      );
     },
 
     enable(req: Request, res: Response) {

@@ -73,12 +73,17 @@ export function errorHandler(storage?: StorageCondition): ErrorRequestHandler {
     const locale: Locale = res.locals.locale ?? 'en';
     const i18n = i18nFor(locale);
     const message =
-      appErr.status === 404 ? i18n.t('error.page.notFoundBody')
-      : appErr.status === 429 ? i18n.t('error.page.tooMany')
-      : appErr.status === 413 ? i18n.t('error.page.tooLarge')
-      : appErr.code === 'storage_full' ? i18n.t('error.page.storageFull')
-      : appErr.status >= 500 ? i18n.t('error.page.generic')
-      : appErr.message;
+      appErr.status === 404
+        ? i18n.t('error.page.notFoundBody')
+        : appErr.status === 429
+          ? i18n.t('error.page.tooMany')
+          : appErr.status === 413
+            ? i18n.t('error.page.tooLarge')
+            : appErr.code === 'storage_full'
+              ? i18n.t('error.page.storageFull')
+              : appErr.status >= 500
+                ? i18n.t('error.page.generic')
+                : appErr.message;
     renderPage(res, appErr.status, 'public/error', {
       title: appErr.status === 404 ? i18n.t('error.page.notFound') : i18n.t('error.page.title'),
       message,

@@ -26,5 +26,8 @@ export function pageHtml(res: Response, view: string, data: Record<string, unkno
 }
 
 export function renderPage(res: Response, status: number, view: string, data: Record<string, unknown> = {}) {
-  res.status(status).type('html').send(pageHtml(res, view, data));
+  res
+    .status(status)
+    .type('html')
+    .send(pageHtml(res, view, data));
 }

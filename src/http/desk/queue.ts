@@ -37,9 +37,16 @@ export function queuePage(services: Services, overdueWorkingDays: number) {
   return (req: Request, res: Response) => {
     const raw = req.query;
     const query: QueueQuery = {
-      status: text(raw.status), from: text(raw.from), to: text(raw.to), medium: text(raw.medium),
-      territory: text(raw.territory), country: text(raw.country).toUpperCase(), q: text(raw.q).slice(0, 200),
-      overdue: text(raw.overdue) === '1', after: raw.after, before: raw.before,
+      status: text(raw.status),
+      from: text(raw.from),
+      to: text(raw.to),
+      medium: text(raw.medium),
+      territory: text(raw.territory),
+      country: text(raw.country).toUpperCase(),
+      q: text(raw.q).slice(0, 200),
+      overdue: text(raw.overdue) === '1',
+      after: raw.after,
+      before: raw.before,
     };
     const page = services.deskQueue.page(query);
     const now = services.clock();
@@ -51,7 +58,9 @@ export function queuePage(services: Services, overdueWorkingDays: number) {
       // The option lists as HTML built once per list, with the chosen one marked (../public/form-view.ts).
       optionTags,
       statuses: STATUSES.map((status) => ({
-        value: status, label: STATUS_LABELS[status], count: page.counts[status] ?? 0,
+        value: status,
+        label: STATUS_LABELS[status],
+        count: page.counts[status] ?? 0,
         href: queueLink(query, status ? { status } : {}, 'status'),
       })),
       allHref: queueLink(query, {}, 'status'),
@@ -65,7 +74,13 @@ export function queuePage(services: Services, overdueWorkingDays: number) {
       newestHref: page.paged ? queueLink(query) : null,
       overdueDays: overdueWorkingDays,
       filtered: !!(
-        query.status || query.from || query.to || query.medium || query.territory || query.country || query.overdue ||
+        query.status ||
+        query.from ||
+        query.to ||
+        query.medium ||
+        query.territory ||
+        query.country ||
+        query.overdue ||
         page.ignored.length
       ),
     });

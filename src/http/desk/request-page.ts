@@ -45,7 +45,9 @@ export function deskRequestPage(services: Services, overdueWorkingDays: number) 
     } catch (error) {
       const shown =
         error instanceof AppError
-          ? error.status === 422 || error.status === 409 ? error : undefined
+          ? error.status === 422 || error.status === 409
+            ? error
+            : undefined
           : services.storage.refuse('database', error, `desk action ${form}`, req.log);
       if (!shown) throw error;
       const errors = Object.fromEntries((shown.fields ?? []).map((field) => [field.path, field.message]));
@@ -82,8 +84,10 @@ export function deskRequestPage(services: Services, overdueWorkingDays: number) 
       }
       case 'license':
         return requests.license(actor, id, {
-          start: postedText(body, 'licence_start', 20).trim(), end: postedText(body, 'licence_end', 20).trim(),
-          creditLine: postedText(body, 'credit_line', 400), linkBack: postedText(body, 'link_back', 2100),
+          start: postedText(body, 'licence_start', 20).trim(),
+          end: postedText(body, 'licence_end', 20).trim(),
+          creditLine: postedText(body, 'credit_line', 400),
+          linkBack: postedText(body, 'link_back', 2100),
         });
       case 'decline':
         return requests.decline(actor, id, postedText(body, 'decline_reason', 3000));

@@ -25,7 +25,9 @@ function auditChanges(row: AuditRow): { field: string; before: string; after: st
   const show = (value: unknown) =>
     value === undefined ? '' : value === null ? '—' : typeof value === 'string' ? value : JSON.stringify(value);
   return [...new Set([...Object.keys(before), ...Object.keys(after)])].map((field) => ({
-    field, before: show(before[field]), after: show(after[field]),
+    field,
+    before: show(before[field]),
+    after: show(after[field]),
   }));
 }
 
@@ -57,7 +59,10 @@ export function requestPageData(
     statusLabel: STATUS_LABELS[licensingRequest.status],
     age: ageLabel(licensingRequest.createdAt, now),
     overdue: isOverdue(
-      licensingRequest.status, fields.last_action_at ?? licensingRequest.createdAt, now, overdueWorkingDays,
+      licensingRequest.status,
+      fields.last_action_at ?? licensingRequest.createdAt,
+      now,
+      overdueWorkingDays,
     ),
     rows: requestFieldRows(licensingRequest, en),
     quote: labelQuote(en, licensingRequest.quote),

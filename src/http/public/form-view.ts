@@ -30,9 +30,24 @@ export function optionTags(options: { value: string; label: string }[], value: u
 
 /** The error summary lists problems in the order the fields appear on the page. */
 const FIELD_ORDER = [
-  '/form', '/requester', '/organisation', '/articles', '/usage/medium', '/usage/territory', '/usage/countries',
-  '/usage/language', '/usage/translation', '/usage/audience', '/usage/startDate', '/usage/durationMonths',
-  '/usage/exclusive', '/usage/commercial', '/usage/images', '/usage', '/message', '/consent',
+  '/form',
+  '/requester',
+  '/organisation',
+  '/articles',
+  '/usage/medium',
+  '/usage/territory',
+  '/usage/countries',
+  '/usage/language',
+  '/usage/translation',
+  '/usage/audience',
+  '/usage/startDate',
+  '/usage/durationMonths',
+  '/usage/exclusive',
+  '/usage/commercial',
+  '/usage/images',
+  '/usage',
+  '/message',
+  '/consent',
 ];
 const rank = (path: string) => {
   const position = FIELD_ORDER.findIndex((field) => path === field || path.startsWith(`${field}/`));

@@ -27,8 +27,10 @@ function editingAction(body: Body | undefined): string {
 }
 
 /** Adding a row or switching language does no work worth limiting; every submission counts. */
-export const unlessEditing = (limit: RequestHandler): RequestHandler => (req, res, next) =>
-  editingAction(req.body as Body | undefined) === 'submit' ? limit(req, res, next) : next();
+export const unlessEditing =
+  (limit: RequestHandler): RequestHandler =>
+  (req, res, next) =>
+    editingAction(req.body as Body | undefined) === 'submit' ? limit(req, res, next) : next();
 
 export function licensingForm(services: Services, metrics: Metrics) {
   const formData = (locale: Locale, values: Record<string, unknown>, errors: FieldError[], token: string) =>
@@ -57,7 +59,10 @@ export function licensingForm(services: Services, metrics: Metrics) {
     );
     // Written piece by piece, Node sends them in one writev with the headers.
     res.status(200).set('Content-Type', 'text/html; charset=utf-8');
-    res.setHeader('Content-Length', pieces.reduce((length, piece) => length + piece.length, 0));
+    res.setHeader(
+      'Content-Length',
+      pieces.reduce((length, piece) => length + piece.length, 0),
+    );
     if (req.method === 'HEAD') return void res.end();
     for (const piece of pieces) res.write(piece);
     res.end();
@@ -103,11 +108,14 @@ export function licensingForm(services: Services, metrics: Metrics) {
     // The token's nonce with the content: a double click replays the first request, while
     // a different request sent with the same token (a cached page, the back button) is its own.
     const content = crypto.createHash('sha256').update(JSON.stringify(values)).digest('base64url');
-    const outcome = await services.submissions.submit({ ...values, locale }, {
-      locale,
-      idempotencyKey: `form:${check.nonce}:${content}`,
-      log: req.log,
-    });
+    const outcome = await services.submissions.submit(
+      { ...values, locale },
+      {
+        locale,
+        idempotencyKey: `form:${check.nonce}:${content}`,
+        log: req.log,
+      },
+    );
     metrics.submission('form', outcome.kind);
     if (outcome.kind === 'invalid') {
       return showForm(res, 422, locale, values, describeIssues(outcome.issues, locale), token);
@@ -126,5 +134,7 @@ export function licensingForm(services: Services, metrics: Metrics) {
 }
 
 /** The short public pages: the conditions, the privacy notice, and the page a bot is shown. */
-export const staticPage = (view: string, data: Record<string, unknown> = {}) => (_req: Request, res: Response) =>
-  renderPage(res, 200, view, data);
+export const staticPage =
+  (view: string, data: Record<string, unknown> = {}) =>
+  (_req: Request, res: Response) =>
+    renderPage(res, 200, view, data);
