@@ -46,6 +46,8 @@ function anchors(markdown: string): Set<string> {
     seen.set(slug, n + 1);
     result.add(n === 0 ? slug : `${slug}-${n}`);
   }
+  // An anchor of its own (<a id="…"></a>) for a short, stable link to a long heading.
+  for (const m of withoutCode.matchAll(/<a id="([^"]+)"><\/a>/g)) result.add(m[1]!);
   return result;
 }
 
@@ -93,6 +95,21 @@ test('every relative link in the README and docs/*.md leads to a file, and to a 
     }
   }
   assert.ok(checked >= 30, `only ${checked} relative links found`);
+});
+
+test('every docs/… link in a code comment leads to a file, and to a heading that exists', () => {
+  const sources = fs
+    .readdirSync(projectPath('src'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'));
+  let checked = 0;
+  for (const source of sources) {
+    for (const m of read(`src/${source}`).matchAll(/(docs\/[a-z0-9-]+\.md)(?:#([a-z0-9-]+))?/g)) {
+      assert.ok(fs.existsSync(projectPath(m[1]!)), `src/${source}: ${m[0]} does not exist`);
+      if (m[2]) assert.ok(anchors(read(m[1]!)).has(m[2]), `src/${source}: ${m[0]} → no such heading`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 10, `only ${checked} links found in comments`);
 });
 
 test('…and it would notice: a missing file, a missing heading', () => {
