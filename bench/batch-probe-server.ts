@@ -1,12 +1,12 @@
 // The service as src/main.ts builds it, with the request writer's batch sizes
 // counted: answers "does deferring the flush by setImmediate batch anything under
 // 10 connections?". Prints a histogram of batch sizes on SIGTERM. Run with tsx.
+import http from 'node:http';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { createContainer } from '../src/container.js';
 import { createApp } from '../src/app.js';
-import { createHttpServer } from '../src/http/core/server/prototype-server.js';
 import { createTransport } from '../src/mail/transport.js';
 import { createLogger } from '../src/logger.js';
 
@@ -20,7 +20,7 @@ const sizes = new Map<number, number>();
 const maxBatch = Number(process.env.BENCH_MAX_BATCH ?? 64);
 const writerOptions = { maxBatch, onBatch: (n: number) => sizes.set(n, (sizes.get(n) ?? 0) + 1) };
 const container = createContainer({ config, db, transport, logger: createLogger(config.logLevel), writerOptions });
-const server = createHttpServer(createApp(container)).listen(config.port, config.host);
+const server = http.createServer(createApp(container)).listen(config.port, config.host);
 // BENCH_NO_MAIL=1 leaves the outbox worker off: how much of a submission's cost is delivering its two emails.
 if (process.env.BENCH_NO_MAIL !== '1') container.worker.start();
 

@@ -4,8 +4,6 @@
 // service's scenarios, so a ratio target can be read against its ceiling:
 // GET /page sends as many bytes as the service's form page (PAGE_BYTES), and
 // POST /json parses a JSON body with express.json() and sends it back.
-// With PRESET_PROTOTYPES=1 the same app listens on the server Reprise uses
-// (src/http/core/server/prototype-server.ts, built): the ceilings then show what Express allows on it.
 import { Buffer } from 'node:buffer';
 import express from 'express';
 
@@ -21,9 +19,4 @@ app.post('/json', express.json(), (req, res) => {
   res.json(req.body);
 });
 const port = Number(process.env.PORT ?? 3100);
-if (process.env.PRESET_PROTOTYPES === '1') {
-  const { createHttpServer } = await import('../dist/src/http/core/server/prototype-server.js');
-  createHttpServer(app).listen(port, '127.0.0.1');
-} else {
-  app.listen(port, '127.0.0.1');
-}
+app.listen(port, '127.0.0.1');

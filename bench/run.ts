@@ -84,14 +84,6 @@ try {
     path.join(dir, 'plain.log'),
   );
   servers.push(plain);
-  const preset = await startServer(
-    'plain-preset',
-    [path.join(root, 'bench/plain-server.js')],
-    { PAGE_BYTES: String(pageBytes), PRESET_PROTOTYPES: '1' },
-    '/',
-    path.join(dir, 'plain-preset.log'),
-  );
-  servers.push(preset);
   console.error(machine());
   console.error(`${CONNECTIONS} connections, ${duration} s per scenario${smoke ? ' (smoke run)' : ''}\n`);
 
@@ -100,7 +92,7 @@ try {
   const plains: Row[] = [await plainRun()];
   rows.push(plains[0]!);
   const selected = [
-    ...ceilingScenarios(preset, pageBytes),
+    ...ceilingScenarios(plain, pageBytes),
     ...reprisescenarios({ smoke, formSecret, dir, env: serviceEnv, root, servers }),
   ].filter((s: Scenario) => !only || only.some((o) => s.name.includes(o)));
   for (const s of selected) {

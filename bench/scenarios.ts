@@ -35,25 +35,22 @@ export function storedRequests(ctx: BenchContext): number {
 }
 
 /**
- * What plain Express does with the same work as two of the service's scenarios, on
- * the server the service listens with (src/http/core/server/prototype-server.ts): answer "hello", send the
- * form page's bytes, and parse a quote's JSON body and send it back. Their ratios are
- * the ceilings for GET /licensing and POST /api/v1/quote on this machine.
+ * What plain Express does with the same work as two of the service's scenarios: send the form page's bytes,
+ * and parse a quote's JSON body and send it back. Their ratios are the ceilings for GET /licensing and
+ * POST /api/v1/quote on this machine.
  */
-export function ceilingScenarios(preset: Server, pageBytes: number): Scenario[] {
+export function ceilingScenarios(plain: Server, pageBytes: number): Scenario[] {
   const jsonBodies = Array.from({ length: 120 }, (_, i) => JSON.stringify(licensingRequest(i)));
-  const hello = 'ceiling: plain Express "hello" on Reprise\'s server';
-  const page = `ceiling: the same, sending ${pageBytes.toLocaleString('en')} bytes`;
-  const json = 'ceiling: the same, express.json() echo';
+  const page = `ceiling: plain Express sending ${pageBytes.toLocaleString('en')} bytes`;
+  const json = 'ceiling: plain Express, express.json() echo';
   return [
-    { name: hello, measure: async (_s, d) => toRow(hello, await run({ url: preset.url }, d), 200) },
-    { name: page, measure: async (_s, d) => toRow(page, await run({ url: `${preset.url}/page` }, d), 200) },
+    { name: page, measure: async (_s, d) => toRow(page, await run({ url: `${plain.url}/page` }, d), 200) },
     {
       name: json,
       measure: async (_s, d) =>
         toRow(
           json,
-          await run({ url: preset.url, requests: rotating(jsonBodies, JSON_HEADERS, 'POST', '/json') }, d),
+          await run({ url: plain.url, requests: rotating(jsonBodies, JSON_HEADERS, 'POST', '/json') }, d),
           200,
         ),
     },

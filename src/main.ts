@@ -1,11 +1,11 @@
 // Process entry: config → database → migrations → HTTP server → outbox worker, and a graceful shutdown on
 // SIGTERM/SIGINT (stop accepting, finish requests in flight, let the mail worker finish its send, close).
+import http from 'node:http';
 import { loadConfig, ConfigError } from './config.js';
 import { openDatabase } from './db/connection.js';
 import { migrate, MigrationError } from './db/migrate.js';
 import { createContainer } from './container.js';
 import { createApp } from './app.js';
-import { createHttpServer } from './http/core/server/prototype-server.js';
 import { createTransport } from './mail/transport.js';
 import { createLogger } from './logger.js';
 import { retentionScheduler } from './services/retention-scheduler.js';
@@ -24,7 +24,7 @@ async function main() {
   await container.writer.ready();
   const app = createApp(container);
 
-  const server = createHttpServer(app).listen(config.port, config.host, () => {
+  const server = http.createServer(app).listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info(

@@ -9,14 +9,13 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createContainer, type Container } from '../../src/container.js';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import { createApp } from '../../src/app.js';
-import { createHttpServer } from '../../src/http/core/server/prototype-server.js';
 import { createTransport } from '../../src/mail/transport.js';
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;
-  /** The app on the server production listens with (src/http/core/server/prototype-server.ts): what tests send requests to. */
+  /** The app on a Node HTTP server, as src/main.ts listens: what tests send requests to. */
   server: Server;
   container: Container;
   db: Db;
@@ -69,7 +68,7 @@ export async function buildTestApp(
   const app = createApp(container);
   return {
     app,
-    server: createHttpServer(app),
+    server: http.createServer(app),
     container,
     db,
     dir,

@@ -1,13 +1,9 @@
-// The server src/main.ts listens with (src/http/core/server/prototype-server.ts): requests and responses
-// are made with the app's prototypes, so Express finds them in place, and everything
-// Express and Node do with them still works — headers, bodies, keep-alive, HEAD,
-// errors — on the real app as on a bare one.
+// The real app on a Node HTTP server as src/main.ts makes it: headers, bodies, keep-alive, HEAD and errors,
+// and a start that stops with a clear line when the port is taken.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { createHttpServer } from '../../src/http/core/server/prototype-server.js';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -25,46 +21,9 @@ async function close(server: http.Server) {
   await new Promise((resolve) => server.close(resolve));
 }
 
-test('requests and responses are born with the app’s prototypes, and Express’s helpers work on them', async () => {
-  const app = express();
-  const seen: { req: boolean; res: boolean; incoming: boolean; outgoing: boolean }[] = [];
-  app.use(express.json());
-  app.post('/echo/:name', (req, res) => {
-    seen.push({
-      req: Object.getPrototypeOf(req) === app.request,
-      res: Object.getPrototypeOf(res) === app.response,
-      incoming: req instanceof http.IncomingMessage,
-      outgoing: res instanceof http.ServerResponse,
-    });
-    res
-      .cookie('c', 'v', { httpOnly: true })
-      .status(201)
-      .json({ name: req.params.name, q: req.query.q, body: req.body, ua: req.get('x-test') });
-  });
-  const server = createHttpServer(app);
-  // Seen before Express runs: with app.listen() these would be Node's own prototypes.
-  const atArrival: boolean[] = [];
-  server.prependListener('request', (req, res) => {
-    atArrival.push(Object.getPrototypeOf(req) === app.request, Object.getPrototypeOf(res) === app.response);
-  });
-  const base = await listen(server);
-  after(() => close(server));
-
-  const res = await fetch(`${base}/echo/ada?q=1`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-test': 'yes' },
-    body: JSON.stringify({ a: [1, 2] }),
-  });
-  assert.equal(res.status, 201);
-  assert.match(res.headers.get('set-cookie') ?? '', /^c=v; Path=\/; HttpOnly$/);
-  assert.deepEqual(await res.json(), { name: 'ada', q: '1', body: { a: [1, 2] }, ua: 'yes' });
-  assert.deepEqual(atArrival, [true, true]);
-  assert.deepEqual(seen, [{ req: true, res: true, incoming: true, outgoing: true }]);
-});
-
-test('the real app through this server: form page, HEAD, quote, a bad body, a 404, and keep-alive', async () => {
+test('the real app on a Node server: form page, HEAD, quote, a bad body, a 404, and keep-alive', async () => {
   const t = await buildTestApp();
-  const server = createHttpServer(t.app);
+  const server = http.createServer(t.app);
   const base = await listen(server);
   after(async () => {
     await close(server);
