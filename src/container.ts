@@ -22,6 +22,7 @@ import { outboxWorker } from './mail/outbox-worker.js';
 import type { MailTransport } from './mail/transport.js';
 import { formTokens } from './services/form-tokens.js';
 import { createMetrics } from './services/metrics.js';
+import { messagesRepo } from './db/repos/messages.js';
 import { createServices } from './services/services.js';
 import { roomIn, storageCondition } from './storage-condition.js';
 
@@ -82,8 +83,10 @@ export function createContainer(deps: ContainerDeps) {
     mail: {
       views,
       mailFrom: config.mailFrom,
+      deskEmail: config.deskEmail,
       publicBaseUrl: config.publicBaseUrl,
       findRequest: repos.requests.findById,
+      findMessage: messagesRepo(db).find,
     },
   });
   const services = createServices({

@@ -48,6 +48,32 @@ function appliedVersions(db: Db): Set<number> {
   return new Set(rows.map((row) => row.version));
 }
 
+/** A migration that edits sqlite_schema itself (widening a CHECK constraint) says so on its first line. */
+const editsSchema = (migration: Migration) => migration.sql.startsWith('-- reprise: writable_schema');
+
+/**
+ * SQLite's documented procedure for changing a constraint in place: writable_schema on for this connection,
+ * schema_version bumped so every connection reloads the schema, and an integrity check before the commit.
+ */
+function applyToSchema(db: Db, migration: Migration, record: () => void) {
+  db.unsafeMode(true);
+  try {
+    db.transaction(() => {
+      const version = db.pragma('schema_version', { simple: true }) as number;
+      db.pragma('writable_schema = ON');
+      db.exec(migration.sql);
+      db.pragma(`schema_version = ${version + 1}`);
+      db.pragma('writable_schema = OFF');
+      const check = db.pragma('integrity_check', { simple: true });
+      if (check !== 'ok') throw new Error(`the database failed its integrity check: ${String(check)}`);
+      record();
+    }).immediate();
+  } finally {
+    db.pragma('writable_schema = OFF');
+    db.unsafeMode(false);
+  }
+}
+
 /** Applies what is missing; returns the names applied. */
 export function migrate(db: Db, migrations = readMigrations(), now = () => new Date()): string[] {
   const done = appliedVersions(db);
@@ -56,10 +82,14 @@ export function migrate(db: Db, migrations = readMigrations(), now = () => new D
   for (const migration of migrations) {
     if (done.has(migration.version)) continue;
     try {
-      db.transaction(() => {
-        db.exec(migration.sql);
-        record.run(migration.version, migration.name, now().toISOString());
-      }).immediate();
+      if (editsSchema(migration))
+        applyToSchema(db, migration, () => record.run(migration.version, migration.name, now().toISOString()));
+      else {
+        db.transaction(() => {
+          db.exec(migration.sql);
+          record.run(migration.version, migration.name, now().toISOString());
+        }).immediate();
+      }
     } catch (err) {
       throw new MigrationError(migration.name, err);
     }

@@ -22,3 +22,5 @@ export interface Actor {
 
 export const SYSTEM: Actor = { id: null, label: 'system' };
 export const CLI: Actor = { id: null, label: 'cli' };
+/** The requester, acting on their own page (their name is personal data: the audit log does not hold it). */
+export const REQUESTER: Actor = { id: null, label: 'requester' };

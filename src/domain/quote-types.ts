@@ -8,6 +8,8 @@ export interface RateCard {
   version: string;
   currency: string;
   validityDays: number;
+  /** Automatic quotes up to this total can be accepted online and licensed at once; off when absent. */
+  autoLicence?: { maxTotalMinor: number };
   baseFeeMinor: Record<Medium, number>;
   /** Extracts cost a share of the full-text fee, by length. */
   extractBands: { maxWords: number; percent: Percent }[];

@@ -1,22 +1,40 @@
-// The request workflow: which status each desk action leads to, and from which statuses. Every status change
-// goes through transition(), on the server; pages only offer what allowedActions() says, never decide.
-//   new → in_review → quoted → licensed;  quoted → quoted (a revised quote is sent again)
-//   new, in_review, quoted → declined | withdrawn;  new, in_review → spam
+// The request workflow: which status each action, the desk's or the requester's, leads to and from which statuses.
+// Every status change goes through transition(), on the server; pages only offer what allowedActions() says.
+//   desk:      new → in_review → quoted → licensed;  quoted → quoted (a revised or renewed quote);  accepted → licensed
+//              new, in_review, quoted, accepted → declined | withdrawn;  new, in_review → spam
+//   requester: quoted → accepted (a valid quote);  new → licensed (an automatic quote within the rate card's
+//              autoLicence);  quoted → declined;  new, in_review, quoted, accepted → withdrawn
 import { AppError } from '../errors.js';
 
-export const STATUSES = ['new', 'in_review', 'quoted', 'licensed', 'declined', 'withdrawn', 'spam'] as const;
+export const STATUSES = [
+  'new',
+  'in_review',
+  'quoted',
+  'accepted',
+  'licensed',
+  'declined',
+  'withdrawn',
+  'spam',
+] as const;
 export type Status = (typeof STATUSES)[number];
 
 export const ACTIONS = ['start_review', 'send_quote', 'license', 'decline', 'withdraw', 'mark_spam'] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const RULES: Record<Action, { from: readonly Status[]; to: Status }> = {
+export const REQUESTER_ACTIONS = ['accept_quote', 'license_now', 'decline_quote', 'withdraw_request'] as const;
+export type RequesterAction = (typeof REQUESTER_ACTIONS)[number];
+
+const RULES: Record<Action | RequesterAction, { from: readonly Status[]; to: Status }> = {
   start_review: { from: ['new'], to: 'in_review' },
   send_quote: { from: ['in_review', 'quoted'], to: 'quoted' },
-  license: { from: ['quoted'], to: 'licensed' },
-  decline: { from: ['new', 'in_review', 'quoted'], to: 'declined' },
-  withdraw: { from: ['new', 'in_review', 'quoted'], to: 'withdrawn' },
+  license: { from: ['quoted', 'accepted'], to: 'licensed' },
+  decline: { from: ['new', 'in_review', 'quoted', 'accepted'], to: 'declined' },
+  withdraw: { from: ['new', 'in_review', 'quoted', 'accepted'], to: 'withdrawn' },
   mark_spam: { from: ['new', 'in_review'], to: 'spam' },
+  accept_quote: { from: ['quoted'], to: 'accepted' },
+  license_now: { from: ['new'], to: 'licensed' },
+  decline_quote: { from: ['quoted'], to: 'declined' },
+  withdraw_request: { from: ['new', 'in_review', 'quoted', 'accepted'], to: 'withdrawn' },
 };
 
 /** Final statuses: the request is closed (retention counts from then) and no action applies. */
@@ -28,8 +46,9 @@ export const AWAITING_DESK: readonly Status[] = ['new', 'in_review'];
 export const isStatus = (value: unknown): value is Status => (STATUSES as readonly unknown[]).includes(value);
 export const isAction = (value: unknown): value is Action => (ACTIONS as readonly unknown[]).includes(value);
 
-export const canApply = (from: Status, action: Action) => RULES[action].from.includes(from);
+export const canApply = (from: Status, action: Action | RequesterAction) => RULES[action].from.includes(from);
 
+/** The desk's actions from this status. */
 export function allowedActions(from: Status): Action[] {
   return ACTIONS.filter((action) => canApply(from, action));
 }
@@ -37,7 +56,7 @@ export function allowedActions(from: Status): Action[] {
 export class TransitionError extends AppError {
   constructor(
     readonly from: Status,
-    readonly action: Action,
+    readonly action: Action | RequesterAction,
   ) {
     const message = `A request that is ${STATUS_LABELS[from].toLowerCase()} cannot be ${ACTION_PAST[action]}.`;
     super(409, 'transition_not_allowed', message);
@@ -45,7 +64,7 @@ export class TransitionError extends AppError {
 }
 
 /** The status after `action`, or a TransitionError (409) when the action is not allowed from `from`. */
-export function transition(from: Status, action: Action): Status {
+export function transition(from: Status, action: Action | RequesterAction): Status {
   if (!canApply(from, action)) throw new TransitionError(from, action);
   return RULES[action].to;
 }
@@ -54,17 +73,22 @@ export const STATUS_LABELS: Record<Status, string> = {
   new: 'New',
   in_review: 'In review',
   quoted: 'Quoted',
+  accepted: 'Accepted',
   licensed: 'Licensed',
   declined: 'Declined',
   withdrawn: 'Withdrawn',
   spam: 'Spam',
 };
 
-const ACTION_PAST: Record<Action, string> = {
+const ACTION_PAST: Record<Action | RequesterAction, string> = {
   start_review: 'taken into review',
   send_quote: 'quoted',
   license: 'licensed',
   decline: 'declined',
   withdraw: 'withdrawn',
   mark_spam: 'marked as spam',
+  accept_quote: 'accepted',
+  license_now: 'licensed at once',
+  decline_quote: 'declined',
+  withdraw_request: 'withdrawn',
 };

@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Services } from '../services/services.js';
 import type { Metrics } from '../services/metrics.js';
 import { notFound } from '../errors.js';
+import { CONDITIONS_VERSION } from '../domain/licence.js';
 import { publicFormBody, deskFormBody, jsonBody } from './core/middleware/bodies.js';
 import { deskForm } from './core/middleware/csrf.js';
 import { signedIn, adminOnly } from './core/middleware/auth.js';
@@ -15,7 +16,8 @@ import { perIpLimit } from './core/middleware/rate-limits.js';
 import { healthCheck } from './operations/health.js';
 import { metricsEndpoint } from './operations/metrics.js';
 import { licensingForm, staticPage, unlessEditing } from './public/form.js';
-import { requesterPage } from './requester/request-page.js';
+import { requesterPages } from './requester/request-page.js';
+import { lostLinkPages } from './requester/lost-link.js';
 import { api, requireJson } from './api/requests.js';
 import { signInPages } from './desk/sign-in.js';
 import { queuePage } from './desk/queue.js';
@@ -38,6 +40,10 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   };
 
   const form = licensingForm(services, metrics);
+  const requester = requesterPages(services);
+  const lostLink = lostLinkPages(services);
+  // A requester's actions and the link email: a person's pace, a flood refused per IP.
+  const requesterLimit = perIpLimit(config.rateLimitSubmitPerHour, 60 * 60_000);
   const queue = queuePage(services, config.overdueWorkingDays);
   const toQueue: RequestHandler = (_req, res) => res.redirect(303, '/staff/requests');
   const apiV1 = api(services, metrics);
@@ -56,11 +62,20 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.get ('/licensing',                                     noStore, form.show);
   route.post('/licensing',                                     publicFormBody, unlessEditing(submitLimit), form.submit);
   route.get ('/licensing/received',                            staticPage('public/received'));
-  route.get ('/licensing/conditions',                          staticPage('public/page', { page: 'conditions' }));
+  route.get ('/licensing/conditions',                          staticPage('public/page', { page: 'conditions', version: CONDITIONS_VERSION }));
   route.get ('/licensing/privacy',                             staticPage('public/page', { page: 'privacy' }));
 
   // requester
-  route.get ('/licensing/requests/:token',                     noStore, requesterPage(services));
+  route.get ('/licensing/requests',                            noStore, lostLink.show);
+  route.post('/licensing/requests',                            noStore, requesterLimit, publicFormBody, lostLink.send);
+  route.get ('/licensing/requests/:token',                     noStore, requester.show);
+  route.post('/licensing/requests/:token/accept',              noStore, requesterLimit, publicFormBody, requester.accept);
+  route.post('/licensing/requests/:token/license-now',         noStore, requesterLimit, publicFormBody, requester.licenseNow);
+  route.get ('/licensing/requests/:token/decline',             noStore, requester.confirmDecline);
+  route.post('/licensing/requests/:token/decline',             noStore, requesterLimit, publicFormBody, requester.decline);
+  route.get ('/licensing/requests/:token/withdraw',            noStore, requester.confirmWithdraw);
+  route.post('/licensing/requests/:token/withdraw',            noStore, requesterLimit, publicFormBody, requester.withdraw);
+  route.post('/licensing/requests/:token/messages',            noStore, requesterLimit, publicFormBody, requester.message);
 
   // API
   route.post('/api/v1/requests',                               requireJson, submitLimit, jsonBody, apiV1.createRequest);
@@ -76,6 +91,7 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.get ('/staff/requests',                                signedIn, queue);
   route.get ('/staff/requests/:reference',                     signedIn, requestPage.show);
   route.post('/staff/requests/:reference/notes',               signedIn, ...deskForm, requestPage.addNote);
+  route.post('/staff/requests/:reference/reply',               signedIn, ...deskForm, requestPage.reply);
   route.post('/staff/requests/:reference/messages/:id/retry',  signedIn, ...deskForm, requestPage.retryEmail);
   route.post('/staff/requests/:reference/:action',             signedIn, ...deskForm, requestPage.act);
   route.get ('/staff/mail',                                    signedIn, mailPage(services));

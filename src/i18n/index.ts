@@ -98,6 +98,7 @@ function buildHelpers(locale: Locale) {
   const regionNames = new Intl.DisplayNames([tag], { type: 'region' });
   const languageNames = new Intl.DisplayNames([tag], { type: 'language' });
   const dateFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone: 'UTC' });
+  const dateTimeFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
   // One formatter per currency (from the rate card), kept: building one costs more than a whole quote.
   const moneyFormats = new Map<string, { format: Intl.NumberFormat; scale: number }>();
   const moneyFormat = (currency: string) => {
@@ -127,7 +128,13 @@ function buildHelpers(locale: Locale) {
       }),
     /** A YYYY-MM-DD date (or ISO timestamp) in words, e.g. "1 March 2027". */
     date: (iso: string) => dateFormat.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)),
+    /** An ISO timestamp as a date and time, in UTC and saying so: "3 Dec 2026, 17:49 UTC". */
+    dateTime: (iso: string) => `${dateTimeFormat.format(new Date(iso))} UTC`,
     country: (code: string) => regionNames.of(code) ?? code,
+    /** Between a label and its value: French puts a narrow no-break space before the colon. */
+    colon: locale === 'fr' ? '\u202f: ' : ': ',
+    /** Items of a list, with the comma the language writes (Arabic's is "،"). */
+    list: (items: readonly string[]) => items.join(locale === 'ar' ? '، ' : ', '),
     language: (code: string) => languageNames.of(code) ?? code,
   };
 }

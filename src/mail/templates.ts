@@ -13,16 +13,19 @@ import { ERASED } from '../db/repos/retention.js';
 export interface MailContext {
   views: ViewEngines;
   mailFrom: string;
+  /** Where requesters' replies go (Reply-To), and the address their emails name. */
+  deskEmail: string;
   publicBaseUrl: string;
   findRequest: (id: number) => StoredRequest | undefined;
+  findMessage: (id: number) => { body: string; author: string } | undefined;
 }
 
 interface TemplateSpec {
   /** What the email is, as the desk's pages name it. */
   label: string;
   subject: (i18n: I18n, request: StoredRequest, params: Record<string, unknown>) => string;
-  /** Replies go to the requester on desk mail, to the desk otherwise (From). */
-  replyToRequester?: boolean;
+  /** Mail to the desk: replies go to the requester. Every other email's replies go to the desk. */
+  toDesk?: boolean;
 }
 
 /** Subjects never carry a line break, whatever a stored value holds. */
@@ -32,7 +35,42 @@ const TEMPLATES: Record<string, TemplateSpec> = {
   desk_new_request: {
     label: 'New request (to the desk)',
     subject: (_i18n, request) => `New licensing request ${request.reference}: ${request.organisation.name}`,
-    replyToRequester: true,
+    toDesk: true,
+  },
+  desk_quote_accepted: {
+    label: 'Quote accepted (to the desk)',
+    subject: (_i18n, request) =>
+      `Quote accepted: ${request.reference} (${request.organisation.name}), licence to issue`,
+    toDesk: true,
+  },
+  desk_licensed_automatically: {
+    label: 'Licensed automatically (to the desk)',
+    subject: (_i18n, request, params) =>
+      `Licensed automatically: ${request.reference} (${request.organisation.name}), ${String(params.licenceNumber)}`,
+    toDesk: true,
+  },
+  desk_requester_closed: {
+    label: 'Declined or withdrawn by the requester (to the desk)',
+    subject: (_i18n, request, params) =>
+      `${params.what === 'declined' ? 'Quote declined' : 'Request withdrawn'} by the requester: ${request.reference}`,
+    toDesk: true,
+  },
+  desk_message: {
+    label: 'Message from the requester (to the desk)',
+    subject: (_i18n, request) => `Message from the requester: ${request.reference} (${request.organisation.name})`,
+    toDesk: true,
+  },
+  quote_accepted: {
+    label: 'Acceptance confirmed',
+    subject: (i18n, request) => i18n.t('email.accepted.subject', { reference: request.reference }),
+  },
+  message_to_requester: {
+    label: 'Message from the desk',
+    subject: (i18n, request) => i18n.t('email.message.subject', { reference: request.reference }),
+  },
+  request_links: {
+    label: 'Links to open requests',
+    subject: (i18n) => i18n.t('email.links.subject'),
   },
   requester_ack: {
     label: 'Acknowledgement',
@@ -58,6 +96,14 @@ export const templateLabel = (template: string): string => TEMPLATES[template]?.
 
 export class UnrenderableMessage extends Error {}
 
+/** The requests an email of links lists: each still open and not erased, with its page's address. */
+function linkedRequests(context: MailContext, ids: unknown[]) {
+  return ids
+    .map((id) => (typeof id === 'number' ? context.findRequest(id) : undefined))
+    .filter((request): request is StoredRequest => !!request && request.requester.email !== ERASED)
+    .map((request) => ({ request, link: `${context.publicBaseUrl}/licensing/requests/${request.accessToken}` }));
+}
+
 export function renderMessage(context: MailContext, row: OutboxRow): OutgoingMessage {
   const spec = TEMPLATES[row.template];
   if (!spec) throw new UnrenderableMessage(`Unknown email template "${row.template}"`);
@@ -66,24 +112,32 @@ export function renderMessage(context: MailContext, row: OutboxRow): OutgoingMes
   if (row.recipient === ERASED) throw new UnrenderableMessage('Not sent: the personal data of this request was erased');
   const erased = request.requester.email === ERASED;
   const i18n = i18nFor(isLocale(row.locale) ? row.locale : ('en' as Locale));
+  const params = JSON.parse(row.params_json) as Record<string, unknown>;
+  const base = context.publicBaseUrl;
   const data = {
     i18n,
     t: i18n.t,
     request,
     quote: labelQuote(i18n, request.quote),
-    params: JSON.parse(row.params_json) as Record<string, unknown>,
-    link: `${context.publicBaseUrl}/licensing/requests/${request.accessToken}`,
+    params,
+    link: `${base}/licensing/requests/${request.accessToken}`,
+    deskLink: `${base}/staff/requests/${request.reference}`,
+    replyNote: spec.toDesk ? '' : i18n.t('email.replyTo', { email: context.deskEmail }),
     rows: row.template === 'desk_new_request' ? requestFieldRows(request, i18n) : [],
+    message: typeof params.messageId === 'number' ? context.findMessage(params.messageId) : undefined,
+    requests: Array.isArray(params.requestIds) ? linkedRequests(context, params.requestIds) : [],
   };
+  if ('messageId' in params && !data.message) throw new UnrenderableMessage('The message was erased');
   const html = context.views.html.render(`email/${row.template}.html.eta`, data);
   const text = context.views.text.render(`email/${row.template}.text.eta`, data);
   return {
     from: context.mailFrom,
     to: row.recipient,
-    replyTo:
-      spec.replyToRequester && !erased
-        ? { name: oneLine(request.requester.name), address: request.requester.email }
-        : undefined,
+    replyTo: spec.toDesk
+      ? erased
+        ? undefined
+        : { name: oneLine(request.requester.name), address: request.requester.email }
+      : context.deskEmail,
     subject: oneLine(spec.subject(i18n, request, data.params)),
     text,
     html,

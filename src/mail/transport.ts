@@ -7,7 +7,7 @@ import nodemailer from 'nodemailer';
 export interface OutgoingMessage {
   from: string;
   to: string;
-  replyTo?: { name: string; address: string };
+  replyTo?: { name: string; address: string } | string;
   subject: string;
   text: string;
   html: string;

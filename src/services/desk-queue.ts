@@ -31,6 +31,7 @@ export interface QueueQuery {
   country: string;
   q: string;
   overdue: boolean;
+  unanswered: boolean;
   /** Cursors of the Older / Newer links. */
   after?: unknown;
   before?: unknown;
@@ -42,6 +43,7 @@ export interface QueuePage {
   ignored: string[];
   counts: Record<string, number>;
   overdueCount: number;
+  unansweredCount: number;
   newerCursor: string | null;
   olderCursor: string | null;
   paged: boolean;
@@ -76,6 +78,7 @@ export function deskQueueService(deps: DeskQueueDeps) {
     if (REFERENCE_PATTERN.test(typed)) filter.reference = typed;
     else if (query.q) filter.match = searchQuery(query.q);
     if (query.overdue) filter.overdueBefore = overdueBefore;
+    if (query.unanswered) filter.unansweredBefore = deps.clock().toISOString();
     return { filter, ignored };
   }
 
@@ -93,6 +96,7 @@ export function deskQueueService(deps: DeskQueueDeps) {
         ignored,
         counts: queries.statusCounts(),
         overdueCount: queries.overdueCount(overdueBefore, OVERDUE_CAP + 1),
+        unansweredCount: queries.unansweredCount(),
         newerCursor: page.hasNewer && first ? encodeCursor({ at: first.created_at, id: first.id }) : null,
         olderCursor: page.hasOlder && last ? encodeCursor({ at: last.created_at, id: last.id }) : null,
         paged: !!(after || before),

@@ -6,6 +6,9 @@ import type { OutboxRepo, OutboxRow } from '../db/repos/outbox.js';
 import type { AuditRepo, AuditRow } from '../db/repos/audit.js';
 import { deskRequestsRepo, type DeskFields, type DuplicateRow } from '../db/repos/desk-requests.js';
 import { notesRepo, type NoteRow } from '../db/repos/notes.js';
+import { messagesRepo, type MessageRow } from '../db/repos/messages.js';
+import type { Actor } from '../domain/accounts.js';
+import { requestMessages } from './request-messages.js';
 import { REFERENCE_PATTERN, type StoredRequest } from '../domain/request.js';
 import { notFound } from '../errors.js';
 import { templateLabel } from '../mail/templates.js';
@@ -23,6 +26,7 @@ export interface RequestDetails {
   emails: DeskEmail[];
   notes: NoteRow[];
   history: AuditRow[];
+  conversation: MessageRow[];
 }
 
 export interface DeskRequestDeps {
@@ -32,12 +36,14 @@ export interface DeskRequestDeps {
   audit: AuditRepo;
   clock: () => Date;
   onQueued: () => void;
+  deskEmail: string;
 }
 
 export function deskRequestService(deps: DeskRequestDeps) {
   const desk = deskRequestsRepo(deps.db);
   const notes = notesRepo(deps.db);
   const actionDeps = { ...deps, desk, notes };
+  const conversation = requestMessages({ ...deps, desk, messages: messagesRepo(deps.db) });
 
   return {
     /** The request with this reference, or a 404 the desk shows as such. */
@@ -54,8 +60,13 @@ export function deskRequestService(deps: DeskRequestDeps) {
         emails: deps.outbox.forRequest(id).map((row) => ({ ...row, label: templateLabel(row.template) })),
         notes: notes.forRequest(id),
         history: deps.audit.forSubject('request', id),
+        conversation: conversation.forRequest(id),
       };
     },
+    templateLabel,
+    /** The desk's answer to the requester, emailed to them; the request no longer waits for an answer. */
+    reply: (actor: Actor, licensingRequest: StoredRequest, body: string) =>
+      conversation.post(actor, 'desk', licensingRequest, body),
     ...deskWorkflow(actionDeps),
     ...deskRecords(actionDeps),
   };

@@ -17,6 +17,9 @@ import { quoteService } from './quote-request.js';
 import { formOptionsService } from './form-options.js';
 import type { FormTokens } from './form-tokens.js';
 import { requesterPageService } from './requester-pages.js';
+import { deskRequestsRepo } from '../db/repos/desk-requests.js';
+import { messagesRepo } from '../db/repos/messages.js';
+import { requestLinksRepo } from '../db/repos/request-links.js';
 import { deskQueueService } from './desk-queue.js';
 import { deskRequestService } from './desk-requests.js';
 import { mailStatusService } from './mail-status.js';
@@ -67,7 +70,20 @@ export function createServices(deps: ServiceDeps) {
       storage,
     }),
     quotes: quoteService({ validators: deps.validators, rateCard: deps.rateCard, clock }),
-    requesterPages: requesterPageService({ requests: repos.requests }),
+    requesterPages: requesterPageService({
+      db,
+      requests: repos.requests,
+      desk: deskRequestsRepo(db),
+      audit: repos.audit,
+      outbox: repos.outbox,
+      messages: messagesRepo(db),
+      links: requestLinksRepo(db),
+      clock,
+      onQueued: deps.mailQueued,
+      deskEmail: config.deskEmail,
+      rateCard: deps.rateCard,
+      secret: deps.sessionSecret,
+    }),
     deskQueue: deskQueueService({
       db,
       clock,
@@ -81,6 +97,7 @@ export function createServices(deps: ServiceDeps) {
       audit: repos.audit,
       clock,
       onQueued: deps.mailQueued,
+      deskEmail: config.deskEmail,
     }),
     mailStatus: mailStatusService({ outbox: repos.outbox, clock }),
     signIn: signInService({ db, users: repos.users, clock, scryptLog2N: config.passwordScryptLog2N }),

@@ -188,8 +188,10 @@ test('a claimed batch is sent at once, and its outcomes are written together: se
     const mail = {
       views: t.container.views,
       mailFrom: t.config.mailFrom,
+      deskEmail: t.config.deskEmail,
       publicBaseUrl: t.config.publicBaseUrl,
       findRequest: t.container.repos.requests.findById,
+      findMessage: () => undefined,
     };
     const worker = outboxWorker({
       outbox: t.container.repos.outbox,
@@ -226,8 +228,10 @@ test('while submissions wait to be written, mail pauses between batches; it stil
     const mail = {
       views: t.container.views,
       mailFrom: t.config.mailFrom,
+      deskEmail: t.config.deskEmail,
       publicBaseUrl: t.config.publicBaseUrl,
       findRequest: t.container.repos.requests.findById,
+      findMessage: () => undefined,
     };
     let busy = true;
     const worker = outboxWorker({

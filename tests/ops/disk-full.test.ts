@@ -463,8 +463,10 @@ test(
       mail: {
         views: app.container.views,
         mailFrom: app.config.mailFrom,
+        deskEmail: app.config.deskEmail,
         publicBaseUrl: app.config.publicBaseUrl,
         findRequest: app.container.repos.requests.findById,
+        findMessage: () => undefined,
       },
       transport: {
         description: 'fills the disk as it sends',

@@ -4,22 +4,46 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ACTIONS,
+  REQUESTER_ACTIONS,
   CLOSED,
   STATUSES,
   allowedActions,
   transition,
   TransitionError,
   type Action,
+  type RequesterAction,
   type Status,
 } from '../../src/domain/workflow.js';
 import { CLOSED_SQL } from '../../src/db/repos/retention.js';
 import { readMigrations } from '../../src/db/migrate.js';
 import { ageLabel, isOverdue, workingDaysBefore } from '../../src/domain/overdue.js';
 
-const EXPECTED: Record<Status, Partial<Record<Action, Status>>> = {
-  new: { start_review: 'in_review', decline: 'declined', withdraw: 'withdrawn', mark_spam: 'spam' },
-  in_review: { send_quote: 'quoted', decline: 'declined', withdraw: 'withdrawn', mark_spam: 'spam' },
-  quoted: { send_quote: 'quoted', license: 'licensed', decline: 'declined', withdraw: 'withdrawn' },
+const EXPECTED: Record<Status, Partial<Record<Action | RequesterAction, Status>>> = {
+  new: {
+    start_review: 'in_review',
+    decline: 'declined',
+    withdraw: 'withdrawn',
+    mark_spam: 'spam',
+    license_now: 'licensed',
+    withdraw_request: 'withdrawn',
+  },
+  in_review: {
+    send_quote: 'quoted',
+    decline: 'declined',
+    withdraw: 'withdrawn',
+    mark_spam: 'spam',
+    withdraw_request: 'withdrawn',
+  },
+  quoted: {
+    send_quote: 'quoted',
+    license: 'licensed',
+    decline: 'declined',
+    withdraw: 'withdrawn',
+    accept_quote: 'accepted',
+    decline_quote: 'declined',
+    withdraw_request: 'withdrawn',
+  },
+  accepted: { license: 'licensed', decline: 'declined', withdraw: 'withdrawn', withdraw_request: 'withdrawn' },
   licensed: {},
   declined: {},
   withdrawn: {},
@@ -27,7 +51,7 @@ const EXPECTED: Record<Status, Partial<Record<Action, Status>>> = {
 };
 
 for (const from of STATUSES) {
-  for (const action of ACTIONS) {
+  for (const action of [...ACTIONS, ...REQUESTER_ACTIONS]) {
     const to = EXPECTED[from][action];
     test(`${from} + ${action} → ${to ?? 'refused'}`, () => {
       if (to) assert.equal(transition(from, action), to);

@@ -21,6 +21,8 @@ export interface QueueFilter {
   reference?: string;
   /** Awaiting the desk and untouched since before this instant. */
   overdueBefore?: string;
+  /** With a requester's message the desk has not answered, written at or before this instant. */
+  unansweredBefore?: string;
 }
 
 export interface Cursor {
@@ -47,6 +49,7 @@ export interface QueueRow {
   refer_to_desk: number;
   first_title: string | null;
   article_count: number;
+  unanswered_since: string | null;
 }
 
 const QUEUE_COLUMNS = [
@@ -68,6 +71,7 @@ const QUEUE_COLUMNS = [
   'refer_to_desk',
   'first_title',
   'article_count',
+  'unanswered_since',
 ] as const satisfies readonly (keyof QueueRow)[];
 
 // Every field of QueueRow is selected: a column missing from the list above is a compile error here.
@@ -93,6 +97,7 @@ const FRAGMENTS: Record<keyof QueueFilter, string> = {
   reference: 'r.reference = @reference',
   overdueBefore: `r.status IN ('new', 'in_review') AND r.created_at < @overdueBefore
     AND COALESCE(r.last_action_at, r.created_at) < @overdueBefore`,
+  unansweredBefore: 'r.unanswered_since IS NOT NULL AND r.unanswered_since <= @unansweredBefore',
 };
 const KEYS = Object.keys(FRAGMENTS) as (keyof QueueFilter)[];
 
@@ -193,6 +198,9 @@ export function deskQueries(db: Db) {
     return parts.filter(Boolean).join(' AND ');
   }
   const statusCounts = db.prepare('SELECT status, n FROM request_status_counts');
+  const unansweredCount = db
+    .prepare('SELECT COUNT(*) FROM requests INDEXED BY requests_unanswered WHERE unanswered_since IS NOT NULL')
+    .pluck();
   // Capped, so a desk far behind does not pay for counting every late request on each page view. INDEXED BY:
   // without statistics the planner prefers the status index, which must read every row (migrations/0020).
   const overdueCount = db.prepare(
@@ -206,18 +214,27 @@ export function deskQueries(db: Db) {
     const cacheKey = `${direction}:${keys.join(',')}`;
     let prepared = cache.get(cacheKey);
     if (!prepared) {
-      const driver = keys.includes('match') ? 'search' : keys.includes('country') ? 'country' : 'requests';
+      const driver = keys.includes('match')
+        ? 'search'
+        : keys.includes('country')
+          ? 'country'
+          : keys.includes('unansweredBefore')
+            ? 'unanswered'
+            : 'requests';
       const where = keys.map((key) => (key === 'country' && driver !== 'country' ? countryExists : FRAGMENTS[key]));
       // CROSS JOIN keeps SQLite from reordering the join: the driving index gives the order.
       const from = {
         search: 'request_search CROSS JOIN requests r ON r.id = request_search.rowid',
         country: 'request_countries rc CROSS JOIN requests r ON r.id = rc.request_id',
         requests: 'requests r',
+        // Few requests wait for an answer: read them by their own index and sort them.
+        unanswered: 'requests r INDEXED BY requests_unanswered',
       }[driver];
       const orderColumns = {
         search: ['request_search.rowid'],
         country: ['rc.created_at', 'rc.request_id'],
         requests: ['r.created_at', 'r.id'],
+        unanswered: ['r.created_at', 'r.id'],
       }[driver];
       const cursor = orderColumns.length === 1 ? '@cursorId' : '(@cursorAt, @cursorId)';
       const tuple = orderColumns.length === 1 ? orderColumns[0] : `(${orderColumns.join(', ')})`;
@@ -268,6 +285,8 @@ export function deskQueries(db: Db) {
       for (const row of statusCounts.all() as { status: string; n: number }[]) out[row.status] = row.n;
       return out;
     },
+    /** How many requests have a requester's message waiting for the desk's answer. */
+    unansweredCount: () => unansweredCount.get() as number,
     /** How many requests are overdue, counting up to `cap`. */
     overdueCount: (before: string, cap: number) =>
       (overdueCount.get({ overdueBefore: before, cap }) as { n: number }).n,

@@ -24,6 +24,19 @@ export interface DeskFields {
   decline_reason: string | null;
   closed_at: string | null;
   last_action_at: string | null;
+  accepted_at: string | null;
+  accepted_name: string | null;
+  accepted_conditions_version: string | null;
+  accepted_amount_minor: number | null;
+  closed_by: 'desk' | 'requester' | null;
+  licensed_automatically: 0 | 1;
+  unanswered_since: string | null;
+}
+
+export interface Acceptance {
+  name: string;
+  conditionsVersion: string;
+  amountMinor: number | null;
 }
 
 export interface DuplicateRow {
@@ -51,15 +64,19 @@ export interface LicenceChange {
 export function deskRequestsRepo(db: Db) {
   const fields = db.prepare(`SELECT id, reference, status, final_fee_minor, fee_reason, quote_total_minor, currency,
     quote_sent_at, quote_valid_until, licence_number, licence_start, licence_end, credit_line, link_back, licensed_at,
-    declined_at, decline_reason, closed_at, last_action_at FROM requests WHERE id = ?`);
+    declined_at, decline_reason, closed_at, last_action_at, accepted_at, accepted_name, accepted_conditions_version,
+    accepted_amount_minor, closed_by, licensed_automatically, unanswered_since FROM requests WHERE id = ?`);
   const setStatus = db.prepare(`UPDATE requests SET status = @to, last_action_at = @now, updated_at = @now,
-    closed_at = CASE WHEN @closes THEN @now ELSE closed_at END
+    closed_at = CASE WHEN @closes THEN @now ELSE closed_at END,
+    closed_by = CASE WHEN @closes THEN @by ELSE closed_by END
     WHERE id = @id AND status = @from`);
+  const setAcceptance = db.prepare(`UPDATE requests SET accepted_at = @now, accepted_name = @name,
+    accepted_conditions_version = @conditionsVersion, accepted_amount_minor = @amountMinor WHERE id = @id`);
   const setQuote = db.prepare(`UPDATE requests SET final_fee_minor = @fee, fee_reason = @reason, quote_sent_at = @now,
     quote_valid_until = @validUntil WHERE id = @id`);
   const setLicence = db.prepare(`UPDATE requests
     SET licence_number = @number, licence_start = @start, licence_end = @end, credit_line = @creditLine,
-      link_back = @linkBack, licensed_at = @now
+      link_back = @linkBack, licensed_at = @now, licensed_automatically = @automatically
     WHERE id = @id`);
   const setDecline = db.prepare('UPDATE requests SET decline_reason = @reason, declined_at = @now WHERE id = @id');
   const touch = db.prepare('UPDATE requests SET last_action_at = @now, updated_at = @now WHERE id = @id');
@@ -78,11 +95,13 @@ export function deskRequestsRepo(db: Db) {
   return {
     fields: (id: number) => fields.get(id) as DeskFields | undefined,
     /** False when the request is no longer in `from` (someone else acted first). */
-    setStatus: (id: number, from: Status, to: Status, now: string) =>
-      setStatus.run({ id, from, to, now, closes: CLOSED.includes(to) ? 1 : 0 }).changes === 1,
+    setStatus: (id: number, from: Status, to: Status, now: string, by: 'desk' | 'requester' = 'desk') =>
+      setStatus.run({ id, from, to, now, by, closes: CLOSED.includes(to) ? 1 : 0 }).changes === 1,
+    setAcceptance: (id: number, acceptance: Acceptance, now: string) => setAcceptance.run({ id, ...acceptance, now }),
     setQuote: (id: number, quote: QuoteChange, now: string) =>
       setQuote.run({ id, fee: quote.finalFeeMinor, reason: quote.feeReason, validUntil: quote.validUntil, now }),
-    setLicence: (id: number, licence: LicenceChange, now: string) => setLicence.run({ id, ...licence, now }),
+    setLicence: (id: number, licence: LicenceChange, now: string, automatically = false) =>
+      setLicence.run({ id, ...licence, now, automatically: automatically ? 1 : 0 }),
     setDecline: (id: number, reason: string | null, now: string) => setDecline.run({ id, reason, now }),
     touch: (id: number, now: string) => touch.run({ id, now }),
     /** Requests from the same email or organisation for one of the same article URLs within 30 days either side. */

@@ -49,6 +49,8 @@ export function retentionRepo(db: Db) {
       requester_phone = CASE WHEN requester_phone IS NULL THEN NULL ELSE @marker END,
       requester_job_title = CASE WHEN requester_job_title IS NULL THEN NULL ELSE @marker END,
       message = CASE WHEN message IS NULL THEN NULL ELSE @marker END,
+      accepted_name = CASE WHEN accepted_name IS NULL THEN NULL ELSE @marker END,
+      decline_reason = CASE WHEN decline_reason IS NULL THEN NULL ELSE @marker END,
       anonymised_at = @now
     WHERE id = @id AND anonymised_at IS NULL`);
   // A message being sent right now ('sending') cannot be recalled; queued and failed ones (which staff
@@ -65,6 +67,11 @@ export function retentionRepo(db: Db) {
   );
   // Staff notes are free text about the requester: they go with the personal data.
   const scrubNotes = db.prepare('UPDATE request_notes SET body = ? WHERE request_id = ?');
+  // Messages with the desk, the signer's name, and the reasons and names some emails carry in their params.
+  const scrubMessages = db.prepare('UPDATE request_messages SET body = ? WHERE request_id = ?');
+  const scrubParams = db.prepare(
+    `UPDATE outbox SET params_json = json_remove(params_json, '$.signer', '$.reason') WHERE request_id = ?`,
+  );
   const optimizeSearch = db.prepare(`INSERT INTO request_search (request_search) VALUES ('optimize')`);
 
   return {
@@ -91,6 +98,8 @@ export function retentionRepo(db: Db) {
       scrubRecipient.run({ marker: ERASED, id, email });
       scrubErrors.run({ marker: ERASED, id, email });
       scrubNotes.run(ERASED, id);
+      scrubMessages.run(ERASED, id);
+      scrubParams.run(id);
       anonymise.run({ marker: ERASED, now, id });
       return { emailsCancelled };
     },

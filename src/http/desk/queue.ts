@@ -21,10 +21,11 @@ function queueLink(
 ): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
-    if (name === without || name === 'after' || name === 'before' || name === 'overdue') continue;
+    if (name === without || ['after', 'before', 'overdue', 'unanswered'].includes(name)) continue;
     if (typeof value === 'string' && value) params.set(name, value);
   }
   if (query.overdue && without !== 'overdue') params.set('overdue', '1');
+  if (query.unanswered && without !== 'unanswered') params.set('unanswered', '1');
   for (const [name, value] of Object.entries(extra)) params.set(name, value);
   const search = params.toString();
   return `/staff/requests${search ? `?${search}` : ''}`;
@@ -45,6 +46,7 @@ export function queuePage(services: Services, overdueWorkingDays: number) {
       country: text(raw.country).toUpperCase(),
       q: text(raw.q).slice(0, 200),
       overdue: text(raw.overdue) === '1',
+      unanswered: text(raw.unanswered) === '1',
       after: raw.after,
       before: raw.before,
     };
@@ -67,6 +69,8 @@ export function queuePage(services: Services, overdueWorkingDays: number) {
       overdueCount: page.overdueCount,
       overdueCap: OVERDUE_CAP,
       overdueHref: '/staff/requests?overdue=1',
+      unansweredCount: page.unansweredCount,
+      unansweredHref: '/staff/requests?unanswered=1',
       total: Object.values(page.counts).reduce((sum, count) => sum + count, 0),
       rows: page.rows.map((row) => rowView(row, now, overdueWorkingDays, en)),
       newerHref: page.newerCursor ? queueLink(query, { before: page.newerCursor }) : null,
@@ -81,6 +85,7 @@ export function queuePage(services: Services, overdueWorkingDays: number) {
         query.territory ||
         query.country ||
         query.overdue ||
+        query.unanswered ||
         page.ignored.length
       ),
     });
@@ -94,7 +99,9 @@ function rowView(row: QueueRow, now: Date, overdueWorkingDays: number, en: I18n)
     href: `/staff/requests/${row.reference}`,
     status: row.status,
     statusLabel: STATUS_LABELS[row.status],
-    received: row.created_at.slice(0, 16).replace('T', ' '),
+    received: en.dateTime(row.created_at),
+    createdAt: row.created_at,
+    unanswered: row.unanswered_since !== null,
     age: ageLabel(row.created_at, now),
     overdue: isOverdue(row.status, row.last_action_at ?? row.created_at, now, overdueWorkingDays),
     requester: row.requester_name,

@@ -27,7 +27,13 @@ export function deskRequestPage(services: Services, overdueWorkingDays: number) 
   ) =>
     renderDesk(req, res, status, 'staff/request', {
       nav: 'requests',
-      ...requestPageData(licensingRequest, requests.details(licensingRequest), services.clock(), overdueWorkingDays),
+      ...requestPageData(
+        licensingRequest,
+        requests.details(licensingRequest),
+        services.clock(),
+        overdueWorkingDays,
+        requests.templateLabel,
+      ),
       ...extra,
     });
 
@@ -108,6 +114,12 @@ export function deskRequestPage(services: Services, overdueWorkingDays: number) 
       const note = postedText(req.body as Body, 'note', 20_000);
       const addNote = () => requests.addNote(actorOf(res), licensingRequest.id, note);
       attempt(req, res, licensingRequest, 'note', addNote, 'note');
+    },
+    reply(req: Request, res: Response) {
+      const licensingRequest = requests.find(String(req.params.reference));
+      const body = postedText(req.body as Body, 'reply', 20_000);
+      const reply = () => void requests.reply(actorOf(res), licensingRequest, body);
+      attempt(req, res, licensingRequest, 'reply', reply, 'reply');
     },
     retryEmail(req: Request, res: Response) {
       const licensingRequest = requests.find(String(req.params.reference));

@@ -8,6 +8,7 @@ import { ageLabel, isOverdue } from '../../domain/overdue.js';
 import { addDaysIso, addMonthsIso, todayUtc } from '../../domain/dates.js';
 import { licenceNumberFor } from '../../domain/licence.js';
 import { i18nFor } from '../../i18n/index.js';
+import { describeStep, type HistoryFacts } from '../../i18n/history.js';
 import { labelQuote } from '../../i18n/quote-labels.js';
 import { requestFieldRows } from '../../i18n/request-fields.js';
 
@@ -16,19 +17,22 @@ const en = i18nFor('en');
 export const currencyDigits = (currency: string) =>
   new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 
-const minutes = (iso: string) => iso.slice(0, 16).replace('T', ' ');
-
-/** A history entry's before/after as "field: old → new" lines. */
-function auditChanges(row: AuditRow): { field: string; before: string; after: string }[] {
-  const before = (row.before_json ? JSON.parse(row.before_json) : {}) as Record<string, unknown>;
+/** A history entry in words: status changes as the requester reads them too, the desk's own records, and codes
+ * only for an entry nothing here knows. */
+function auditLine(row: AuditRow, facts: HistoryFacts, templates: (template: string) => string): string {
+  const step = describeStep(en, row, facts);
+  if (step) return step.detail ? `${step.text}. ${step.detail}` : step.text;
   const after = (row.after_json ? JSON.parse(row.after_json) : {}) as Record<string, unknown>;
-  const show = (value: unknown) =>
-    value === undefined ? '' : value === null ? '—' : typeof value === 'string' ? value : JSON.stringify(value);
-  return [...new Set([...Object.keys(before), ...Object.keys(after)])].map((field) => ({
-    field,
-    before: show(before[field]),
-    after: show(after[field]),
-  }));
+  switch (row.action) {
+    case 'note.add':
+      return 'Note added';
+    case 'mail.retry':
+      return `Email sent again (${templates(String(after.template ?? ''))})`;
+    case 'message.add':
+      return after.author === 'desk' ? 'Reply sent to the requester' : 'Message from the requester';
+    default:
+      return row.action.replace(/[._]/g, ' ');
+  }
 }
 
 function hostOf(url: string | undefined): string {
@@ -41,6 +45,7 @@ export function requestPageData(
   details: RequestDetails,
   now: Date,
   overdueWorkingDays: number,
+  templateName: (template: string) => string,
 ) {
   const { fields } = details;
   const today = todayUtc(now);
@@ -52,6 +57,7 @@ export function requestPageData(
   const firstUrl = licensingRequest.articles[0]?.url;
   const quotedUntil = licensingRequest.quote.validUntil;
   const licenceNumber = licenceNumberFor(licensingRequest.reference);
+  const facts = { currency, acceptedName: fields.accepted_name, declineReason: fields.decline_reason };
   return {
     title: licensingRequest.reference,
     licensingRequest,
@@ -81,12 +87,29 @@ export function requestPageData(
       status: email.status === 'sending' ? 'queued' : email.status,
       attempts: email.attempts,
       lastError: email.last_error,
-      createdAt: minutes(email.created_at),
-      sentAt: email.sent_at ? minutes(email.sent_at) : null,
+      createdAt: en.dateTime(email.created_at),
+      sentAt: email.sent_at ? en.dateTime(email.sent_at) : null,
       canRetry: email.status === 'failed',
     })),
-    notes: details.notes,
-    audit: details.history.map((entry) => ({ ...entry, changes: auditChanges(entry) })),
+    notes: details.notes.map((note) => ({ ...note, when: en.dateTime(note.created_at) })),
+    audit: details.history.map((entry) => ({
+      at: entry.at,
+      when: en.dateTime(entry.at),
+      actor: entry.actor,
+      text: auditLine(entry, facts, templateName),
+    })),
+    conversation: details.conversation.map((message) => ({ ...message, when: en.dateTime(message.created_at) })),
+    acceptance: fields.accepted_at
+      ? {
+          when: en.dateTime(fields.accepted_at),
+          name: fields.accepted_name,
+          version: fields.accepted_conditions_version,
+          amount: money(fields.accepted_amount_minor),
+          automatically: fields.licensed_automatically === 1,
+        }
+      : null,
+    quoteLapsed: licensingRequest.status === 'quoted' && (fields.quote_valid_until ?? '') < today,
+    time: (iso: string | null) => (iso ? en.dateTime(iso) : null),
     actions: allowedActions(licensingRequest.status),
     defaults: {
       fee_choice: fields.quote_total_minor === null ? 'final' : 'indicative',
@@ -100,6 +123,7 @@ export function requestPageData(
       decline_reason: '',
       reason: '',
       note: '',
+      reply: '',
     },
     currency,
     currencyStep: digits ? `0.${'0'.repeat(digits - 1)}1` : '1',
