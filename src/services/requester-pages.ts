@@ -252,4 +252,3 @@ export function requesterPageService(deps: RequesterPageDeps) {
       messages.post(REQUESTER, 'requester', licensingRequest, body),
   };
 }
-
