@@ -56,7 +56,7 @@ export const SCHEMA_FIELDS: Record<string, Def | null> = {
 /** Columns before the schema fields: what identifies a request and where it stands. */
 const LEADING: Record<string, Def> = {
   reference: code('r.reference', 'Reference, e.g. REP-2026-000042'),
-  status: code('r.status', 'new, in_review, quoted, licensed, declined, withdrawn or spam'),
+  status: code('r.status', 'new, in_review, quoted, accepted, licensed, declined, withdrawn or spam'),
   createdAt: code('r.created_at', 'Submitted at (UTC)'),
   updatedAt: code('r.updated_at', 'Last changed at (UTC)'),
 };
@@ -82,12 +82,33 @@ const TRAILING: (Def & { name: string; needs?: string })[] = [
     needs: 'quote_valid_until',
     ...code('r.quote_valid_until', 'Quote valid until (YYYY-MM-DD)'),
   },
+  { name: 'acceptedAt', needs: 'accepted_at', ...code('r.accepted_at', 'Quote accepted online at (UTC)') },
+  {
+    name: 'acceptance.signer',
+    needs: 'accepted_name',
+    ...text('r.accepted_name', 'Name typed to sign the acceptance (personal data)'),
+  },
+  {
+    name: 'acceptance.conditionsVersion',
+    needs: 'accepted_conditions_version',
+    ...code('r.accepted_conditions_version', 'Version of the licence conditions accepted'),
+  },
+  {
+    name: 'acceptance.amountMinor',
+    needs: 'accepted_amount_minor',
+    ...int('r.accepted_amount_minor', 'Fee accepted, minor units'),
+  },
   { name: 'licence.number', needs: 'licence_number', ...code('r.licence_number', 'Licence number') },
   { name: 'licence.start', needs: 'licence_start', ...code('r.licence_start', 'Licence starts (YYYY-MM-DD)') },
   { name: 'licence.end', needs: 'licence_end', ...code('r.licence_end', 'Licence ends (YYYY-MM-DD)') },
   { name: 'licence.creditLine', needs: 'credit_line', ...text('r.credit_line', 'Credit line required') },
   { name: 'licence.linkBack', needs: 'link_back', ...text('r.link_back', 'Link back required') },
   { name: 'licensedAt', needs: 'licensed_at', ...code('r.licensed_at', 'Licensed at (UTC)') },
+  {
+    name: 'licence.automatic',
+    needs: 'licensed_automatically',
+    ...bool('r.licensed_automatically', 'Licensed at once under the rate card (autoLicence), without desk review'),
+  },
   { name: 'declinedAt', needs: 'declined_at', ...code('r.declined_at', 'Declined at (UTC)') },
   { name: 'declineReason', needs: 'decline_reason', ...text('r.decline_reason', 'Why it was declined') },
   {
@@ -95,6 +116,7 @@ const TRAILING: (Def & { name: string; needs?: string })[] = [
     needs: 'closed_at',
     ...code('r.closed_at', 'Closed (licensed, declined, withdrawn, spam) at (UTC)'),
   },
+  { name: 'closedBy', needs: 'closed_by', ...code('r.closed_by', 'Who closed it: desk or requester') },
   { name: 'anonymisedAt', needs: 'anonymised_at', ...code('r.anonymised_at', 'Personal data erased at (UTC)') },
 ];
 

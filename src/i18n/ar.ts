@@ -338,7 +338,6 @@ const ar: Catalog = {
   'request.messages.help': 'نص عادي، حتى 5000 حرف. نردّ عبر البريد الإلكتروني وعلى هذه الصفحة.',
   'request.messages.button': 'إرسال الرسالة',
   'request.messages.newQuote': 'يُرجى إرسال عرض سعر جديد لهذا الطلب.',
-  'request.messages.closed': 'أُغلق هذا الطلب منذ أكثر من 30 يومًا. يُرجى الكتابة إلى {email}.',
   'request.done.accepted': 'شكرًا لكم: لقد قبلتم عرض السعر، وأرسلنا إليكم تأكيدًا بالبريد الإلكتروني.',
   'request.done.licensed': 'صدر ترخيصكم، وأرسلناه إليكم بالبريد الإلكتروني.',
   'request.done.declined': 'رفضتم عرض السعر، وقد أُبلغ قسمنا بذلك.',

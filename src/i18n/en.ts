@@ -344,7 +344,6 @@ const en = {
   'request.messages.help': 'Plain text, up to 5,000 characters. We answer by email and on this page.',
   'request.messages.button': 'Send the message',
   'request.messages.newQuote': 'Please send me a new quote for this request.',
-  'request.messages.closed': 'This request was closed more than 30 days ago. Please write to {email}.',
   'request.done.accepted': 'Thank you: you accepted the quote. We have emailed you a confirmation.',
   'request.done.licensed': 'Your licence is issued. We have emailed it to you.',
   'request.done.declined': 'You declined the quote. Our desk has been told.',

@@ -356,7 +356,6 @@ const fr: Catalog = {
   'request.messages.help': 'Texte simple, 5 000 caractères au plus. Nous répondons par courriel et sur cette page.',
   'request.messages.button': 'Envoyer le message',
   'request.messages.newQuote': 'Pourriez-vous m’envoyer un nouveau devis pour cette demande ?',
-  'request.messages.closed': 'Cette demande a été close il y a plus de 30 jours. Écrivez-nous à {email}.',
   'request.done.accepted': 'Merci : vous avez accepté le devis. Nous vous avons envoyé une confirmation par courriel.',
   'request.done.licensed': 'Votre licence est accordée. Nous vous l’avons envoyée par courriel.',
   'request.done.declined': 'Vous avez refusé le devis. Notre service en a été informé.',

@@ -6,7 +6,7 @@ import { computeQuote } from '../domain/quote.js';
 import { todayUtc } from '../domain/dates.js';
 import type { Validators } from '../validation/ajv.js';
 import type { ValidationIssue } from '../validation/issues.js';
-import { startDateIssues } from './request-checks.js';
+import { startDateIssues, withStartDateIssues } from './request-checks.js';
 
 export type QuoteOutcome = { ok: true; quote: ComputedQuote } | { ok: false; issues: ValidationIssue[] };
 
@@ -14,8 +14,8 @@ export function quoteService(deps: { validators: Validators; rateCard: RateCard;
   return {
     quote(input: unknown): QuoteOutcome {
       const result = deps.validators.validate<QuoteInput>('quote-request', input);
-      if (!result.ok) return { ok: false, issues: result.issues };
       const today = todayUtc(deps.clock());
+      if (!result.ok) return { ok: false, issues: withStartDateIssues(input, result.issues, today) };
       const issues = startDateIssues(result.value.usage.startDate, today);
       if (issues.length) return { ok: false, issues };
       return { ok: true, quote: computeQuote(deps.rateCard, result.value, today) };

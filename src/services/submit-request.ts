@@ -12,7 +12,7 @@ import type { ValidationIssue } from '../validation/issues.js';
 import type { EmailToQueue, RequestWriter, WriteResult } from '../db/writer/index.js';
 import type { RequestsRepo } from '../db/repos/requests.js';
 import type { Status } from '../domain/workflow.js';
-import { startDateIssues } from './request-checks.js';
+import { startDateIssues, withStartDateIssues } from './request-checks.js';
 import type { StorageCondition, StorageFullError } from '../storage-condition.js';
 
 export interface SubmitDeps {
@@ -72,7 +72,8 @@ export function submissionService(deps: SubmitDeps) {
     const result = deps.validators.validate<LicensingRequest>('licensing-request', input);
     const now = deps.clock();
     const locale = (result.ok && result.value.locale) || options.locale;
-    if (!result.ok) return { kind: 'invalid', issues: result.issues, locale };
+    if (!result.ok)
+      return { kind: 'invalid', issues: withStartDateIssues(input, result.issues, todayUtc(now)), locale };
     const licensingRequest = result.value;
     const today = todayUtc(now);
     const dateIssues = startDateIssues(licensingRequest.usage.startDate, today);

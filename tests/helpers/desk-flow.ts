@@ -10,6 +10,13 @@ export async function submit(t: TestApp, overrides: Record<string, unknown> = {}
   return res.body.reference as string;
 }
 
+/** The requester's acceptance, as their page makes it (tests/http/requester-page.test.ts posts the form itself). */
+export function acceptAsRequester(t: TestApp, reference: string) {
+  const pages = t.container.services.requesterPages;
+  const found = t.container.repos.requests.findByReference(reference)!;
+  pages.acceptQuote(found, { name: 'Ada Lovelace', agreed: true });
+}
+
 export async function post(agent: Agent, reference: string, path: string, fields: Record<string, string> = {}) {
   const page = await agent.get(`/staff/requests/${reference}`).expect(200);
   return agent
@@ -56,6 +63,8 @@ export const PATH_TO: Record<string, string[]> = {
   new: [],
   in_review: ['start_review'],
   quoted: ['start_review', 'send_quote'],
+  /** The last step is the requester's: signing on their page (REQUESTER_ACCEPTS). */
+  accepted: ['start_review', 'send_quote', 'accept_quote'],
   licensed: ['start_review', 'send_quote', 'license'],
   declined: ['decline'],
   withdrawn: ['withdraw'],

@@ -116,6 +116,22 @@ test('a start date in the past is refused', async () => {
   );
 });
 
+test('a past start date is reported with every other mistake in one answer', async () => {
+  const body = validRequest({
+    requester: { name: '', email: 'ada@example.org' },
+    usage: { ...validRequest().usage, startDate: '2020-01-01' },
+  });
+  const res = await request(t.server).post('/api/v1/requests').send(body).expect(400);
+  const errors = res.body.errors as { path: string; message: string }[];
+  assert.deepEqual(errors.map((e) => e.path).sort(), ['/requester/name', '/usage/startDate']);
+  assert.match(errors.find((e) => e.path === '/usage/startDate')!.message, /cannot be in the past/);
+  const quote = await request(t.server)
+    .post('/api/v1/quote')
+    .send({ ...body, requester: undefined })
+    .expect(400);
+  assert.ok(quote.body.errors.some((e: { path: string }) => e.path === '/usage/startDate'));
+});
+
 test('territory rules: one country, a region of two or more, worldwide without countries', async () => {
   const usage = validRequest().usage;
   const bad = [

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { addUser, signIn, DESK_ENV, type Agent } from '../helpers/desk.js';
-import { ACTION_FIELDS, PATH_TO, auditOf, post, statusOf, submit } from '../helpers/desk-flow.js';
+import { ACTION_FIELDS, PATH_TO, acceptAsRequester, auditOf, post, statusOf, submit } from '../helpers/desk-flow.js';
 import { ACTIONS, STATUSES, canApply, transition } from '../../src/domain/workflow.js';
 
 let t: TestApp;
@@ -20,6 +20,10 @@ after(() => t.close());
 async function requestIn(status: string): Promise<string> {
   const ref = await submit(t);
   for (const action of PATH_TO[status]) {
+    if (action === 'accept_quote') {
+      acceptAsRequester(t, ref);
+      continue;
+    }
     const res = await post(agent, ref, action, ACTION_FIELDS[action]);
     assert.equal(res.status, 303, `${action} on the way to ${status}: ${res.status}`);
   }

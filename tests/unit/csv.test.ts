@@ -114,6 +114,12 @@ test('docs/exports.md documents the columns in the export order', async () => {
     'decline_reason',
     'closed_at',
     'anonymised_at',
+    'accepted_at',
+    'accepted_name',
+    'accepted_conditions_version',
+    'accepted_amount_minor',
+    'licensed_automatically',
+    'closed_by',
   ]);
   assert.deepEqual(
     documented,

@@ -13,6 +13,7 @@ import en from '../../src/i18n/en.js';
 import fr from '../../src/i18n/fr.js';
 import ar from '../../src/i18n/ar.js';
 import { i18nFor, translate } from '../../src/i18n/index.js';
+import { ACTIONS, REQUESTER_ACTIONS, STATUSES } from '../../src/domain/workflow.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const catalogs: Record<string, Record<string, string>> = { en, fr, ar };
@@ -82,6 +83,37 @@ const DYNAMIC: { prefix: string; builtBy: RegExp; suffixes: Iterable<string> }[]
   { prefix: 'error.required.', builtBy: /`error\.required\.\$\{/, suffixes: fields },
   { prefix: 'field.', builtBy: /`field\.\$\{/, suffixes: fields },
   { prefix: 'error.', builtBy: /`error\.\$\{issue\.key\}`/, suffixes: issueKeys },
+  { prefix: 'request.status.', builtBy: /`request\.status\.\$\{|'request\.status\.' \+/, suffixes: STATUSES },
+  {
+    prefix: 'request.event.',
+    builtBy: /`request\.event\.\$\{/,
+    suffixes: [...ACTIONS, ...REQUESTER_ACTIONS, 'message_requester', 'message_desk'],
+  },
+  {
+    prefix: 'request.done.',
+    builtBy: /'request\.done\.' \+/,
+    suffixes: ['accepted', 'licensed', 'declined', 'withdrawn', 'message'],
+  },
+  {
+    prefix: 'request.error.',
+    builtBy: /`request\.error\.\$\{error\.code\}`/,
+    suffixes: [
+      'signature_name',
+      'signature_agree',
+      'quote_expired',
+      'not_licensable_now',
+      'form_token',
+      'message_empty',
+      'message_too_long',
+      'message_too_many',
+      'message_closed',
+    ],
+  },
+  ...['decline', 'withdraw'].map((kind) => ({
+    prefix: `request.${kind}.`,
+    builtBy: /'request\.' \+ kind \+ '\./,
+    suffixes: ['title', 'intro', 'reason', 'button'],
+  })),
   ...pages.flatMap((p) =>
     ['title', 'body1', 'body2', 'body3'].map((part) => ({
       prefix: `page.${p}.`,
