@@ -133,6 +133,8 @@ function buildHelpers(locale: Locale) {
     country: (code: string) => regionNames.of(code) ?? code,
     /** Between a label and its value: French puts a narrow no-break space before the colon. */
     colon: locale === 'fr' ? '\u202f: ' : ': ',
+    /** Latin text (a credit line, an address) inside a right-to-left line keeps its order: isolated in Arabic. */
+    isolate: (text: string) => (RTL_LOCALES.has(locale) ? `\u2068${text}\u2069` : text),
     /** Items of a list, with the comma the language writes (Arabic's is "،"). */
     list: (items: readonly string[]) => items.join(locale === 'ar' ? '، ' : ', '),
     language: (code: string) => languageNames.of(code) ?? code,

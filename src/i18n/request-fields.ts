@@ -8,10 +8,10 @@ export function requestFieldRows(licensingRequest: StoredRequest, i18n: I18n): [
   const yesNo = (answer: boolean) => (answer ? 'Yes' : 'No');
   const portion = (article: Article) =>
     article.portion === 'full' ? 'full text' : `extract of ${article.extractWords} words`;
-  const countries = usage.countries ? `: ${usage.countries.join(', ')}` : '';
+  const countries = usage.countries ? `: ${usage.countries.map(i18n.country).join(', ')}` : '';
   return [
     ['Reference', licensingRequest.reference],
-    ['Received', licensingRequest.createdAt],
+    ['Received', i18n.dateTime(licensingRequest.createdAt)],
     ["Requester's language", licensingRequest.locale],
     ['Name', requester.name],
     ['Email', requester.email],
@@ -31,7 +31,7 @@ export function requestFieldRows(licensingRequest: StoredRequest, i18n: I18n): [
     ['Publication language', `${i18n.language(usage.language)} (${usage.language})`],
     ['Translation', yesNo(usage.translation)],
     ['Audience', i18n.number(usage.audience)],
-    ['Start date', usage.startDate],
+    ['Start date', i18n.date(usage.startDate)],
     ['Duration', `${usage.durationMonths} months`],
     ['Exclusive', yesNo(usage.exclusive)],
     ['Commercial use', yesNo(usage.commercial)],

@@ -95,7 +95,7 @@ test('a quoted request: the page shows the quote, and the requester accepts it o
   assert.match(page.text, /£450\.00/);
   assert.match(page.text, /Two uses agreed/);
   assert.match(page.text, /31 January 2099/);
-  assert.match(page.text, /version 2026-12/);
+  assert.match(page.text, /\(version <bdi>2026-12<\/bdi>\)/);
   assert.match(page.text, /<button type="submit" class="primary">Accept the quote \(£450\.00\)<\/button>/);
   assert.match(page.text, /Quote sent: £450\.00, valid until 31 January 2099/, 'the history speaks in words');
 
@@ -335,6 +335,8 @@ test('messages: the requester writes, the desk is emailed and answers, both page
   assert.ok(deskPage.text.includes('Can we run it &lt;script&gt;alert(1)&lt;/script&gt;\non Monday?'));
   assert.match(deskPage.text, /Waiting for an answer/);
 
+  const forged = await desk.post(`/staff/requests/${reference}/reply`).type('form').send({ reply: 'no token' });
+  assert.equal(forged.status, 403, 'the desk’s reply form needs its CSRF token');
   const before = smtp.messages.length;
   assert.equal((await post(desk, reference, 'reply', { reply: 'Yes, Monday works.' })).status, 303);
   const [toRequester] = await mailsAfter(before, 1);

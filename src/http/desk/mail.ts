@@ -1,6 +1,7 @@
 // /staff/mail: the state of email delivery at a glance, so a silent SMTP failure is seen by the desk, not
 // found weeks later by a requester. Each message links to its request, where a failed one can be sent again.
 import type { Request, Response } from 'express';
+import { i18nFor } from '../../i18n/index.js';
 import type { Services } from '../../services/services.js';
 import { renderDesk } from './render.js';
 
@@ -22,7 +23,7 @@ export function mailPage(services: Services) {
         status: email.status,
         attempts: email.attempts,
         lastError: email.last_error,
-        createdAt: email.created_at.slice(0, 16).replace('T', ' '),
+        createdAt: i18nFor('en').dateTime(email.created_at),
         waitingMinutes: Math.floor((now.getTime() - Date.parse(email.created_at)) / 60_000),
       })),
     });
