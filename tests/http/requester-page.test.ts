@@ -8,7 +8,8 @@ import request from 'supertest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { addUser, signIn, DESK_ENV, type Agent } from '../helpers/desk.js';
-import { auditOf, post, statusOf, submit } from '../helpers/desk-flow.js';
+import { ACTION_FIELDS, PATH_TO, acceptAsRequester, auditOf, post, statusOf, submit } from '../helpers/desk-flow.js';
+import { STATUSES, canApply, transition, type RequesterAction } from '../../src/domain/workflow.js';
 import { futureDate, validRequest } from '../helpers/fixtures.js';
 import { i18nFor } from '../../src/i18n/index.js';
 
@@ -36,6 +37,7 @@ const formTokenIn = (html: string) => /name="form_token" value="([^"]+)"/.exec(h
 
 /** Submits a request and waits for its two emails; returns its reference. */
 async function fresh(overrides: Record<string, unknown> = {}) {
+  await settle();
   const count = smtp.messages.length;
   const reference = await submit(t, overrides);
   await smtp.waitFor(count + 2);
@@ -203,6 +205,39 @@ test('actions in the wrong state are refused with 409 and a reason, never a 500'
     .expect(200);
   assert.doesNotMatch(confirm.text, /<form/, 'a new request has no quote to decline');
 });
+
+const PAGE_ACTIONS: Record<RequesterAction, { path: string; fields: Record<string, string> }> = {
+  // Another signer than acceptAsRequester's: the same one again would be a replay, answered as done.
+  accept_quote: { path: 'accept', fields: { signer_name: 'Grace Hopper', agree: 'yes' } },
+  license_now: { path: 'license-now', fields: { signer_name: 'Grace Hopper', agree: 'yes' } },
+  decline_quote: { path: 'decline', fields: { reason: '' } },
+  withdraw_request: { path: 'withdraw', fields: { reason: '' } },
+};
+
+for (const from of STATUSES) {
+  test(`from ${from}: the requester's allowed actions move the request, the others answer 409`, async () => {
+    for (const [action, { path, fields }] of Object.entries(PAGE_ACTIONS) as [
+      RequesterAction,
+      (typeof PAGE_ACTIONS)[RequesterAction],
+    ][]) {
+      const reference = await submit(t);
+      for (const step of PATH_TO[from]!) {
+        if (step === 'accept_quote') acceptAsRequester(t, reference);
+        else assert.equal((await post(desk, reference, step, ACTION_FIELDS[step])).status, 303);
+      }
+      assert.equal(statusOf(t, reference), from);
+      const res = await act(reference, path, fields);
+      if (canApply(from, action)) {
+        assert.equal(res.status, 303, `${from} + ${action}`);
+        assert.equal(statusOf(t, reference), transition(from, action));
+        assert.equal(auditOf(t, reference).at(-1)!.actor, 'requester');
+      } else {
+        assert.equal(res.status, 409, `${from} + ${action} should be refused`);
+        assert.equal(statusOf(t, reference), from);
+      }
+    }
+  });
+}
 
 test('tokens: a guessed address gets 404, another request’s form token or none gets 403', async () => {
   const mine = await fresh();

@@ -220,6 +220,47 @@ test("the outbox's counts per state (0025) start from the messages already there
   fs.rmSync(dir, { recursive: true });
 });
 
+test("the 'accepted' status (0027) widens the CHECK in place: rows kept, the new status taken, others still refused", () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'a.db');
+  const db = openDatabase(file);
+  const all = readMigrations();
+  migrate(
+    db,
+    all.slice(
+      0,
+      all.findIndex((m) => m.name.startsWith('0027_')),
+    ),
+  );
+  insertRawRequest(db, { id: 1, name: 'Ada', email: 'ada@example.org', org: 'Org' });
+  const setStatus = db.prepare('UPDATE requests SET status = ? WHERE id = 1');
+  assert.throws(() => setStatus.run('accepted'), /CHECK constraint failed/);
+  assert.deepEqual(migrate(db, all).slice(0, 2), [
+    '0027_status_accepted.sql',
+    '0028_requester_actions_and_messages.sql',
+  ]);
+  setStatus.run('accepted');
+  assert.equal((db.prepare('SELECT status FROM requests WHERE id = 1').get() as { status: string }).status, 'accepted');
+  assert.throws(() => setStatus.run('approved'), /CHECK constraint failed/);
+  const counts = db.prepare("SELECT n FROM request_status_counts WHERE status = 'accepted'").pluck().get();
+  assert.equal(counts, 1, 'the counts per status follow the new status');
+  assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+  // writable_schema was for the migration only: this connection is defensive again.
+  assert.throws(
+    () =>
+      db.pragma('writable_schema = ON') &&
+      db.prepare("UPDATE sqlite_schema SET sql = sql WHERE name = 'requests'").run(),
+  );
+  db.close();
+  const again = openDatabase(file);
+  assert.match(
+    again.prepare("SELECT sql FROM sqlite_schema WHERE name = 'requests'").pluck().get() as string,
+    /'quoted','accepted','licensed'/,
+  );
+  again.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('a failing migration stops with its name and leaves nothing half-applied', () => {
   const dir = tempDir();
   const db = openDatabase(path.join(dir, 'c.db'));
