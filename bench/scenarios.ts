@@ -76,6 +76,20 @@ export function reprisescenarios(ctx: BenchContext): Scenario[] {
       measure: async (s, d) => toRow('GET /licensing', await run({ url: `${s.url}/licensing` }, d), 200),
     },
     {
+      // The requester's page of one request: its status, history, quote, messages and forms, read per view.
+      name: "GET the requester's page",
+      measure: async (s, d) => {
+        const made = await fetch(`${s.url}/api/v1/requests`, {
+          method: 'POST',
+          headers: JSON_HEADERS,
+          body: jsonBodies[0],
+        });
+        const page = made.headers.get('location');
+        if (made.status !== 201 || !page) throw new Error(`could not make a request to view: ${made.status}`);
+        return toRow("GET the requester's page", await run({ url: `${s.url}${page}` }, d), 200);
+      },
+    },
+    {
       name: 'POST /api/v1/quote',
       measure: async (s, d) =>
         toRow(

@@ -172,6 +172,25 @@ test('an expired quote and the lost-link page have no violations', { skip }, asy
   }
 });
 
+test('the page in review, withdrawn by the desk and closed as spam has no violations', { skip }, async () => {
+  const desk = app.container.services.deskRequests;
+  const page = await browser.context.newPage();
+  const moves: [string, (id: number) => void][] = [
+    ['in_review', (id) => desk.startReview(staff, id)],
+    ['withdrawn', (id) => desk.withdraw(staff, id, 'Asked by phone')],
+    ['spam', (id) => desk.markSpam(staff, id)],
+  ];
+  for (const [status, move] of moves) {
+    const { path, reference } = await createRequest(validRequest({ locale: 'ar' }));
+    move(idOf(reference));
+    assert.equal(statusOf(reference), status);
+    await page.goto(app.url + path);
+    assert.equal(await page.locator('.request-status strong').innerText(), i18nFor('ar').t(`request.status.${status}`));
+    await noViolations(page, `${status} (ar)`);
+  }
+  await page.close();
+});
+
 test('a message exchange seen from both sides; the desk pages fit a 375 px phone', { skip }, async () => {
   const { path, reference } = await createRequest(validRequest({ locale: 'fr' }));
   const requester = await browser.context.newPage();
