@@ -30,6 +30,12 @@ const LAYERS = [
     why: 'Mail and export sit beside the data layer: services call them, they never call services.',
   },
   {
+    files: ['src/pdf/**/*.ts'],
+    folders: ['http', 'services', 'db', 'mail', 'export', 'cli'],
+    modules: ['container', 'app'],
+    why: 'The PDF printer turns a finished document into a file: services call it, it calls nothing above it.',
+  },
+  {
     files: ['src/validation/**/*.ts'],
     folders: ['http', 'services', 'db', 'mail', 'export', 'cli'],
     modules: ['container', 'app'],

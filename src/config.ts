@@ -13,6 +13,8 @@ export interface Config {
   mailDir: string;
   mailFrom: string;
   deskEmail: string;
+  /** The licensor as licences name it. */
+  publisher: { name: string; address: string; contact: string };
   publicBaseUrl: string;
   rateCardPath: string;
   formSecret: string | null;
@@ -32,6 +34,8 @@ export interface Config {
   overdueWorkingDays: number;
   /** Closed requests lose their personal data this many months after closing; 0 keeps it. */
   retentionMonths: number;
+  /** The Chromium that prints licence PDFs; null: no PDFs (the licence page can still be printed). */
+  chromiumPath: string | null;
   /** New requests are written by a thread of their own (1) or on the main thread (0); see src/db/writer/. */
   writerThread: boolean;
 }
@@ -99,6 +103,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     mailDir: path.resolve(root, text('MAIL_DIR', 'data/mail')),
     mailFrom: email('MAIL_FROM', 'Reprise <licensing@reprise.example>'),
     deskEmail: email('DESK_EMAIL', 'syndication@reprise.example'),
+    publisher: {
+      name: text('PUBLISHER_NAME', 'Reprise News Ltd'),
+      address: text('PUBLISHER_ADDRESS', '1 Example Street, London EC1A 1AA, United Kingdom'),
+      contact: text('PUBLISHER_CONTACT', 'syndication@reprise.example'),
+    },
     publicBaseUrl: url('PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:']),
     rateCardPath: path.resolve(root, text('RATE_CARD_PATH', 'config/rate-card.json')),
     formSecret,
@@ -117,6 +126,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     overdueWorkingDays: int('OVERDUE_WORKING_DAYS', 2, 1, 60),
     retentionMonths: int('RETENTION_MONTHS', 24, 0, 1200),
     writerThread: int('WRITER_THREAD', 1, 0, 1) === 1,
+    chromiumPath: env.CHROMIUM_PATH === undefined ? '/usr/bin/chromium' : env.CHROMIUM_PATH.trim() || null,
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${config.logLevel}")`);

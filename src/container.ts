@@ -23,6 +23,7 @@ import type { MailTransport } from './mail/transport.js';
 import { formTokens } from './services/form-tokens.js';
 import { createMetrics } from './services/metrics.js';
 import { messagesRepo } from './db/repos/messages.js';
+import { chromiumPdf } from './pdf/chromium-pdf.js';
 import { createServices } from './services/services.js';
 import { roomIn, storageCondition } from './storage-condition.js';
 
@@ -89,6 +90,7 @@ export function createContainer(deps: ContainerDeps) {
       findMessage: messagesRepo(db).find,
     },
   });
+  const pdf = chromiumPdf(config.chromiumPath);
   const services = createServices({
     config,
     db,
@@ -103,6 +105,7 @@ export function createContainer(deps: ContainerDeps) {
     sessionSecret: config.sessionSecret ?? repos.settings.secret('session_secret'),
     formTokens: formTokens(config.formSecret ?? repos.settings.secret('form_token_secret'), config.formMinFillSeconds),
     migrations: readMigrations(),
+    pdf,
   });
 
   return {
@@ -118,6 +121,7 @@ export function createContainer(deps: ContainerDeps) {
     storage,
     metrics: createMetrics(repos.outbox, storage, clock),
     services,
+    pdf,
   };
 }
 

@@ -61,6 +61,7 @@ async function main() {
     retention.stop();
     await container.writer.close();
     await container.worker.stop();
+    await container.pdf.close();
     transport.close();
     db.close();
     logger.info('stopped');

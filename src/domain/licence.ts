@@ -5,3 +5,12 @@ export const licenceNumberFor = (reference: string): string => reference.replace
 
 /** The version of the licence conditions at /licensing/conditions: an acceptance records the one it accepted. */
 export const CONDITIONS_VERSION = '2026-12';
+
+/** A verification code as printed: 20 hex digits in groups of four ("3f9a-…"). */
+export const formatLicenceCode = (code: string): string => code.match(/.{1,4}/g)?.join('-') ?? code;
+
+/** What a person typed as a code, as stored: hex digits only, lower case (dashes, spaces and case ignored). */
+export const normaliseLicenceCode = (typed: string): string => typed.toLowerCase().replace(/[^0-9a-f]/g, '');
+
+/** LIC-2026-000123, however it was typed (case, spaces around it). */
+export const LICENCE_NUMBER_PATTERN = /^LIC-\d{4}-\d{6}$/;

@@ -18,6 +18,8 @@ import { metricsEndpoint } from './operations/metrics.js';
 import { licensingForm, staticPage, unlessEditing } from './public/form.js';
 import { requesterPages } from './requester/request-page.js';
 import { lostLinkPages } from './requester/lost-link.js';
+import { licencePages } from './requester/licence-page.js';
+import { licenceCheckPage } from './public/licence-check.js';
 import { api, requireJson } from './api/requests.js';
 import { signInPages } from './desk/sign-in.js';
 import { queuePage } from './desk/queue.js';
@@ -44,6 +46,9 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   const lostLink = lostLinkPages(services);
   // A requester's actions and the link email: a person's pace, a flood refused per IP.
   const requesterLimit = perIpLimit(config.rateLimitSubmitPerHour, 60 * 60_000);
+  const licences = licencePages(services, config);
+  // Wrong licence numbers or codes: 10 per IP in 15 minutes, so codes cannot be guessed.
+  const guessLimit = perIpLimit(10, 15 * 60_000, undefined, true);
   const queue = queuePage(services, config.overdueWorkingDays);
   const toQueue: RequestHandler = (_req, res) => res.redirect(303, '/staff/requests');
   const apiV1 = api(services, metrics);
@@ -65,12 +70,16 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.get ('/licensing/conditions',                          staticPage('public/page', { page: 'conditions', version: CONDITIONS_VERSION }));
   route.get ('/licensing/privacy',                             staticPage('public/page', { page: 'privacy' }));
 
+  route.get ('/licences/verify',                               noStore, guessLimit, licenceCheckPage(services));
+
   // requester
   route.get ('/licensing/requests',                            noStore, lostLink.show);
   route.post('/licensing/requests',                            noStore, requesterLimit, publicFormBody, lostLink.send);
   route.get ('/licensing/requests/:token',                     noStore, requester.show);
   route.post('/licensing/requests/:token/accept',              noStore, requesterLimit, publicFormBody, requester.accept);
   route.post('/licensing/requests/:token/license-now',         noStore, requesterLimit, publicFormBody, requester.licenseNow);
+  route.get ('/licensing/requests/:token/licence',             noStore, licences.forRequester);
+  route.get ('/licensing/requests/:token/licence.pdf',         noStore, requesterLimit, licences.pdfForRequester);
   route.get ('/licensing/requests/:token/decline',             noStore, requester.confirmDecline);
   route.post('/licensing/requests/:token/decline',             noStore, requesterLimit, publicFormBody, requester.decline);
   route.get ('/licensing/requests/:token/withdraw',            noStore, requester.confirmWithdraw);
@@ -90,6 +99,8 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.get ('/staff',                                         signedIn, toQueue);
   route.get ('/staff/requests',                                signedIn, queue);
   route.get ('/staff/requests/:reference',                     signedIn, requestPage.show);
+  route.get ('/staff/requests/:reference/licence',             signedIn, licences.forDesk);
+  route.get ('/staff/requests/:reference/licence.pdf',         signedIn, licences.pdfForDesk);
   route.post('/staff/requests/:reference/notes',               signedIn, ...deskForm, requestPage.addNote);
   route.post('/staff/requests/:reference/reply',               signedIn, ...deskForm, requestPage.reply);
   route.post('/staff/requests/:reference/messages/:id/retry',  signedIn, ...deskForm, requestPage.retryEmail);

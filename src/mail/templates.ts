@@ -9,6 +9,7 @@ import type { ViewEngines } from '../views.js';
 import type { OutgoingMessage } from './transport.js';
 import { requestFieldRows } from '../i18n/request-fields.js';
 import { ERASED } from '../db/repos/retention.js';
+import { formatLicenceCode } from '../domain/licence.js';
 
 export interface MailContext {
   views: ViewEngines;
@@ -122,6 +123,12 @@ export function renderMessage(context: MailContext, row: OutboxRow): OutgoingMes
     params,
     link: `${base}/licensing/requests/${request.accessToken}`,
     deskLink: `${base}/staff/requests/${request.reference}`,
+    licenceCode: typeof params.code === 'string' ? formatLicenceCode(params.code) : null,
+    licenceLink: `${base}/licensing/requests/${request.accessToken}/licence`,
+    checkLink:
+      typeof params.code === 'string' && typeof params.licenceNumber === 'string'
+        ? `${base}/licences/verify?${new URLSearchParams({ number: params.licenceNumber, code: formatLicenceCode(params.code) })}`
+        : null,
     replyNote: spec.toDesk ? '' : i18n.t('email.replyTo', { email: context.deskEmail }),
     rows: row.template === 'desk_new_request' ? requestFieldRows(request, i18n) : [],
     message: typeof params.messageId === 'number' ? context.findMessage(params.messageId) : undefined,

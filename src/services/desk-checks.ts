@@ -46,7 +46,7 @@ export function checkQuote(input: QuoteInput, fields: DeskFields, now: string): 
   return { finalFeeMinor: input.finalFeeMinor, feeReason, validUntil: input.validUntil };
 }
 
-export function checkLicence(input: LicenceInput): Omit<LicenceChange, 'number'> {
+export function checkLicence(input: LicenceInput): Omit<LicenceChange, 'number' | 'code' | 'conditionsVersion'> {
   const errors: FieldError[] = [];
   const problem = (path: string, message: string) => errors.push({ path, message });
   const creditLine = input.creditLine.trim();

@@ -2,8 +2,8 @@
 // the email it sends the requester, in the request's language.
 import type { Actor } from '../domain/accounts.js';
 import { checkLicence, checkQuote, type LicenceInput, type QuoteInput } from './desk-checks.js';
-import { licenceNumberFor } from '../domain/licence.js';
-import { requestTransitions, type TransitionDeps } from './request-transition.js';
+import { CONDITIONS_VERSION, licenceNumberFor } from '../domain/licence.js';
+import { newLicenceCode, requestTransitions, type TransitionDeps } from './request-transition.js';
 
 export type DeskDeps = TransitionDeps;
 
@@ -44,7 +44,12 @@ export function deskWorkflow(deps: DeskDeps) {
 
     license(actor: Actor, id: number, input: LicenceInput) {
       act(actor, id, 'license', (fields, licensingRequest, now) => {
-        const licence = { ...checkLicence(input), number: licenceNumberFor(fields.reference) };
+        const licence = {
+          ...checkLicence(input),
+          number: licenceNumberFor(fields.reference),
+          code: newLicenceCode(),
+          conditionsVersion: fields.accepted_conditions_version ?? CONDITIONS_VERSION,
+        };
         deps.desk.setLicence(id, licence, now);
         const feeMinor = fields.final_fee_minor ?? fields.quote_total_minor;
         const { number, start, end, creditLine, linkBack } = licence;
@@ -62,6 +67,7 @@ export function deskWorkflow(deps: DeskDeps) {
                 linkBack,
                 feeMinor,
                 currency: licensingRequest.quote.currency,
+                code: licence.code,
               },
             },
           ],

@@ -1,6 +1,7 @@
 // One status change on a request, whoever makes it: a write transaction holding the change (through the domain's
 // transition()), the fields it sets, its audit row (who, when, before, after) and its emails in the outbox. The mail
 // worker is woken only after the commit.
+import crypto from 'node:crypto';
 import { writeTransaction, type Db } from '../db/connection.js';
 import type { AuditRepo } from '../db/repos/audit.js';
 import type { OutboxRepo } from '../db/repos/outbox.js';
@@ -83,3 +84,6 @@ export function requestTransitions(deps: TransitionDeps) {
     if (queued) deps.onQueued();
   };
 }
+
+/** A licence's verification code: 80 random bits as 20 hex digits, so licence numbers alone verify nothing. */
+export const newLicenceCode = (): string => crypto.randomBytes(10).toString('hex');

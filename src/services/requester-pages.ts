@@ -13,7 +13,7 @@ import { REQUESTER } from '../domain/accounts.js';
 import { CONDITIONS_VERSION, licenceNumberFor } from '../domain/licence.js';
 import { addMonthsIso, todayUtc } from '../domain/dates.js';
 import { AppError, notFound } from '../errors.js';
-import { queueMails, requestTransitions, type TransitionDeps } from './request-transition.js';
+import { newLicenceCode, queueMails, requestTransitions, type TransitionDeps } from './request-transition.js';
 import { requestMessages } from './request-messages.js';
 
 /** Access tokens are 24 random bytes in base64url: anything else is not looked up. */
@@ -176,6 +176,8 @@ export function requesterPageService(deps: RequesterPageDeps) {
           end: addMonthsIso(start, licensingRequest.usage.durationMonths),
           creditLine: creditLine(number),
           linkBack: licensingRequest.articles[0]!.url,
+          code: newLicenceCode(),
+          conditionsVersion: CONDITIONS_VERSION,
         };
         deps.desk.setAcceptance(licensingRequest.id, { name, conditionsVersion: CONDITIONS_VERSION, amountMinor }, now);
         deps.desk.setLicence(licensingRequest.id, licence, now, true);
@@ -188,6 +190,7 @@ export function requesterPageService(deps: RequesterPageDeps) {
           linkBack: licence.linkBack,
           feeMinor: amountMinor,
           currency,
+          code: licence.code,
         };
         return {
           after: {

@@ -28,6 +28,9 @@ import { userAdmin } from './user-admin.js';
 import { exportService } from './exports.js';
 import { personalDataService } from './personal-data.js';
 import { healthService } from './health.js';
+import { licenceCheckService } from './licences.js';
+import { printStyles, type PdfPrinter } from '../pdf/chromium-pdf.js';
+import { licencesRepo } from '../db/repos/licences.js';
 
 export interface ServiceDeps {
   config: Readonly<Config>;
@@ -44,6 +47,7 @@ export interface ServiceDeps {
   sessionSecret: string;
   formTokens: FormTokens;
   migrations: Migration[];
+  pdf: PdfPrinter;
 }
 
 export function createServices(deps: ServiceDeps) {
@@ -112,6 +116,9 @@ export function createServices(deps: ServiceDeps) {
     }),
     exports: exportService({ db, databasePath: config.databasePath, clock }),
     personalData: personalDataService({ db, clock, retentionMonths: config.retentionMonths }),
+    /** Prints a complete HTML document (the licence page) as an A4 PDF. */
+    licencePdf: { print: (html: string) => deps.pdf.print(html), styles: printStyles },
+    licenceCheck: licenceCheckService({ licences: licencesRepo(db), requests: repos.requests, clock }),
     health: healthService({ db, migrations: deps.migrations, storage }),
   };
 }

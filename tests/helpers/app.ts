@@ -75,6 +75,7 @@ export async function buildTestApp(
     config,
     clock,
     async close() {
+      await container.pdf.close();
       await container.writer.close();
       await container.worker.stop();
       transport.close();

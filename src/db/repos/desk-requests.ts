@@ -31,6 +31,8 @@ export interface DeskFields {
   closed_by: 'desk' | 'requester' | null;
   licensed_automatically: 0 | 1;
   unanswered_since: string | null;
+  licence_code: string | null;
+  licence_conditions_version: string | null;
 }
 
 export interface Acceptance {
@@ -59,13 +61,17 @@ export interface LicenceChange {
   end: string;
   creditLine: string;
   linkBack: string;
+  /** The verification code printed on the licence (20 hex digits). */
+  code: string;
+  conditionsVersion: string;
 }
 
 export function deskRequestsRepo(db: Db) {
   const fields = db.prepare(`SELECT id, reference, status, final_fee_minor, fee_reason, quote_total_minor, currency,
     quote_sent_at, quote_valid_until, licence_number, licence_start, licence_end, credit_line, link_back, licensed_at,
     declined_at, decline_reason, closed_at, last_action_at, accepted_at, accepted_name, accepted_conditions_version,
-    accepted_amount_minor, closed_by, licensed_automatically, unanswered_since FROM requests WHERE id = ?`);
+    accepted_amount_minor, closed_by, licensed_automatically, unanswered_since, licence_code, licence_conditions_version
+    FROM requests WHERE id = ?`);
   const setStatus = db.prepare(`UPDATE requests SET status = @to, last_action_at = @now, updated_at = @now,
     closed_at = CASE WHEN @closes THEN @now ELSE closed_at END,
     closed_by = CASE WHEN @closes THEN @by ELSE closed_by END
@@ -76,7 +82,8 @@ export function deskRequestsRepo(db: Db) {
     quote_valid_until = @validUntil WHERE id = @id`);
   const setLicence = db.prepare(`UPDATE requests
     SET licence_number = @number, licence_start = @start, licence_end = @end, credit_line = @creditLine,
-      link_back = @linkBack, licensed_at = @now, licensed_automatically = @automatically
+      link_back = @linkBack, licensed_at = @now, licensed_automatically = @automatically,
+      licence_code = @code, licence_conditions_version = @conditionsVersion
     WHERE id = @id`);
   const setDecline = db.prepare('UPDATE requests SET decline_reason = @reason, declined_at = @now WHERE id = @id');
   const touch = db.prepare('UPDATE requests SET last_action_at = @now, updated_at = @now WHERE id = @id');

@@ -81,9 +81,11 @@ export function errorHandler(storage?: StorageCondition): ErrorRequestHandler {
             ? i18n.t('error.page.tooLarge')
             : appErr.code === 'storage_full'
               ? i18n.t('error.page.storageFull')
-              : appErr.status >= 500
-                ? i18n.t('error.page.generic')
-                : appErr.message;
+              : appErr.code === 'pdf_unavailable'
+                ? i18n.t('licence.pdfUnavailable')
+                : appErr.status >= 500
+                  ? i18n.t('error.page.generic')
+                  : appErr.message;
     renderPage(res, appErr.status, 'public/error', {
       title: appErr.status === 404 ? i18n.t('error.page.notFound') : i18n.t('error.page.title'),
       message,

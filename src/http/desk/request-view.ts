@@ -118,7 +118,11 @@ export function requestPageData(
       valid_until: quotedUntil >= today ? quotedUntil : addDaysIso(today, 30),
       licence_start: start,
       licence_end: addMonthsIso(start, licensingRequest.usage.durationMonths),
-      credit_line: `Originally published by ${hostOf(firstUrl)}. Republished under licence ${licenceNumber}.`,
+      // In the licence's language, as the licence and its email are (the desk may write another).
+      credit_line: i18nFor(licensingRequest.locale).t('licence.creditLine', {
+        publisher: hostOf(firstUrl),
+        licence: licenceNumber,
+      }),
       link_back: firstUrl ?? '',
       decline_reason: '',
       reason: '',

@@ -11,6 +11,8 @@ export function perIpLimit(
   limit: number,
   windowMs: number,
   skip?: (req: Parameters<RequestHandler>[0]) => boolean,
+  /** Count only answers of 400 and above (wrong guesses), not the successful ones. */
+  failuresOnly = false,
 ): RequestHandler {
   if (limit === 0) return pass;
   return rateLimit({
@@ -19,6 +21,7 @@ export function perIpLimit(
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     skip,
+    skipSuccessfulRequests: failuresOnly,
     validate: { xForwardedForHeader: false },
     handler: (_req, _res, next) =>
       next(new AppError(429, 'rate_limited', 'Too many requests from your address. Please wait and try again.')),

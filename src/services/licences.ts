@@ -1,0 +1,52 @@
+// The public check of a licence (/licences/verify): a licence number and its verification code in, "valid",
+// "expired" or "not found" out, with what the licence covers — never who asked for it, their contact details or the
+// fee. A wrong code gets exactly the answer an unknown number gets.
+import crypto from 'node:crypto';
+import type { LicencesRepo } from '../db/repos/licences.js';
+import type { RequestsRepo } from '../db/repos/requests.js';
+import type { Article, Usage } from '../domain/request.js';
+import { LICENCE_NUMBER_PATTERN, normaliseLicenceCode } from '../domain/licence.js';
+import { todayUtc } from '../domain/dates.js';
+
+export interface CheckedLicence {
+  number: string;
+  state: 'valid' | 'expired' | 'not_yet';
+  organisation: { name: string; country: string };
+  articles: Pick<Article, 'title' | 'url'>[];
+  usage: Pick<Usage, 'medium' | 'territory' | 'countries' | 'language'>;
+  start: string;
+  end: string;
+}
+
+const sameCode = (stored: string, typed: string) => {
+  const a = Buffer.from(stored);
+  const b = Buffer.from(typed);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+};
+
+export function licenceCheckService(deps: { licences: LicencesRepo; requests: RequestsRepo; clock: () => Date }) {
+  return {
+    /** The licence, or undefined for an unknown number or a wrong code alike. */
+    check(numberTyped: string, codeTyped: string): CheckedLicence | undefined {
+      const number = numberTyped.trim().toUpperCase();
+      const code = normaliseLicenceCode(codeTyped);
+      if (!LICENCE_NUMBER_PATTERN.test(number) || code.length !== 20) return undefined;
+      const row = deps.licences.byNumber(number);
+      if (!row?.licence_code || !sameCode(row.licence_code, code)) return undefined;
+      const licensed = deps.requests.findById(row.id);
+      if (!licensed) return undefined;
+      const today = todayUtc(deps.clock());
+      const state = row.licence_end < today ? 'expired' : row.licence_start > today ? 'not_yet' : 'valid';
+      const { medium, territory, countries, language } = licensed.usage;
+      return {
+        number,
+        state,
+        organisation: { name: licensed.organisation.name, country: licensed.organisation.country },
+        articles: licensed.articles.map(({ title, url }) => ({ title, url })),
+        usage: { medium, territory, countries, language },
+        start: row.licence_start,
+        end: row.licence_end,
+      };
+    },
+  };
+}

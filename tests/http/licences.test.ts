@@ -1,0 +1,215 @@
+// The licence as a document and its public check, through the real app: the licence email states the licence and
+// links to both; the licence page names licensor, licensee, articles, use, period, fee, conditions and the check
+// (as text and QR code); /licences/verify answers valid, expired or not found — never with personal data or the
+// fee — and counts only wrong guesses towards its per-IP limit.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { addUser, signIn, DESK_ENV, type Agent } from '../helpers/desk.js';
+import { acceptAsRequester, post, submit } from '../helpers/desk-flow.js';
+
+let smtp: TestSmtp;
+let t: TestApp;
+let desk: Agent;
+
+before(async () => {
+  smtp = await startSmtp();
+  t = await buildTestApp({
+    ...DESK_ENV,
+    SMTP_URL: smtp.url,
+    PUBLISHER_NAME: 'Le Quotidien Exemple SA',
+    PUBLISHER_ADDRESS: '12 rue de l’Exemple, 75002 Paris, France',
+    PUBLISHER_CONTACT: 'licences@quotidien.example',
+  });
+  await addUser(t, 'staff@reprise.test');
+  desk = await signIn(t, 'staff@reprise.test');
+  t.container.worker.start();
+});
+after(async () => {
+  await t.close();
+  await smtp.close();
+});
+
+const row = (reference: string) =>
+  t.db.prepare('SELECT * FROM requests WHERE reference = ?').get(reference) as Record<string, unknown>;
+
+/** A French request quoted by the desk, accepted online by Jeanne Martin, then licensed with the desk's defaults. */
+async function licensed(overrides: Record<string, unknown> = {}) {
+  const reference = await submit(t, { locale: 'fr', ...overrides });
+  assert.equal((await post(desk, reference, 'start_review')).status, 303);
+  const quote = { fee_choice: 'final', final_fee: '450', fee_reason: 'Accord', valid_until: '2099-01-31' };
+  assert.equal((await post(desk, reference, 'send_quote', quote)).status, 303);
+  const found = t.container.repos.requests.findByReference(reference)!;
+  t.container.services.requesterPages.acceptQuote(found, { name: 'Jeanne Martin', agreed: true });
+  const page = await desk.get(`/staff/requests/${reference}`).expect(200);
+  const credit = /name="credit_line"[^>]*value="([^"]*)"/.exec(page.text)?.[1] ?? '';
+  assert.match(
+    credit,
+    /^Publié à l’origine par news\.example\. Republié sous la licence LIC-/,
+    'the default credit line is French',
+  );
+  const fields = {
+    licence_start: '2027-01-01',
+    licence_end: '2027-12-31',
+    credit_line: credit.replace(/&#39;/g, "'"),
+    link_back: 'https://news.example/2026/story',
+  };
+  assert.equal((await post(desk, reference, 'license', fields)).status, 303);
+  const stored = row(reference);
+  const mail = await mailWithSubject(String(stored.licence_number));
+  return { reference, mail, stored };
+}
+
+/** The email whose subject names `text`, once the SMTP server has it. */
+async function mailWithSubject(text: string) {
+  const started = Date.now();
+  for (;;) {
+    const found = smtp.messages.find((m) => m.subject?.includes(text));
+    if (found) return found;
+    if (Date.now() - started > 10_000) throw new Error(`no email about ${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const verify = (number: string, code: string, lang = 'en') =>
+  request(t.server).get('/licences/verify').query({ number, code, lang });
+
+test('the licence email states the licence and links to the document and the public check', async () => {
+  const { mail, stored } = await licensed();
+  const code = String(stored.licence_code);
+  assert.match(code, /^[0-9a-f]{20}$/);
+  assert.equal(stored.licence_conditions_version, '2026-12');
+  const printed = code.match(/.{4}/g)!.join('-');
+  const text = mail.text!;
+  for (const expected of [
+    `Code de vérification\u202f: ${printed}`,
+    'Titulaire\u202f: Daily Planet (Royaume-Uni)',
+    'Langue de publication\u202f: anglais',
+    'Traduction autorisée\u202f: Non',
+    'Audience\u202f: 50\u202f000',
+    'Exclusivité\u202f: Non',
+    `/licensing/requests/${stored.access_token}/licence`,
+    `/licences/verify?number=${stored.licence_number}&code=${printed}`,
+  ]) {
+    assert.ok(text.includes(expected), `${expected} in:\n${text}`);
+  }
+});
+
+test('the licence page names everything the licence grants, and the check as text and QR code', async () => {
+  const { reference, stored } = await licensed();
+  const page = await request(t.server).get(`/licensing/requests/${stored.access_token}/licence`).expect(200);
+  assert.equal(page.headers['cache-control'], 'no-store');
+  const html = page.text;
+  assert.match(html, /<html lang="fr"/);
+  for (const expected of [
+    String(stored.licence_number),
+    'Le Quotidien Exemple SA',
+    '12 rue de l’Exemple, 75002 Paris, France',
+    'licences@quotidien.example',
+    'Daily Planet',
+    'Jeanne Martin',
+    'A story worth telling',
+    'https://news.example/2026/story',
+    '1 janvier 2027',
+    '31 décembre 2027',
+    '450,00',
+    'Publié à l’origine par news.example',
+    'Conditions de licence (version 2026-12)',
+    String(stored.licence_code).match(/.{4}/g)!.join('-'),
+  ]) {
+    assert.ok(html.includes(expected), `${expected} on the licence page`);
+  }
+  assert.match(html, /<svg role="img" aria-label="Code QR qui ouvre la vérification de cette licence"/);
+  assert.match(html, /\/licences\/verify\?number=LIC-\d{4}-\d{6}&amp;code=[0-9a-f-]{24}/);
+  // The desk opens the same document; a request not yet licensed has none.
+  const fromDesk = await desk.get(`/staff/requests/${reference}/licence`).expect(200);
+  assert.ok(fromDesk.text.includes(String(stored.licence_number)));
+  const fresh = await submit(t);
+  await request(t.server)
+    .get(`/licensing/requests/${row(fresh).access_token}/licence`)
+    .expect(404);
+  await request(t.server).get(`/staff/requests/${reference}/licence`).expect(303);
+});
+
+test('the public check: valid, expired and not found, with no personal data and no fee', async () => {
+  const { stored } = await licensed();
+  const number = String(stored.licence_number);
+  const code = String(stored.licence_code);
+  const form = await request(t.server).get('/licences/verify?lang=ar').expect(200);
+  assert.match(form.text, /<html lang="ar" dir="rtl"/);
+  assert.match(form.text, /التحقق من ترخيص/);
+
+  // The clock is today (December 2026): the licence, from 1 January 2027, is genuine but not started yet.
+  const early = await verify(number, code).expect(200);
+  assert.match(early.text, /This licence is genuine; it starts on 1 January 2027\./);
+  const into2027 = new Date('2027-03-01T12:00:00Z').getTime() - t.clock.now.getTime();
+  t.clock.advance(into2027);
+  const valid = await verify(` ${number.toLowerCase()} `, code.toUpperCase().match(/.{4}/g)!.join(' '), 'fr').expect(
+    200,
+  );
+  assert.match(valid.text, /Cette licence est authentique/);
+  for (const expected of [
+    'Daily Planet',
+    'A story worth telling',
+    'https://news.example/2026/story',
+    '31 décembre 2027',
+  ]) {
+    assert.ok(valid.text.includes(expected), expected);
+  }
+  for (const secret of ['Ada Lovelace', 'ada@example.org', '+44 20 7946 0000', 'Jeanne Martin', '450', 'Editor']) {
+    assert.ok(!valid.text.includes(secret), `${secret} must not be in the public answer`);
+  }
+
+  t.clock.advance(-into2027);
+
+  const mask = (html: string) => html.replace(/value="[^"]*"/g, '');
+  const wrongCode = await verify(number, 'f'.repeat(20)).expect(404);
+  const unknown = await verify('LIC-2026-999999', code).expect(404);
+  assert.equal(mask(wrongCode.text), mask(unknown.text));
+  assert.match(unknown.text, /No licence matches this number and code/);
+
+  const end = new Date('2028-01-02T12:00:00Z').getTime() - t.clock.now.getTime();
+  t.clock.advance(end);
+  try {
+    const expired = await verify(number, code).expect(200);
+    assert.match(expired.text, /This licence is genuine but expired on 31 December 2027\./);
+  } finally {
+    t.clock.advance(-end);
+  }
+});
+
+test('wrong guesses are limited per IP; right answers do not count', async () => {
+  const { stored } = await licensed({ requester: { name: 'Bob', email: 'bob@example.org' } });
+  const number = String(stored.licence_number);
+  const code = String(stored.licence_code);
+  for (let i = 0; i < 5; i++) await verify(number, code).expect(200);
+  let refused = 0;
+  for (let i = 0; i < 12; i++) {
+    const res = await verify(number, `${i}`.padStart(20, '0'));
+    if (res.status === 429) refused++;
+    else assert.equal(res.status, 404);
+  }
+  assert.ok(refused >= 1, 'the guesses after the limit are refused');
+  assert.equal((await verify(number, code)).status, 429, 'the limit holds for the whole address until it resets');
+});
+
+test('accepting online keeps the acceptance on the licence: another request licensed without it names no signer', async () => {
+  const reference = await submit(t);
+  assert.equal((await post(desk, reference, 'start_review')).status, 303);
+  const quote = { fee_choice: 'indicative', valid_until: '2099-01-31' };
+  assert.equal((await post(desk, reference, 'send_quote', quote)).status, 303);
+  acceptAsRequester(t, reference);
+  const licence = {
+    licence_start: '2099-02-01',
+    licence_end: '2100-02-01',
+    credit_line: 'Originally published by news.example',
+    link_back: 'https://news.example/2026/story',
+  };
+  assert.equal((await post(desk, reference, 'license', licence)).status, 303);
+  const page = await request(t.server)
+    .get(`/licensing/requests/${row(reference).access_token}/licence`)
+    .expect(200);
+  assert.match(page.text, /Accepted for the licensee by <bdi>Ada Lovelace<\/bdi>/);
+});
