@@ -30,6 +30,12 @@ const LAYERS = [
     why: 'Mail and export sit beside the data layer: services call them, they never call services.',
   },
   {
+    files: ['src/documents/**/*.ts'],
+    folders: ['http', 'services', 'db', 'mail', 'export', 'cli', 'pdf'],
+    modules: ['container', 'app'],
+    why: 'Documents are views of the domain: the routes and the mail worker render them, they read nothing.',
+  },
+  {
     files: ['src/pdf/**/*.ts'],
     folders: ['http', 'services', 'db', 'mail', 'export', 'cli'],
     modules: ['container', 'app'],

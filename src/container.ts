@@ -23,7 +23,9 @@ import type { MailTransport } from './mail/transport.js';
 import { formTokens } from './services/form-tokens.js';
 import { createMetrics } from './services/metrics.js';
 import { messagesRepo } from './db/repos/messages.js';
-import { chromiumPdf } from './pdf/chromium-pdf.js';
+import { chromiumPdf, printStyles } from './pdf/chromium-pdf.js';
+import { hasLicence, printableLicence } from './documents/licence-document.js';
+import { deskRequestsRepo } from './db/repos/desk-requests.js';
 import { createServices } from './services/services.js';
 import { roomIn, storageCondition } from './storage-condition.js';
 
@@ -74,6 +76,7 @@ export function createContainer(deps: ContainerDeps) {
     logger: logger.child({ component: 'writer' }),
     options: deps.writerOptions,
   });
+  const pdf = chromiumPdf(config.chromiumPath);
   const worker = outboxWorker({
     outbox: repos.outbox,
     transport: deps.transport,
@@ -88,9 +91,15 @@ export function createContainer(deps: ContainerDeps) {
       publicBaseUrl: config.publicBaseUrl,
       findRequest: repos.requests.findById,
       findMessage: messagesRepo(db).find,
+      licencePdf: async (requestId: number) => {
+        const licensed = repos.requests.findById(requestId);
+        const fields = deskRequestsRepo(db).fields(requestId);
+        if (!licensed || !fields || !hasLicence(fields) || !pdf.available()) return undefined;
+        const html = printableLicence(views, config, licensed, fields, printStyles());
+        return { filename: `${fields.licence_number}.pdf`, content: await pdf.print(html) };
+      },
     },
   });
-  const pdf = chromiumPdf(config.chromiumPath);
   const services = createServices({
     config,
     db,

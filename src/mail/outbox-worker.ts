@@ -52,10 +52,25 @@ export function outboxWorker(deps: WorkerDeps) {
       sending.then(resolve, reject).finally(() => clearTimeout(timeout));
     });
 
+  /** The licence PDF for its email; without one (no Chromium, a failed print) the email goes with its links alone. */
+  async function licencePdf(requestId: number) {
+    try {
+      return await deps.mail.licencePdf?.(requestId);
+    } catch (err) {
+      deps.logger.warn({ err, requestId }, 'licence email sent without its PDF');
+      return undefined;
+    }
+  }
+
   /** Sends one message; the outcome is written later, with the rest of its batch. */
   async function deliver(row: OutboxRow): Promise<DeliveryOutcome> {
     try {
-      await withTimeout(deps.transport.send(renderMessage(deps.mail, row)));
+      const message = renderMessage(deps.mail, row);
+      if (row.template === 'licence_confirmation' && row.request_id !== null) {
+        const pdf = await licencePdf(row.request_id);
+        if (pdf) message.attachments = [{ ...pdf, contentType: 'application/pdf' }];
+      }
+      await withTimeout(deps.transport.send(message));
       storage.wrote('mail');
       return { id: row.id, kind: 'sent' };
     } catch (err) {

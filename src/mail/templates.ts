@@ -19,6 +19,8 @@ export interface MailContext {
   publicBaseUrl: string;
   findRequest: (id: number) => StoredRequest | undefined;
   findMessage: (id: number) => { body: string; author: string } | undefined;
+  /** The licence PDF of a licensed request, to attach to its licence email; undefined when none can be made. */
+  licencePdf?: (requestId: number) => Promise<{ filename: string; content: Buffer } | undefined>;
 }
 
 interface TemplateSpec {

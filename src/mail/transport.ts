@@ -15,6 +15,7 @@ export interface OutgoingMessage {
   headers?: Record<string, string>;
   /** Chosen by the templates from their script: left unset, nodemailer scans every part (docs/internals.md#outbox). */
   textEncoding?: 'quoted-printable' | 'base64';
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
 export interface MailTransport {

@@ -44,9 +44,12 @@ export class PdfUnavailable extends Error {}
 export function chromiumPdf(executablePath: string | null) {
   let browser: Promise<Browser> | undefined;
   let running = 0;
+  let closed = false;
   const waiting: (() => void)[] = [];
 
   const launch = () => {
+    // A print asked for while the service shuts down would start a browser nobody closes.
+    if (closed) throw new PdfUnavailable('The PDF printer is shut down');
     if (!executablePath || !fs.existsSync(executablePath)) {
       throw new PdfUnavailable(`Chromium is not installed at ${executablePath ?? '(CHROMIUM_PATH unset)'}`);
     }
@@ -76,6 +79,7 @@ export function chromiumPdf(executablePath: string | null) {
       }
     },
     async close() {
+      closed = true;
       const open = browser;
       browser = undefined;
       if (open) await (await open.catch(() => undefined))?.close();

@@ -75,9 +75,9 @@ export async function buildTestApp(
     config,
     clock,
     async close() {
-      await container.pdf.close();
       await container.writer.close();
       await container.worker.stop();
+      await container.pdf.close();
       transport.close();
       db.close();
       fs.rmSync(dir, { recursive: true, force: true });

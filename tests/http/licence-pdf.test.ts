@@ -13,6 +13,7 @@ import { post, submit } from '../helpers/desk-flow.js';
 import { validRequest } from '../helpers/fixtures.js';
 import { browserSkipReason } from '../helpers/browser.js';
 import { programSkipReason } from '../helpers/system-tool.js';
+import { simpleParser, type ParsedMail } from 'mailparser';
 
 const skip = browserSkipReason('Licence PDFs') ?? programSkipReason('pdftotext', 'poppler-utils');
 let t: TestApp;
@@ -129,6 +130,27 @@ test('the Arabic licence PDF: Arabic text and the Latin terms come out, fonts em
   }
   assert.match(fonts, /NotoSansArabic-Regular/);
   allEmbedded(fonts);
+});
+
+test('the licence email carries the licence PDF', { skip }, async () => {
+  t.container.worker.start();
+  const row = await licensedIn('fr');
+  const started = Date.now();
+  let mail: ParsedMail | undefined;
+  while (!mail && Date.now() - started < 15_000) {
+    for (const file of fs.existsSync(t.config.mailDir) ? fs.readdirSync(t.config.mailDir) : []) {
+      if (!file.endsWith('.eml')) continue;
+      const parsed = await simpleParser(fs.readFileSync(path.join(t.config.mailDir, file)));
+      if (parsed.subject?.includes(row.licence_number)) mail = parsed;
+    }
+    if (!mail) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.ok(mail, 'the licence email was written');
+  const [attachment] = mail.attachments;
+  assert.equal(attachment?.filename, `${row.licence_number}.pdf`);
+  assert.equal(attachment?.contentType, 'application/pdf');
+  const { text } = readPdf(attachment!.content, `mail-${row.reference}`);
+  assert.ok(text.includes(row.licence_number) && text.includes('Titulaire'), text);
 });
 
 test('the desk downloads the same PDF; without Chromium the answer is 503 with a way out', { skip }, async () => {

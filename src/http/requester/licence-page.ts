@@ -2,32 +2,14 @@
 // (from their page) and the desk. It states the licence in full and carries the public check's address, as text
 // and as a QR code, with the number and verification code filled in.
 import type { Request, Response } from 'express';
-import { renderSVG } from 'uqr';
 import type { Services } from '../../services/services.js';
 import type { Config } from '../../config.js';
 import type { StoredRequest } from '../../domain/request.js';
-import type { RequesterView } from '../../services/requester-pages.js';
-import { formatLicenceCode } from '../../domain/licence.js';
-import { i18nFor, isLocale } from '../../i18n/index.js';
+import { hasLicence, licenceDocumentData } from '../../documents/licence-document.js';
+import { isLocale } from '../../i18n/index.js';
 import { AppError, notFound } from '../../errors.js';
 import { pageHtml, renderPage } from '../core/render.js';
 import { PdfUnavailable } from '../../pdf/chromium-pdf.js';
-
-function licenceData(config: Readonly<Config>, licensingRequest: StoredRequest, fields: RequesterView['fields']) {
-  if (fields.status !== 'licensed' || !fields.licence_number || !fields.licence_code) throw notFound();
-  const code = formatLicenceCode(fields.licence_code);
-  const query = new URLSearchParams({ number: fields.licence_number, code });
-  const checkUrl = `${config.publicBaseUrl}/licences/verify?${query.toString()}`;
-  return {
-    request: licensingRequest,
-    fields,
-    code,
-    checkUrl,
-    qr: renderSVG(checkUrl, { border: 2 }),
-    publisher: config.publisher,
-    feeMinor: fields.accepted_amount_minor ?? fields.final_fee_minor ?? fields.quote_total_minor,
-  };
-}
 
 export function licencePages(services: Services, config: Readonly<Config>) {
   function pageData(req: Request, res: Response, licensingRequest: StoredRequest | undefined, pdfHref: string) {
@@ -35,12 +17,9 @@ export function licencePages(services: Services, config: Readonly<Config>) {
     if (!isLocale(req.query.lang)) res.locals.locale = licensingRequest.locale;
     res.set('X-Robots-Tag', 'noindex');
     const fields = services.requesterPages.view(licensingRequest).fields;
-    const data = licenceData(config, licensingRequest, fields);
-    const i18n = i18nFor(res.locals.locale);
-    // The QR code is an image to assistive technology, named in the page's language.
-    const label = i18n.t('licence.qr').replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
-    const qr = data.qr.replace('<svg ', `<svg role="img" aria-label="${label}" `);
-    return { ...data, qr, pdfHref: `${pdfHref}?lang=${i18n.locale}` };
+    if (!hasLicence(fields)) throw notFound();
+    const data = licenceDocumentData(config, licensingRequest, fields, res.locals.locale);
+    return { ...data, pdfHref: `${pdfHref}?lang=${res.locals.locale}` };
   }
 
   const show = (req: Request, res: Response, licensingRequest: StoredRequest | undefined, pdfHref: string) =>
