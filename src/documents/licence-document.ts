@@ -22,6 +22,7 @@ export interface LicenceFields {
   accepted_amount_minor: number | null;
   final_fee_minor: number | null;
   quote_total_minor: number | null;
+  licence_revoked_at: string | null;
 }
 
 export interface LicensorSettings {

@@ -105,6 +105,16 @@ const TRAILING: (Def & { name: string; needs?: string })[] = [
   { name: 'licence.linkBack', needs: 'link_back', ...text('r.link_back', 'Link back required') },
   { name: 'licensedAt', needs: 'licensed_at', ...code('r.licensed_at', 'Licensed at (UTC)') },
   {
+    name: 'licence.conditionsVersion',
+    needs: 'licence_conditions_version',
+    ...code('r.licence_conditions_version', 'Version of the licence conditions the licence was issued under'),
+  },
+  {
+    name: 'licence.revokedAt',
+    needs: 'licence_revoked_at',
+    ...code('r.licence_revoked_at', 'Licence revoked at (UTC), empty while it stands'),
+  },
+  {
     name: 'licence.automatic',
     needs: 'licensed_automatically',
     ...bool('r.licensed_automatically', 'Licensed at once under the rate card (autoLicence), without desk review'),

@@ -393,6 +393,10 @@ const ar: Catalog = {
   'licence.pdf': 'تنزيل الترخيص (PDF)',
   'licence.pdfUnavailable':
     'لا يمكن إنشاء ملف PDF على هذا الخادم حاليًا. اطبعوا صفحة الترخيص من متصفحكم بدلًا من ذلك، أو راسلوا قسمنا.',
+  'email.revoked.subject': 'أُلغي ترخيصكم {licence} (الطلب {reference})',
+  'email.revoked.body': 'ألغينا ترخيصكم {licence}، ولم يعد يسمح لكم من الآن فصاعدًا بإعادة نشر المحتوى الذي كان يشمله.',
+  'request.event.revoke_licence': 'أُلغي الترخيص {licence}',
+  'verify.revoked': 'أُلغي هذا الترخيص في {date}، ولم يعد يسمح بأي استخدام.',
   'email.signature': 'قسم إعادة النشر',
 };
 

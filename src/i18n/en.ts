@@ -400,6 +400,11 @@ const en = {
   'licence.pdf': 'Download the licence (PDF)',
   'licence.pdfUnavailable':
     'The PDF cannot be made on this server at the moment. Print the licence page from your browser instead, or ask our desk.',
+  'email.revoked.subject': 'Your licence {licence} is revoked (request {reference})',
+  'email.revoked.body':
+    'We have revoked your licence {licence}. From now on it no longer allows you to republish the content it covered.',
+  'request.event.revoke_licence': 'Licence {licence} revoked',
+  'verify.revoked': 'This licence was revoked on {date}: it no longer allows any use.',
   'email.signature': 'The syndication desk',
 };
 

@@ -417,6 +417,11 @@ const fr: Catalog = {
   'licence.pdf': 'Télécharger la licence (PDF)',
   'licence.pdfUnavailable':
     'Le PDF ne peut pas être produit sur ce serveur pour le moment. Imprimez plutôt la page de la licence depuis votre navigateur, ou écrivez à notre service.',
+  'email.revoked.subject': 'Votre licence {licence} est révoquée (demande {reference})',
+  'email.revoked.body':
+    'Nous avons révoqué votre licence {licence}. Elle ne vous autorise désormais plus à republier les contenus qu’elle couvrait.',
+  'request.event.revoke_licence': 'Licence {licence} révoquée',
+  'verify.revoked': 'Cette licence a été révoquée le {date} : elle n’autorise plus aucune utilisation.',
   'email.signature': 'Le service de syndication',
 };
 

@@ -32,6 +32,7 @@ const STEPS = new Set([
   'withdraw',
   'withdraw_request',
   'mark_spam',
+  'revoke_licence',
 ]);
 
 /** One status change in words, or undefined for an entry that is not one (notes, emails, messages). */
@@ -60,6 +61,10 @@ export function describeStep(i18n: I18n, entry: HistoryEntry, facts: HistoryFact
       break;
     case 'decline_quote':
       if (after.reasonGiven && facts.declineReason) detail = facts.declineReason;
+      break;
+    case 'revoke_licence':
+      params.licence = after.licenceNumber ?? '—';
+      if (typeof after.reason === 'string') detail = after.reason;
       break;
   }
   const line: HistoryLine = { at: entry.at, text: i18n.t(`request.event.${step}`, params) };

@@ -88,6 +88,11 @@ const TEMPLATES: Record<string, TemplateSpec> = {
     subject: (i18n, request, params) =>
       i18n.t('email.licence.subject', { reference: request.reference, licence: String(params.licenceNumber ?? '') }),
   },
+  licence_revoked: {
+    label: 'Licence revoked',
+    subject: (i18n, request, params) =>
+      i18n.t('email.revoked.subject', { licence: String(params.licenceNumber ?? ''), reference: request.reference }),
+  },
   decline: {
     label: 'Decline',
     subject: (i18n, request) => i18n.t('email.decline.subject', { reference: request.reference }),

@@ -10,7 +10,8 @@ import { todayUtc } from '../domain/dates.js';
 
 export interface CheckedLicence {
   number: string;
-  state: 'valid' | 'expired' | 'not_yet';
+  state: 'valid' | 'expired' | 'not_yet' | 'revoked';
+  revokedAt: string | null;
   organisation: { name: string; country: string };
   articles: Pick<Article, 'title' | 'url'>[];
   usage: Pick<Usage, 'medium' | 'territory' | 'countries' | 'language'>;
@@ -36,11 +37,18 @@ export function licenceCheckService(deps: { licences: LicencesRepo; requests: Re
       const licensed = deps.requests.findById(row.id);
       if (!licensed) return undefined;
       const today = todayUtc(deps.clock());
-      const state = row.licence_end < today ? 'expired' : row.licence_start > today ? 'not_yet' : 'valid';
+      const state = row.licence_revoked_at
+        ? 'revoked'
+        : row.licence_end < today
+          ? 'expired'
+          : row.licence_start > today
+            ? 'not_yet'
+            : 'valid';
       const { medium, territory, countries, language } = licensed.usage;
       return {
         number,
         state,
+        revokedAt: row.licence_revoked_at,
         organisation: { name: licensed.organisation.name, country: licensed.organisation.country },
         articles: licensed.articles.map(({ title, url }) => ({ title, url })),
         usage: { medium, territory, countries, language },

@@ -95,3 +95,17 @@ test('the check by keyboard, without JavaScript', { skip }, async () => {
   assert.match(await page.locator('main').innerText(), /Daily Planet/);
   await page.close();
 });
+
+test('a revoked licence: the check and the document say so, without violations', { skip }, async () => {
+  const row = await licensed('ar');
+  app.container.services.deskRequests.revokeLicence(staff, Number(row.id), 'لم يُطبع سطر الإسناد');
+  const page = await browser.context.newPage();
+  const code = row.licence_code.match(/.{4}/g)!.join('-');
+  await page.goto(`${app.url}/licences/verify?lang=ar&number=${row.licence_number}&code=${code}`);
+  assert.match(await page.locator('[role=status]').innerText(), /أُلغي هذا الترخيص/);
+  await noViolations(page, 'revoked licence check (ar)');
+  await page.goto(`${app.url}/licensing/requests/${row.access_token}/licence`);
+  assert.match(await page.locator('.notice').innerText(), /أُلغي هذا الترخيص/);
+  await noViolations(page, 'revoked licence document (ar)');
+  await page.close();
+});

@@ -180,21 +180,6 @@ test('the public check: valid, expired and not found, with no personal data and 
   }
 });
 
-test('wrong guesses are limited per IP; right answers do not count', async () => {
-  const { stored } = await licensed({ requester: { name: 'Bob', email: 'bob@example.org' } });
-  const number = String(stored.licence_number);
-  const code = String(stored.licence_code);
-  for (let i = 0; i < 5; i++) await verify(number, code).expect(200);
-  let refused = 0;
-  for (let i = 0; i < 12; i++) {
-    const res = await verify(number, `${i}`.padStart(20, '0'));
-    if (res.status === 429) refused++;
-    else assert.equal(res.status, 404);
-  }
-  assert.ok(refused >= 1, 'the guesses after the limit are refused');
-  assert.equal((await verify(number, code)).status, 429, 'the limit holds for the whole address until it resets');
-});
-
 test('accepting online keeps the acceptance on the licence: another request licensed without it names no signer', async () => {
   const reference = await submit(t);
   assert.equal((await post(desk, reference, 'start_review')).status, 303);
@@ -212,4 +197,65 @@ test('accepting online keeps the acceptance on the licence: another request lice
     .get(`/licensing/requests/${row(reference).access_token}/licence`)
     .expect(200);
   assert.match(page.text, /Accepted for the licensee by <bdi>Ada Lovelace<\/bdi>/);
+});
+
+test('revocation: admins only, with a reason and CSRF; the requester is told; the check and the pages say revoked', async () => {
+  const { reference, stored } = await licensed({ requester: { name: 'Rose', email: 'rose@example.org' } });
+  const number = String(stored.licence_number);
+  const code = String(stored.licence_code);
+  // Staff cannot revoke; an admin needs the form's token and a reason.
+  const staffTry = await desk.post(`/staff/requests/${reference}/revoke`).type('form').send({ revoke_reason: 'x' });
+  assert.equal(staffTry.status, 403);
+  await addUser(t, 'admin@reprise.test', 'admin');
+  const admin = await signIn(t, 'admin@reprise.test');
+  const page = await admin.get(`/staff/requests/${reference}`).expect(200);
+  assert.match(page.text, /Revoke the licence/);
+  assert.equal(
+    (await admin.post(`/staff/requests/${reference}/revoke`).type('form').send({ revoke_reason: 'x' })).status,
+    403,
+  );
+  const empty = await post(admin, reference, 'revoke', { revoke_reason: ' ' });
+  assert.equal(empty.status, 422);
+  assert.match(empty.text, /Say why the licence is revoked/);
+
+  const done = await post(admin, reference, 'revoke', { revoke_reason: 'The credit line was not printed.' });
+  assert.equal(done.status, 303);
+  const row2 = row(reference);
+  assert.ok(row2.licence_revoked_at);
+  assert.equal(row2.licence_revoke_reason, 'The credit line was not printed.');
+  assert.equal(row2.status, 'licensed', 'the request and its accounting stand');
+  const mail = await mailWithSubject(`${number} est révoquée`);
+  assert.match(mail.text!, /Nous avons révoqué votre licence/);
+  assert.match(mail.text!, /The credit line was not printed\./);
+
+  const check = await verify(number, code).expect(200);
+  assert.match(check.text, /This licence was revoked on \d{1,2} \w+ \d{4}: it no longer allows any use\./);
+  const requester = await request(t.server).get(`/licensing/requests/${row2.access_token}`).expect(200);
+  assert.match(requester.text, /Cette licence a été révoquée le/);
+  assert.match(requester.text, new RegExp(`Licence ${number} révoquée`));
+  const document = await request(t.server).get(`/licensing/requests/${row2.access_token}/licence`).expect(200);
+  assert.match(document.text, /Cette licence a été révoquée le/);
+  const again = await post(admin, reference, 'revoke', { revoke_reason: 'Twice' });
+  assert.equal(again.status, 409);
+  const audit = t.db
+    .prepare(`SELECT actor, after_json FROM audit_log WHERE action = 'request.revoke_licence' AND subject_id = ?`)
+    .all(String(row2.id)) as { actor: string; after_json: string }[];
+  assert.equal(audit.length, 1);
+  assert.equal(audit[0]!.actor, 'admin@reprise.test');
+});
+
+// Last: the per-IP limit it reaches holds for the rest of this file's app.
+test('wrong guesses are limited per IP; right answers do not count', async () => {
+  const { stored } = await licensed({ requester: { name: 'Bob', email: 'bob@example.org' } });
+  const number = String(stored.licence_number);
+  const code = String(stored.licence_code);
+  for (let i = 0; i < 5; i++) await verify(number, code).expect(200);
+  let refused = 0;
+  for (let i = 0; i < 12; i++) {
+    const res = await verify(number, `${i}`.padStart(20, '0'));
+    if (res.status === 429) refused++;
+    else assert.equal(res.status, 404);
+  }
+  assert.ok(refused >= 1, 'the guesses after the limit are refused');
+  assert.equal((await verify(number, code)).status, 429, 'the limit holds for the whole address until it resets');
 });

@@ -120,6 +120,8 @@ test('docs/exports.md documents the columns in the export order', async () => {
     'accepted_amount_minor',
     'licensed_automatically',
     'closed_by',
+    'licence_conditions_version',
+    'licence_revoked_at',
   ]);
   assert.deepEqual(
     documented,

@@ -33,6 +33,8 @@ export interface DeskFields {
   unanswered_since: string | null;
   licence_code: string | null;
   licence_conditions_version: string | null;
+  licence_revoked_at: string | null;
+  licence_revoke_reason: string | null;
 }
 
 export interface Acceptance {
@@ -70,8 +72,11 @@ export function deskRequestsRepo(db: Db) {
   const fields = db.prepare(`SELECT id, reference, status, final_fee_minor, fee_reason, quote_total_minor, currency,
     quote_sent_at, quote_valid_until, licence_number, licence_start, licence_end, credit_line, link_back, licensed_at,
     declined_at, decline_reason, closed_at, last_action_at, accepted_at, accepted_name, accepted_conditions_version,
-    accepted_amount_minor, closed_by, licensed_automatically, unanswered_since, licence_code, licence_conditions_version
-    FROM requests WHERE id = ?`);
+    accepted_amount_minor, closed_by, licensed_automatically, unanswered_since, licence_code, licence_conditions_version,
+    licence_revoked_at, licence_revoke_reason FROM requests WHERE id = ?`);
+  const revoke = db.prepare(`UPDATE requests SET licence_revoked_at = @now, licence_revoke_reason = @reason,
+    last_action_at = @now, updated_at = @now
+    WHERE id = @id AND status = 'licensed' AND licence_revoked_at IS NULL`);
   const setStatus = db.prepare(`UPDATE requests SET status = @to, last_action_at = @now, updated_at = @now,
     closed_at = CASE WHEN @closes THEN @now ELSE closed_at END,
     closed_by = CASE WHEN @closes THEN @by ELSE closed_by END
@@ -111,6 +116,8 @@ export function deskRequestsRepo(db: Db) {
       setLicence.run({ id, ...licence, now, automatically: automatically ? 1 : 0 }),
     setDecline: (id: number, reason: string | null, now: string) => setDecline.run({ id, reason, now }),
     touch: (id: number, now: string) => touch.run({ id, now }),
+    /** False when the request holds no licence, or it was already revoked. */
+    revokeLicence: (id: number, reason: string, now: string) => revoke.run({ id, reason, now }).changes === 1,
     /** Requests from the same email or organisation for one of the same article URLs within 30 days either side. */
     duplicates(request: { id: number; createdAt: string; email: string; org: string }): DuplicateRow[] {
       const at = Date.parse(request.createdAt);

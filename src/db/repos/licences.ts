@@ -9,11 +9,12 @@ interface LicenceRow {
   licence_start: string;
   licence_end: string;
   licensed_at: string;
+  licence_revoked_at: string | null;
 }
 
 export function licencesRepo(db: Db) {
-  const byNumber = db.prepare(`SELECT id, licence_number, licence_code, licence_start, licence_end, licensed_at
-    FROM requests WHERE licence_number = ? AND status = 'licensed'`);
+  const byNumber = db.prepare(`SELECT id, licence_number, licence_code, licence_start, licence_end, licensed_at,
+    licence_revoked_at FROM requests WHERE licence_number = ? AND status = 'licensed'`);
   return {
     byNumber: (number: string) => byNumber.get(number) as LicenceRow | undefined,
   };

@@ -115,6 +115,12 @@ export function deskRequestPage(services: Services, overdueWorkingDays: number) 
       const addNote = () => requests.addNote(actorOf(res), licensingRequest.id, note);
       attempt(req, res, licensingRequest, 'note', addNote, 'note');
     },
+    revoke(req: Request, res: Response) {
+      const licensingRequest = requests.find(String(req.params.reference));
+      const reason = postedText(req.body as Body, 'revoke_reason', 3000);
+      const revoke = () => requests.revokeLicence(actorOf(res), licensingRequest.id, reason);
+      attempt(req, res, licensingRequest, 'revoke', revoke, 'revoke');
+    },
     reply(req: Request, res: Response) {
       const licensingRequest = requests.find(String(req.params.reference));
       const body = postedText(req.body as Body, 'reply', 20_000);
