@@ -34,6 +34,8 @@ export interface Config {
   overdueWorkingDays: number;
   /** Closed requests lose their personal data this many months after closing; 0 keeps it. */
   retentionMonths: number;
+  /** The licence conditions and privacy notice (docs/configuration.md, "Legal documents"). */
+  documentsDir: string;
   /** The Chromium that prints licence PDFs; null: no PDFs (the licence page can still be printed). */
   chromiumPath: string | null;
   /** New requests are written by a thread of their own (1) or on the main thread (0); see src/db/writer/. */
@@ -110,6 +112,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     },
     publicBaseUrl: url('PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:']),
     rateCardPath: path.resolve(root, text('RATE_CARD_PATH', 'config/rate-card.json')),
+    documentsDir: path.resolve(root, text('LEGAL_DOCUMENTS_DIR', 'config/documents')),
     formSecret,
     formMinFillSeconds: int('FORM_MIN_FILL_SECONDS', 3, 0, 3600),
     rateLimitSubmitPerHour: int('RATE_LIMIT_SUBMIT_PER_HOUR', 20, 0, 1_000_000),

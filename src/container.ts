@@ -25,6 +25,7 @@ import { createMetrics } from './services/metrics.js';
 import { messagesRepo } from './db/repos/messages.js';
 import { chromiumPdf, printStyles } from './pdf/chromium-pdf.js';
 import { hasLicence, printableLicence } from './documents/licence-document.js';
+import { loadLegalTexts } from './documents/legal-texts.js';
 import { deskRequestsRepo } from './db/repos/desk-requests.js';
 import { createServices } from './services/services.js';
 import { roomIn, storageCondition } from './storage-condition.js';
@@ -77,6 +78,7 @@ export function createContainer(deps: ContainerDeps) {
     options: deps.writerOptions,
   });
   const pdf = chromiumPdf(config.chromiumPath);
+  const legal = loadLegalTexts(config.documentsDir);
   const worker = outboxWorker({
     outbox: repos.outbox,
     transport: deps.transport,
@@ -95,7 +97,7 @@ export function createContainer(deps: ContainerDeps) {
         const licensed = repos.requests.findById(requestId);
         const fields = deskRequestsRepo(db).fields(requestId);
         if (!licensed || !fields || !hasLicence(fields) || !pdf.available()) return undefined;
-        const html = printableLicence(views, config, licensed, fields, printStyles());
+        const html = printableLicence(views, config, legal, licensed, fields, printStyles());
         return { filename: `${fields.licence_number}.pdf`, content: await pdf.print(html) };
       },
     },
@@ -115,6 +117,7 @@ export function createContainer(deps: ContainerDeps) {
     formTokens: formTokens(config.formSecret ?? repos.settings.secret('form_token_secret'), config.formMinFillSeconds),
     migrations: readMigrations(),
     pdf,
+    legal,
   });
 
   return {

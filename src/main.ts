@@ -5,6 +5,7 @@ import { loadConfig, ConfigError } from './config.js';
 import { openDatabase } from './db/connection.js';
 import { migrate, MigrationError } from './db/migrate.js';
 import { createContainer } from './container.js';
+import { LegalTextsError } from './documents/legal-texts.js';
 import { createApp } from './app.js';
 import { createTransport } from './mail/transport.js';
 import { createLogger } from './logger.js';
@@ -72,7 +73,7 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof MigrationError) {
+  if (err instanceof ConfigError || err instanceof MigrationError || err instanceof LegalTextsError) {
     console.error(err.message);
   } else {
     console.error(err);

@@ -5,6 +5,7 @@ import type { StoredRequest, Locale } from '../domain/request.js';
 import { formatLicenceCode } from '../domain/licence.js';
 import { i18nFor } from '../i18n/index.js';
 import type { ViewEngines } from '../views.js';
+import type { LegalTexts } from './legal-texts.js';
 
 /** The desk's fields a licence shows. */
 export interface LicenceFields {
@@ -37,6 +38,7 @@ export const hasLicence = (fields: LicenceFields) =>
 /** What the licence view (views/public/licence.eta) needs; `locale` names the QR code for assistive technology. */
 export function licenceDocumentData(
   settings: LicensorSettings,
+  legal: LegalTexts,
   licensed: StoredRequest,
   fields: LicenceFields,
   locale: Locale,
@@ -54,6 +56,7 @@ export function licenceDocumentData(
     checkUrl,
     qr: renderSVG(checkUrl, { border: 2 }).replace('<svg ', `<svg role="img" aria-label="${label}" `),
     publisher: settings.publisher,
+    conditions: legal.conditions(fields.licence_conditions_version, locale),
     feeMinor: fields.accepted_amount_minor ?? fields.final_fee_minor ?? fields.quote_total_minor,
   };
 }
@@ -62,12 +65,13 @@ export function licenceDocumentData(
 export function printableLicence(
   views: ViewEngines,
   settings: LicensorSettings,
+  legal: LegalTexts,
   licensed: StoredRequest,
   fields: LicenceFields,
   inlineStyles: string,
 ): string {
   const i18n = i18nFor(licensed.locale);
-  const data = licenceDocumentData(settings, licensed, fields, licensed.locale);
+  const data = licenceDocumentData(settings, legal, licensed, fields, licensed.locale);
   return views.html.render('public/licence', {
     ...data,
     locale: licensed.locale,

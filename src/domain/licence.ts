@@ -3,9 +3,6 @@
 /** REP-2026-000123 → LIC-2026-000123. */
 export const licenceNumberFor = (reference: string): string => reference.replace(/^REP-/, 'LIC-');
 
-/** The version of the licence conditions at /licensing/conditions: an acceptance records the one it accepted. */
-export const CONDITIONS_VERSION = '2026-12';
-
 /** A verification code as printed: 20 hex digits in groups of four ("3f9a-…"). */
 export const formatLicenceCode = (code: string): string => code.match(/.{1,4}/g)?.join('-') ?? code;
 

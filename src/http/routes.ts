@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { Services } from '../services/services.js';
 import type { Metrics } from '../services/metrics.js';
 import { notFound } from '../errors.js';
-import { CONDITIONS_VERSION } from '../domain/licence.js';
+import { legalPage } from './public/legal.js';
 import { publicFormBody, deskFormBody, jsonBody } from './core/middleware/bodies.js';
 import { deskForm } from './core/middleware/csrf.js';
 import { signedIn, adminOnly } from './core/middleware/auth.js';
@@ -67,8 +67,8 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.get ('/licensing',                                     noStore, form.show);
   route.post('/licensing',                                     publicFormBody, unlessEditing(submitLimit), form.submit);
   route.get ('/licensing/received',                            staticPage('public/received'));
-  route.get ('/licensing/conditions',                          staticPage('public/page', { page: 'conditions', version: CONDITIONS_VERSION }));
-  route.get ('/licensing/privacy',                             staticPage('public/page', { page: 'privacy' }));
+  route.get ('/licensing/conditions',                          legalPage(services, config, 'conditions'));
+  route.get ('/licensing/privacy',                             legalPage(services, config, 'privacy'));
 
   route.get ('/licences/verify',                               noStore, guessLimit, licenceCheckPage(services));
 

@@ -182,17 +182,11 @@ const en = {
   'confirm.newRequest': 'Make another request',
 
   'page.conditions.title': 'Licence conditions',
-  'page.conditions.body1':
-    'Republished content must carry the credit line given in your licence and a link back to the original article.',
-  'page.conditions.body2':
-    'You may not edit the content in a way that changes its meaning. Extracts must be faithful to the original.',
-  'page.conditions.body3': 'A licence covers only the articles, medium, territory, language and period it names.',
   'page.privacy.title': 'Privacy notice',
-  'page.privacy.body1':
-    'We use your name, email, phone and job title only to answer and administer your licensing request.',
-  'page.privacy.body2':
-    'Closed requests have their personal data erased after the retention period; accounting records are kept without it.',
-  'page.privacy.body3': 'You can ask for a copy of your data, or for its erasure, by writing to the syndication desk.',
+  'page.privacy.retention':
+    'The personal data of a closed request is erased {months} months after it closes; the accounting records are kept without it.',
+  'page.privacy.retentionOff':
+    'The personal data of a request is kept until you ask for its erasure; the accounting records are kept without it.',
   'page.back': 'Back to the form',
 
   'error.page.title': 'Something went wrong',

@@ -189,19 +189,11 @@ const fr: Catalog = {
   'confirm.newRequest': 'Faire une autre demande',
 
   'page.conditions.title': 'Conditions de licence',
-  'page.conditions.body1':
-    'Tout contenu repris doit porter la mention de crédit indiquée dans votre licence et un lien vers l’article original.',
-  'page.conditions.body2':
-    'Vous ne pouvez pas modifier le contenu d’une manière qui en change le sens. Les extraits doivent être fidèles à l’original.',
-  'page.conditions.body3':
-    'Une licence ne couvre que les articles, le support, le territoire, la langue et la période qu’elle mentionne.',
   'page.privacy.title': 'Politique de confidentialité',
-  'page.privacy.body1':
-    'Nous utilisons vos nom, adresse électronique, téléphone et fonction uniquement pour répondre à votre demande de licence et la gérer.',
-  'page.privacy.body2':
-    'Les données personnelles des demandes closes sont effacées à la fin de la durée de conservation ; les données comptables sont conservées sans elles.',
-  'page.privacy.body3':
-    'Vous pouvez demander une copie de vos données, ou leur effacement, en écrivant au service de syndication.',
+  'page.privacy.retention':
+    'Les données personnelles d’une demande close sont effacées {months} mois après sa clôture ; les données comptables sont conservées sans elles.',
+  'page.privacy.retentionOff':
+    'Les données personnelles d’une demande sont conservées jusqu’à ce que vous en demandiez l’effacement ; les données comptables sont conservées sans elles.',
   'page.back': 'Retour au formulaire',
 
   'error.page.title': 'Un problème est survenu',

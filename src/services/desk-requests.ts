@@ -37,6 +37,7 @@ export interface DeskRequestDeps {
   clock: () => Date;
   onQueued: () => void;
   deskEmail: string;
+  conditionsVersion: string;
 }
 
 export function deskRequestService(deps: DeskRequestDeps) {

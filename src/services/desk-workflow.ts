@@ -2,7 +2,7 @@
 // the email it sends the requester, in the request's language.
 import type { Actor } from '../domain/accounts.js';
 import { checkLicence, checkQuote, type LicenceInput, type QuoteInput } from './desk-checks.js';
-import { CONDITIONS_VERSION, licenceNumberFor } from '../domain/licence.js';
+import { licenceNumberFor } from '../domain/licence.js';
 import { newLicenceCode, requestTransitions, type TransitionDeps } from './request-transition.js';
 
 export type DeskDeps = TransitionDeps;
@@ -48,7 +48,7 @@ export function deskWorkflow(deps: DeskDeps) {
           ...checkLicence(input),
           number: licenceNumberFor(fields.reference),
           code: newLicenceCode(),
-          conditionsVersion: fields.accepted_conditions_version ?? CONDITIONS_VERSION,
+          conditionsVersion: fields.accepted_conditions_version ?? deps.conditionsVersion,
         };
         deps.desk.setLicence(id, licence, now);
         const feeMinor = fields.final_fee_minor ?? fields.quote_total_minor;

@@ -21,6 +21,8 @@ export interface TransitionDeps {
   clock: () => Date;
   onQueued: () => void;
   deskEmail: string;
+  /** The licence conditions now in force (config/documents/conditions): what an acceptance or a licence records. */
+  conditionsVersion: string;
 }
 
 /** An email a change sends: to the requester (in the request's language) or to the desk (in English). */

@@ -10,7 +10,7 @@ import { writeTransaction } from '../db/connection.js';
 import type { RateCard } from '../domain/quote-types.js';
 import type { StoredRequest } from '../domain/request.js';
 import { REQUESTER } from '../domain/accounts.js';
-import { CONDITIONS_VERSION, licenceNumberFor } from '../domain/licence.js';
+import { licenceNumberFor } from '../domain/licence.js';
 import { addMonthsIso, todayUtc } from '../domain/dates.js';
 import { AppError, notFound } from '../errors.js';
 import { newLicenceCode, queueMails, requestTransitions, type TransitionDeps } from './request-transition.js';
@@ -139,15 +139,19 @@ export function requesterPageService(deps: RequesterPageDeps) {
           throw new RequesterRefusal(409, 'quote_expired', 'This quote has expired.');
         }
         const amountMinor = fields.final_fee_minor ?? fields.quote_total_minor;
-        deps.desk.setAcceptance(licensingRequest.id, { name, conditionsVersion: CONDITIONS_VERSION, amountMinor }, now);
+        deps.desk.setAcceptance(
+          licensingRequest.id,
+          { name, conditionsVersion: deps.conditionsVersion, amountMinor },
+          now,
+        );
         const params = {
           feeMinor: amountMinor,
           currency: fields.currency,
-          conditionsVersion: CONDITIONS_VERSION,
+          conditionsVersion: deps.conditionsVersion,
           signer: name,
         };
         return {
-          after: { acceptedAmountMinor: amountMinor, conditionsVersion: CONDITIONS_VERSION },
+          after: { acceptedAmountMinor: amountMinor, conditionsVersion: deps.conditionsVersion },
           mails: [
             { to: 'requester', template: 'quote_accepted', params },
             { to: 'desk', template: 'desk_quote_accepted', params },
@@ -177,9 +181,13 @@ export function requesterPageService(deps: RequesterPageDeps) {
           creditLine: creditLine(number),
           linkBack: licensingRequest.articles[0]!.url,
           code: newLicenceCode(),
-          conditionsVersion: CONDITIONS_VERSION,
+          conditionsVersion: deps.conditionsVersion,
         };
-        deps.desk.setAcceptance(licensingRequest.id, { name, conditionsVersion: CONDITIONS_VERSION, amountMinor }, now);
+        deps.desk.setAcceptance(
+          licensingRequest.id,
+          { name, conditionsVersion: deps.conditionsVersion, amountMinor },
+          now,
+        );
         deps.desk.setLicence(licensingRequest.id, licence, now, true);
         const { currency } = licensingRequest.quote;
         const params = {
@@ -198,7 +206,7 @@ export function requesterPageService(deps: RequesterPageDeps) {
             start: licence.start,
             end: licence.end,
             feeMinor: amountMinor,
-            conditionsVersion: CONDITIONS_VERSION,
+            conditionsVersion: deps.conditionsVersion,
             automatically: true,
           },
           mails: [

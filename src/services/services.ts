@@ -30,6 +30,7 @@ import { personalDataService } from './personal-data.js';
 import { healthService } from './health.js';
 import { licenceCheckService } from './licences.js';
 import { printStyles, type PdfPrinter } from '../pdf/chromium-pdf.js';
+import type { LegalTexts } from '../documents/legal-texts.js';
 import { licencesRepo } from '../db/repos/licences.js';
 
 export interface ServiceDeps {
@@ -48,6 +49,7 @@ export interface ServiceDeps {
   formTokens: FormTokens;
   migrations: Migration[];
   pdf: PdfPrinter;
+  legal: LegalTexts;
 }
 
 export function createServices(deps: ServiceDeps) {
@@ -85,6 +87,7 @@ export function createServices(deps: ServiceDeps) {
       clock,
       onQueued: deps.mailQueued,
       deskEmail: config.deskEmail,
+      conditionsVersion: deps.legal.conditionsVersion,
       rateCard: deps.rateCard,
       secret: deps.sessionSecret,
     }),
@@ -102,6 +105,7 @@ export function createServices(deps: ServiceDeps) {
       clock,
       onQueued: deps.mailQueued,
       deskEmail: config.deskEmail,
+      conditionsVersion: deps.legal.conditionsVersion,
     }),
     mailStatus: mailStatusService({ outbox: repos.outbox, clock }),
     signIn: signInService({ db, users: repos.users, clock, scryptLog2N: config.passwordScryptLog2N }),
@@ -117,6 +121,8 @@ export function createServices(deps: ServiceDeps) {
     exports: exportService({ db, databasePath: config.databasePath, clock }),
     personalData: personalDataService({ db, clock, retentionMonths: config.retentionMonths }),
     /** Prints a complete HTML document (the licence page) as an A4 PDF. */
+    /** The licence conditions (each version) and the privacy notice, in each language. */
+    legal: deps.legal,
     licencePdf: { print: (html: string) => deps.pdf.print(html), styles: printStyles },
     licenceCheck: licenceCheckService({ licences: licencesRepo(db), requests: repos.requests, clock }),
     health: healthService({ db, migrations: deps.migrations, storage }),

@@ -69,7 +69,7 @@ const issueKeys = [
   ...['string', 'boolean', 'integer', 'number', 'object', 'array'].map((t) => `type.${t}`),
   ...formats.map((f) => `format.${f}`),
 ];
-const pages = [...code.matchAll(/page: '(\w+)'/g)].map((m) => m[1]);
+const pages = [...code.matchAll(/page: '(\w+)'|legalPage\([^)]*'(\w+)'\)/g)].map((m) => m[1] ?? m[2]);
 
 /** Families of keys built at run time: where the code builds them, and which suffixes are real. */
 const DYNAMIC: { prefix: string; builtBy: RegExp; suffixes: Iterable<string> }[] = [
@@ -87,7 +87,7 @@ const DYNAMIC: { prefix: string; builtBy: RegExp; suffixes: Iterable<string> }[]
   {
     prefix: 'request.event.',
     builtBy: /`request\.event\.\$\{/,
-    suffixes: [...ACTIONS, ...REQUESTER_ACTIONS, 'message_requester', 'message_desk'],
+    suffixes: [...ACTIONS, ...REQUESTER_ACTIONS, 'revoke_licence', 'message_requester', 'message_desk'],
   },
   {
     prefix: 'request.done.',
@@ -115,7 +115,7 @@ const DYNAMIC: { prefix: string; builtBy: RegExp; suffixes: Iterable<string> }[]
     suffixes: ['title', 'intro', 'reason', 'button'],
   })),
   ...pages.flatMap((p) =>
-    ['title', 'body1', 'body2', 'body3'].map((part) => ({
+    ['title'].map((part) => ({
       prefix: `page.${p}.`,
       builtBy: /`page\.\$\{it\.page\}\./,
       suffixes: [part],

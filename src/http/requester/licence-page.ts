@@ -18,7 +18,7 @@ export function licencePages(services: Services, config: Readonly<Config>) {
     res.set('X-Robots-Tag', 'noindex');
     const fields = services.requesterPages.view(licensingRequest).fields;
     if (!hasLicence(fields)) throw notFound();
-    const data = licenceDocumentData(config, licensingRequest, fields, res.locals.locale);
+    const data = licenceDocumentData(config, services.legal, licensingRequest, fields, res.locals.locale);
     return { ...data, pdfHref: `${pdfHref}?lang=${res.locals.locale}` };
   }
 

@@ -42,7 +42,8 @@ export function requesterPages(services: Services) {
   function page(req: Request, res: Response, status: number, view: string, extra: Record<string, unknown> = {}) {
     const licensingRequest = find(req, res);
     const i18n = i18nFor(res.locals.locale);
-    const data = requesterPageData(i18n, licensingRequest, pages.view(licensingRequest), services.clock());
+    const shown = pages.view(licensingRequest);
+    const data = requesterPageData(i18n, licensingRequest, shown, services.clock(), services.legal.conditionsVersion);
     const done = typeof req.query.done === 'string' && DONE.has(req.query.done) ? req.query.done : null;
     renderPage(res, status, view, { ...data, done, problem: null, errors: {}, posted: {}, ...extra });
   }

@@ -3,14 +3,19 @@
 import type { StoredRequest } from '../../domain/request.js';
 import type { RequesterView } from '../../services/requester-pages.js';
 import { CLOSED } from '../../domain/workflow.js';
-import { CONDITIONS_VERSION } from '../../domain/licence.js';
 import { describeStep, type HistoryLine } from '../../i18n/history.js';
 import type { I18n } from '../../i18n/index.js';
 import { labelQuote } from '../../i18n/quote-labels.js';
 
 const MESSAGES_AFTER_CLOSE_MS = 30 * 86_400_000;
 
-export function requesterPageData(i18n: I18n, licensingRequest: StoredRequest, view: RequesterView, now: Date) {
+export function requesterPageData(
+  i18n: I18n,
+  licensingRequest: StoredRequest,
+  view: RequesterView,
+  now: Date,
+  conditionsVersion: string,
+) {
   const { fields } = view;
   const status = fields.status;
   const currency = licensingRequest.quote.currency;
@@ -38,7 +43,7 @@ export function requesterPageData(i18n: I18n, licensingRequest: StoredRequest, v
     sentQuote: fields.quote_sent_at !== null && ['quoted', 'accepted'].includes(status),
     quoteExpired: view.quoteExpired,
     validUntil: fields.quote_valid_until ? i18n.date(fields.quote_valid_until) : null,
-    conditionsVersion: CONDITIONS_VERSION,
+    conditionsVersion,
     canAccept: status === 'quoted' && !view.quoteExpired && view.feeMinor !== null,
     canLicenseNow: view.canLicenseNow,
     canDecline: status === 'quoted',
