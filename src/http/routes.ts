@@ -25,6 +25,7 @@ import { signInPages } from './desk/sign-in.js';
 import { queuePage } from './desk/queue.js';
 import { deskRequestPage } from './desk/request-page.js';
 import { mailPage } from './desk/mail.js';
+import { licencesPage } from './desk/licences.js';
 import { deskErrors } from './desk/render.js';
 import { userPages } from './admin/users.js';
 import { rateCardPage } from './admin/rate-card.js';
@@ -106,6 +107,7 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.post('/staff/requests/:reference/reply',               signedIn, ...deskForm, requestPage.reply);
   route.post('/staff/requests/:reference/messages/:id/retry',  signedIn, ...deskForm, requestPage.retryEmail);
   route.post('/staff/requests/:reference/:action',             signedIn, ...deskForm, requestPage.act);
+  route.get ('/staff/licences',                                signedIn, licencesPage(services));
   route.get ('/staff/mail',                                    signedIn, mailPage(services));
   route.use ('/staff',                                         signedIn, deskNotFound);
 

@@ -2,11 +2,11 @@
 // "expired" or "not found" out, with what the licence covers — never who asked for it, their contact details or the
 // fee. A wrong code gets exactly the answer an unknown number gets.
 import crypto from 'node:crypto';
-import type { LicencesRepo } from '../db/repos/licences.js';
+import type { LicenceListRepo, LicenceState, LicencesRepo } from '../db/repos/licences.js';
 import type { RequestsRepo } from '../db/repos/requests.js';
 import type { Article, Usage } from '../domain/request.js';
 import { LICENCE_NUMBER_PATTERN, normaliseLicenceCode } from '../domain/licence.js';
-import { todayUtc } from '../domain/dates.js';
+import { addDaysIso, todayUtc } from '../domain/dates.js';
 
 export interface CheckedLicence {
   number: string;
@@ -54,6 +54,25 @@ export function licenceCheckService(deps: { licences: LicencesRepo; requests: Re
         usage: { medium, territory, countries, language },
         start: row.licence_start,
         end: row.licence_end,
+      };
+    },
+  };
+}
+
+/** The desk's licences view: by state, searched, with the counts above it. */
+export function licenceListService(deps: { list: LicenceListRepo; clock: () => Date; endingDays: number }) {
+  return {
+    page(state: LicenceState, query: string) {
+      const today = todayUtc(deps.clock());
+      const soon = addDaysIso(today, deps.endingDays);
+      const counts = deps.list.counts(today, soon);
+      return {
+        rows: deps.list.list(state, query.trim().slice(0, 200), today, soon),
+        counts: Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, n ?? 0])) as Record<
+          LicenceState,
+          number
+        >,
+        today,
       };
     },
   };

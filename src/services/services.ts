@@ -28,10 +28,10 @@ import { userAdmin } from './user-admin.js';
 import { exportService } from './exports.js';
 import { personalDataService } from './personal-data.js';
 import { healthService } from './health.js';
-import { licenceCheckService } from './licences.js';
+import { licenceCheckService, licenceListService } from './licences.js';
 import { printStyles, type PdfPrinter } from '../pdf/chromium-pdf.js';
 import type { LegalTexts } from '../documents/legal-texts.js';
-import { licencesRepo } from '../db/repos/licences.js';
+import { licenceListRepo, licencesRepo } from '../db/repos/licences.js';
 
 export interface ServiceDeps {
   config: Readonly<Config>;
@@ -124,6 +124,7 @@ export function createServices(deps: ServiceDeps) {
     /** The licence conditions (each version) and the privacy notice, in each language. */
     legal: deps.legal,
     licencePdf: { print: (html: string) => deps.pdf.print(html), styles: printStyles },
+    licenceList: licenceListService({ list: licenceListRepo(db), clock, endingDays: 30 }),
     licenceCheck: licenceCheckService({ licences: licencesRepo(db), requests: repos.requests, clock }),
     health: healthService({ db, migrations: deps.migrations, storage }),
   };

@@ -13,7 +13,7 @@ import {
   type RunningApp,
 } from '../helpers/browser.js';
 import { validRequest } from '../helpers/fixtures.js';
-import { DESK_ENV } from '../helpers/desk.js';
+import { addUser, DESK_ENV, PASSWORD } from '../helpers/desk.js';
 import type { Locale } from '../../src/domain/request.js';
 
 const skip = browserSkipReason();
@@ -107,5 +107,22 @@ test('a revoked licence: the check and the document say so, without violations',
   await page.goto(`${app.url}/licensing/requests/${row.access_token}/licence`);
   assert.match(await page.locator('.notice').innerText(), /أُلغي هذا الترخيص/);
   await noViolations(page, 'revoked licence document (ar)');
+  await page.close();
+});
+
+test('the desk’s licences view has no violations, and fits a 375 px phone', { skip }, async () => {
+  await licensed('fr');
+  await addUser(app, 'licences@reprise.test', 'admin');
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto(`${app.url}/staff/login`);
+  await page.fill('#email', 'licences@reprise.test');
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL('**/staff/requests**'), page.locator('#password').press('Enter')]);
+  for (const state of ['active', 'revoked']) {
+    await page.goto(`${app.url}/staff/licences?state=${state}`);
+    await noViolations(page, `licences (${state})`);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375), `${state} fits 375 px`);
+  }
   await page.close();
 });

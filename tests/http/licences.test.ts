@@ -9,6 +9,9 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { addUser, signIn, DESK_ENV, type Agent } from '../helpers/desk.js';
 import { acceptAsRequester, post, submit } from '../helpers/desk-flow.js';
+import { validRequest } from '../helpers/fixtures.js';
+
+const validOrganisation = validRequest().organisation;
 
 let smtp: TestSmtp;
 let t: TestApp;
@@ -242,6 +245,38 @@ test('revocation: admins only, with a reason and CSRF; the requester is told; th
     .all(String(row2.id)) as { actor: string; after_json: string }[];
   assert.equal(audit.length, 1);
   assert.equal(audit[0]!.actor, 'admin@reprise.test');
+});
+
+test('the desk’s licences view: current, ending, ended and revoked, searched by number, organisation or title', async () => {
+  const current = await licensed({ organisation: { ...validOrganisation, name: 'Gazette du Nord' } });
+  const ending = await licensed({ organisation: { ...validOrganisation, name: 'Ending Times' } });
+  const ended = await licensed({
+    organisation: { ...validOrganisation, name: 'Old Herald' },
+    articles: [{ url: 'https://news.example/old', title: 'Un article ancien', portion: 'full' }],
+  });
+  const today = t.clock.now.toISOString().slice(0, 10);
+  const inTenDays = new Date(t.clock.now.getTime() + 10 * 86_400_000).toISOString().slice(0, 10);
+  t.db
+    .prepare('UPDATE requests SET licence_start = ?, licence_end = ? WHERE reference = ?')
+    .run(today, inTenDays, ending.reference);
+  t.db
+    .prepare(`UPDATE requests SET licence_start = '2025-01-01', licence_end = '2025-12-31' WHERE reference = ?`)
+    .run(ended.reference);
+  const list = async (query: string) => (await desk.get(`/staff/licences${query}`).expect(200)).text;
+  const currentPage = await list('');
+  assert.ok(currentPage.includes(String(current.stored.licence_number)));
+  assert.ok(currentPage.includes(String(ending.stored.licence_number)), 'ending soon is still current');
+  assert.ok(!currentPage.includes(String(ended.stored.licence_number)));
+  const endingPage = await list('?state=ending');
+  assert.ok(endingPage.includes('Ending Times') && !endingPage.includes('Gazette du Nord'));
+  const endedPage = await list('?state=ended');
+  assert.ok(endedPage.includes('Old Herald') && !endedPage.includes('Gazette du Nord'));
+  assert.ok((await list(`?state=current&q=${current.stored.licence_number}`)).includes('Gazette du Nord'));
+  const byName = await list('?state=active&q=gazette');
+  assert.ok(byName.includes('Gazette du Nord') && !byName.includes('Ending Times'));
+  assert.ok((await list('?state=ended&q=ancien')).includes('Old Herald'));
+  assert.ok(!(await list('?state=active&q=%25')).includes('Gazette du Nord'), 'a % is searched for, not a wildcard');
+  await request(t.server).get('/staff/licences').expect(303);
 });
 
 // Last: the per-IP limit it reaches holds for the rest of this file's app.
