@@ -3,33 +3,51 @@
 // subsets and writes real text; it runs in its own process, so a PDF costs the event loop only the messages to it
 // (README, "The licence PDF", says why this and not pdfkit or pdf-lib).
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
+import crypto from 'node:crypto';
 import { chromium, type Browser } from 'playwright-core';
 import { projectPath } from '../paths.js';
 
 /** Chromium flags for a server: no sandbox namespaces needed inside systemd's own, no GPU, no first-run work. */
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-extensions'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--no-first-run',
+  '--disable-extensions',
+  // The document is a file; its fonts are files beside the code.
+  '--allow-file-access-from-files',
+];
 /** At most this many PDFs are printed at once; the others wait their turn. */
 const CONCURRENT = 2;
 
 const require = createRequire(import.meta.url);
-const fontFace = (family: string, file: string, weight: number) => {
-  const data = fs.readFileSync(require.resolve(file)).toString('base64');
-  return `@font-face{font-family:'${family}';font-weight:${weight};src:url(data:font/woff2;base64,${data}) format('woff2')}`;
+/** Arabic letters and presentation forms: the PDF's Arabic comes from DejaVu Sans, the rest from Noto Sans. */
+const ARABIC = 'U+0600-06FF,U+0750-077F,U+08A0-08FF,U+FB50-FDFF,U+FE70-FEFF';
+// Fonts are read by Chromium from their files (the document is opened from a file, see print()): inlined, the
+// 1.4 MB of DejaVu Sans went through the messages to Chromium with every PDF.
+const fontFace = (family: string, file: string, weight: number, unicodeRange?: string) => {
+  const format = file.endsWith('.ttf') ? 'truetype' : 'woff2';
+  const url = pathToFileURL(require.resolve(file)).href;
+  const range = unicodeRange ? `;unicode-range:${unicodeRange}` : '';
+  return `@font-face{font-family:'${family}';font-weight:${weight}${range};src:url('${url}') format('${format}')}`;
 };
 
-/** The fonts every licence is printed with, embedded in the page so the PDF never depends on the server's fonts. */
+/**
+ * The fonts every licence is printed with, embedded in the page so the PDF never depends on the server's fonts.
+ * Arabic is set in DejaVu Sans: with Noto Sans Arabic, IBM Plex Sans Arabic or Cairo, poppler's pdftotext split
+ * words or swapped letters at their ligatures; with DejaVu Sans the extracted words come out whole and in order.
+ */
 function printFonts(): string {
   const faces = [400, 700].flatMap((weight) => [
     fontFace('Noto Sans', `@fontsource/noto-sans/files/noto-sans-latin-${weight}-normal.woff2`, weight),
     fontFace('Noto Sans', `@fontsource/noto-sans/files/noto-sans-latin-ext-${weight}-normal.woff2`, weight),
-    fontFace(
-      'Noto Sans Arabic',
-      `@fontsource/noto-sans-arabic/files/noto-sans-arabic-arabic-${weight}-normal.woff2`,
-      weight,
-    ),
+    fontFace('Licence Arabic', `dejavu-fonts-ttf/ttf/DejaVuSans${weight === 700 ? '-Bold' : ''}.ttf`, weight, ARABIC),
   ]);
-  return `${faces.join('')}body,.reference{font-family:'Noto Sans','Noto Sans Arabic',sans-serif}`;
+  return `${faces.join('')}body,.reference{font-family:'Licence Arabic','Noto Sans',sans-serif}`;
 }
 
 let styles: string | undefined;
@@ -40,6 +58,10 @@ export function printStyles(): string {
 }
 
 export class PdfUnavailable extends Error {}
+
+let documents: string | undefined;
+/** A private folder for the documents being printed (owner-only, like everything the service writes). */
+const documentsDir = () => (documents ??= fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-print-')));
 
 export function chromiumPdf(executablePath: string | null) {
   let browser: Promise<Browser> | undefined;
@@ -67,13 +89,16 @@ export function chromiumPdf(executablePath: string | null) {
       const running$ = await launch();
       if (running >= CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
       running++;
+      const file = path.join(documentsDir(), `${crypto.randomUUID()}.html`);
       const context = await running$.newContext({ javaScriptEnabled: false, offline: true });
       try {
+        await fs.promises.writeFile(file, html);
         const page = await context.newPage();
-        await page.setContent(html, { waitUntil: 'load' });
+        await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
         return await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
       } finally {
         await context.close();
+        await fs.promises.rm(file, { force: true });
         running--;
         waiting.shift()?.();
       }
@@ -83,6 +108,8 @@ export function chromiumPdf(executablePath: string | null) {
       const open = browser;
       browser = undefined;
       if (open) await (await open.catch(() => undefined))?.close();
+      if (documents) fs.rmSync(documents, { recursive: true, force: true });
+      documents = undefined;
     },
   };
 }

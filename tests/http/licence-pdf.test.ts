@@ -123,12 +123,13 @@ test('the Arabic licence PDF: Arabic text and the Latin terms come out, fonts em
   assert.ok(text.includes(row.licence_number), text);
   assert.ok(text.includes('https://news.example/2026/ar'));
   assert.ok(text.includes(row.licence_code.match(/.{4}/g)!.join('-')));
-  // poppler splits some Arabic words where Chromium placed ligature glyphs apart: compared without spaces and marks.
-  const letters = text.replace(/[\s\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
-  for (const expected of ['دارالنشرالعربية', 'مقالعنالاقتصاد', 'شروطالترخيص']) {
-    assert.ok(letters.includes(expected), `${expected} in the Arabic PDF text`);
+  // pdftotext marks right-to-left runs with Unicode embedding controls; the words between them are whole and in order,
+  // except around the lam-alef ligature, which poppler reads back reversed ("الاقتصاد" → "االقتصاد", README).
+  const plain = text.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').replace(/[ \t]+/g, ' ');
+  for (const expected of ['دار النشر العربية', 'مقال عن', 'شروط الترخيص', 'ما يشمله الترخيص', 'ترخيص شخصي']) {
+    assert.ok(plain.includes(expected), `${expected} in the Arabic PDF text:\n${plain}`);
   }
-  assert.match(fonts, /NotoSansArabic-Regular/);
+  assert.match(fonts, /DejaVuSans/);
   allEmbedded(fonts);
 });
 
