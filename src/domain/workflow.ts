@@ -1,9 +1,5 @@
-// The request workflow: which status each action, the desk's or the requester's, leads to and from which statuses.
-// Every status change goes through transition(), on the server; pages only offer what allowedActions() says.
-//   desk:      new → in_review → quoted → licensed;  quoted → quoted (a revised or renewed quote);  accepted → licensed
-//              new, in_review, quoted, accepted → declined | withdrawn;  new, in_review → spam
-//   requester: quoted → accepted (a valid quote);  new → licensed (an automatic quote within the rate card's
-//              autoLicence);  quoted → declined;  new, in_review, quoted, accepted → withdrawn
+// The request workflow: which status each action, the desk's or the requester's, leads to (RULES below; in words in
+// the README's workflow table). Every status change goes through transition(); pages only offer allowedActions().
 import { AppError } from '../errors.js';
 
 export const STATUSES = [

@@ -4,7 +4,7 @@ import { writeTransaction } from '../db/connection.js';
 import { MAX_MESSAGE_LENGTH, type MessageAuthor, type MessagesRepo } from '../db/repos/messages.js';
 import type { Actor } from '../domain/accounts.js';
 import type { StoredRequest } from '../domain/request.js';
-import { CLOSED } from '../domain/workflow.js';
+import { CLOSED, type Status } from '../domain/workflow.js';
 import { AppError, type FieldError } from '../errors.js';
 import { queueMails, type TransitionDeps } from './request-transition.js';
 
@@ -12,6 +12,15 @@ import { queueMails, type TransitionDeps } from './request-transition.js';
 const REQUESTER_MESSAGES_PER_DAY = 10;
 /** A closed request still takes messages for this long after it closed. */
 const OPEN_AFTER_CLOSE_MS = 30 * 86_400_000;
+
+/** Whether the requester may still write about a request in this state (closed more than 30 days ago: no). */
+export function takesMessages(
+  fields: { status: Status; closed_at: string | null; last_action_at: string | null },
+  now: Date,
+) {
+  const closedAt = CLOSED.includes(fields.status) ? (fields.closed_at ?? fields.last_action_at) : null;
+  return !closedAt || now.getTime() - Date.parse(closedAt) <= OPEN_AFTER_CLOSE_MS;
+}
 
 type MessageProblem = 'empty' | 'too_long' | 'too_many' | 'closed';
 
@@ -43,8 +52,7 @@ export function requestMessages(deps: TransitionDeps & { messages: MessagesRepo 
       const now = deps.clock();
       const nowIso = now.toISOString();
       if (author === 'requester') {
-        const closedAt = CLOSED.includes(fields.status) ? (fields.closed_at ?? fields.last_action_at) : null;
-        if (closedAt && now.getTime() - Date.parse(closedAt) > OPEN_AFTER_CLOSE_MS) {
+        if (!takesMessages(fields, now)) {
           throw new MessageRefused('closed', 409, 'This request was closed more than 30 days ago.');
         }
         const dayAgo = new Date(now.getTime() - 86_400_000).toISOString();

@@ -14,7 +14,8 @@ import { licenceNumberFor } from '../domain/licence.js';
 import { addMonthsIso, todayUtc } from '../domain/dates.js';
 import { AppError, notFound } from '../errors.js';
 import { newLicenceCode, queueMails, requestTransitions, type TransitionDeps } from './request-transition.js';
-import { requestMessages } from './request-messages.js';
+import { requestMessages, takesMessages } from './request-messages.js';
+import { defaultCreditLine } from '../i18n/credit-line.js';
 
 /** Access tokens are 24 random bytes in base64url: anything else is not looked up. */
 const ACCESS_TOKEN = /^[A-Za-z0-9_-]{32}$/;
@@ -44,6 +45,8 @@ export interface RequesterView {
   feeMinor: number | null;
   quoteExpired: boolean;
   canLicenseNow: boolean;
+  /** The requester may still write (a closed request takes messages for 30 days). */
+  canMessage: boolean;
   formToken: string;
 }
 
@@ -116,6 +119,7 @@ export function requesterPageService(deps: RequesterPageDeps) {
         feeMinor,
         quoteExpired: fields.status === 'quoted' && (fields.quote_valid_until ?? '') < today,
         canLicenseNow: licensableNow(licensingRequest, fields.status, today),
+        canMessage: takesMessages(fields, deps.clock()),
         formToken: sign(licensingRequest.accessToken),
       };
     },
@@ -162,7 +166,7 @@ export function requesterPageService(deps: RequesterPageDeps) {
     },
 
     /** Licenses a standard request at once, on the rate card's terms. False when it already was. */
-    licenseNow(licensingRequest: StoredRequest, signature: Signature, creditLine: (number: string) => string): boolean {
+    licenseNow(licensingRequest: StoredRequest, signature: Signature): boolean {
       const name = checkSignature(signature);
       const before = fieldsOf(licensingRequest);
       if (alreadySigned(before, name, 'licensed') && before.licensed_automatically) return false;
@@ -178,7 +182,7 @@ export function requesterPageService(deps: RequesterPageDeps) {
           number,
           start,
           end: addMonthsIso(start, licensingRequest.usage.durationMonths),
-          creditLine: creditLine(number),
+          creditLine: defaultCreditLine(licensingRequest, number),
           linkBack: licensingRequest.articles[0]!.url,
           code: newLicenceCode(),
           conditionsVersion: deps.conditionsVersion,

@@ -8,6 +8,7 @@ import { ageLabel, isOverdue } from '../../domain/overdue.js';
 import { addDaysIso, addMonthsIso, todayUtc } from '../../domain/dates.js';
 import { licenceNumberFor } from '../../domain/licence.js';
 import { i18nFor } from '../../i18n/index.js';
+import { defaultCreditLine } from '../../i18n/credit-line.js';
 import { describeStep, type HistoryFacts } from '../../i18n/history.js';
 import { labelQuote } from '../../i18n/quote-labels.js';
 import { requestFieldRows } from '../../i18n/request-fields.js';
@@ -33,11 +34,6 @@ function auditLine(row: AuditRow, facts: HistoryFacts, templates: (template: str
     default:
       return row.action.replace(/[._]/g, ' ');
   }
-}
-
-function hostOf(url: string | undefined): string {
-  const parsed = url ? URL.parse(url) : null;
-  return parsed ? parsed.hostname.replace(/^www\./, '') : 'us';
 }
 
 export function requestPageData(
@@ -118,11 +114,7 @@ export function requestPageData(
       valid_until: quotedUntil >= today ? quotedUntil : addDaysIso(today, 30),
       licence_start: start,
       licence_end: addMonthsIso(start, licensingRequest.usage.durationMonths),
-      // In the licence's language, as the licence and its email are (the desk may write another).
-      credit_line: i18nFor(licensingRequest.locale).t('licence.creditLine', {
-        publisher: hostOf(firstUrl),
-        licence: licenceNumber,
-      }),
+      credit_line: defaultCreditLine(licensingRequest, licenceNumber),
       link_back: firstUrl ?? '',
       decline_reason: '',
       reason: '',

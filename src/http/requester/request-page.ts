@@ -43,7 +43,7 @@ export function requesterPages(services: Services) {
     const licensingRequest = find(req, res);
     const i18n = i18nFor(res.locals.locale);
     const shown = pages.view(licensingRequest);
-    const data = requesterPageData(i18n, licensingRequest, shown, services.clock(), services.legal.conditionsVersion);
+    const data = requesterPageData(i18n, licensingRequest, shown, services.legal.conditionsVersion);
     const done = typeof req.query.done === 'string' && DONE.has(req.query.done) ? req.query.done : null;
     renderPage(res, status, view, { ...data, done, problem: null, errors: {}, posted: {}, ...extra });
   }
@@ -105,10 +105,7 @@ export function requesterPages(services: Services) {
       }),
     licenseNow: (req: Request, res: Response) =>
       attempt(req, res, 'public/request', (licensingRequest) => {
-        const i18n = i18nFor(licensingRequest.locale);
-        const host = URL.parse(licensingRequest.articles[0]?.url ?? '')?.hostname.replace(/^www\./, '') ?? '';
-        const creditLine = (licence: string) => i18n.t('licence.creditLine', { publisher: host, licence });
-        pages.licenseNow(licensingRequest, signature(req.body as Body), creditLine);
+        pages.licenseNow(licensingRequest, signature(req.body as Body));
         return 'licensed';
       }),
     decline: (req: Request, res: Response) =>

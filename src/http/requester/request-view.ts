@@ -2,18 +2,15 @@
 // quote the desk sent (or the indicative one), the licence, the messages, and which actions it offers.
 import type { StoredRequest } from '../../domain/request.js';
 import type { RequesterView } from '../../services/requester-pages.js';
-import { CLOSED } from '../../domain/workflow.js';
+import { canApply } from '../../domain/workflow.js';
 import { describeStep, type HistoryLine } from '../../i18n/history.js';
 import type { I18n } from '../../i18n/index.js';
 import { labelQuote } from '../../i18n/quote-labels.js';
-
-const MESSAGES_AFTER_CLOSE_MS = 30 * 86_400_000;
 
 export function requesterPageData(
   i18n: I18n,
   licensingRequest: StoredRequest,
   view: RequesterView,
-  now: Date,
   conditionsVersion: string,
 ) {
   const { fields } = view;
@@ -29,7 +26,6 @@ export function requesterPageData(
     history.push({ at: message.created_at, text: i18n.t(`request.event.message_${message.author}`) });
   }
   history.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  const closedAt = CLOSED.includes(status) ? (fields.closed_at ?? licensingRequest.updatedAt) : null;
   const fee = view.feeMinor === null ? null : i18n.money(view.feeMinor, currency);
   return {
     request: licensingRequest,
@@ -44,11 +40,11 @@ export function requesterPageData(
     quoteExpired: view.quoteExpired,
     validUntil: fields.quote_valid_until ? i18n.date(fields.quote_valid_until) : null,
     conditionsVersion,
-    canAccept: status === 'quoted' && !view.quoteExpired && view.feeMinor !== null,
+    canAccept: canApply(status, 'accept_quote') && !view.quoteExpired && view.feeMinor !== null,
     canLicenseNow: view.canLicenseNow,
-    canDecline: status === 'quoted',
-    canWithdraw: ['new', 'in_review', 'quoted', 'accepted'].includes(status),
-    canMessage: !closedAt || now.getTime() - Date.parse(closedAt) <= MESSAGES_AFTER_CLOSE_MS,
+    canDecline: canApply(status, 'decline_quote'),
+    canWithdraw: canApply(status, 'withdraw_request'),
+    canMessage: view.canMessage,
     formToken: view.formToken,
     base: `/licensing/requests/${licensingRequest.accessToken}`,
   };
