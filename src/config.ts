@@ -34,6 +34,8 @@ export interface Config {
   overdueWorkingDays: number;
   /** Closed requests lose their personal data this many months after closing; 0 keeps it. */
   retentionMonths: number;
+  /** Licences ending within this many days show as "ending" and their holders get one renewal reminder; 0: none. */
+  renewalReminderDays: number;
   /** The licence conditions and privacy notice (docs/configuration.md, "Legal documents"). */
   documentsDir: string;
   /** The Chromium that prints licence PDFs; null: no PDFs (the licence page can still be printed). */
@@ -128,6 +130,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     sessionAbsoluteHours: int('SESSION_ABSOLUTE_HOURS', 12, 1, 30 * 24),
     overdueWorkingDays: int('OVERDUE_WORKING_DAYS', 2, 1, 60),
     retentionMonths: int('RETENTION_MONTHS', 24, 0, 1200),
+    renewalReminderDays: int('RENEWAL_REMINDER_DAYS', 30, 0, 365),
     writerThread: int('WRITER_THREAD', 1, 0, 1) === 1,
     chromiumPath: env.CHROMIUM_PATH === undefined ? '/usr/bin/chromium' : env.CHROMIUM_PATH.trim() || null,
   };

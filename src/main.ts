@@ -10,6 +10,7 @@ import { createApp } from './app.js';
 import { createTransport } from './mail/transport.js';
 import { createLogger } from './logger.js';
 import { retentionScheduler } from './services/retention-scheduler.js';
+import { periodicJob } from './services/periodic-job.js';
 
 async function main() {
   // The database, its backups and the .eml files hold personal data: owner-only by default.
@@ -48,6 +49,19 @@ async function main() {
     storage: container.storage,
   });
   retention.start();
+  const renewalLogger = logger.child({ component: 'renewals' });
+  const renewals = periodicJob({
+    name: 'renewal reminders',
+    logger: renewalLogger,
+    storage: container.storage,
+    intervalMs: 60 * 60_000,
+    firstRunDelayMs: 2_000,
+    run: () => {
+      const reminded = container.services.renewalReminders.remind();
+      if (reminded) renewalLogger.info({ reminded }, 'renewal reminders queued');
+    },
+  });
+  renewals.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -60,6 +74,7 @@ async function main() {
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.once('close', () => resolve()));
     retention.stop();
+    renewals.stop();
     await container.writer.close();
     await container.worker.stop();
     await container.pdf.close();

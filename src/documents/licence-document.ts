@@ -24,6 +24,8 @@ export interface LicenceFields {
   final_fee_minor: number | null;
   quote_total_minor: number | null;
   licence_revoked_at: string | null;
+  licence_version: number | null;
+  licence_issued_at: string | null;
 }
 
 export interface LicensorSettings {

@@ -79,6 +79,7 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.get ('/licensing/requests/:token',                     noStore, requester.show);
   route.post('/licensing/requests/:token/accept',              noStore, requesterLimit, publicFormBody, requester.accept);
   route.post('/licensing/requests/:token/license-now',         noStore, requesterLimit, publicFormBody, requester.licenseNow);
+  route.get ('/licensing/requests/:token/renew',               noStore, form.renew);
   route.get ('/licensing/requests/:token/licence',             noStore, licences.forRequester);
   route.get ('/licensing/requests/:token/licence.pdf',         noStore, requesterLimit, licences.pdfForRequester);
   route.get ('/licensing/requests/:token/decline',             noStore, requester.confirmDecline);
@@ -104,6 +105,7 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.get ('/staff/requests/:reference/licence.pdf',         signedIn, licences.pdfForDesk);
   route.post('/staff/requests/:reference/notes',               signedIn, ...deskForm, requestPage.addNote);
   route.post('/staff/requests/:reference/revoke',              adminOnly, ...deskForm, requestPage.revoke);
+  route.post('/staff/requests/:reference/reissue',             signedIn, ...deskForm, requestPage.reissue);
   route.post('/staff/requests/:reference/reply',               signedIn, ...deskForm, requestPage.reply);
   route.post('/staff/requests/:reference/messages/:id/retry',  signedIn, ...deskForm, requestPage.retryEmail);
   route.post('/staff/requests/:reference/:action',             signedIn, ...deskForm, requestPage.act);

@@ -399,6 +399,21 @@ const en = {
     'We have revoked your licence {licence}. From now on it no longer allows you to republish the content it covered.',
   'request.event.revoke_licence': 'Licence {licence} revoked',
   'verify.revoked': 'This licence was revoked on {date}: it no longer allows any use.',
+  'request.event.reissue_licence': 'Licence {licence} corrected: version {version} issued',
+  'licence.version': 'Version {version}, which replaces the earlier versions of this licence',
+  'verify.superseded':
+    'This licence number is genuine, but this copy is version {version}, replaced on {date} by a corrected version. Ask the licensee for the current document.',
+  'email.reissued.subject': 'Your corrected licence {licence} (request {reference})',
+  'email.reissued.body': 'We have issued version {version} of your licence {licence}. It corrects the following:',
+  'email.reissued.replaces':
+    'This version replaces the earlier one, which the public check now shows as superseded. The new document is attached and carries a new verification code.',
+  'email.renewal.subject': 'Your licence {licence} ends on {date}',
+  'email.renewal.body':
+    'Your licence {licence} to republish the content below ends on {date}. To keep the content online after that date, ask us to renew the licence.',
+  'email.renewal.link': 'The form opens filled in with the same articles and use, for you to check and send:',
+  'form.renewing':
+    'You are asking to renew licence {licence}. Check the articles and the use, and change what you need.',
+  'request.renews': 'This request renews licence {licence}.',
   'email.signature': 'The syndication desk',
 };
 

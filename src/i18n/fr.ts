@@ -414,6 +414,23 @@ const fr: Catalog = {
     'Nous avons révoqué votre licence {licence}. Elle ne vous autorise désormais plus à republier les contenus qu’elle couvrait.',
   'request.event.revoke_licence': 'Licence {licence} révoquée',
   'verify.revoked': 'Cette licence a été révoquée le {date} : elle n’autorise plus aucune utilisation.',
+  'request.event.reissue_licence': 'Licence {licence} corrigée : version {version} délivrée',
+  'licence.version': 'Version {version}, qui remplace les versions antérieures de cette licence',
+  'verify.superseded':
+    'Ce numéro de licence est authentique, mais cet exemplaire correspond à la version {version}, remplacée le {date} par une version corrigée. Demandez le document en vigueur au titulaire de la licence.',
+  'email.reissued.subject': 'Votre licence corrigée {licence} (demande {reference})',
+  'email.reissued.body':
+    'Nous avons délivré la version {version} de votre licence {licence}. Elle corrige ce qui suit :',
+  'email.reissued.replaces':
+    'Cette version remplace la précédente, que la vérification publique indique désormais comme remplacée. Le nouveau document est joint et porte un nouveau code de vérification.',
+  'email.renewal.subject': 'Votre licence {licence} prend fin le {date}',
+  'email.renewal.body':
+    'Votre licence {licence} de reprise des contenus ci-dessous prend fin le {date}. Pour garder ces contenus en ligne au-delà de cette date, demandez-nous de la renouveler.',
+  'email.renewal.link':
+    'Le formulaire s’ouvre prérempli avec les mêmes articles et la même utilisation ; il vous suffit de vérifier et d’envoyer :',
+  'form.renewing':
+    'Vous demandez le renouvellement de la licence {licence}. Vérifiez les articles et l’utilisation, et modifiez ce qui doit l’être.',
+  'request.renews': 'Cette demande renouvelle la licence {licence}.',
   'email.signature': 'Le service de syndication',
 };
 

@@ -33,6 +33,7 @@ const STEPS = new Set([
   'withdraw_request',
   'mark_spam',
   'revoke_licence',
+  'reissue_licence',
 ]);
 
 /** One status change in words, or undefined for an entry that is not one (notes, emails, messages). */
@@ -63,7 +64,9 @@ export function describeStep(i18n: I18n, entry: HistoryEntry, facts: HistoryFact
       if (after.reasonGiven && facts.declineReason) detail = facts.declineReason;
       break;
     case 'revoke_licence':
+    case 'reissue_licence':
       params.licence = after.licenceNumber ?? '—';
+      params.version = after.version ?? '—';
       if (typeof after.reason === 'string') detail = after.reason;
       break;
   }

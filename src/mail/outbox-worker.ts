@@ -4,7 +4,7 @@
 // between batches; a full mail folder or database slows it down. See docs/internals.md#outbox.
 import type { Logger } from 'pino';
 import type { DeliveryOutcome, OutboxRepo, OutboxRow } from '../db/repos/outbox.js';
-import { renderMessage, UnrenderableMessage, type MailContext } from './templates.js';
+import { renderMessage, UnrenderableMessage, WITH_LICENCE_PDF, type MailContext } from './templates.js';
 import { describeFailure, isPermanentFailure, type MailTransport } from './transport.js';
 import { storageCondition, type StorageCondition } from '../storage-condition.js';
 
@@ -66,7 +66,7 @@ export function outboxWorker(deps: WorkerDeps) {
   async function deliver(row: OutboxRow): Promise<DeliveryOutcome> {
     try {
       const message = renderMessage(deps.mail, row);
-      if (row.template === 'licence_confirmation' && row.request_id !== null) {
+      if (WITH_LICENCE_PDF.includes(row.template) && row.request_id !== null) {
         const pdf = await licencePdf(row.request_id);
         if (pdf) message.attachments = [{ ...pdf, contentType: 'application/pdf' }];
       }

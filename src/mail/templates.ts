@@ -93,11 +93,27 @@ const TEMPLATES: Record<string, TemplateSpec> = {
     subject: (i18n, request, params) =>
       i18n.t('email.revoked.subject', { licence: String(params.licenceNumber ?? ''), reference: request.reference }),
   },
+  licence_reissued: {
+    label: 'Corrected licence',
+    subject: (i18n, request, params) =>
+      i18n.t('email.reissued.subject', { licence: String(params.licenceNumber ?? ''), reference: request.reference }),
+  },
+  licence_renewal: {
+    label: 'Renewal reminder',
+    subject: (i18n, _request, params) =>
+      i18n.t('email.renewal.subject', {
+        licence: String(params.licenceNumber ?? ''),
+        date: typeof params.end === 'string' ? i18n.date(params.end) : '',
+      }),
+  },
   decline: {
     label: 'Decline',
     subject: (i18n, request) => i18n.t('email.decline.subject', { reference: request.reference }),
   },
 };
+
+/** The emails that carry the licence's PDF. */
+export const WITH_LICENCE_PDF: readonly string[] = ['licence_confirmation', 'licence_reissued'];
 
 /** The desk's name for an email template (the code itself, readable, for one it does not know). */
 export const templateLabel = (template: string): string => TEMPLATES[template]?.label ?? template.replace(/_/g, ' ');
@@ -132,6 +148,7 @@ export function renderMessage(context: MailContext, row: OutboxRow): OutgoingMes
     deskLink: `${base}/staff/requests/${request.reference}`,
     licenceCode: typeof params.code === 'string' ? formatLicenceCode(params.code) : null,
     licenceLink: `${base}/licensing/requests/${request.accessToken}/licence`,
+    renewLink: `${base}/licensing/requests/${request.accessToken}/renew`,
     checkLink:
       typeof params.code === 'string' && typeof params.licenceNumber === 'string'
         ? `${base}/licences/verify?${new URLSearchParams({ number: params.licenceNumber, code: formatLicenceCode(params.code) })}`

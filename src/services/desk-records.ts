@@ -5,7 +5,6 @@ import type { Actor } from '../domain/accounts.js';
 import { MAX_NOTE_LENGTH, type NotesRepo } from '../db/repos/notes.js';
 import { AppError, notFound } from '../errors.js';
 import type { DeskDeps } from './desk-workflow.js';
-import { queueMails } from './request-transition.js';
 
 export function deskRecords(deps: DeskDeps & { notes: NotesRepo }) {
   return {
@@ -35,36 +34,6 @@ export function deskRecords(deps: DeskDeps & { notes: NotesRepo }) {
         });
         return id;
       });
-    },
-
-    /** Revokes the request's licence (admins only, checked by the route): recorded, audited, the requester told. */
-    revokeLicence(actor: Actor, requestId: number, reasonRaw: string) {
-      const reason = reasonRaw.trim();
-      if (!reason || reason.length > 2000) {
-        const message = 'Say why the licence is revoked (up to 2,000 characters): the requester is told.';
-        throw new AppError(422, 'invalid_revocation', message, [{ path: 'revoke_reason', message }]);
-      }
-      writeTransaction(deps.db, () => {
-        const licensed = deps.requests.findById(requestId);
-        const fields = deps.desk.fields(requestId);
-        if (!licensed || !fields) throw notFound();
-        const now = deps.clock().toISOString();
-        if (!deps.desk.revokeLicence(requestId, reason, now)) {
-          throw new AppError(409, 'not_revocable', 'This request has no licence in force to revoke.');
-        }
-        deps.audit.record({
-          actor,
-          action: 'request.revoke_licence',
-          subjectType: 'request',
-          subjectId: requestId,
-          at: now,
-          before: { licenceNumber: fields.licence_number },
-          after: { licenceNumber: fields.licence_number, revokedAt: now, reason },
-        });
-        const params = { licenceNumber: fields.licence_number, reason, revokedAt: now };
-        queueMails(deps, licensed, [{ to: 'requester', template: 'licence_revoked', params }], now);
-      });
-      deps.onQueued();
     },
 
     /** Only a failed message of this request can be retried; it is sent again from scratch (attempts reset). */

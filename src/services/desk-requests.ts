@@ -14,6 +14,8 @@ import { notFound } from '../errors.js';
 import { templateLabel } from '../mail/templates.js';
 import { deskWorkflow } from './desk-workflow.js';
 import { deskRecords } from './desk-records.js';
+import { licenceChanges } from './licence-changes.js';
+import { licencesRepo, type SupersededVersion } from '../db/repos/licences.js';
 
 export type { AuditRow };
 
@@ -27,6 +29,11 @@ export interface RequestDetails {
   notes: NoteRow[];
   history: AuditRow[];
   conversation: MessageRow[];
+  /** The versions corrections replaced, newest first. */
+  supersededVersions: SupersededVersion[];
+  /** The request this one renews, and the requests that renew this one. */
+  renews: { reference: string } | undefined;
+  renewedBy: { reference: string; status: string; created_at: string }[];
 }
 
 export interface DeskRequestDeps {
@@ -43,7 +50,8 @@ export interface DeskRequestDeps {
 export function deskRequestService(deps: DeskRequestDeps) {
   const desk = deskRequestsRepo(deps.db);
   const notes = notesRepo(deps.db);
-  const actionDeps = { ...deps, desk, notes };
+  const licences = licencesRepo(deps.db);
+  const actionDeps = { ...deps, desk, notes, licences };
   const conversation = requestMessages({ ...deps, desk, messages: messagesRepo(deps.db) });
 
   return {
@@ -55,13 +63,18 @@ export function deskRequestService(deps: DeskRequestDeps) {
     },
     details(licensingRequest: StoredRequest): RequestDetails {
       const { id, createdAt, requester, organisation } = licensingRequest;
+      const fields = desk.fields(id)!;
+      const renews = fields.renews_request_id === null ? undefined : deps.requests.findById(fields.renews_request_id);
       return {
-        fields: desk.fields(id)!,
+        fields,
         duplicates: desk.duplicates({ id, createdAt, email: requester.email, org: organisation.name }),
         emails: deps.outbox.forRequest(id).map((row) => ({ ...row, label: templateLabel(row.template) })),
         notes: notes.forRequest(id),
         history: deps.audit.forSubject('request', id),
         conversation: conversation.forRequest(id),
+        supersededVersions: licences.supersededVersions(id),
+        renews: renews && { reference: renews.reference },
+        renewedBy: licences.renewalsOf(id),
       };
     },
     templateLabel,
@@ -70,5 +83,6 @@ export function deskRequestService(deps: DeskRequestDeps) {
       conversation.post(actor, 'desk', licensingRequest, body),
     ...deskWorkflow(actionDeps),
     ...deskRecords(actionDeps),
+    ...licenceChanges(actionDeps),
   };
 }

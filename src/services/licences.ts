@@ -1,6 +1,6 @@
-// The public check of a licence (/licences/verify): a licence number and its verification code in, "valid",
-// "expired" or "not found" out, with what the licence covers — never who asked for it, their contact details or the
-// fee. A wrong code gets exactly the answer an unknown number gets.
+// The public check of a licence (/licences/verify): number and verification code in; valid, expired, revoked,
+// superseded or not found out, with what it covers — never who asked, their contact details or the fee.
+// A wrong code gets exactly the answer an unknown number gets.
 import crypto from 'node:crypto';
 import type { LicenceListRepo, LicenceState, LicencesRepo } from '../db/repos/licences.js';
 import type { RequestsRepo } from '../db/repos/requests.js';
@@ -10,8 +10,11 @@ import { addDaysIso, todayUtc } from '../domain/dates.js';
 
 export interface CheckedLicence {
   number: string;
-  state: 'valid' | 'expired' | 'not_yet' | 'revoked';
+  state: 'valid' | 'expired' | 'not_yet' | 'revoked' | 'superseded';
   revokedAt: string | null;
+  /** The version this code is printed on, and when a corrected one replaced it (null for the version in force). */
+  version: number;
+  supersededAt: string | null;
   organisation: { name: string; country: string };
   articles: Pick<Article, 'title' | 'url'>[];
   usage: Pick<Usage, 'medium' | 'territory' | 'countries' | 'language'>;
@@ -33,27 +36,37 @@ export function licenceCheckService(deps: { licences: LicencesRepo; requests: Re
       const code = normaliseLicenceCode(codeTyped);
       if (!LICENCE_NUMBER_PATTERN.test(number) || code.length !== 20) return undefined;
       const row = deps.licences.byNumber(number);
-      if (!row?.licence_code || !sameCode(row.licence_code, code)) return undefined;
+      if (!row?.licence_code) return undefined;
+      // A replaced version's code still answers, as superseded, with the terms it was printed with.
+      const current = sameCode(row.licence_code, code);
+      const old = current
+        ? undefined
+        : deps.licences.supersededVersions(row.id).find((version) => sameCode(version.licence_code, code));
+      if (!current && !old) return undefined;
       const licensed = deps.requests.findById(row.id);
       if (!licensed) return undefined;
       const today = todayUtc(deps.clock());
-      const state = row.licence_revoked_at
-        ? 'revoked'
-        : row.licence_end < today
-          ? 'expired'
-          : row.licence_start > today
-            ? 'not_yet'
-            : 'valid';
+      const state = old
+        ? 'superseded'
+        : row.licence_revoked_at
+          ? 'revoked'
+          : row.licence_end < today
+            ? 'expired'
+            : row.licence_start > today
+              ? 'not_yet'
+              : 'valid';
       const { medium, territory, countries, language } = licensed.usage;
       return {
         number,
         state,
         revokedAt: row.licence_revoked_at,
+        version: old?.version ?? row.licence_version ?? 1,
+        supersededAt: old?.superseded_at ?? null,
         organisation: { name: licensed.organisation.name, country: licensed.organisation.country },
         articles: licensed.articles.map(({ title, url }) => ({ title, url })),
         usage: { medium, territory, countries, language },
-        start: row.licence_start,
-        end: row.licence_end,
+        start: old?.licence_start ?? row.licence_start,
+        end: old?.licence_end ?? row.licence_end,
       };
     },
   };

@@ -41,7 +41,12 @@ interface Step {
 export type StepFor = (fields: DeskFields, licensingRequest: StoredRequest, now: string) => Step;
 
 /** Queues a change's emails inside the caller's transaction. */
-export function queueMails(deps: TransitionDeps, licensingRequest: StoredRequest, mails: StepMail[], now: string) {
+export function queueMails(
+  deps: Pick<TransitionDeps, 'outbox' | 'deskEmail'>,
+  licensingRequest: StoredRequest,
+  mails: StepMail[],
+  now: string,
+) {
   for (const { to, template, params } of mails) {
     const toDesk = to === 'desk';
     deps.outbox.enqueue(

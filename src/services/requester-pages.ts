@@ -18,7 +18,7 @@ import { requestMessages, takesMessages } from './request-messages.js';
 import { defaultCreditLine } from '../i18n/credit-line.js';
 
 /** Access tokens are 24 random bytes in base64url: anything else is not looked up. */
-const ACCESS_TOKEN = /^[A-Za-z0-9_-]{32}$/;
+export const ACCESS_TOKEN = /^[A-Za-z0-9_-]{32}$/;
 const MAX_NAME = 200;
 /** Link emails one address may be sent in a day, whoever asks. */
 const LINK_EMAILS_PER_DAY = 3;
@@ -48,6 +48,8 @@ export interface RequesterView {
   /** The requester may still write (a closed request takes messages for 30 days). */
   canMessage: boolean;
   formToken: string;
+  /** The licence this request asks to renew, when it came from a renewal link. */
+  renewsLicence: string | null;
 }
 
 /** A refusal the requester's page explains in the request's language (the code names the message). */
@@ -121,6 +123,10 @@ export function requesterPageService(deps: RequesterPageDeps) {
         canLicenseNow: licensableNow(licensingRequest, fields.status, today),
         canMessage: takesMessages(fields, deps.clock()),
         formToken: sign(licensingRequest.accessToken),
+        renewsLicence:
+          fields.renews_request_id === null
+            ? null
+            : (deps.desk.fields(fields.renews_request_id)?.licence_number ?? null),
       };
     },
 

@@ -32,6 +32,8 @@ import { licenceCheckService, licenceListService } from './licences.js';
 import { printStyles, type PdfPrinter } from '../pdf/chromium-pdf.js';
 import type { LegalTexts } from '../documents/legal-texts.js';
 import { licenceListRepo, licencesRepo } from '../db/repos/licences.js';
+import { renewalReminders } from './renewal-reminders.js';
+import { renewalFormService } from './renewal-form.js';
 
 export interface ServiceDeps {
   config: Readonly<Config>;
@@ -120,11 +122,22 @@ export function createServices(deps: ServiceDeps) {
     }),
     exports: exportService({ db, databasePath: config.databasePath, clock }),
     personalData: personalDataService({ db, clock, retentionMonths: config.retentionMonths }),
-    /** Prints a complete HTML document (the licence page) as an A4 PDF. */
     /** The licence conditions (each version) and the privacy notice, in each language. */
     legal: deps.legal,
+    /** Prints a complete HTML document (the licence page) as an A4 PDF. */
     licencePdf: { print: (html: string) => deps.pdf.print(html), styles: printStyles },
-    licenceList: licenceListService({ list: licenceListRepo(db), clock, endingDays: 30 }),
+    licenceList: licenceListService({ list: licenceListRepo(db), clock, endingDays: config.renewalReminderDays || 30 }),
+    renewalForm: renewalFormService({ requests: repos.requests, desk: deskRequestsRepo(db), clock }),
+    renewalReminders: renewalReminders({
+      db,
+      licences: licencesRepo(db),
+      requests: repos.requests,
+      outbox: repos.outbox,
+      deskEmail: config.deskEmail,
+      clock,
+      onQueued: deps.mailQueued,
+      days: config.renewalReminderDays,
+    }),
     licenceCheck: licenceCheckService({ licences: licencesRepo(db), requests: repos.requests, clock }),
     health: healthService({ db, migrations: deps.migrations, storage }),
   };

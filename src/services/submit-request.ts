@@ -49,6 +49,8 @@ export interface SubmitOptions {
   idempotencyKey?: string;
   /** Where a refusal is logged (the HTTP request's logger, with its id). */
   log?: Logger;
+  /** The licensed request this one renews (its renewal link carries it). */
+  renewsRequestId?: number;
 }
 
 /** Which emails a new request sends: the desk's, and the requester's acknowledgement within the daily cap. */
@@ -91,6 +93,7 @@ export function submissionService(deps: SubmitDeps) {
           quote,
           accessToken,
           now: now.toISOString(),
+          renewsRequestId: options.renewsRequestId,
           emails: emailsFor(deps, licensingRequest, locale, now),
           idempotency: options.idempotencyKey ? { key: options.idempotencyKey, bodyHash: bodyHash() } : undefined,
         },

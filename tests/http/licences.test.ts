@@ -9,6 +9,7 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { addUser, signIn, DESK_ENV, type Agent } from '../helpers/desk.js';
 import { acceptAsRequester, post, submit } from '../helpers/desk-flow.js';
+import { licensedRequest, mailWithSubject as mailWithSubjectFrom, requestRow } from '../helpers/licence-flow.js';
 import { validRequest } from '../helpers/fixtures.js';
 
 const validOrganisation = validRequest().organisation;
@@ -35,46 +36,9 @@ after(async () => {
   await smtp.close();
 });
 
-const row = (reference: string) =>
-  t.db.prepare('SELECT * FROM requests WHERE reference = ?').get(reference) as Record<string, unknown>;
-
-/** A French request quoted by the desk, accepted online by Jeanne Martin, then licensed with the desk's defaults. */
-async function licensed(overrides: Record<string, unknown> = {}) {
-  const reference = await submit(t, { locale: 'fr', ...overrides });
-  assert.equal((await post(desk, reference, 'start_review')).status, 303);
-  const quote = { fee_choice: 'final', final_fee: '450', fee_reason: 'Accord', valid_until: '2099-01-31' };
-  assert.equal((await post(desk, reference, 'send_quote', quote)).status, 303);
-  const found = t.container.repos.requests.findByReference(reference)!;
-  t.container.services.requesterPages.acceptQuote(found, { name: 'Jeanne Martin', agreed: true });
-  const page = await desk.get(`/staff/requests/${reference}`).expect(200);
-  const credit = /name="credit_line"[^>]*value="([^"]*)"/.exec(page.text)?.[1] ?? '';
-  assert.match(
-    credit,
-    /^Publié à l’origine par news\.example\. Republié sous la licence LIC-/,
-    'the default credit line is French',
-  );
-  const fields = {
-    licence_start: '2027-01-01',
-    licence_end: '2027-12-31',
-    credit_line: credit.replace(/&#39;/g, "'"),
-    link_back: 'https://news.example/2026/story',
-  };
-  assert.equal((await post(desk, reference, 'license', fields)).status, 303);
-  const stored = row(reference);
-  const mail = await mailWithSubject(String(stored.licence_number));
-  return { reference, mail, stored };
-}
-
-/** The email whose subject names `text`, once the SMTP server has it. */
-async function mailWithSubject(text: string) {
-  const started = Date.now();
-  for (;;) {
-    const found = smtp.messages.find((m) => m.subject?.includes(text));
-    if (found) return found;
-    if (Date.now() - started > 10_000) throw new Error(`no email about ${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const row = (reference: string) => requestRow(t, reference);
+const licensed = (overrides: Record<string, unknown> = {}) => licensedRequest(t, desk, smtp, overrides);
+const mailWithSubject = (text: string) => mailWithSubjectFrom(smtp, text);
 
 const verify = (number: string, code: string, lang = 'en') =>
   request(t.server).get('/licences/verify').query({ number, code, lang });

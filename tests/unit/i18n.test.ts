@@ -87,7 +87,14 @@ const DYNAMIC: { prefix: string; builtBy: RegExp; suffixes: Iterable<string> }[]
   {
     prefix: 'request.event.',
     builtBy: /`request\.event\.\$\{/,
-    suffixes: [...ACTIONS, ...REQUESTER_ACTIONS, 'revoke_licence', 'message_requester', 'message_desk'],
+    suffixes: [
+      ...ACTIONS,
+      ...REQUESTER_ACTIONS,
+      'revoke_licence',
+      'reissue_licence',
+      'message_requester',
+      'message_desk',
+    ],
   },
   {
     prefix: 'request.done.',

@@ -35,6 +35,10 @@ export interface DeskFields {
   licence_conditions_version: string | null;
   licence_revoked_at: string | null;
   licence_revoke_reason: string | null;
+  licence_version: number | null;
+  licence_issued_at: string | null;
+  renews_request_id: number | null;
+  renewal_reminded_at: string | null;
 }
 
 export interface Acceptance {
@@ -73,7 +77,8 @@ export function deskRequestsRepo(db: Db) {
     quote_sent_at, quote_valid_until, licence_number, licence_start, licence_end, credit_line, link_back, licensed_at,
     declined_at, decline_reason, closed_at, last_action_at, accepted_at, accepted_name, accepted_conditions_version,
     accepted_amount_minor, closed_by, licensed_automatically, unanswered_since, licence_code, licence_conditions_version,
-    licence_revoked_at, licence_revoke_reason FROM requests WHERE id = ?`);
+    licence_revoked_at, licence_revoke_reason, licence_version, licence_issued_at, renews_request_id,
+    renewal_reminded_at FROM requests WHERE id = ?`);
   const revoke = db.prepare(`UPDATE requests SET licence_revoked_at = @now, licence_revoke_reason = @reason,
     last_action_at = @now, updated_at = @now
     WHERE id = @id AND status = 'licensed' AND licence_revoked_at IS NULL`);
@@ -88,7 +93,8 @@ export function deskRequestsRepo(db: Db) {
   const setLicence = db.prepare(`UPDATE requests
     SET licence_number = @number, licence_start = @start, licence_end = @end, credit_line = @creditLine,
       link_back = @linkBack, licensed_at = @now, licensed_automatically = @automatically,
-      licence_code = @code, licence_conditions_version = @conditionsVersion
+      licence_code = @code, licence_conditions_version = @conditionsVersion, licence_version = 1,
+      licence_issued_at = @now
     WHERE id = @id`);
   const setDecline = db.prepare('UPDATE requests SET decline_reason = @reason, declined_at = @now WHERE id = @id');
   const touch = db.prepare('UPDATE requests SET last_action_at = @now, updated_at = @now WHERE id = @id');

@@ -1,5 +1,5 @@
-// Licences as the public check finds them: by number, with the code to compare and the dates that say whether
-// the licence is still valid. Nothing personal is read here.
+// Licences as the public check finds them (by number, with the code to compare and the dates that say whether
+// the licence is still valid: nothing personal), the versions corrections replaced, and renewals.
 import type { Db } from '../connection.js';
 
 interface LicenceRow {
@@ -10,13 +10,79 @@ interface LicenceRow {
   licence_end: string;
   licensed_at: string;
   licence_revoked_at: string | null;
+  licence_version: number | null;
+}
+
+/** A version of a licence that a corrected one replaced, kept so its printed copy still verifies. */
+export interface SupersededVersion {
+  version: number;
+  licence_code: string;
+  licence_start: string;
+  licence_end: string;
+  credit_line: string | null;
+  link_back: string | null;
+  issued_at: string;
+  superseded_at: string;
+  reason: string;
+}
+
+/** The corrected terms of a reissued licence, with its new code. */
+export interface ReissuedTerms {
+  start: string;
+  end: string;
+  creditLine: string;
+  linkBack: string;
+  code: string;
+}
+
+/** A licence whose end is near and whose holder has not been reminded yet. */
+interface RenewalDue {
+  id: number;
+  licence_number: string;
+  licence_end: string;
 }
 
 export function licencesRepo(db: Db) {
   const byNumber = db.prepare(`SELECT id, licence_number, licence_code, licence_start, licence_end, licensed_at,
-    licence_revoked_at FROM requests WHERE licence_number = ? AND status = 'licensed'`);
+    licence_revoked_at, licence_version FROM requests WHERE licence_number = ? AND status = 'licensed'`);
+  const versions = db.prepare(`SELECT version, licence_code, licence_start, licence_end, credit_line, link_back,
+    issued_at, superseded_at, reason FROM licence_versions WHERE request_id = ? ORDER BY version DESC`);
+  const keepVersion = db.prepare(`INSERT INTO licence_versions (request_id, version, licence_code, licence_start,
+      licence_end, credit_line, link_back, issued_at, superseded_at, reason)
+    SELECT id, licence_version, licence_code, licence_start, licence_end, credit_line, link_back,
+      COALESCE(licence_issued_at, licensed_at), @now, @reason
+    FROM requests WHERE id = @id AND status = 'licensed' AND licence_revoked_at IS NULL AND licence_code IS NOT NULL`);
+  const replace = db.prepare(`UPDATE requests SET licence_version = licence_version + 1, licence_issued_at = @now,
+      licence_code = @code, licence_start = @start, licence_end = @end, credit_line = @creditLine,
+      link_back = @linkBack, renewal_reminded_at = NULL, last_action_at = @now, updated_at = @now
+    WHERE id = @id`);
+  // Anonymised requests have no one left to remind; a licence already renewed needs no reminder.
+  const renewalDue = db.prepare(`SELECT id, licence_number, licence_end FROM requests INDEXED BY requests_renewal_due
+    WHERE status = 'licensed' AND renewal_reminded_at IS NULL AND licence_revoked_at IS NULL
+      AND licence_end BETWEEN @today AND @until AND anonymised_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM requests renewal WHERE renewal.renews_request_id = requests.id)
+    ORDER BY licence_end LIMIT @limit`);
+  const markReminded = db.prepare(`UPDATE requests SET renewal_reminded_at = @now
+    WHERE id = @id AND renewal_reminded_at IS NULL`);
+  const renewals = db.prepare(`SELECT id, reference, status, created_at FROM requests WHERE renews_request_id = ?
+    ORDER BY id`);
   return {
     byNumber: (number: string) => byNumber.get(number) as LicenceRow | undefined,
+    /** The versions a licence's corrections replaced, newest first. */
+    supersededVersions: (requestId: number) => versions.all(requestId) as SupersededVersion[],
+    /** Keeps the version in force and puts the corrected one in its place; false when no licence stands. */
+    reissue(requestId: number, terms: ReissuedTerms, reason: string, now: string): boolean {
+      if (keepVersion.run({ id: requestId, now, reason }).changes !== 1) return false;
+      replace.run({ id: requestId, now, ...terms });
+      return true;
+    },
+    renewalDue: (today: string, until: string, limit: number) =>
+      renewalDue.all({ today, until, limit }) as RenewalDue[],
+    /** False when another run reminded first. */
+    markReminded: (id: number, now: string) => markReminded.run({ id, now }).changes === 1,
+    /** The requests made to renew this one. */
+    renewalsOf: (requestId: number) =>
+      renewals.all(requestId) as { id: number; reference: string; status: string; created_at: string }[],
   };
 }
 

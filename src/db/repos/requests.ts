@@ -107,6 +107,8 @@ export interface NewRequest {
   quote: ComputedQuote;
   accessToken: string;
   now: string;
+  /** The licensed request this one asks to renew (from its renewal link). */
+  renewsRequestId?: number;
 }
 
 export function requestsRepo(db: Db) {
@@ -119,13 +121,13 @@ export function requestsRepo(db: Db) {
       org_name, org_type, org_country, org_website, org_non_profit,
       medium, territory, countries, language, translation, audience, start_date, duration_months,
       exclusive, commercial, images, message, quote_json, quote_total_minor, currency, refer_to_desk,
-      rate_card_version, created_at, updated_at)
+      rate_card_version, created_at, updated_at, renews_request_id)
     VALUES (@reference, @access_token, @locale,
       @requester_name, @requester_email, @requester_phone, @requester_job_title,
       @org_name, @org_type, @org_country, @org_website, @org_non_profit,
       @medium, @territory, @countries, @language, @translation, @audience, @start_date, @duration_months,
       @exclusive, @commercial, @images, @message, @quote_json, @quote_total_minor, @currency, @refer_to_desk,
-      @rate_card_version, @created_at, @updated_at)`);
+      @rate_card_version, @created_at, @updated_at, @renews_request_id)`);
   const insertArticle = db.prepare(`INSERT INTO request_articles
     (request_id, position, url, title, portion, extract_words) VALUES (?, ?, ?, ?, ?, ?)`);
   // The desk's full-text row, written once with the articles (migrations/0018 says why not by trigger),
@@ -144,7 +146,10 @@ export function requestsRepo(db: Db) {
 
   return {
     /** Call inside a write transaction: the reference counter and the rows move together. */
-    insert({ request, locale, quote, accessToken, now }: NewRequest): { id: number; reference: string } {
+    insert({ request, locale, quote, accessToken, now, renewsRequestId }: NewRequest): {
+      id: number;
+      reference: string;
+    } {
       const year = Number(now.slice(0, 4));
       const { last } = bumpCounter.get(year) as { last: number };
       const reference = `REP-${year}-${String(last).padStart(6, '0')}`;
@@ -182,6 +187,7 @@ export function requestsRepo(db: Db) {
         rate_card_version: quote.rateCardVersion,
         created_at: now,
         updated_at: now,
+        renews_request_id: renewsRequestId ?? null,
       });
       const id = Number(lastInsertRowid);
       request.articles.forEach((article, i) =>

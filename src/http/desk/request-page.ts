@@ -121,6 +121,19 @@ export function deskRequestPage(services: Services, overdueWorkingDays: number) 
       const revoke = () => requests.revokeLicence(actorOf(res), licensingRequest.id, reason);
       attempt(req, res, licensingRequest, 'revoke', revoke, 'revoke');
     },
+    reissue(req: Request, res: Response) {
+      const licensingRequest = requests.find(String(req.params.reference));
+      const body = req.body as Body;
+      const terms = {
+        start: postedText(body, 'licence_start', 20).trim(),
+        end: postedText(body, 'licence_end', 20).trim(),
+        creditLine: postedText(body, 'credit_line', 400),
+        linkBack: postedText(body, 'link_back', 2100),
+      };
+      const reason = postedText(body, 'reissue_reason', 3000);
+      const reissue = () => requests.reissueLicence(actorOf(res), licensingRequest.id, terms, reason);
+      attempt(req, res, licensingRequest, 'reissue', reissue, 'reissue');
+    },
     reply(req: Request, res: Response) {
       const licensingRequest = requests.find(String(req.params.reference));
       const body = postedText(req.body as Body, 'reply', 20_000);

@@ -6,7 +6,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Services } from '../../services/services.js';
 import type { Metrics } from '../../services/metrics.js';
 import type { Locale } from '../../domain/request.js';
-import type { FieldError } from '../../errors.js';
+import { notFound, type FieldError } from '../../errors.js';
 import { isLocale, i18nFor } from '../../i18n/index.js';
 import { describeIssues } from '../../validation/messages.js';
 import { one } from '../core/posted.js';
@@ -17,6 +17,8 @@ import { formViewData, prefillFromQuery, HONEYPOT_FIELD } from './form-view.js';
 import { prerenderedForm, MARKERS } from './prerendered-form.js';
 
 const TOKEN_FIELD = 'form_token';
+/** The renewal link's request token, carried by the form it opens. */
+const RENEWS_FIELD = 'renews';
 
 type Body = Record<string, string | string[] | undefined>;
 
@@ -36,6 +38,13 @@ export function licensingForm(services: Services, metrics: Metrics) {
   const formData = (locale: Locale, values: Record<string, unknown>, errors: FieldError[], token: string) =>
     formViewData(services.formOptions(locale), values, errors, token);
 
+  /** The licence a posted form renews, named again on the page; undefined for a plain request. */
+  function renewingOf(body: Body) {
+    const token = one(body[RENEWS_FIELD]) ?? '';
+    const licence = token ? services.renewalForm.licenceNumberFor(token) : undefined;
+    return licence ? { token, licence } : undefined;
+  }
+
   function showForm(
     res: Response,
     status: number,
@@ -45,7 +54,20 @@ export function licensingForm(services: Services, metrics: Metrics) {
     token: string,
   ) {
     res.locals.locale = locale;
-    renderPage(res, status, 'public/form', formData(locale, values, errors, token));
+    const renewing = renewingOf((res.req.body ?? {}) as Body);
+    renderPage(res, status, 'public/form', { ...formData(locale, values, errors, token), renewing });
+  }
+
+  /** The form filled in from a licence, from its renewal link. */
+  function renew(req: Request, res: Response) {
+    const token = String(req.params.token);
+    const renewal = services.renewalForm.prefill(token);
+    if (!renewal) throw notFound();
+    const locale: Locale = isLocale(req.query.lang) ? req.query.lang : renewal.locale;
+    res.locals.locale = locale;
+    res.set('X-Robots-Tag', 'noindex');
+    const data = formData(locale, { ...renewal.values, locale }, [], services.formTokens.issue());
+    renderPage(res, 200, 'public/form', { ...data, renewing: { token, licence: renewal.licenceNumber } });
   }
 
   /** The blank form, prefilled from the footer link: the page is rendered once per language (./prerendered-form.ts). */
@@ -108,12 +130,14 @@ export function licensingForm(services: Services, metrics: Metrics) {
     // The token's nonce with the content: a double click replays the first request, while
     // a different request sent with the same token (a cached page, the back button) is its own.
     const content = crypto.createHash('sha256').update(JSON.stringify(values)).digest('base64url');
+    const renewsToken = one(body[RENEWS_FIELD]);
     const outcome = await services.submissions.submit(
       { ...values, locale },
       {
         locale,
         idempotencyKey: `form:${check.nonce}:${content}`,
         log: req.log,
+        renewsRequestId: renewsToken ? services.renewalForm.renewsId(renewsToken) : undefined,
       },
     );
     metrics.submission('form', outcome.kind);
@@ -130,7 +154,7 @@ export function licensingForm(services: Services, metrics: Metrics) {
     res.redirect(303, `/licensing/requests/${outcome.request.accessToken}`);
   }
 
-  return { show, submit };
+  return { show, submit, renew };
 }
 
 /** The short public pages: the conditions, the privacy notice, and the page a bot is shown. */

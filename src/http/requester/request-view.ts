@@ -46,6 +46,7 @@ export function requesterPageData(
     canWithdraw: canApply(status, 'withdraw_request'),
     canMessage: view.canMessage,
     formToken: view.formToken,
+    renewsLicence: view.renewsLicence,
     base: `/licensing/requests/${licensingRequest.accessToken}`,
   };
 }
