@@ -36,6 +36,8 @@ export interface Config {
   retentionMonths: number;
   /** Licences ending within this many days show as "ending" and their holders get one renewal reminder; 0: none. */
   renewalReminderDays: number;
+  /** The "ending soon" window of the licences view and export: the reminder's, or 30 days when reminders are off. */
+  licenceEndingDays: number;
   /** The licence conditions and privacy notice (docs/configuration.md, "Legal documents"). */
   documentsDir: string;
   /** The Chromium that prints licence PDFs; null: no PDFs (the licence page can still be printed). */
@@ -98,6 +100,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const sessionSecret = env.SESSION_SECRET?.trim() || null;
   if (sessionSecret && sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters');
 
+  const renewalReminderDays = int('RENEWAL_REMINDER_DAYS', 30, 0, 365);
   const config: Config = {
     env: envName as Config['env'],
     port,
@@ -130,7 +133,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     sessionAbsoluteHours: int('SESSION_ABSOLUTE_HOURS', 12, 1, 30 * 24),
     overdueWorkingDays: int('OVERDUE_WORKING_DAYS', 2, 1, 60),
     retentionMonths: int('RETENTION_MONTHS', 24, 0, 1200),
-    renewalReminderDays: int('RENEWAL_REMINDER_DAYS', 30, 0, 365),
+    renewalReminderDays,
+    licenceEndingDays: renewalReminderDays || 30,
     writerThread: int('WRITER_THREAD', 1, 0, 1) === 1,
     chromiumPath: env.CHROMIUM_PATH === undefined ? '/usr/bin/chromium' : env.CHROMIUM_PATH.trim() || null,
   };

@@ -11,3 +11,7 @@ export const normaliseLicenceCode = (typed: string): string => typed.toLowerCase
 
 /** LIC-2026-000123, however it was typed (case, spaces around it). */
 export const LICENCE_NUMBER_PATTERN = /^LIC-\d{4}-\d{6}$/;
+
+/** A licence as the desk sorts them: in force (or starting later), ending soon, ended, revoked. */
+export const LICENCE_STATES = ['active', 'ending', 'ended', 'revoked'] as const;
+export type LicenceState = (typeof LICENCE_STATES)[number];

@@ -119,6 +119,29 @@ const TRAILING: (Def & { name: string; needs?: string })[] = [
     needs: 'licensed_automatically',
     ...bool('r.licensed_automatically', 'Licensed at once under the rate card (autoLicence), without desk review'),
   },
+  {
+    name: 'licence.version',
+    needs: 'licence_version',
+    ...int('r.licence_version', 'Version of the licence in force: 2 and up after corrections'),
+  },
+  {
+    name: 'licence.versionIssuedAt',
+    needs: 'licence_issued_at',
+    ...code('r.licence_issued_at', 'The version in force issued at (UTC)'),
+  },
+  {
+    name: 'licence.renewalRemindedAt',
+    needs: 'renewal_reminded_at',
+    ...code('r.renewal_reminded_at', 'Renewal reminder sent at (UTC)'),
+  },
+  {
+    name: 'renews',
+    needs: 'renews_request_id',
+    ...code(
+      '(SELECT renewed.reference FROM requests renewed WHERE renewed.id = r.renews_request_id)',
+      'Reference of the licensed request this one renews',
+    ),
+  },
   { name: 'declinedAt', needs: 'declined_at', ...code('r.declined_at', 'Declined at (UTC)') },
   { name: 'declineReason', needs: 'decline_reason', ...text('r.decline_reason', 'Why it was declined') },
   {

@@ -1,8 +1,9 @@
 // Export filters, checked the same way for the admin page and the command line: a date range on the
-// submission date and zero or more statuses. Only checked values reach the query or the file name.
+// submission date, zero or more statuses, and licences by state. Only checked values reach the query or the file name.
 import { AppError } from '../errors.js';
-import { isIsoDate } from '../domain/dates.js';
-import { STATUSES, type Status } from '../domain/workflow.js';
+import { addDaysIso, isIsoDate, todayUtc } from '../domain/dates.js';
+import { STATUSES } from '../domain/workflow.js';
+import { LICENCE_STATES } from '../domain/licence.js';
 import type { ExportFilters } from '../db/repos/export-queries.js';
 import { FORMATS, type ExportFormat } from './formatter.js';
 
@@ -12,6 +13,13 @@ export interface RawFilters {
   from?: unknown;
   to?: unknown;
   status?: unknown;
+  licence?: unknown;
+}
+
+/** What "today" and the "ending" window are for a licence filter. */
+export interface LicenceDay {
+  today: string;
+  endingDays: number;
 }
 
 const bad = (message: string) => new AppError(400, 'bad_export_filter', message);
@@ -25,25 +33,33 @@ function day(name: string, raw: unknown): string | null {
   return value;
 }
 
-/** Status may come as "licensed,declined", as repeated parameters, or be empty for all. */
-function statuses(raw: unknown): Status[] {
+/** A list may come as "licensed,declined", as repeated parameters, or be empty for all. */
+function oneOf<T extends string>(name: string, allowed: readonly T[], raw: unknown): T[] {
   if (raw === undefined || raw === null || raw === '') return [];
   const given = Array.isArray(raw) ? raw : [raw];
   const parts = given.flatMap((part) => (typeof part === 'string' ? part.split(',') : [null]));
-  const chosen = new Set<Status>();
+  const chosen = new Set<string>();
   for (const part of parts) {
-    const status = typeof part === 'string' ? part.trim() : '';
-    if (status === '' && part !== null) continue;
-    if (!(STATUSES as readonly string[]).includes(status)) {
-      throw bad(`"status" must be one or more of ${STATUSES.join(', ')}.`);
+    const value = typeof part === 'string' ? part.trim() : '';
+    if (value === '' && part !== null) continue;
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw bad(`"${name}" must be one or more of ${allowed.join(', ')}.`);
     }
-    chosen.add(status as Status);
+    chosen.add(value);
   }
-  return STATUSES.filter((status) => chosen.has(status));
+  return allowed.filter((value) => chosen.has(value));
 }
 
-export function parseFilters(raw: RawFilters): ExportFilters {
-  const filters = { from: day('from', raw.from), to: day('to', raw.to), statuses: statuses(raw.status) };
+/** `day` fixes "today" for a licence filter (the service's clock; the CLI's). */
+export function parseFilters(raw: RawFilters, day_: LicenceDay = { today: todayUtc(new Date()), endingDays: 30 }) {
+  const states = oneOf('licence', LICENCE_STATES, raw.licence);
+  const licences = states.length ? { states, today: day_.today, soon: addDaysIso(day_.today, day_.endingDays) } : null;
+  const filters: ExportFilters = {
+    from: day('from', raw.from),
+    to: day('to', raw.to),
+    statuses: oneOf('status', STATUSES, raw.status),
+    licences,
+  };
   if (filters.from && filters.to && filters.from > filters.to) throw bad('"from" must not be after "to".');
   return filters;
 }
@@ -60,5 +76,6 @@ export function parseFormat(raw: unknown): ExportFormat {
 export function exportFileName(filters: ExportFilters, format: ExportFormat): string {
   const range = filters.from || filters.to ? `_${filters.from ?? 'start'}_${filters.to ?? 'now'}` : '_all';
   const status = filters.statuses.length ? `_${filters.statuses.join('-')}` : '';
-  return `reprise-requests${range}${status}.${format}`;
+  const licences = filters.licences ? `_licence-${filters.licences.states.join('-')}` : '';
+  return `reprise-requests${range}${status}${licences}.${format}`;
 }

@@ -8,15 +8,18 @@ import type { Actor } from '../domain/accounts.js';
 import { auditedExport } from '../export/audited-export.js';
 import { exportFileName, parseFilters, parseFormat, type ExportFilters } from '../export/filters.js';
 import { FORMATS, MEDIA_TYPES, type ExportFormat } from '../export/formatter.js';
+import { todayUtc } from '../domain/dates.js';
 
 export { ExportAborted } from '../export/stream.js';
 export type { ExportFilters };
 
-/** The export form's values as sent: a date range, any number of statuses, a format. */
+/** The export form's values as sent: a date range, any number of statuses and licence states, a format. */
 export interface ExportQuery {
   from: string;
   to: string;
   status: string[];
+  /** Licence states (active, ending, ended, revoked); empty: no licence filter. */
+  licence: string[];
   format: string;
 }
 
@@ -27,13 +30,17 @@ export interface ExportRequest {
   mediaType: string;
 }
 
-export function exportService(deps: { db: Db; databasePath: string; clock: () => Date }) {
+export function exportService(deps: { db: Db; databasePath: string; clock: () => Date; endingDays: number }) {
   return {
     formats: FORMATS,
     /** Checks the form's values; an AppError (400) names what is wrong. */
     check(query: ExportQuery): ExportRequest {
       const format = parseFormat(query.format);
-      const filters = parseFilters({ from: query.from, to: query.to, status: query.status });
+      const { from, to, status, licence } = query;
+      const filters = parseFilters(
+        { from, to, status, licence },
+        { today: todayUtc(deps.clock()), endingDays: deps.endingDays },
+      );
       return { format, filters, fileName: exportFileName(filters, format), mediaType: MEDIA_TYPES[format] };
     },
     count(filters: ExportFilters): number {

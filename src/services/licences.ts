@@ -86,6 +86,7 @@ export function licenceListService(deps: { list: LicenceListRepo; clock: () => D
           number
         >,
         today,
+        endingDays: deps.endingDays,
       };
     },
   };

@@ -120,13 +120,13 @@ export function createServices(deps: ServiceDeps) {
       scryptLog2N: config.passwordScryptLog2N,
       clock,
     }),
-    exports: exportService({ db, databasePath: config.databasePath, clock }),
+    exports: exportService({ db, databasePath: config.databasePath, clock, endingDays: config.licenceEndingDays }),
     personalData: personalDataService({ db, clock, retentionMonths: config.retentionMonths }),
     /** The licence conditions (each version) and the privacy notice, in each language. */
     legal: deps.legal,
     /** Prints a complete HTML document (the licence page) as an A4 PDF. */
     licencePdf: { print: (html: string) => deps.pdf.print(html), styles: printStyles },
-    licenceList: licenceListService({ list: licenceListRepo(db), clock, endingDays: config.renewalReminderDays || 30 }),
+    licenceList: licenceListService({ list: licenceListRepo(db), clock, endingDays: config.licenceEndingDays }),
     renewalForm: renewalFormService({ requests: repos.requests, desk: deskRequestsRepo(db), clock }),
     renewalReminders: renewalReminders({
       db,

@@ -77,7 +77,7 @@ test('the CSV download: headers, a name built from the filters, the rows, and an
   assert.ok(audit.actor_id);
   assert.deepEqual(JSON.parse(String(audit.after_json)), {
     format: 'csv',
-    filters: { from: '2026-02-01', to: null, statuses: ['licensed'] },
+    filters: { from: '2026-02-01', to: null, statuses: ['licensed'], licences: null },
     rows: 1,
     completed: true,
     destination: 'download',

@@ -50,7 +50,7 @@ test('stdout holds only the CSV; the summary goes to stderr; the run is audited'
   assert.equal(last.actor, 'cli');
   assert.deepEqual(JSON.parse(last.after_json), {
     format: 'csv',
-    filters: { from: null, to: null, statuses: [] },
+    filters: { from: null, to: null, statuses: [], licences: null },
     rows: 2,
     completed: true,
     destination: 'stdout',
@@ -67,6 +67,10 @@ test('NDJSON with filters on stdout parses line by line', () => {
     .map((l) => JSON.parse(l));
   assert.equal(lines.length, 1);
   assert.equal(lines[0].organisation.name, '+cmd', 'unchanged outside CSV');
+  // No request here holds a licence: a licence filter exports none.
+  const licences = reprise(['export', '--format', 'ndjson', '--licence', 'active,ended']);
+  assert.equal(licences.code, 0, licences.stderr);
+  assert.equal(licences.stdout.toString('utf8'), '');
 });
 
 test('--out writes a private file and refuses to overwrite it without --force', () => {
@@ -98,6 +102,7 @@ test('path tricks and bad arguments exit 2 with a clear message and write nothin
     [['--format', 'xlsx'], /"format" must be one of csv, json, ndjson/],
     [['--from', '2026-13-01'], /"from" must be a date/],
     [['--status', 'pending'], /"status" must be one or more of/],
+    [['--licence', 'expired'], /"licence" must be one or more of active, ending, ended, revoked/],
     [['--bogus'], /Unknown option/],
   ];
   const before = audits().length;

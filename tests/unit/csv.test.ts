@@ -122,6 +122,10 @@ test('docs/exports.md documents the columns in the export order', async () => {
     'closed_by',
     'licence_conditions_version',
     'licence_revoked_at',
+    'licence_version',
+    'licence_issued_at',
+    'renewal_reminded_at',
+    'renews_request_id',
   ]);
   assert.deepEqual(
     documented,

@@ -68,7 +68,11 @@ test('arbitrary Unicode survives store → export (CSV and NDJSON) → parse', {
       const chunks: Buffer[] = [];
       sink.on('data', (c: Buffer) => chunks.push(c));
       await streamExport(
-        { databasePath: t.config.databasePath, format, filters: { from: null, to: null, statuses: [] } },
+        {
+          databasePath: t.config.databasePath,
+          format,
+          filters: { from: null, to: null, statuses: [], licences: null },
+        },
         sink,
       );
       sink.end();

@@ -9,11 +9,12 @@ import { AppError } from '../../errors.js';
 import { auditedExport } from '../../export/audited-export.js';
 import { parseFilters, parseFormat } from '../../export/filters.js';
 import { checkOutPath, openPending, OutPathError } from '../../export/out-file.js';
+import { todayUtc } from '../../domain/dates.js';
 import { CliUsageError, info, parseOptions, progress, type Command } from '../command.js';
 
 const HELP =
   `Usage: reprise export [--format csv|json|ndjson] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
-                      [--status S[,S…]] [--out FILE [--force]]
+                      [--status S[,S…]] [--licence L[,L…]] [--out FILE [--force]]
 
 Exports licensing requests in the order they were submitted, one record per request (articles in one
 cell in CSV, an array in JSON), streamed from read-only connections while the
@@ -25,6 +26,8 @@ CPU the service leaves idle (where both run in the same CPU group: see docs/expo
   --from     first submission day included (UTC)
   --to       last submission day included (UTC)
   --status   new, in_review, quoted, licensed, declined, withdrawn, spam (comma-separated or repeated)
+  --licence  licences only, by state today: active, ending (within RENEWAL_REMINDER_DAYS, or 30), ended,
+             revoked (comma-separated or repeated)
   --out      write to FILE (mode 600) instead of standard output; refuses to replace
              an existing file unless --force
 
@@ -40,6 +43,7 @@ export const exportCommand: Command = {
       from: { type: 'string' },
       to: { type: 'string' },
       status: { type: 'string', multiple: true },
+      licence: { type: 'string', multiple: true },
       out: { type: 'string' },
       force: { type: 'boolean' },
     });
@@ -47,7 +51,9 @@ export const exportCommand: Command = {
     let format, filters, target: string | null;
     try {
       format = parseFormat(options.format);
-      filters = parseFilters({ from: options.from, to: options.to, status: options.status });
+      const { from, to, status, licence } = options;
+      const day = { today: todayUtc(new Date()), endingDays: config.licenceEndingDays };
+      filters = parseFilters({ from, to, status, licence }, day);
       const outChecks = { databasePath: config.databasePath, force: options.force };
       target = options.out === undefined ? null : checkOutPath(options.out, outChecks);
     } catch (err) {

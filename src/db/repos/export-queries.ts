@@ -5,6 +5,7 @@
 import { openDatabase, type Db } from '../connection.js';
 import { addDaysIso } from '../../domain/dates.js';
 import type { Status } from '../../domain/workflow.js';
+import { licenceStateSql, type LicenceState } from './licences.js';
 
 /** Which requests an export holds: checked by src/export/filters.ts before they reach a query. */
 export interface ExportFilters {
@@ -14,6 +15,8 @@ export interface ExportFilters {
   to: string | null;
   /** Empty: every status. */
   statuses: Status[];
+  /** Licences only, in these states as of `today` ("ending": by `soon`); null: no licence filter. */
+  licences: { states: LicenceState[]; today: string; soon: string } | null;
 }
 
 /** Query parameters: the day after `to` bounds the range, so a whole last day is included. */
@@ -22,6 +25,8 @@ function filterParams(filters: ExportFilters) {
     from: filters.from,
     before: filters.to ? addDaysIso(filters.to, 1) : null,
     statuses: filters.statuses.length ? JSON.stringify(filters.statuses) : null,
+    today: filters.licences?.today ?? null,
+    soon: filters.licences?.soon ?? null,
   };
 }
 
@@ -43,6 +48,10 @@ function conditions(filters: ExportFilters, scan: boolean): string[] {
     params.from !== null && `${column('created_at')} >= @from`,
     params.before !== null && `${column('created_at')} < @before`,
     params.statuses !== null && `${column('status')} IN (SELECT value FROM json_each(@statuses))`,
+    filters.licences !== null &&
+      `${column('status')} = 'licensed' AND ${column('licence_number')} IS NOT NULL AND (${filters.licences.states
+        .map((state) => `(${licenceStateSql(state, column)})`)
+        .join(' OR ')})`,
   ].filter((condition): condition is string => typeof condition === 'string');
 }
 
@@ -53,7 +62,7 @@ function paramsFor(filters: ExportFilters) {
 
 /** The ids the export can hold: the whole table, or a date range through the created_at index. */
 export function idRange(db: Db, filters: ExportFilters): { after: number; upTo: number } | null {
-  const range = conditions({ ...filters, statuses: [] }, false);
+  const range = conditions({ ...filters, statuses: [], licences: null }, false);
   const where = range.length ? `WHERE ${range.join(' AND ')}` : '';
   const statement = db.prepare(`SELECT min(id) AS first, max(id) AS last FROM requests r ${where}`);
   const ids = statement.get(paramsFor(filters)) as { first: number | null; last: number | null };

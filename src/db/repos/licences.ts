@@ -1,6 +1,9 @@
 // Licences as the public check finds them (by number, with the code to compare and the dates that say whether
 // the licence is still valid: nothing personal), the versions corrections replaced, and renewals.
 import type { Db } from '../connection.js';
+import { LICENCE_STATES, type LicenceState } from '../../domain/licence.js';
+
+export type { LicenceState };
 
 interface LicenceRow {
   id: number;
@@ -88,7 +91,17 @@ export function licencesRepo(db: Db) {
 
 export type LicencesRepo = ReturnType<typeof licencesRepo>;
 
-export type LicenceState = 'active' | 'ending' | 'ended' | 'revoked';
+/** Each state as SQL on a licensed row, against @today and @soon (the end of the "ending" window). */
+export function licenceStateSql(state: LicenceState, column: (name: string) => string = (name) => name): string {
+  const revoked = column('licence_revoked_at');
+  const end = column('licence_end');
+  return {
+    active: `${revoked} IS NULL AND ${end} >= @today`,
+    ending: `${revoked} IS NULL AND ${end} >= @today AND ${end} <= @soon`,
+    ended: `${revoked} IS NULL AND ${end} < @today`,
+    revoked: `${revoked} IS NOT NULL`,
+  }[state];
+}
 
 export interface LicenceListRow {
   reference: string;
@@ -103,12 +116,6 @@ export interface LicenceListRow {
 
 /** The desk's list of licences by state, searched by number, organisation or article title; 50 at most. */
 export function licenceListRepo(db: Db) {
-  const WHERE: Record<LicenceState, string> = {
-    active: 'licence_revoked_at IS NULL AND licence_end >= @today',
-    ending: 'licence_revoked_at IS NULL AND licence_end >= @today AND licence_end <= @soon',
-    ended: 'licence_revoked_at IS NULL AND licence_end < @today',
-    revoked: 'licence_revoked_at IS NOT NULL',
-  };
   const ORDER: Record<LicenceState, string> = {
     active: 'licence_end ASC',
     ending: 'licence_end ASC',
@@ -120,13 +127,10 @@ export function licenceListRepo(db: Db) {
   const statement = (state: LicenceState, searching: boolean) =>
     db.prepare(`SELECT reference, licence_number, org_name, first_title, article_count, licence_start, licence_end,
         licence_revoked_at
-      FROM requests r WHERE status = 'licensed' AND licence_number IS NOT NULL AND ${WHERE[state]}
+      FROM requests r WHERE status = 'licensed' AND licence_number IS NOT NULL AND ${licenceStateSql(state)}
       ${searching ? `AND ${search}` : ''} ORDER BY ${ORDER[state]}, id LIMIT 50`);
   const counts = db.prepare(`SELECT
-      SUM(licence_revoked_at IS NULL AND licence_end >= @today) AS active,
-      SUM(licence_revoked_at IS NULL AND licence_end >= @today AND licence_end <= @soon) AS ending,
-      SUM(licence_revoked_at IS NULL AND licence_end < @today) AS ended,
-      SUM(licence_revoked_at IS NOT NULL) AS revoked
+      ${LICENCE_STATES.map((state) => `SUM(${licenceStateSql(state)}) AS ${state}`).join(', ')}
     FROM requests WHERE status = 'licensed' AND licence_number IS NOT NULL`);
   const cache = new Map<string, ReturnType<typeof statement>>();
   return {

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import type { Services } from '../../services/services.js';
 import { ExportAborted, type ExportRequest } from '../../services/exports.js';
 import { STATUSES } from '../../domain/workflow.js';
+import { LICENCE_STATE_LABELS } from '../desk/licences.js';
 import { AppError } from '../../errors.js';
 import { actorOf } from '../core/middleware/auth.js';
 import { one } from '../core/posted.js';
@@ -12,11 +13,12 @@ import { renderDesk } from '../desk/render.js';
 /** The raw query as the form sent it, kept for re-display (escaped by the view). */
 function exportQuery(req: Request) {
   const query = req.query as Record<string, unknown>;
-  const status = query.status === undefined ? [] : [query.status].flat().map(String);
+  const list = (raw: unknown) => (raw === undefined ? [] : [raw].flat().map(String));
   return {
     from: String(one(query.from) ?? ''),
     to: String(one(query.to) ?? ''),
-    status,
+    status: list(query.status),
+    licence: list(query.licence),
     format: String(one(query.format) ?? 'csv'),
   };
 }
@@ -38,6 +40,7 @@ export function exportPages(services: Services) {
       error,
       matching,
       statuses: STATUSES,
+      licenceStates: LICENCE_STATE_LABELS,
       formats: services.exports.formats,
       retention: services.personalData.retention(),
     });
