@@ -1,5 +1,6 @@
 // The licence page and the public check in Chromium, in English, French and Arabic: axe-core finds nothing on the
-// document, the check's form, a valid answer and a "not found"; the check works by keyboard without JavaScript.
+// document, the check's form, a valid, superseded or revoked answer and a "not found", nor on the renewal form;
+// the check works by keyboard without JavaScript.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -109,6 +110,39 @@ test('a revoked licence: the check and the document say so, without violations',
   await noViolations(page, 'revoked licence document (ar)');
   await page.close();
 });
+
+for (const locale of ['en', 'fr', 'ar'] as Locale[]) {
+  test(
+    `a corrected licence, its superseded copy and its renewal form in ${locale}: no violations`,
+    { skip },
+    async () => {
+      const row = await licensed(locale);
+      const desk = app.container.services.deskRequests;
+      const terms = {
+        start: '2026-12-01',
+        end: '2028-05-31',
+        creditLine: 'Originally published by news.example',
+        linkBack: 'https://news.example/2026/story',
+      };
+      desk.reissueLicence(staff, Number(row.id), terms, 'The end date agreed by phone.');
+      const page = await browser.context.newPage();
+      const oldCode = row.licence_code.match(/.{4}/g)!.join('-');
+      await page.goto(`${app.url}/licences/verify?lang=${locale}&number=${row.licence_number}&code=${oldCode}`);
+      await page.locator('[role=status]').waitFor();
+      await noViolations(page, `superseded licence check (${locale})`);
+      await page.goto(`${app.url}/licensing/requests/${row.access_token}/licence`);
+      await noViolations(page, `licence version 2 (${locale})`);
+
+      await page.goto(`${app.url}/licensing/requests/${row.access_token}/renew`);
+      assert.equal(await page.getAttribute('html', 'lang'), locale);
+      assert.ok((await page.locator('.panel[role=status]').innerText()).includes(row.licence_number));
+      assert.equal(await page.inputValue('[name="articles[0][url]"]'), 'https://news.example/2026/story');
+      assert.equal(await page.inputValue('[name="usage[startDate]"]'), '2028-06-01');
+      await noViolations(page, `renewal form (${locale})`);
+      await page.close();
+    },
+  );
+}
 
 test('the desk’s licences view has no violations, and fits a 375 px phone', { skip }, async () => {
   await licensed('fr');
