@@ -33,6 +33,16 @@ export interface LicensorSettings {
   publisher: { name: string; address: string; contact: string };
 }
 
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text as HTML, its left-to-right isolates as markup: poppler would print the isolate characters out of place. */
+export function isolatesAsMarkup(text: string): string {
+  return text
+    .replace(/[&<>"']/g, (c) => ESCAPES[c]!)
+    .replace(/\u2066([^\u2069]*)\u2069/g, '<bdi dir="ltr">$1</bdi>')
+    .replace(/[\u2066-\u2069]/g, '');
+}
+
 /** True when the request holds an issued licence with its code. */
 export const hasLicence = (fields: LicenceFields) =>
   fields.status === 'licensed' && !!fields.licence_number && !!fields.licence_code;
@@ -48,9 +58,9 @@ export function licenceDocumentData(
   const code = formatLicenceCode(fields.licence_code ?? '');
   const query = new URLSearchParams({ number: fields.licence_number ?? '', code });
   const checkUrl = `${settings.publicBaseUrl}/licences/verify?${query.toString()}`;
-  const label = i18nFor(locale)
-    .t('licence.qr')
-    .replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const i18n = i18nFor(locale);
+  const feeMinor = fields.accepted_amount_minor ?? fields.final_fee_minor ?? fields.quote_total_minor;
+  const label = i18n.t('licence.qr').replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
   return {
     request: licensed,
     fields,
@@ -59,7 +69,10 @@ export function licenceDocumentData(
     qr: renderSVG(checkUrl, { border: 2 }).replace('<svg ', `<svg role="img" aria-label="${label}" `),
     publisher: settings.publisher,
     conditions: legal.conditions(fields.licence_conditions_version, locale),
-    feeMinor: fields.accepted_amount_minor ?? fields.final_fee_minor ?? fields.quote_total_minor,
+    feeHtml: feeMinor === null ? null : isolatesAsMarkup(i18n.money(feeMinor, fields.currency)),
+    conditionsHeadingHtml: isolatesAsMarkup(
+      i18n.t('licence.conditions', { version: `\u2066${fields.licence_conditions_version}\u2069` }),
+    ),
   };
 }
 

@@ -25,29 +25,32 @@ const ARGS = [
 const CONCURRENT = 2;
 
 const require = createRequire(import.meta.url);
-/** Arabic letters and presentation forms: the PDF's Arabic comes from DejaVu Sans, the rest from Noto Sans. */
+/** Arabic letters and presentation forms: the PDF's Arabic comes from Amiri, the rest from Noto Sans. */
 const ARABIC = 'U+0600-06FF,U+0750-077F,U+08A0-08FF,U+FB50-FDFF,U+FE70-FEFF';
-// Fonts are read by Chromium from their files (the document is opened from a file, see print()): inlined, the
-// 1.4 MB of DejaVu Sans went through the messages to Chromium with every PDF.
-const fontFace = (family: string, file: string, weight: number, unicodeRange?: string) => {
+// Fonts are read by Chromium from their files (the document is opened from a file, see print()): inlined, they
+// went through the messages to Chromium with every PDF.
+const fontFace = (family: string, file: string, weight: number, unicodeRange?: string, sizeAdjust?: string) => {
   const format = file.endsWith('.ttf') ? 'truetype' : 'woff2';
   const url = pathToFileURL(require.resolve(file)).href;
   const range = unicodeRange ? `;unicode-range:${unicodeRange}` : '';
-  return `@font-face{font-family:'${family}';font-weight:${weight}${range};src:url('${url}') format('${format}')}`;
+  const size = sizeAdjust ? `;size-adjust:${sizeAdjust}` : '';
+  return `@font-face{font-family:'${family}';font-weight:${weight}${range}${size};src:url('${url}') format('${format}')}`;
 };
 
 /**
  * The fonts every licence is printed with, embedded in the page so the PDF never depends on the server's fonts.
- * Arabic is set in DejaVu Sans: with Noto Sans Arabic, IBM Plex Sans Arabic or Cairo, poppler's pdftotext split
- * words or swapped letters at their ligatures; with DejaVu Sans the extracted words come out whole and in order.
+ * Arabic is set in Amiri, whose lam-alef is two glyphs: poppler's pdftotext reads back the one-glyph ligature of
+ * other fonts reversed ("الاقتصاد" → "االقتصاد"), or splits words (docs/internals.md#arabic-pdf-text).
  */
 function printFonts(): string {
   const faces = [400, 700].flatMap((weight) => [
     fontFace('Noto Sans', `@fontsource/noto-sans/files/noto-sans-latin-${weight}-normal.woff2`, weight),
     fontFace('Noto Sans', `@fontsource/noto-sans/files/noto-sans-latin-ext-${weight}-normal.woff2`, weight),
-    fontFace('Licence Arabic', `dejavu-fonts-ttf/ttf/DejaVuSans${weight === 700 ? '-Bold' : ''}.ttf`, weight, ARABIC),
+    // Amiri's letters are small beside Noto Sans at one size: enlarged to match.
+    fontFace('Licence Arabic', `@fontsource/amiri/files/amiri-arabic-${weight}-normal.woff2`, weight, ARABIC, '120%'),
   ]);
-  return `${faces.join('')}body,.reference{font-family:'Licence Arabic','Noto Sans',sans-serif}`;
+  // Unkerned, Amiri's letters keep their places: kerned pairs (reh then yeh) read back as two words.
+  return `${faces.join('')}body,.reference{font-family:'Licence Arabic','Noto Sans',sans-serif;font-kerning:none}`;
 }
 
 let styles: string | undefined;

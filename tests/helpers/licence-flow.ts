@@ -36,7 +36,7 @@ export async function licensedRequest(
   const credit = /name="credit_line"[^>]*value="([^"]*)"/.exec(page.text)?.[1] ?? '';
   const defaults: Record<string, RegExp> = {
     fr: /^Publié à l’origine par news\.example\. Republié sous la licence LIC-/,
-    ar: /^نُشر أصلًا في news\.example\. أُعيد نشره بموجب الترخيص LIC-/,
+    ar: /^المصدر الأصلي: news\.example\. أعيد نشره بموجب الترخيص LIC-/,
   };
   const locale = String(overrides.locale ?? 'fr');
   if (defaults[locale]) assert.match(credit, defaults[locale], `the default credit line is in the request's language`);

@@ -123,13 +123,27 @@ test('the Arabic licence PDF: Arabic text and the Latin terms come out, fonts em
   assert.ok(text.includes(row.licence_number), text);
   assert.ok(text.includes('https://news.example/2026/ar'));
   assert.ok(text.includes(row.licence_code.match(/.{4}/g)!.join('-')));
-  // pdftotext marks right-to-left runs with Unicode embedding controls; the words between them are whole and in order,
-  // except around the lam-alef ligature, which poppler reads back reversed ("الاقتصاد" → "االقتصاد", README).
-  const plain = text.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').replace(/[ \t]+/g, ' ');
-  for (const expected of ['دار النشر العربية', 'مقال عن', 'شروط الترخيص', 'ما يشمله الترخيص', 'ترخيص شخصي']) {
+  // pdftotext marks right-to-left runs with Unicode embedding controls; without them the Arabic words come out
+  // whole and in reading order, the lam-alef of "الاقتصاد" and "لا" included.
+  const plain = text.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').replace(/\s+/g, ' ');
+  for (const expected of [
+    'دار النشر العربية · المملكة المتحدة',
+    'مقال عن الاقتصاد',
+    'صاحب الترخيص',
+    'مانح الترخيص',
+    'على الإنترنت',
+    'شروط الترخيص',
+    'ولا يكون الترخيص حصريا إلا إذا نص على ذلك',
+  ]) {
     assert.ok(plain.includes(expected), `${expected} in the Arabic PDF text:\n${plain}`);
   }
-  assert.match(fonts, /DejaVuSans/);
+  assert.match(plain, / لا /, 'the answer "no" (lam-alef) in order');
+  // Numbers keep their digits and their place among the words; poppler puts the spaces around a number run on
+  // one side, so the period is compared without them.
+  const unspaced = plain.replace(/\s+/g, '');
+  assert.ok(unspaced.includes('من1فبراير2027إلى31يناير2028'), `the period in order:\n${plain}`);
+  assert.ok(unspaced.includes('50,000'));
+  assert.match(fonts, /Amiri/);
   allEmbedded(fonts);
 });
 

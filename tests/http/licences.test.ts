@@ -83,7 +83,7 @@ test('the licence page names everything the licence grants, and the check as tex
     '31 décembre 2027',
     '450,00',
     'Publié à l’origine par news.example',
-    'Conditions de licence (version \u20662026-12\u2069)',
+    'Conditions de licence (version <bdi dir="ltr">2026-12</bdi>)',
     String(stored.licence_code).match(/.{4}/g)!.join('-'),
   ]) {
     assert.ok(html.includes(expected), `${expected} on the licence page`);
