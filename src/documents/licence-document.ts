@@ -36,7 +36,7 @@ export interface LicensorSettings {
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Text as HTML, its left-to-right isolates as markup: poppler would print the isolate characters out of place. */
-export function isolatesAsMarkup(text: string): string {
+function isolatesAsMarkup(text: string): string {
   return text
     .replace(/[&<>"']/g, (c) => ESCAPES[c]!)
     .replace(/\u2066([^\u2069]*)\u2069/g, '<bdi dir="ltr">$1</bdi>')
