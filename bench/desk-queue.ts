@@ -88,5 +88,38 @@ time('overdue', { overdueBefore: new Date().toISOString() });
 t0 = performance.now();
 for (let k = 0; k < 20; k++) q.statusCounts();
 console.log(`${'counts per status'.padEnd(44)} ${((performance.now() - t0) / 20).toFixed(2).padStart(8)} ms`);
+
+// The licences view (/staff/licences): every seventh request licensed, ends from 600 days ago to 600 days ahead,
+// one in 91 revoked; each page as the view asks for it (its rows and the counts above them).
+db.exec(`UPDATE requests SET licence_number = replace(reference, 'REP-', 'LIC-'),
+    licence_code = lower(hex(randomblob(10))), licence_start = date(created_at),
+    licence_end = date('now', ((id % 1200) - 600) || ' days'), licensed_at = created_at, licence_version = 1,
+    licence_revoked_at = CASE WHEN id % 91 = 0 THEN created_at END
+  WHERE status = 'licensed' AND licence_number IS NULL`);
+db.exec('ANALYZE');
+const someLicence = db
+  .prepare(
+    `SELECT licence_number FROM requests WHERE licence_number IS NOT NULL AND licence_revoked_at IS NULL
+      AND licence_end >= date('now') ORDER BY id LIMIT 1 OFFSET 1000`,
+  )
+  .pluck()
+  .get() as string;
+const licences = c.services.licenceList;
+const timeLicences = (label: string, state: 'active' | 'ending' | 'ended' | 'revoked', query = '') => {
+  licences.page(state, query);
+  const runs = 10;
+  t0 = performance.now();
+  let rows = 0;
+  for (let k = 0; k < runs; k++) rows = licences.page(state, query).rows.length;
+  console.log(`${label.padEnd(44)} ${((performance.now() - t0) / runs).toFixed(2).padStart(8)} ms  (${rows} rows)`);
+};
+timeLicences('licences: current', 'active');
+timeLicences('licences: ending within 30 days', 'ending');
+timeLicences('licences: ended', 'ended');
+timeLicences('licences: revoked', 'revoked');
+timeLicences('licences: search a number', 'active', someLicence);
+timeLicences('licences: search organisation "Publisher 123"', 'active', 'Publisher 123');
+timeLicences('licences: search title "topic 77"', 'ended', 'topic 77');
+timeLicences('licences: search common prefix "pub"', 'active', 'pub');
 console.log(`database: ${file} (${(fs.statSync(file).size / 1e6).toFixed(0)} MB)`);
 db.close();

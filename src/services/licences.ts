@@ -7,6 +7,13 @@ import type { RequestsRepo } from '../db/repos/requests.js';
 import type { Article, Usage } from '../domain/request.js';
 import { LICENCE_NUMBER_PATTERN, normaliseLicenceCode } from '../domain/licence.js';
 import { addDaysIso, todayUtc } from '../domain/dates.js';
+import { facetTerms, searchQuery } from '../db/repos/desk-queries.js';
+
+/** The search index's query for licensed requests holding the words typed; undefined when none were typed. */
+function licensedMatching(query: string): string | undefined {
+  const words = searchQuery(query);
+  return words && `${words} ${facetTerms({ status: 'licensed' })}`;
+}
 
 export interface CheckedLicence {
   number: string;
@@ -79,8 +86,9 @@ export function licenceListService(deps: { list: LicenceListRepo; clock: () => D
       const today = todayUtc(deps.clock());
       const soon = addDaysIso(today, deps.endingDays);
       const counts = deps.list.counts(today, soon);
+      const searched = query.trim().slice(0, 200);
       return {
-        rows: deps.list.list(state, query.trim().slice(0, 200), today, soon),
+        rows: deps.list.list(state, searched, licensedMatching(searched), today, soon),
         counts: Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, n ?? 0])) as Record<
           LicenceState,
           number
