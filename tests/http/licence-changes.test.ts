@@ -156,7 +156,23 @@ test('the renewal reminder goes once, in the holder’s language, to licences en
     rows.map((r) => r.recipient),
     ['amal@example.org'],
   );
-  assert.ok(requestRow(t, ending.reference).renewal_reminded_at);
+  const reminded = requestRow(t, ending.reference);
+  assert.ok(reminded.renewal_reminded_at);
+
+  // A correction that keeps the end date keeps the reminder sent; one that moves the end date is reminded anew.
+  const terms = {
+    licence_start: String(reminded.licence_start),
+    licence_end: String(reminded.licence_end),
+    credit_line: String(reminded.credit_line),
+    link_back: 'https://news.example/2026/corrected',
+  };
+  assert.equal((await post(desk, ending.reference, 'reissue', { ...terms, reissue_reason: 'Link' })).status, 303);
+  assert.equal(requestRow(t, ending.reference).renewal_reminded_at, reminded.renewal_reminded_at);
+  assert.equal(reminders.remind(), 0);
+  const movedEnd = { ...terms, licence_end: dayFromNow(25), reissue_reason: 'Five more days' };
+  assert.equal((await post(desk, ending.reference, 'reissue', movedEnd)).status, 303);
+  assert.equal(requestRow(t, ending.reference).renewal_reminded_at, null);
+  assert.equal(reminders.remind(), 1);
 
   // Fifteen days on, the other licence is within 30 days of its end: its reminder goes, nobody else's again.
   t.clock.advance(15 * 86_400_000);
@@ -164,7 +180,7 @@ test('the renewal reminder goes once, in the holder’s language, to licences en
     assert.equal(reminders.remind(), 1);
     assert.equal(
       (t.db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE template = 'licence_renewal'`).get() as { n: number }).n,
-      2,
+      3,
     );
   } finally {
     t.clock.advance(-15 * 86_400_000);

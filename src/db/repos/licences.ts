@@ -57,7 +57,8 @@ export function licencesRepo(db: Db) {
     FROM requests WHERE id = @id AND status = 'licensed' AND licence_revoked_at IS NULL AND licence_code IS NOT NULL`);
   const replace = db.prepare(`UPDATE requests SET licence_version = licence_version + 1, licence_issued_at = @now,
       licence_code = @code, licence_start = @start, licence_end = @end, credit_line = @creditLine,
-      link_back = @linkBack, renewal_reminded_at = NULL, last_action_at = @now, updated_at = @now
+      link_back = @linkBack, last_action_at = @now, updated_at = @now,
+      renewal_reminded_at = CASE WHEN licence_end = @end THEN renewal_reminded_at END
     WHERE id = @id`);
   // Anonymised requests have no one left to remind; a licence already renewed needs no reminder.
   const renewalDue = db.prepare(`SELECT id, licence_number, licence_end FROM requests INDEXED BY requests_renewal_due
@@ -73,7 +74,10 @@ export function licencesRepo(db: Db) {
     byNumber: (number: string) => byNumber.get(number) as LicenceRow | undefined,
     /** The versions a licence's corrections replaced, newest first. */
     supersededVersions: (requestId: number) => versions.all(requestId) as SupersededVersion[],
-    /** Keeps the version in force and puts the corrected one in its place; false when no licence stands. */
+    /**
+     * Keeps the version in force and puts the corrected one in its place; false when no licence stands. A new end
+     * date may need its own renewal reminder; the same one does not.
+     */
     reissue(requestId: number, terms: ReissuedTerms, reason: string, now: string): boolean {
       if (keepVersion.run({ id: requestId, now, reason }).changes !== 1) return false;
       replace.run({ id: requestId, now, ...terms });
