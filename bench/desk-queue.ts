@@ -13,6 +13,7 @@ import { createContainer } from '../src/container.js';
 import { createTransport } from '../src/mail/transport.js';
 import { deskQueries, searchQuery, type QueueFilter } from '../src/db/repos/desk-queries.js';
 import { seedRequests } from '../tests/helpers/desk-seed.js';
+import { licenceListRepo } from '../src/db/repos/licences.js';
 
 const n = Number(process.argv[2] ?? 1_000_000);
 const file = process.argv[3] ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-bench-')), 'bench.db');
@@ -121,5 +122,12 @@ timeLicences('licences: search a number', 'active', someLicence);
 timeLicences('licences: search organisation "Publisher 123"', 'active', 'Publisher 123');
 timeLicences('licences: search title "topic 77"', 'ended', 'topic 77');
 timeLicences('licences: search common prefix "pub"', 'active', 'pub');
+timeLicences('licences: search "pub", revoked (few match)', 'revoked', 'pub');
+const listRepo = licenceListRepo(db);
+t0 = performance.now();
+for (let k = 0; k < 10; k++) listRepo.counts('2026-12-03', '2027-01-02');
+console.log(
+  `${'licences: counts (read once a minute)'.padEnd(44)} ${((performance.now() - t0) / 10).toFixed(2).padStart(8)} ms`,
+);
 console.log(`database: ${file} (${(fs.statSync(file).size / 1e6).toFixed(0)} MB)`);
 db.close();

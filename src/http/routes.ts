@@ -105,7 +105,7 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.get ('/staff/requests/:reference/licence.pdf',         signedIn, licences.pdfForDesk);
   route.post('/staff/requests/:reference/notes',               signedIn, ...deskForm, requestPage.addNote);
   route.post('/staff/requests/:reference/revoke',              adminOnly, ...deskForm, requestPage.revoke);
-  route.post('/staff/requests/:reference/reissue',             signedIn, ...deskForm, requestPage.reissue);
+  route.post('/staff/requests/:reference/reissue',             adminOnly, ...deskForm, requestPage.reissue);
   route.post('/staff/requests/:reference/reply',               signedIn, ...deskForm, requestPage.reply);
   route.post('/staff/requests/:reference/messages/:id/retry',  signedIn, ...deskForm, requestPage.retryEmail);
   route.post('/staff/requests/:reference/:action',             signedIn, ...deskForm, requestPage.act);

@@ -18,7 +18,7 @@ function checkedReason(raw: string, path: string, message: string): string {
 export function licenceChanges(deps: DeskDeps & { licences: LicencesRepo }) {
   return {
     /** A new version of the licence with corrected terms and a new code; the requester gets the new document. */
-    reissueLicence(actor: Actor, requestId: number, input: LicenceInput, reasonRaw: string) {
+    reissueLicence(actor: Actor, requestId: number, expectedVersion: number, input: LicenceInput, reasonRaw: string) {
       const terms = checkLicence(input);
       const reason = checkedReason(
         reasonRaw,
@@ -31,10 +31,14 @@ export function licenceChanges(deps: DeskDeps & { licences: LicencesRepo }) {
         if (!licensed || !before) throw notFound();
         const now = deps.clock().toISOString();
         const code = newLicenceCode();
-        if (!deps.licences.reissue(requestId, { ...terms, code }, reason, now)) {
+        if (before.licence_version !== expectedVersion && !before.licence_revoked_at) {
+          const message = `Someone corrected this licence just now (version ${before.licence_version}). Reload the page and check it.`;
+          throw new AppError(409, 'conflict', message);
+        }
+        if (!deps.licences.reissue(requestId, expectedVersion, { ...terms, code }, reason, now)) {
           throw new AppError(409, 'not_reissuable', 'This request has no licence in force to correct.');
         }
-        const version = (before.licence_version ?? 1) + 1;
+        const version = expectedVersion + 1;
         const { licence_start: start, licence_end: end, credit_line: creditLine, link_back: linkBack } = before;
         deps.desk.touch(requestId, now);
         deps.audit.record({

@@ -53,10 +53,11 @@ export function licenceCheckService(deps: { licences: LicencesRepo; requests: Re
       const licensed = deps.requests.findById(row.id);
       if (!licensed) return undefined;
       const today = todayUtc(deps.clock());
-      const state = old
-        ? 'superseded'
-        : row.licence_revoked_at
-          ? 'revoked'
+      // A revoked licence says so whichever of its copies is checked.
+      const state = row.licence_revoked_at
+        ? 'revoked'
+        : old
+          ? 'superseded'
           : row.licence_end < today
             ? 'expired'
             : row.licence_start > today
@@ -79,20 +80,29 @@ export function licenceCheckService(deps: { licences: LicencesRepo; requests: Re
   };
 }
 
+/** The counts above the view are read once a minute: at a million requests each count reads every licence. */
+const COUNTS_TTL_MS = 60_000;
+
 /** The desk's licences view: by state, searched, with the counts above it. */
 export function licenceListService(deps: { list: LicenceListRepo; clock: () => Date; endingDays: number }) {
+  let counted: { at: number; today: string; counts: Record<LicenceState, number> } | undefined;
+  const countsFor = (today: string, soon: string) => {
+    const now = deps.clock().getTime();
+    if (!counted || counted.today !== today || now - counted.at >= COUNTS_TTL_MS) {
+      const counts = deps.list.counts(today, soon);
+      const asNumbers = Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, n ?? 0]));
+      counted = { at: now, today, counts: asNumbers as Record<LicenceState, number> };
+    }
+    return counted.counts;
+  };
   return {
     page(state: LicenceState, query: string) {
       const today = todayUtc(deps.clock());
       const soon = addDaysIso(today, deps.endingDays);
-      const counts = deps.list.counts(today, soon);
       const searched = query.trim().slice(0, 200);
       return {
         rows: deps.list.list(state, searched, licensedMatching(searched), today, soon),
-        counts: Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, n ?? 0])) as Record<
-          LicenceState,
-          number
-        >,
+        counts: countsFor(today, soon),
         today,
         endingDays: deps.endingDays,
       };

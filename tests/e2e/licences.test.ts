@@ -124,7 +124,7 @@ for (const locale of ['en', 'fr', 'ar'] as Locale[]) {
         creditLine: 'Originally published by news.example',
         linkBack: 'https://news.example/2026/story',
       };
-      desk.reissueLicence(staff, Number(row.id), terms, 'The end date agreed by phone.');
+      desk.reissueLicence(staff, Number(row.id), 1, terms, 'The end date agreed by phone.');
       const page = await browser.context.newPage();
       const oldCode = row.licence_code.match(/.{4}/g)!.join('-');
       await page.goto(`${app.url}/licences/verify?lang=${locale}&number=${row.licence_number}&code=${oldCode}`);

@@ -37,7 +37,7 @@ test('the conditions and the privacy notice, in each language, from the files an
   });
   try {
     const en = await request(t.server).get('/licensing/conditions?lang=en').expect(200);
-    assert.match(en.text, /Version 2026-12/);
+    assert.match(en.text, /Version 2026-12-2/);
     assert.match(en.text, /<h2>Credit and link back<\/h2>/);
     assert.match(en.text, /removes the republished content within 7 days/);
     const fr = await request(t.server).get('/licensing/conditions?lang=fr').expect(200);
@@ -83,14 +83,14 @@ test('a licence keeps the conditions it was issued under when a newer version co
         access_token: string;
         licence_conditions_version: string;
       };
-    assert.equal(row().licence_conditions_version, '2026-12', 'the newest version is the one in force');
+    assert.equal(row().licence_conditions_version, '2026-12-2', 'the newest version is the one in force');
     // The same licence, issued under June's version (as one issued before December's file arrived would be).
     t.db.prepare(`UPDATE requests SET licence_conditions_version = '2026-06' WHERE reference = ?`).run(reference);
     const page = await request(t.server).get(`/licensing/requests/${row().access_token}/licence`).expect(200);
     assert.match(page.text, /The June en wording\./);
     assert.doesNotMatch(page.text, /Credit and link back/);
     const current = await request(t.server).get('/licensing/conditions').expect(200);
-    assert.match(current.text, /Version 2026-12/);
+    assert.match(current.text, /Version 2026-12-2/);
   } finally {
     await t.close();
   }

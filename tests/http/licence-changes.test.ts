@@ -11,16 +11,21 @@ import { addUser, signIn, DESK_ENV, type Agent } from '../helpers/desk.js';
 import { post } from '../helpers/desk-flow.js';
 import { licensedRequest, mailWithSubject, requestRow } from '../helpers/licence-flow.js';
 import { validRequest } from '../helpers/fixtures.js';
+import { runRetention } from '../../src/services/retention.js';
+import { SYSTEM } from '../../src/domain/accounts.js';
 
 let smtp: TestSmtp;
 let t: TestApp;
 let desk: Agent;
+let admin: Agent;
 
 before(async () => {
   smtp = await startSmtp();
   t = await buildTestApp({ ...DESK_ENV, SMTP_URL: smtp.url, RENEWAL_REMINDER_DAYS: '30' });
   await addUser(t, 'staff@reprise.test');
   desk = await signIn(t, 'staff@reprise.test');
+  await addUser(t, 'admin@reprise.test', 'admin');
+  admin = await signIn(t, 'admin@reprise.test');
   t.container.worker.start();
 });
 after(async () => {
@@ -45,10 +50,16 @@ test('a corrected licence: same number, new version and code; the old copy verif
     credit_line: String(stored.credit_line),
     link_back: 'https://news.example/2026/story',
   };
-  const noReason = await post(desk, reference, 'reissue', { ...corrected, reissue_reason: '  ' });
+  // Staff cannot correct a licence (it can end or lengthen it); an admin needs the form's token and a reason.
+  const staffTry = await post(desk, reference, 'reissue', { ...corrected, version: '1', reissue_reason: 'x' });
+  assert.equal(staffTry.status, 403);
+  const staffPage = await desk.get(`/staff/requests/${reference}`).expect(200);
+  assert.doesNotMatch(staffPage.text, /action="[^"]*\/reissue"/);
+  const noReason = await post(admin, reference, 'reissue', { ...corrected, version: '1', reissue_reason: '  ' });
   assert.equal(noReason.status, 422);
   assert.match(noReason.text, /Say what the new version corrects/);
-  const badDate = await post(desk, reference, 'reissue', {
+  const badDate = await post(admin, reference, 'reissue', {
+    version: '1',
     ...corrected,
     licence_end: '2026-01-01',
     reissue_reason: 'x',
@@ -56,11 +67,12 @@ test('a corrected licence: same number, new version and code; the old copy verif
   assert.equal(badDate.status, 422);
   assert.match(badDate.text, /The end date must be after the start date/);
   assert.equal(requestRow(t, reference).licence_version, 1, 'a refused correction changes nothing');
-  const noCsrf = await desk.post(`/staff/requests/${reference}/reissue`).type('form').send(corrected);
+  const noCsrf = await admin.post(`/staff/requests/${reference}/reissue`).type('form').send(corrected);
   assert.equal(noCsrf.status, 403);
 
-  const done = await post(desk, reference, 'reissue', {
+  const done = await post(admin, reference, 'reissue', {
     ...corrected,
+    version: '1',
     reissue_reason: 'The licence runs to the end of June 2028, as agreed.',
   });
   assert.equal(done.status, 303);
@@ -106,7 +118,11 @@ test('a corrected licence: same number, new version and code; the old copy verif
   // The document says which version it is; the desk shows the superseded one; both histories say it.
   const documentPage = await request(t.server).get(`/licensing/requests/${now.access_token}/licence`).expect(200);
   assert.match(documentPage.text, /Version 2, qui remplace les versions antérieures de cette licence/);
-  const deskPage = await desk.get(`/staff/requests/${reference}`).expect(200);
+  // A second correction made from a page that still showed version 1 is refused: it would undo this one.
+  const stale = await post(admin, reference, 'reissue', { ...corrected, version: '1', reissue_reason: 'Stale' });
+  assert.equal(stale.status, 409);
+  assert.match(stale.text, /Someone corrected this licence just now \(version 2\)/);
+  const deskPage = await admin.get(`/staff/requests/${reference}`).expect(200);
   assert.match(deskPage.text, /<dt>Version 1<\/dt><dd>Superseded .*The licence runs to the end of June 2028/);
   assert.match(deskPage.text, /Correct the licence \(issue version 3\)/);
   const requesterPage = await request(t.server).get(`/licensing/requests/${now.access_token}`).expect(200);
@@ -115,20 +131,22 @@ test('a corrected licence: same number, new version and code; the old copy verif
     .prepare(`SELECT actor, after_json FROM audit_log WHERE action = 'request.reissue_licence' AND subject_id = ?`)
     .all(String(now.id)) as { actor: string; after_json: string }[];
   assert.equal(audit.length, 1);
-  assert.equal(audit[0]!.actor, 'staff@reprise.test');
+  assert.equal(audit[0]!.actor, 'admin@reprise.test');
   assert.equal(JSON.parse(audit[0]!.after_json).version, 2);
 
-  // A revoked licence cannot be corrected.
+  // Revoked, the licence cannot be corrected, and every copy of it, old or new, says revoked.
   t.db.prepare(`UPDATE requests SET licence_revoked_at = '2026-12-01T00:00:00Z' WHERE id = ?`).run(now.id);
-  const revoked = await post(desk, reference, 'reissue', { ...corrected, reissue_reason: 'Again' });
+  const revoked = await post(admin, reference, 'reissue', { ...corrected, version: '2', reissue_reason: 'Again' });
   assert.equal(revoked.status, 409);
   assert.equal(requestRow(t, reference).licence_version, 2);
+  assert.match((await verify(number, oldCode).expect(200)).text, /This licence was revoked on 1 December 2026/);
 });
 
 test('the renewal reminder goes once, in the holder’s language, to licences ending within 30 days', async () => {
   const ending = await licensed({ requester: { name: 'Amal', email: 'amal@example.org' }, locale: 'ar' });
   const later = await licensed({ requester: { name: 'Later', email: 'later@example.org' } });
   const revoked = await licensed({ requester: { name: 'Revoked', email: 'revoked@example.org' } });
+  const short = await licensed({ requester: { name: 'Short', email: 'short@example.org' } });
   const setEnd = (reference: string, end: string) =>
     t.db
       .prepare(`UPDATE requests SET licence_start = ?, licence_end = ? WHERE reference = ?`)
@@ -136,6 +154,10 @@ test('the renewal reminder goes once, in the holder’s language, to licences en
   setEnd(ending.reference, dayFromNow(20));
   setEnd(later.reference, dayFromNow(45));
   setEnd(revoked.reference, dayFromNow(10));
+  // Three weeks from today: reminded in the last third of its life (from day 14), not the day it was issued.
+  t.db
+    .prepare(`UPDATE requests SET licence_start = ?, licence_end = ? WHERE reference = ?`)
+    .run(dayFromNow(0), dayFromNow(21), short.reference);
   t.db
     .prepare(`UPDATE requests SET licence_revoked_at = ? WHERE reference = ?`)
     .run(t.clock.now.toISOString(), revoked.reference);
@@ -166,21 +188,23 @@ test('the renewal reminder goes once, in the holder’s language, to licences en
     credit_line: String(reminded.credit_line),
     link_back: 'https://news.example/2026/corrected',
   };
-  assert.equal((await post(desk, ending.reference, 'reissue', { ...terms, reissue_reason: 'Link' })).status, 303);
+  const sameEnd = { ...terms, version: '1', reissue_reason: 'Link' };
+  assert.equal((await post(admin, ending.reference, 'reissue', sameEnd)).status, 303);
   assert.equal(requestRow(t, ending.reference).renewal_reminded_at, reminded.renewal_reminded_at);
   assert.equal(reminders.remind(), 0);
-  const movedEnd = { ...terms, licence_end: dayFromNow(25), reissue_reason: 'Five more days' };
-  assert.equal((await post(desk, ending.reference, 'reissue', movedEnd)).status, 303);
+  const movedEnd = { ...terms, licence_end: dayFromNow(25), version: '2', reissue_reason: 'Five more days' };
+  assert.equal((await post(admin, ending.reference, 'reissue', movedEnd)).status, 303);
   assert.equal(requestRow(t, ending.reference).renewal_reminded_at, null);
   assert.equal(reminders.remind(), 1);
 
-  // Fifteen days on, the other licence is within 30 days of its end: its reminder goes, nobody else's again.
+  // Fifteen days on, the later licence is within 30 days of its end and the short one in its last third: their
+  // reminders go, nobody else's again.
   t.clock.advance(15 * 86_400_000);
   try {
-    assert.equal(reminders.remind(), 1);
+    assert.equal(reminders.remind(), 2, 'the later licence and the short one');
     assert.equal(
       (t.db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE template = 'licence_renewal'`).get() as { n: number }).n,
-      3,
+      4,
     );
   } finally {
     t.clock.advance(-15 * 86_400_000);
@@ -292,8 +316,6 @@ test('the renewal link opens the form filled in from the licence; the new reques
 });
 
 test('the licences export: the request export limited to licences in a state, with their licence columns', async () => {
-  await addUser(t, 'admin@reprise.test', 'admin');
-  const admin = await signIn(t, 'admin@reprise.test');
   const soon = await licensed({ requester: { name: 'Soon', email: 'soon@example.org' } });
   t.db
     .prepare('UPDATE requests SET licence_start = ?, licence_end = ? WHERE reference = ?')
@@ -336,4 +358,38 @@ test('the licences export: the request export limited to licences in a state, wi
   assert.deepEqual(JSON.parse(audit).filters.licences.states, ['ending']);
   await admin.get('/admin/export?licence=expired').expect(400);
   await desk.get('/admin/export?licence=ending').expect(403);
+});
+
+test('retention keeps a licence holder’s details while the licence runs, and then erases the reasons too', async () => {
+  const { reference, stored } = await licensed({ requester: { name: 'Keep', email: 'keep@example.org' } });
+  const terms = {
+    licence_start: '2027-01-01',
+    licence_end: '2027-12-31',
+    credit_line: String(stored.credit_line),
+    link_back: 'https://news.example/2026/story',
+    version: '1',
+    reissue_reason: 'Corrected at the request of Mr Keep.',
+  };
+  assert.equal((await post(admin, reference, 'reissue', terms)).status, 303);
+  const threeYearsAgo = new Date(t.clock.now.getTime() - 3 * 365 * 86_400_000).toISOString();
+  t.db
+    .prepare(`UPDATE requests SET closed_at = ?, licence_revoked_at = ?, licence_revoke_reason = ? WHERE id = ?`)
+    .run(threeYearsAgo, threeYearsAgo, 'Mr Keep asked us to.', stored.id);
+  const retain = () => runRetention(t.db, { months: 24, now: t.clock.now, actor: SYSTEM });
+
+  // Licensed three years ago, the licence runs to next year: nothing of it is erased.
+  retain();
+  assert.equal(requestRow(t, reference).anonymised_at, null);
+  assert.equal(requestRow(t, reference).requester_email, 'keep@example.org');
+
+  // Ended three years ago: erased, with the revocation's and the correction's reasons.
+  t.db.prepare('UPDATE requests SET licence_end = ? WHERE id = ?').run(threeYearsAgo.slice(0, 10), stored.id);
+  retain();
+  const erased = requestRow(t, reference);
+  assert.ok(erased.anonymised_at);
+  assert.equal(erased.requester_email, '[erased]');
+  assert.equal(erased.licence_revoke_reason, '[erased]');
+  assert.equal(erased.licence_number, stored.licence_number, 'the licence itself stays on record');
+  const reasons = t.db.prepare('SELECT reason FROM licence_versions WHERE request_id = ?').pluck().all(stored.id);
+  assert.deepEqual(reasons, ['[erased]']);
 });

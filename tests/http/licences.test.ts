@@ -47,7 +47,7 @@ test('the licence email states the licence and links to the document and the pub
   const { mail, stored } = await licensed();
   const code = String(stored.licence_code);
   assert.match(code, /^[0-9a-f]{20}$/);
-  assert.equal(stored.licence_conditions_version, '2026-12');
+  assert.equal(stored.licence_conditions_version, '2026-12-2');
   const printed = code.match(/.{4}/g)!.join('-');
   const text = mail.text!;
   for (const expected of [
@@ -83,7 +83,7 @@ test('the licence page names everything the licence grants, and the check as tex
     '31 décembre 2027',
     '450,00',
     'Publié à l’origine par news.example',
-    'Conditions de licence (version <bdi dir="ltr">2026-12</bdi>)',
+    'Conditions de licence (version <bdi dir="ltr">2026-12-2</bdi>)',
     String(stored.licence_code).match(/.{4}/g)!.join('-'),
   ]) {
     assert.ok(html.includes(expected), `${expected} on the licence page`);
@@ -241,6 +241,18 @@ test('the desk’s licences view: current, ending, ended and revoked, searched b
   assert.ok((await list('?state=ended&q=ancien')).includes('Old Herald'));
   assert.ok(!(await list('?state=active&q=%25')).includes('Gazette du Nord'), 'a % is searched for, not a wildcard');
   await request(t.server).get('/staff/licences').expect(303);
+
+  // The counts above the tabs are read at most once a minute; a minute on, they are the database's.
+  t.clock.advance(61_000);
+  const counted = await list('');
+  const endedCount = t.db
+    .prepare(
+      `SELECT COUNT(*) FROM requests WHERE status = 'licensed' AND licence_revoked_at IS NULL AND licence_end < ?`,
+    )
+    .pluck()
+    .get(t.clock.now.toISOString().slice(0, 10)) as number;
+  assert.ok(endedCount >= 1);
+  assert.match(counted, new RegExp(`Ended <span class="count">${endedCount}</span>`));
 });
 
 // Last: the per-IP limit it reaches holds for the rest of this file's app.

@@ -97,7 +97,7 @@ test('a quoted request: the page shows the quote, and the requester accepts it o
   assert.match(page.text, /£450\.00/);
   assert.match(page.text, /Two uses agreed/);
   assert.match(page.text, /31 January 2099/);
-  assert.match(page.text, /\(version <bdi>2026-12<\/bdi>\)/);
+  assert.match(page.text, /\(version <bdi>2026-12-2<\/bdi>\)/);
   assert.match(page.text, /<button type="submit" class="primary">Accept the quote \(£450\.00\)<\/button>/);
   assert.match(page.text, /Quote sent: £450\.00, valid until 31 January 2099/, 'the history speaks in words');
 
@@ -127,7 +127,7 @@ test('a quoted request: the page shows the quote, and the requester accepts it o
   const stored = row(reference);
   assert.equal(stored.status, 'accepted');
   assert.equal(stored.accepted_name, 'Ada Lovelace');
-  assert.equal(stored.accepted_conditions_version, '2026-12');
+  assert.equal(stored.accepted_conditions_version, '2026-12-2');
   assert.equal(stored.accepted_amount_minor, 45000);
   assert.ok(stored.accepted_at);
   const accepts = auditOf(t, reference).filter((entry) => entry.action === 'request.accept_quote');
@@ -140,7 +140,7 @@ test('a quoted request: the page shows the quote, and the requester accepts it o
   const toDesk = [first, second].find((m) => JSON.stringify(m!.to).includes('desk@reprise.test'))!;
   assert.equal(toRequester.subject, `Quote accepted: licensing request ${reference}`);
   assert.match(toRequester.text!, /You accepted our quote of £450\.00/);
-  assert.match(toRequester.text!, /Signed by Ada Lovelace, under the licence conditions version 2026-12\./);
+  assert.match(toRequester.text!, /Signed by Ada Lovelace, under the licence conditions version 2026-12-2\./);
   assert.equal(toRequester.replyTo?.value[0]!.address, 'desk@reprise.test');
   assert.match(toRequester.text!, /Replies to this email reach our syndication desk at desk@reprise\.test\./);
   assert.match(toDesk.subject!, new RegExp(`Quote accepted: ${reference}`));
@@ -150,7 +150,7 @@ test('a quoted request: the page shows the quote, and the requester accepts it o
 
   // The desk sees the acceptance and licenses from it.
   const deskPage = await desk.get(`/staff/requests/${reference}`).expect(200);
-  assert.match(deskPage.text, /by <bdi>Ada Lovelace<\/bdi>, £450\.00, conditions version 2026-12/);
+  assert.match(deskPage.text, /by <bdi>Ada Lovelace<\/bdi>, £450\.00, conditions version 2026-12-2/);
   assert.match(deskPage.text, /Quote accepted \(£450\.00\), signed by Ada Lovelace/);
   const licence = {
     licence_start: '2099-02-01',
@@ -450,6 +450,6 @@ test('lost the link: the same answer for any address, one email listing the open
 
 test('the conditions page shows its version; a start date is any date the quote allows', async () => {
   const page = await request(t.server).get('/licensing/conditions').expect(200);
-  assert.match(page.text, /Version 2026-12/);
+  assert.match(page.text, /Version 2026-12-2/);
   assert.ok(futureDate());
 });

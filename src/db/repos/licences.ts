@@ -1,7 +1,7 @@
 // Licences as the public check finds them (by number, with the code to compare and the dates that say whether
 // the licence is still valid: nothing personal), the versions corrections replaced, and renewals.
 import type { Db } from '../connection.js';
-import { LICENCE_STATES, type LicenceState } from '../../domain/licence.js';
+import { LICENCE_NUMBER_PATTERN, LICENCE_STATES, type LicenceState } from '../../domain/licence.js';
 
 export type { LicenceState };
 
@@ -54,16 +54,19 @@ export function licencesRepo(db: Db) {
       licence_end, credit_line, link_back, issued_at, superseded_at, reason)
     SELECT id, licence_version, licence_code, licence_start, licence_end, credit_line, link_back,
       COALESCE(licence_issued_at, licensed_at), @now, @reason
-    FROM requests WHERE id = @id AND status = 'licensed' AND licence_revoked_at IS NULL AND licence_code IS NOT NULL`);
+    FROM requests WHERE id = @id AND status = 'licensed' AND licence_revoked_at IS NULL AND licence_code IS NOT NULL
+      AND licence_version = @expected`);
   const replace = db.prepare(`UPDATE requests SET licence_version = licence_version + 1, licence_issued_at = @now,
       licence_code = @code, licence_start = @start, licence_end = @end, credit_line = @creditLine,
       link_back = @linkBack, last_action_at = @now, updated_at = @now,
       renewal_reminded_at = CASE WHEN licence_end = @end THEN renewal_reminded_at END
     WHERE id = @id`);
-  // Anonymised requests have no one left to remind; a licence already renewed needs no reminder.
+  // Anonymised requests have no one left to remind; a licence already renewed needs no reminder; a short one is
+  // reminded in the last third of its life, not the day it is issued.
   const renewalDue = db.prepare(`SELECT id, licence_number, licence_end FROM requests INDEXED BY requests_renewal_due
     WHERE status = 'licensed' AND renewal_reminded_at IS NULL AND licence_revoked_at IS NULL
       AND licence_end BETWEEN @today AND @until AND anonymised_at IS NULL
+      AND (julianday(licence_end) - julianday(@today)) * 3 <= julianday(licence_end) - julianday(licence_start)
       AND NOT EXISTS (SELECT 1 FROM requests renewal WHERE renewal.renews_request_id = requests.id)
     ORDER BY licence_end LIMIT @limit`);
   const markReminded = db.prepare(`UPDATE requests SET renewal_reminded_at = @now
@@ -75,11 +78,12 @@ export function licencesRepo(db: Db) {
     /** The versions a licence's corrections replaced, newest first. */
     supersededVersions: (requestId: number) => versions.all(requestId) as SupersededVersion[],
     /**
-     * Keeps the version in force and puts the corrected one in its place; false when no licence stands. A new end
-     * date may need its own renewal reminder; the same one does not.
+     * Keeps the version in force (`expected`: the one the desk corrected) and puts the corrected one in its place;
+     * false when no licence stands or another correction came first. A new end date may need its own renewal
+     * reminder; the same one does not.
      */
-    reissue(requestId: number, terms: ReissuedTerms, reason: string, now: string): boolean {
-      if (keepVersion.run({ id: requestId, now, reason }).changes !== 1) return false;
+    reissue(requestId: number, expected: number, terms: ReissuedTerms, reason: string, now: string): boolean {
+      if (keepVersion.run({ id: requestId, now, reason, expected }).changes !== 1) return false;
       replace.run({ id: requestId, now, ...terms });
       return true;
     },
@@ -119,8 +123,8 @@ export interface LicenceListRow {
 }
 
 /**
- * The desk's list of licences by state, searched by licence number, or by the words of an organisation's name or an
- * article's title (the desk's search index, as the queue searches); 50 at most.
+ * The desk's list of licences by state (50 at most): by end date through the partial indexes; a licence number
+ * exactly; or the words searched, through the desk's search index, newest request first.
  */
 export function licenceListRepo(db: Db) {
   const ORDER: Record<LicenceState, string> = {
@@ -129,27 +133,42 @@ export function licenceListRepo(db: Db) {
     ended: 'licence_end DESC',
     revoked: 'licence_revoked_at DESC',
   };
-  const search = `(licence_number = upper(@q)
-    OR id IN (SELECT rowid FROM request_search WHERE request_search MATCH @match))`;
-  const statement = (state: LicenceState, searching: boolean) =>
-    db.prepare(`SELECT reference, licence_number, org_name, first_title, article_count, licence_start, licence_end,
-        licence_revoked_at
-      FROM requests WHERE status = 'licensed' AND licence_number IS NOT NULL AND ${licenceStateSql(state)}
-      ${searching ? `AND ${search}` : ''} ORDER BY ${ORDER[state]}, id LIMIT 50`);
+  const INDEX: Record<LicenceState, string> = {
+    active: 'requests_licences_by_end',
+    ending: 'requests_licences_by_end',
+    ended: 'requests_licences_by_end',
+    revoked: 'requests_licences_revoked',
+  };
+  const COLUMNS = `r.reference, r.licence_number, r.org_name, r.first_title, r.article_count, r.licence_start,
+    r.licence_end, r.licence_revoked_at`;
+  const LICENSED = `r.status = 'licensed' AND r.licence_number IS NOT NULL`;
+  const inState = (state: LicenceState) => licenceStateSql(state, (name) => `r.${name}`);
+  const statements = (state: LicenceState) => ({
+    // INDEXED BY: before ANALYZE has run, the planner would read every licensed request through the status index.
+    page: db.prepare(`SELECT ${COLUMNS} FROM requests r INDEXED BY ${INDEX[state]}
+      WHERE ${LICENSED} AND ${inState(state)} ORDER BY ${ORDER[state]}, r.id LIMIT 50`),
+    number: db.prepare(`SELECT ${COLUMNS} FROM requests r
+      WHERE r.licence_number = upper(@q) AND ${LICENSED} AND ${inState(state)}`),
+    // The index yields its rows newest first and the page stops at 50: no sort of every match.
+    words: db.prepare(`SELECT ${COLUMNS} FROM request_search CROSS JOIN requests r ON r.id = request_search.rowid
+      WHERE request_search MATCH @match AND ${LICENSED} AND ${inState(state)}
+      ORDER BY request_search.rowid DESC LIMIT 50`),
+  });
+  const byState = new Map(LICENCE_STATES.map((state) => [state, statements(state)]));
   // Read from the index alone: no request row is touched to count.
   const counts = db.prepare(`SELECT
       ${LICENCE_STATES.map((state) => `SUM(${licenceStateSql(state)}) AS ${state}`).join(', ')}
     FROM requests INDEXED BY requests_licences_by_end WHERE status = 'licensed' AND licence_number IS NOT NULL`);
-  const cache = new Map<string, ReturnType<typeof statement>>();
   return {
-    /** `match`: the search index's query for the words of `query` (undefined: the number alone is searched). */
+    /** `match`: the search index's query for the words of `query`; undefined when it has none. */
     list(state: LicenceState, query: string, match: string | undefined, today: string, soon: string): LicenceListRow[] {
-      const key = `${state}:${query ? 1 : 0}`;
-      let prepared = cache.get(key);
-      if (!prepared) cache.set(key, (prepared = statement(state, !!query)));
-      // A query with no words matches no title or name: an empty phrase that the index finds nowhere.
-      const search = query ? { q: query, match: match ?? '""' } : {};
-      return prepared.all({ today, soon, ...search }) as LicenceListRow[];
+      const statement = byState.get(state)!;
+      const dates = { today, soon };
+      if (!query) return statement.page.all(dates) as LicenceListRow[];
+      if (LICENCE_NUMBER_PATTERN.test(query.toUpperCase())) {
+        return statement.number.all({ ...dates, q: query }) as LicenceListRow[];
+      }
+      return match ? (statement.words.all({ ...dates, match }) as LicenceListRow[]) : [];
     },
     counts: (today: string, soon: string) => counts.get({ today, soon }) as Record<LicenceState, number | null>,
   };

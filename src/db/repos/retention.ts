@@ -27,14 +27,16 @@ interface Candidate {
 export const CLOSED_SQL = CLOSED.map((status) => `'${status}'`).join(', ');
 
 // The index is named: without statistics the planner would rather scan a status index and sort.
+// A licence's holder is its counterpart until it ends: counted from the licence's end, not its issue.
 const CANDIDATES = `FROM requests INDEXED BY requests_retention
   WHERE anonymised_at IS NULL AND status IN (${CLOSED_SQL})
-    AND coalesce(closed_at, updated_at) < ?`;
+    AND coalesce(closed_at, updated_at) < @cutoff
+    AND (licence_end IS NULL OR licence_end < substr(@cutoff, 1, 10))`;
 
 export function retentionRepo(db: Db) {
   const candidates = db.prepare(
     `SELECT id, reference, status, coalesce(closed_at, updated_at) AS closed ${CANDIDATES}
-     ORDER BY coalesce(closed_at, updated_at), id LIMIT ?`,
+     ORDER BY coalesce(closed_at, updated_at), id LIMIT @limit`,
   );
   const countByStatus = db.prepare(`SELECT status, COUNT(*) AS n ${CANDIDATES} GROUP BY status`);
   const byEmail = db.prepare(
@@ -51,6 +53,7 @@ export function retentionRepo(db: Db) {
       message = CASE WHEN message IS NULL THEN NULL ELSE @marker END,
       accepted_name = CASE WHEN accepted_name IS NULL THEN NULL ELSE @marker END,
       decline_reason = CASE WHEN decline_reason IS NULL THEN NULL ELSE @marker END,
+      licence_revoke_reason = CASE WHEN licence_revoke_reason IS NULL THEN NULL ELSE @marker END,
       anonymised_at = @now
     WHERE id = @id AND anonymised_at IS NULL`);
   // A message being sent right now ('sending') cannot be recalled; queued and failed ones (which staff
@@ -68,6 +71,7 @@ export function retentionRepo(db: Db) {
   // Staff notes are free text about the requester: they go with the personal data.
   const scrubNotes = db.prepare('UPDATE request_notes SET body = ? WHERE request_id = ?');
   // Messages with the desk, the signer's name, and the reasons and names some emails carry in their params.
+  const scrubCorrections = db.prepare('UPDATE licence_versions SET reason = ? WHERE request_id = ?');
   const scrubMessages = db.prepare('UPDATE request_messages SET body = ? WHERE request_id = ?');
   const scrubParams = db.prepare(
     `UPDATE outbox SET params_json = json_remove(params_json, '$.signer', '$.reason') WHERE request_id = ?`,
@@ -75,10 +79,10 @@ export function retentionRepo(db: Db) {
   const optimizeSearch = db.prepare(`INSERT INTO request_search (request_search) VALUES ('optimize')`);
 
   return {
-    /** Closed requests whose closing date is before `cutoff` (ISO), oldest first. */
-    candidates: (cutoff: string, limit: number) => candidates.all(cutoff, limit) as Candidate[],
+    /** Closed requests whose closing date (and licence's end) is before `cutoff` (ISO), oldest first. */
+    candidates: (cutoff: string, limit: number) => candidates.all({ cutoff, limit }) as Candidate[],
     countDue(cutoff: string): Record<string, number> {
-      const rows = countByStatus.all(cutoff) as { status: string; n: number }[];
+      const rows = countByStatus.all({ cutoff }) as { status: string; n: number }[];
       return Object.fromEntries(rows.map((row) => [row.status, row.n]));
     },
     byEmail: (email: string) => byEmail.all(email) as Candidate[],
@@ -99,6 +103,7 @@ export function retentionRepo(db: Db) {
       scrubErrors.run({ marker: ERASED, id, email });
       scrubNotes.run(ERASED, id);
       scrubMessages.run(ERASED, id);
+      scrubCorrections.run(ERASED, id);
       scrubParams.run(id);
       anonymise.run({ marker: ERASED, now, id });
       return { emailsCancelled };

@@ -131,7 +131,8 @@ export function deskRequestPage(services: Services, overdueWorkingDays: number) 
         linkBack: postedText(body, 'link_back', 2100),
       };
       const reason = postedText(body, 'reissue_reason', 3000);
-      const reissue = () => requests.reissueLicence(actorOf(res), licensingRequest.id, terms, reason);
+      const version = Number(postedText(body, 'version', 10)) || 1;
+      const reissue = () => requests.reissueLicence(actorOf(res), licensingRequest.id, version, terms, reason);
       attempt(req, res, licensingRequest, 'reissue', reissue, 'reissue');
     },
     reply(req: Request, res: Response) {

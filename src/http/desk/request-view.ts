@@ -107,6 +107,7 @@ export function requestPageData(
     quoteLapsed: licensingRequest.status === 'quoted' && (fields.quote_valid_until ?? '') < today,
     time: (iso: string | null) => (iso ? en.dateTime(iso) : null),
     actions: allowedActions(licensingRequest.status),
+    /** Shown to admins only (the route checks again): a correction can end or lengthen a licence. */
     canReissue: licensingRequest.status === 'licensed' && !!fields.licence_code && !fields.licence_revoked_at,
     supersededVersions: details.supersededVersions,
     renews: details.renews,
