@@ -68,7 +68,10 @@ test('the page offers only the allowed actions', async () => {
   assert.doesNotMatch(page.text, /action="\/staff\/requests\/[^"]+\/mark_spam"/);
   const licensed = await requestIn('licensed');
   const licensedPage = await agent.get(`/staff/requests/${licensed}`).expect(200);
-  assert.match(licensedPage.text, /The request is licensed\. If the licence has a mistake, an admin issues a corrected version/);
+  assert.match(
+    licensedPage.text,
+    /The request is licensed\. If the licence has a mistake, an admin issues a corrected version/,
+  );
   assert.doesNotMatch(licensedPage.text, /action="\/staff\/requests\/[^"]+\/(license|send_quote|decline)"/);
   const closed = await requestIn('declined');
   const closedPage = await agent.get(`/staff/requests/${closed}`).expect(200);
