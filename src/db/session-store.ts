@@ -20,6 +20,8 @@ export class SqliteSessionStore extends session.Store {
   private readonly staleStmt;
   private readonly pruneStmt;
   private readonly destroyUserStmt;
+  private readonly forUserStmt;
+  private readonly destroyOneStmt;
   private lastPrune = 0;
 
   constructor(
@@ -44,6 +46,8 @@ export class SqliteSessionStore extends session.Store {
     this.staleStmt = db.prepare('SELECT 1 FROM sessions WHERE sid = @sid AND expires_at < @expires - 60000').pluck();
     this.pruneStmt = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
     this.destroyUserStmt = db.prepare('DELETE FROM sessions WHERE user_id = ?');
+    this.forUserStmt = db.prepare('SELECT sid, data FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY rowid');
+    this.destroyOneStmt = db.prepare('DELETE FROM sessions WHERE sid = ? AND user_id = ?');
   }
 
   private expiry(sessionData: session.SessionData): number {
@@ -101,6 +105,17 @@ export class SqliteSessionStore extends session.Store {
     return this.destroyUserStmt.run(userId).changes;
   }
 
+  /** A user's sessions in force, keyed as the table keeps them (the hash of the id, never the cookie's value). */
+  forUser(userId: number): { key: string; data: session.SessionData }[] {
+    const rows = this.forUserStmt.all(userId, Date.now()) as { sid: string; data: string }[];
+    return rows.map((row) => ({ key: row.sid, data: JSON.parse(row.data) as session.SessionData }));
+  }
+
+  /** Ends one of a user's sessions by its key; false when the user has no such session. */
+  destroyOne(userId: number, key: string): boolean {
+    return this.destroyOneStmt.run(key, userId).changes === 1;
+  }
+
   private pruneNowAndThen() {
     const now = Date.now();
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
@@ -115,5 +130,8 @@ declare module 'express-session' {
     /** Epoch ms of sign-in (absolute time-out) and of the last request (idle time-out), from the app clock. */
     signedInAt?: number;
     lastSeenAt?: number;
+    /** What the list of sessions shows: the browser and system, and the address it signed in from. */
+    device?: string;
+    ip?: string;
   }
 }

@@ -28,6 +28,7 @@ import { mailPage } from './desk/mail.js';
 import { licencesPage } from './desk/licences.js';
 import { deskErrors } from './desk/render.js';
 import { userPages } from './admin/users.js';
+import { accountPages } from './desk/account.js';
 import { rateCardPage } from './admin/rate-card.js';
 import { exportPages } from './admin/export.js';
 import { erasurePages } from './admin/erasure.js';
@@ -57,6 +58,7 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   const requestPage = deskRequestPage(services, config.overdueWorkingDays);
   const users = userPages(services);
   const exports = exportPages(services);
+  const account = accountPages(services);
   const erasure = erasurePages(services);
 
   // operations
@@ -111,6 +113,8 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.post('/staff/requests/:reference/:action',             signedIn, ...deskForm, requestPage.act);
   route.get ('/staff/licences',                                signedIn, licencesPage(services));
   route.get ('/staff/mail',                                    signedIn, mailPage(services));
+  route.get ('/staff/account',                                 signedIn, account.show);
+  route.post('/staff/account/sessions/:id/end',                signedIn, ...deskForm, account.end);
   route.use ('/staff',                                         signedIn, deskNotFound);
 
   // admin
@@ -121,6 +125,7 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.post('/admin/users/:id/disable',                       adminOnly, ...deskForm, users.disable);
   route.post('/admin/users/:id/enable',                        adminOnly, ...deskForm, users.enable);
   route.post('/admin/users/:id/password',                      adminOnly, ...deskForm, users.resetPassword);
+  route.post('/admin/users/:id/sessions/end',                  adminOnly, ...deskForm, account.endAll);
   route.get ('/admin/rate-card',                               adminOnly, rateCardPage(services.rateCard));
   route.get ('/admin/export',                                  adminOnly, exports.page);
   route.get ('/admin/export/download',                         adminOnly, sameSiteOnly, exports.download);

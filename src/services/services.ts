@@ -24,6 +24,7 @@ import { deskQueueService } from './desk-queue.js';
 import { deskRequestService } from './desk-requests.js';
 import { mailStatusService } from './mail-status.js';
 import { signInService } from './sign-in.js';
+import { deskSessions } from './desk-sessions.js';
 import { userAdmin } from './user-admin.js';
 import { exportService } from './exports.js';
 import { personalDataService } from './personal-data.js';
@@ -112,6 +113,7 @@ export function createServices(deps: ServiceDeps) {
     mailStatus: mailStatusService({ outbox: repos.outbox, clock }),
     signIn: signInService({ db, users: repos.users, clock, scryptLog2N: config.passwordScryptLog2N }),
     sessions: { store: deps.sessionStore, secret: deps.sessionSecret },
+    deskSessions: deskSessions({ db, store: deps.sessionStore, audit: repos.audit, clock }),
     users: userAdmin({
       db,
       users: repos.users,

@@ -125,7 +125,7 @@ test('the confirmation page, in English and in Arabic (quoted and referred), has
   await page.close();
 });
 
-test('the staff sign-in, queue, request and email pages have none', { skip }, async () => {
+test('the staff sign-in, queue, request, email and sessions pages have none', { skip }, async () => {
   const { reference } = await createRequest(
     validRequest({ message: 'Nous aimerions publier ceci la semaine prochaine.' }),
   );
@@ -140,4 +140,7 @@ test('the staff sign-in, queue, request and email pages have none', { skip }, as
   await page.close();
   await (await audit(`/staff/requests/${reference}`)).close();
   await (await audit('/staff/mail')).close();
+  const sessions = await audit('/staff/account');
+  assert.match(await sessions.locator('main').innerText(), /\(this browser\)/);
+  await sessions.close();
 });

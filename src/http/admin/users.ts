@@ -18,6 +18,7 @@ const DONE: Record<string, string> = {
   disabled: 'Account disabled and signed out everywhere.',
   enabled: 'Account enabled again.',
   password: 'Password reset; the account was signed out everywhere.',
+  sessions: 'Every session of the account is ended: it is signed out everywhere.',
 };
 
 export function userPages(services: Services) {

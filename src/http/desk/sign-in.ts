@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Services } from '../../services/services.js';
 import { WINDOW_MS } from '../../services/sign-in.js';
 import { MAX_PASSWORD_LENGTH } from '../../auth/password.js';
+import { describeDevice } from '../../auth/device.js';
 import { normaliseEmail } from '../../email-address.js';
 import { csrfToken, isCsrfValid } from '../core/middleware/csrf.js';
 import { sessionCookieName } from '../core/middleware/session.js';
@@ -53,6 +54,8 @@ export function signInPages(services: Services, production: boolean) {
         req.session.userId = outcome.user.id;
         req.session.signedInAt = now;
         req.session.lastSeenAt = now;
+        req.session.device = describeDevice(req.get('user-agent'));
+        req.session.ip = req.ip;
         // Thrown in a callback, a write error (a full disk) would escape Express: handed on instead.
         try {
           services.signIn.recordSignIn(outcome.user);
