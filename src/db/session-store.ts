@@ -133,5 +133,9 @@ declare module 'express-session' {
     /** What the list of sessions shows: the browser and system, and the address it signed in from. */
     device?: string;
     ip?: string;
+    /** Password given, second factor not yet: who, since when (epoch ms), and the page to go on to. */
+    pending?: { userId: number; at: number; next: string };
+    /** An authenticator app's secret shown for enrolment, kept until a code confirms it. */
+    enrolSecret?: string;
   }
 }

@@ -99,6 +99,8 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.use (['/staff', '/admin'],                             ...deskSession(services, config));
   route.get ('/staff/login',                                   signInLimit, signIn.show);
   route.post('/staff/login',                                   signInLimit, deskFormBody, signIn.signIn);
+  route.get ('/staff/login/code',                              signIn.showCode);
+  route.post('/staff/login/code',                              signInLimit, deskFormBody, signIn.submitCode);
   route.post('/staff/logout',                                  ...deskForm, signIn.signOut);
   route.get ('/staff',                                         signedIn, toQueue);
   route.get ('/staff/requests',                                signedIn, queue);
@@ -115,6 +117,8 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.get ('/staff/mail',                                    signedIn, mailPage(services));
   route.get ('/staff/account',                                 signedIn, account.show);
   route.post('/staff/account/sessions/:id/end',                signedIn, ...deskForm, account.end);
+  route.get ('/staff/account/authenticator',                   signedIn, account.showAuthenticator);
+  route.post('/staff/account/authenticator',                   signedIn, ...deskForm, account.confirmAuthenticator);
   route.use ('/staff',                                         signedIn, deskNotFound);
 
   // admin

@@ -25,6 +25,8 @@ import { deskRequestService } from './desk-requests.js';
 import { mailStatusService } from './mail-status.js';
 import { signInService } from './sign-in.js';
 import { deskSessions } from './desk-sessions.js';
+import { secondFactorService } from './second-factor.js';
+import { secondFactorsRepo } from '../db/repos/second-factors.js';
 import { userAdmin } from './user-admin.js';
 import { exportService } from './exports.js';
 import { personalDataService } from './personal-data.js';
@@ -114,6 +116,14 @@ export function createServices(deps: ServiceDeps) {
     signIn: signInService({ db, users: repos.users, clock, scryptLog2N: config.passwordScryptLog2N }),
     sessions: { store: deps.sessionStore, secret: deps.sessionSecret },
     deskSessions: deskSessions({ db, store: deps.sessionStore, audit: repos.audit, clock }),
+    secondFactor: secondFactorService({
+      db,
+      factors: secondFactorsRepo(db),
+      audit: repos.audit,
+      sessions: deps.sessionStore,
+      clock,
+      issuer: `${config.publisher.name} desk`,
+    }),
     users: userAdmin({
       db,
       users: repos.users,

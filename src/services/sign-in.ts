@@ -10,8 +10,8 @@ import type { User } from '../domain/accounts.js';
 import { decoyHash, verifyPassword } from '../auth/password.js';
 
 export const WINDOW_MS = 15 * 60_000;
-const MAX_FAILURES_PER_ACCOUNT = 5;
-const MAX_FAILURES_PER_IP = 20;
+export const MAX_FAILURES_PER_ACCOUNT = 5;
+export const MAX_FAILURES_PER_IP = 20;
 /** Failed attempts are kept a day (the address tried and the client's), then pruned. */
 const KEEP_MS = 24 * 60 * 60_000;
 /** scrypt runs on libuv's 4 worker threads; more than this many at once only queues. */

@@ -87,3 +87,41 @@ test('disable, enable and reset-password; the only admin cannot be disabled', as
   );
   assert.ok(actions.every((a) => a.actor === 'cli'));
 });
+
+test('reset-factors removes the authenticator and recovery codes and ends the sessions; reset-password keeps them', () => {
+  assert.equal(reprise(['add', '--email', 'phone@example.org', '--role', 'staff'], 'a lost phone password\n').code, 0);
+  const db = openDatabase(path.join(dir, 'reprise.db'));
+  try {
+    const { id } = db.prepare(`SELECT id FROM users WHERE email = 'phone@example.org'`).get() as { id: number };
+    db.prepare(`UPDATE users SET totp_secret = 'JBSWY3DPEHPK3PXP', totp_enrolled_at = '2026-12-01' WHERE id = ?`).run(
+      id,
+    );
+    db.prepare(`INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?, 'h', '2026-12-01')`).run(id);
+    db.prepare(`INSERT INTO sessions (sid, data, user_id, expires_at) VALUES ('s', '{}', ?, ?)`).run(
+      id,
+      Date.now() + 60_000,
+    );
+    assert.equal(reprise(['reset-password', '--email', 'phone@example.org'], 'a brand new password\n').code, 0);
+    const kept = db.prepare('SELECT totp_secret FROM users WHERE id = ?').pluck().get(id);
+    assert.equal(kept, 'JBSWY3DPEHPK3PXP', 'a password reset keeps the second factor');
+
+    db.prepare(`INSERT INTO sessions (sid, data, user_id, expires_at) VALUES ('t', '{}', ?, ?)`).run(
+      id,
+      Date.now() + 60_000,
+    );
+    const reset = reprise(['reset-factors', '--email', 'phone@example.org']);
+    assert.equal(reset.code, 0, reset.stderr);
+    assert.match(reset.stderr, /second factor of phone@example\.org is removed/);
+    assert.equal(db.prepare('SELECT totp_secret FROM users WHERE id = ?').pluck().get(id), null);
+    assert.equal(db.prepare('SELECT COUNT(*) FROM recovery_codes WHERE user_id = ?').pluck().get(id), 0);
+    assert.equal(db.prepare('SELECT COUNT(*) FROM sessions WHERE user_id = ?').pluck().get(id), 0);
+    const audit = db
+      .prepare(`SELECT actor FROM audit_log WHERE action = 'user.reset_factors' AND subject_id = ?`)
+      .pluck()
+      .all(String(id));
+    assert.deepEqual(audit, ['cli']);
+    assert.equal(reprise(['reset-factors', '--email', 'nobody@example.org']).code, 1);
+  } finally {
+    db.close();
+  }
+});

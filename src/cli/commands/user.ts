@@ -1,4 +1,4 @@
-// reprise user add|list|disable|enable|reset-password: desk accounts from the command line (how the first
+// reprise user add|list|disable|enable|reset-password|reset-factors: desk accounts from the command line (how the first
 // admin is made). Passwords come from standard input.
 import { openConfigured, info, parseOptions, CliUsageError, type Command } from '../command.js';
 import { usersRepo } from '../../db/repos/users.js';
@@ -7,6 +7,8 @@ import { auditRepo } from '../../db/repos/audit.js';
 import { CLI } from '../../domain/accounts.js';
 import { SqliteSessionStore } from '../../db/session-store.js';
 import { userAdmin } from '../../services/user-admin.js';
+import { secondFactorService } from '../../services/second-factor.js';
+import { secondFactorsRepo } from '../../db/repos/second-factors.js';
 import { readPassword } from '../read-password.js';
 import { AppError } from '../../errors.js';
 
@@ -15,7 +17,10 @@ const HELP = `Usage:
   reprise user list                               accounts as tab-separated lines on standard output
   reprise user disable --email E                  stop an account signing in (ends its sessions)
   reprise user enable --email E                   allow a disabled account again
-  reprise user reset-password --email E           set a new password from standard input (ends its sessions)
+  reprise user reset-password --email E           set a new password from standard input (ends its sessions;
+                                                  the second factor stays)
+  reprise user reset-factors --email E            remove the authenticator app and recovery codes (a lost
+                                                  phone; ends its sessions); the person sets them up again
 
 The password is the first line of standard input when that is not a terminal, e.g.
   printf '%s\\n' "$PASSWORD" | reprise user add --email desk@example.org --role admin
@@ -34,9 +39,11 @@ export const userCommand: Command = {
       if (!options.email) throw new CliUsageError(`reprise user ${action} needs --email`);
       return options.email;
     };
-    if (!['add', 'list', 'disable', 'enable', 'reset-password'].includes(action ?? '')) {
+    if (!['add', 'list', 'disable', 'enable', 'reset-password', 'reset-factors'].includes(action ?? '')) {
       throw new CliUsageError(
-        action ? `Unknown action "${action}".` : 'Say what to do: add, list, disable, enable or reset-password.',
+        action
+          ? `Unknown action "${action}".`
+          : 'Say what to do: add, list, disable, enable, reset-password or reset-factors.',
       );
     }
     if (action === 'add' && !isRole(options.role)) throw new CliUsageError('--role must be staff or admin');
@@ -44,11 +51,13 @@ export const userCommand: Command = {
     const { config, db } = openConfigured();
     try {
       const users = usersRepo(db);
+      const sessions = new SqliteSessionStore(db, config.sessionIdleMinutes * 60_000);
+      const audit = auditRepo(db);
       const admin = userAdmin({
         db,
         users,
-        audit: auditRepo(db),
-        sessions: new SqliteSessionStore(db, config.sessionIdleMinutes * 60_000),
+        audit,
+        sessions,
         scryptLog2N: config.passwordScryptLog2N,
         clock: () => new Date(),
       });
@@ -74,6 +83,20 @@ export const userCommand: Command = {
         case 'enable': {
           const user = admin.setDisabled(CLI, target().id, action === 'disable');
           info(`${user.email} is ${user.disabledAt ? 'disabled' : 'active'}.`);
+          return 0;
+        }
+        case 'reset-factors': {
+          const user = target();
+          const factors = secondFactorService({
+            db,
+            factors: secondFactorsRepo(db),
+            audit,
+            sessions,
+            clock: () => new Date(),
+            issuer: config.publisher.name,
+          });
+          factors.resetFactors(CLI, user.id);
+          info(`The second factor of ${user.email} is removed and their sessions ended; they set it up again.`);
           return 0;
         }
         default: {

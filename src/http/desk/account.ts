@@ -6,16 +6,36 @@ import { i18nFor } from '../../i18n/index.js';
 import { notFound } from '../../errors.js';
 import { actorOf, currentUser } from '../core/middleware/auth.js';
 import { renderDesk } from './render.js';
+import { renderSVG } from 'uqr';
+import { postedText } from '../core/posted.js';
+
+const WRONG_CODE = 'That code is not the one your app shows now. Check the app has the desk and type its code again.';
 
 export function accountPages(services: Services) {
   const en = i18nFor('en');
+  const authenticatorPage = (req: Request, res: Response, status: number, secret: string, error: string | null) => {
+    const { uri } = services.secondFactor.enrolmentFor(currentUser(res)!.email, secret);
+    const qr = renderSVG(uri, { border: 2 }).replace(
+      '<svg ',
+      '<svg role="img" aria-label="QR code to add the desk to an authenticator app" ',
+    );
+    renderDesk(req, res, status, 'staff/authenticator', {
+      nav: 'account',
+      title: 'Set up an authenticator app',
+      qr,
+      secret: secret.match(/.{1,4}/g)!.join(' '),
+      error,
+    });
+  };
   const when = (iso: string | null) => (iso ? en.dateTime(iso) : '—');
   return {
     show(req: Request, res: Response) {
       const user = currentUser(res)!;
       renderDesk(req, res, 200, 'staff/account', {
         nav: 'account',
-        title: 'Your sessions',
+        title: 'Your account',
+        totp: services.secondFactor.hasTotp(user.id),
+        recoveryCodesLeft: services.secondFactor.recoveryCodesLeft(user.id),
         done: req.query.done === 'ended' ? 'The session is ended: that browser is signed out.' : null,
         sessions: services.deskSessions.list(user.id, req.sessionID).map((session) => ({
           ...session,
@@ -30,6 +50,24 @@ export function accountPages(services: Services) {
       const actor = actorOf(res);
       services.deskSessions.end({ ...actor, id: actor.id! }, id);
       res.redirect(303, '/staff/account?done=ended');
+    },
+    /** Setting up an authenticator app: a new secret as a QR code and as text, kept in the session until confirmed. */
+    showAuthenticator(req: Request, res: Response) {
+      const user = currentUser(res)!;
+      if (services.secondFactor.hasTotp(user.id)) return res.redirect(303, '/staff/account');
+      const { secret } = services.secondFactor.newEnrolment(user.email);
+      req.session.enrolSecret = secret;
+      authenticatorPage(req, res, 200, secret, null);
+    },
+    confirmAuthenticator(req: Request, res: Response) {
+      const user = currentUser(res)!;
+      const secret = req.session.enrolSecret;
+      if (!secret || services.secondFactor.hasTotp(user.id)) return res.redirect(303, '/staff/account');
+      const code = postedText(req.body as Record<string, unknown>, 'code', 40);
+      const codes = services.secondFactor.confirm(actorOf(res), user.id, secret, code);
+      if (!codes) return authenticatorPage(req, res, 422, secret, WRONG_CODE);
+      delete req.session.enrolSecret;
+      renderDesk(req, res, 200, 'staff/recovery-codes', { nav: 'account', title: 'Your recovery codes', codes });
     },
     /** An admin ends every session of another account. */
     endAll(req: Request, res: Response) {

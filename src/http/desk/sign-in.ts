@@ -12,14 +12,49 @@ import { sessionCookieName } from '../core/middleware/session.js';
 import { currentUser, safeReturnPath } from '../core/middleware/auth.js';
 import { textValue } from '../core/posted.js';
 import { renderDesk } from './render.js';
+import type { User } from '../../domain/accounts.js';
 
 const GENERIC_FAILURE = 'The email address or password is not right, or the account is disabled.';
 const EXPIRED = 'The sign-in form had expired. Please sign in again.';
 const THROTTLED = 'Too many failed sign-ins. Wait 15 minutes and try again, or ask an admin to reset your password.';
+const WRONG_CODE = 'That code is not right, or was already used. Type the code your app shows now, or a recovery code.';
+const CODE_PATH = '/staff/login/code';
+/** Between the password and the code: past this, the password is asked for again. */
+const PENDING_MS = 10 * 60_000;
 
 export function signInPages(services: Services, production: boolean) {
   const show = (req: Request, res: Response, status: number, data: Record<string, unknown>) =>
     renderDesk(req, res, status, 'staff/login', { email: '', next: '', error: null, notice: null, ...data });
+  const showCodePage = (req: Request, res: Response, status: number, error: string | null) =>
+    renderDesk(req, res, status, 'staff/login-code', { title: 'Your sign-in code', error });
+
+  /** The account that gave its password in this session within 10 minutes, still enabled; else undefined. */
+  const pendingUser = (req: Request) => {
+    const pending = req.session.pending;
+    if (!pending || services.clock().getTime() - pending.at > PENDING_MS) return undefined;
+    const user = services.signIn.findUser(pending.userId);
+    return user && !user.disabledAt ? user : undefined;
+  };
+
+  /** A new session id for the signed-in account (so one fixed before is useless), then on to the desk. */
+  const completeSignIn = (req: Request, res: Response, next: NextFunction, user: User, returnTo: string) => {
+    const now = services.clock().getTime();
+    req.session.regenerate((error) => {
+      if (error) return next(error);
+      req.session.userId = user.id;
+      req.session.signedInAt = now;
+      req.session.lastSeenAt = now;
+      req.session.device = describeDevice(req.get('user-agent'));
+      req.session.ip = req.ip;
+      // Thrown in a callback, a write error (a full disk) would escape Express: handed on instead.
+      try {
+        services.signIn.recordSignIn(user);
+      } catch (writeError) {
+        return next(writeError);
+      }
+      req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, safeReturnPath(returnTo))));
+    });
+  };
 
   return {
     show(req: Request, res: Response, next: NextFunction) {
@@ -48,22 +83,35 @@ export function signInPages(services: Services, production: boolean) {
         req.log?.info({ event: 'login_failed' }, 'sign-in refused');
         return show(req, res, 401, { email, next: returnTo, error: GENERIC_FAILURE });
       }
-      const now = services.clock().getTime();
-      req.session.regenerate((error) => {
-        if (error) return next(error);
-        req.session.userId = outcome.user.id;
-        req.session.signedInAt = now;
-        req.session.lastSeenAt = now;
-        req.session.device = describeDevice(req.get('user-agent'));
-        req.session.ip = req.ip;
-        // Thrown in a callback, a write error (a full disk) would escape Express: handed on instead.
-        try {
-          services.signIn.recordSignIn(outcome.user);
-        } catch (writeError) {
-          return next(writeError);
-        }
-        req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, safeReturnPath(returnTo))));
-      });
+      // An account with a second factor signs in only once its code is given (./sign-in.ts: codePage).
+      if (services.secondFactor.hasTotp(outcome.user.id)) {
+        return req.session.regenerate((error) => {
+          if (error) return next(error);
+          req.session.pending = { userId: outcome.user.id, at: services.clock().getTime(), next: returnTo };
+          req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, CODE_PATH)));
+        });
+      }
+      completeSignIn(req, res, next, outcome.user, returnTo);
+    },
+
+    /** The second step: the code from the authenticator app, or a recovery code. */
+    showCode(req: Request, res: Response) {
+      if (!pendingUser(req)) return res.redirect(303, '/staff/login');
+      showCodePage(req, res, 200, null);
+    },
+
+    submitCode(req: Request, res: Response, next: NextFunction) {
+      const user = pendingUser(req);
+      if (!user) return res.redirect(303, '/staff/login');
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (!isCsrfValid(req)) return showCodePage(req, res, 403, EXPIRED);
+      const outcome = services.secondFactor.verify(user, textValue(body.code, 40), req.ip ?? 'unknown');
+      if (outcome === 'throttled') {
+        res.set('Retry-After', String(WINDOW_MS / 1000));
+        return showCodePage(req, res, 429, THROTTLED);
+      }
+      if (outcome === 'refused') return showCodePage(req, res, 401, WRONG_CODE);
+      completeSignIn(req, res, next, user, req.session.pending?.next ?? '');
     },
 
     signOut(req: Request, res: Response, next: NextFunction) {
