@@ -31,6 +31,9 @@ export interface Config {
   sessionSecret: string | null;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
+  /** required: every desk sign-in with a password asks for a second factor (set up at the first); optional: only
+   * accounts that set one up. */
+  secondFactor: 'required' | 'optional';
   overdueWorkingDays: number;
   /** Closed requests lose their personal data this many months after closing; 0 keeps it. */
   retentionMonths: number;
@@ -126,6 +129,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     ackEmailsPerAddressPerDay: int('ACK_EMAILS_PER_ADDRESS_PER_DAY', 10, 0, 1_000_000),
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
     logLevel: text('LOG_LEVEL', envName === 'test' ? 'silent' : 'info'),
+    secondFactor: text('SECOND_FACTOR', 'required') as Config['secondFactor'],
     metricsToken: env.METRICS_TOKEN?.trim() || null,
     passwordScryptLog2N: int('PASSWORD_SCRYPT_LOG2N', 17, 10, 20),
     sessionSecret,
@@ -138,6 +142,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     writerThread: int('WRITER_THREAD', 1, 0, 1) === 1,
     chromiumPath: env.CHROMIUM_PATH === undefined ? '/usr/bin/chromium' : env.CHROMIUM_PATH.trim() || null,
   };
+  if (!['required', 'optional'].includes(config.secondFactor)) {
+    problems.push(`SECOND_FACTOR must be required or optional (got "${config.secondFactor}")`);
+  }
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${config.logLevel}")`);
   }

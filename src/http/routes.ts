@@ -54,7 +54,7 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   const queue = queuePage(services, config.overdueWorkingDays);
   const toQueue: RequestHandler = (_req, res) => res.redirect(303, '/staff/requests');
   const apiV1 = api(services, metrics);
-  const signIn = signInPages(services, config.env === 'production');
+  const signIn = signInPages(services, config.env === 'production', config.secondFactor === 'required');
   const requestPage = deskRequestPage(services, config.overdueWorkingDays);
   const users = userPages(services);
   const exports = exportPages(services);
@@ -100,6 +100,8 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.get ('/staff/login',                                   signInLimit, signIn.show);
   route.post('/staff/login',                                   signInLimit, deskFormBody, signIn.signIn);
   route.get ('/staff/login/code',                              signIn.showCode);
+  route.get ('/staff/login/enrol',                             signIn.showEnrol);
+  route.post('/staff/login/enrol',                             signInLimit, deskFormBody, signIn.submitEnrol);
   route.post('/staff/login/code',                              signInLimit, deskFormBody, signIn.submitCode);
   route.post('/staff/logout',                                  ...deskForm, signIn.signOut);
   route.get ('/staff',                                         signedIn, toQueue);

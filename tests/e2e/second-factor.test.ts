@@ -85,3 +85,35 @@ test('set up an authenticator app, then sign in with its code and with a recover
   await noViolations(page, 'code refused');
   await page.close();
 });
+
+test(
+  'where a second factor is required, the first sign-in sets it up by keyboard before the desk',
+  { skip },
+  async () => {
+    const required = await startApp({ ...DESK_ENV, SECOND_FACTOR: 'required' });
+    try {
+      await addUser(required, 'first@reprise.test');
+      const page = await browser.context.newPage();
+      await page.goto(`${required.url}/staff/login`);
+      await tabTo(page, '#email');
+      await page.keyboard.type('first@reprise.test');
+      await tabTo(page, '#password');
+      await page.keyboard.type(PASSWORD);
+      await Promise.all([page.waitForURL('**/staff/login/enrol'), page.keyboard.press('Enter')]);
+      assert.match(await page.locator('h1').innerText(), /Set up your second factor/);
+      await noViolations(page, 'set-up at first sign-in');
+      const key = (await page.locator('code.reference').innerText()).replace(/\s/g, '');
+      await tabTo(page, '#code');
+      await page.keyboard.type(
+        new TOTP({ secret: Secret.fromBase32(key), period: 30 }).generate({ timestamp: required.clock.now.getTime() }),
+      );
+      await page.keyboard.press('Enter');
+      await page.locator('.recovery-codes').waitFor();
+      await tabTo(page, 'a[href="/staff/requests"]');
+      await Promise.all([page.waitForURL('**/staff/requests'), page.keyboard.press('Enter')]);
+      await page.close();
+    } finally {
+      await required.stop();
+    }
+  },
+);

@@ -1,12 +1,12 @@
-// Two-step sign-in through the real app: a desk user sets up an authenticator app (the code computed here from the
-// secret the page shows, as the app would), gets ten recovery codes, and from then on a password alone never reaches
-// the desk. A code is good once; a recovery code once; wrong codes are refused, audited and throttled like passwords.
+// Two-step sign-in through the real app, required as in production: a desk user's first sign-in sets up an
+// authenticator app before the desk opens (the code computed here from the key the page shows, as the app would)
+// and shows ten recovery codes; from then on a password alone never reaches the desk. A code is good once; a recovery code once; wrong codes are refused, audited and throttled like passwords.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { Secret, TOTP } from 'otpauth';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { addUser, csrfFrom, DESK_ENV, PASSWORD, signIn, type Agent } from '../helpers/desk.js';
+import { addUser, csrfFrom, DESK_ENV, PASSWORD, type Agent } from '../helpers/desk.js';
 
 let t: TestApp;
 let secret = '';
@@ -14,7 +14,7 @@ let recovery: string[] = [];
 const EMAIL = 'two@reprise.test';
 
 before(async () => {
-  t = await buildTestApp(DESK_ENV);
+  t = await buildTestApp({ ...DESK_ENV, SECOND_FACTOR: 'required' });
   await addUser(t, EMAIL);
 });
 after(() => t.close());
@@ -23,8 +23,8 @@ after(() => t.close());
 const codeNow = () =>
   new TOTP({ secret: Secret.fromBase32(secret), period: 30 }).generate({ timestamp: t.clock.now.getTime() });
 
-/** Password given: the agent is between the two steps. */
-async function passwordStep(): Promise<Agent> {
+/** Password given: the agent is between the password and `next` (the code, or setting up a factor). */
+async function passwordStep(next = '/staff/login/code'): Promise<Agent> {
   const agent = request.agent(t.server);
   const page = await agent.get('/staff/login').expect(200);
   const res = await agent
@@ -32,7 +32,7 @@ async function passwordStep(): Promise<Agent> {
     .type('form')
     .send({ email: EMAIL, password: PASSWORD, _csrf: csrfFrom(page.text) });
   assert.equal(res.status, 303);
-  assert.equal(res.headers.location, '/staff/login/code');
+  assert.equal(res.headers.location, next);
   return agent;
 }
 
@@ -47,24 +47,26 @@ async function sendCode(agent: Agent, code: string) {
 const audits = (action: string) =>
   t.db.prepare('SELECT after_json FROM audit_log WHERE action = ? ORDER BY id').pluck().all(action) as string[];
 
-test('setting up the app: a wrong code stores nothing; the right one turns it on and shows ten recovery codes', async () => {
-  const agent = await signIn(t, EMAIL);
-  const account = await agent.get('/staff/account').expect(200);
-  assert.match(account.text, /Off: your password alone opens the desk/);
-  const page = await agent.get('/staff/account/authenticator').expect(200);
+test('the first sign-in sets up the app before the desk opens; a wrong code stores nothing', async () => {
+  const agent = await passwordStep('/staff/login/enrol');
+  assert.equal((await agent.get('/staff/requests')).status, 303, 'no desk without a second factor');
+  const page = await agent.get('/staff/login/enrol').expect(200);
+  assert.match(page.text, /Set up your second factor/);
   assert.match(page.text, /<svg role="img" aria-label="QR code to add the desk to an authenticator app"/);
   secret = /<code class="reference">([A-Z2-7 ]+)<\/code>/.exec(page.text)![1]!.replace(/ /g, '');
   assert.equal(secret.length, 32, '160 bits in base32');
+  const again = await agent.get('/staff/login/enrol').expect(200);
+  assert.ok(again.text.includes(secret.match(/.{4}/g)!.join(' ')), 'the same key until it is confirmed');
 
   const wrong = await agent
-    .post('/staff/account/authenticator')
+    .post('/staff/login/enrol')
     .type('form')
     .send({ code: '000000', _csrf: csrfFrom(page.text) });
   assert.equal(wrong.status, 422);
   assert.equal(t.db.prepare('SELECT totp_secret FROM users WHERE email = ?').pluck().get(EMAIL), null);
 
   const done = await agent
-    .post('/staff/account/authenticator')
+    .post('/staff/login/enrol')
     .type('form')
     .send({ code: codeNow(), _csrf: csrfFrom(wrong.text) })
     .expect(200);
@@ -78,6 +80,7 @@ test('setting up the app: a wrong code stores nothing; the right one turns it on
     'kept hashed, never as typed',
   );
   assert.deepEqual(JSON.parse(audits('user.second_factor_enrol')[0]!), { factor: 'totp', recoveryCodes: 10 });
+  await agent.get('/staff/requests').expect(200);
   assert.match((await agent.get('/staff/account').expect(200)).text, /On: signing in asks for your password/);
 });
 

@@ -6,28 +6,26 @@ import { i18nFor } from '../../i18n/index.js';
 import { notFound } from '../../errors.js';
 import { actorOf, currentUser } from '../core/middleware/auth.js';
 import { renderDesk } from './render.js';
-import { renderSVG } from 'uqr';
+import { authenticatorView } from './authenticator-view.js';
 import { postedText } from '../core/posted.js';
 
-const WRONG_CODE = 'That code is not the one your app shows now. Check the app has the desk and type its code again.';
+export const WRONG_ENROL_CODE =
+  'That code is not the one your app shows now. Check the app has the desk and type its code again.';
 
 export function accountPages(services: Services) {
   const en = i18nFor('en');
+  const when = (iso: string | null) => (iso ? en.dateTime(iso) : '—');
   const authenticatorPage = (req: Request, res: Response, status: number, secret: string, error: string | null) => {
     const { uri } = services.secondFactor.enrolmentFor(currentUser(res)!.email, secret);
-    const qr = renderSVG(uri, { border: 2 }).replace(
-      '<svg ',
-      '<svg role="img" aria-label="QR code to add the desk to an authenticator app" ',
-    );
     renderDesk(req, res, status, 'staff/authenticator', {
       nav: 'account',
       title: 'Set up an authenticator app',
-      qr,
-      secret: secret.match(/.{1,4}/g)!.join(' '),
+      ...authenticatorView(uri, secret),
+      action: '/staff/account/authenticator',
+      first: false,
       error,
     });
   };
-  const when = (iso: string | null) => (iso ? en.dateTime(iso) : '—');
   return {
     show(req: Request, res: Response) {
       const user = currentUser(res)!;
@@ -65,7 +63,7 @@ export function accountPages(services: Services) {
       if (!secret || services.secondFactor.hasTotp(user.id)) return res.redirect(303, '/staff/account');
       const code = postedText(req.body as Record<string, unknown>, 'code', 40);
       const codes = services.secondFactor.confirm(actorOf(res), user.id, secret, code);
-      if (!codes) return authenticatorPage(req, res, 422, secret, WRONG_CODE);
+      if (!codes) return authenticatorPage(req, res, 422, secret, WRONG_ENROL_CODE);
       delete req.session.enrolSecret;
       renderDesk(req, res, 200, 'staff/recovery-codes', { nav: 'account', title: 'Your recovery codes', codes });
     },

@@ -19,7 +19,7 @@ export function renderDesk(
     user,
     // Only the sign-in form and signed-in pages carry forms: an anonymous error page
     // must not create a session just to hold a token nobody will use.
-    csrf: user || view === 'staff/login' || view === 'staff/login-code' ? csrfToken(req) : '',
+    csrf: user || ['staff/login', 'staff/login-code', 'staff/authenticator'].includes(view) ? csrfToken(req) : '',
     section: req.originalUrl.startsWith('/admin') ? 'admin' : 'desk',
     ...data,
   });

@@ -13,16 +13,20 @@ import { currentUser, safeReturnPath } from '../core/middleware/auth.js';
 import { textValue } from '../core/posted.js';
 import { renderDesk } from './render.js';
 import type { User } from '../../domain/accounts.js';
+import { authenticatorView } from './authenticator-view.js';
+import { WRONG_ENROL_CODE } from './account.js';
 
 const GENERIC_FAILURE = 'The email address or password is not right, or the account is disabled.';
 const EXPIRED = 'The sign-in form had expired. Please sign in again.';
 const THROTTLED = 'Too many failed sign-ins. Wait 15 minutes and try again, or ask an admin to reset your password.';
 const WRONG_CODE = 'That code is not right, or was already used. Type the code your app shows now, or a recovery code.';
 const CODE_PATH = '/staff/login/code';
+const ENROL_PATH = '/staff/login/enrol';
+
 /** Between the password and the code: past this, the password is asked for again. */
 const PENDING_MS = 10 * 60_000;
 
-export function signInPages(services: Services, production: boolean) {
+export function signInPages(services: Services, production: boolean, secondFactorRequired: boolean) {
   const show = (req: Request, res: Response, status: number, data: Record<string, unknown>) =>
     renderDesk(req, res, status, 'staff/login', { email: '', next: '', error: null, notice: null, ...data });
   const showCodePage = (req: Request, res: Response, status: number, error: string | null) =>
@@ -37,7 +41,14 @@ export function signInPages(services: Services, production: boolean) {
   };
 
   /** A new session id for the signed-in account (so one fixed before is useless), then on to the desk. */
-  const completeSignIn = (req: Request, res: Response, next: NextFunction, user: User, returnTo: string) => {
+  const completeSignIn = (
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    user: User,
+    returnTo: string,
+    then: () => void = () => res.redirect(303, safeReturnPath(returnTo)),
+  ) => {
     const now = services.clock().getTime();
     req.session.regenerate((error) => {
       if (error) return next(error);
@@ -52,9 +63,28 @@ export function signInPages(services: Services, production: boolean) {
       } catch (writeError) {
         return next(writeError);
       }
-      req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, safeReturnPath(returnTo))));
+      req.session.save((saveError) => {
+        if (saveError) return next(saveError);
+        res.locals.user = user;
+        then();
+      });
     });
   };
+  const enrolPage = (
+    req: Request,
+    res: Response,
+    status: number,
+    email: string,
+    secret: string,
+    error: string | null,
+  ) =>
+    renderDesk(req, res, status, 'staff/authenticator', {
+      title: 'Set up your second factor',
+      ...authenticatorView(services.secondFactor.enrolmentFor(email, secret).uri, secret),
+      action: ENROL_PATH,
+      first: true,
+      error,
+    });
 
   return {
     show(req: Request, res: Response, next: NextFunction) {
@@ -83,15 +113,40 @@ export function signInPages(services: Services, production: boolean) {
         req.log?.info({ event: 'login_failed' }, 'sign-in refused');
         return show(req, res, 401, { email, next: returnTo, error: GENERIC_FAILURE });
       }
-      // An account with a second factor signs in only once its code is given (./sign-in.ts: codePage).
-      if (services.secondFactor.hasTotp(outcome.user.id)) {
-        return req.session.regenerate((error) => {
-          if (error) return next(error);
-          req.session.pending = { userId: outcome.user.id, at: services.clock().getTime(), next: returnTo };
-          req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, CODE_PATH)));
-        });
-      }
-      completeSignIn(req, res, next, outcome.user, returnTo);
+      // With a second factor the password only leads to its code; without one, where one is required, to setting
+      // it up. Either way the session carries no account until then.
+      const step = services.secondFactor.hasTotp(outcome.user.id)
+        ? CODE_PATH
+        : secondFactorRequired
+          ? ENROL_PATH
+          : undefined;
+      if (!step) return completeSignIn(req, res, next, outcome.user, returnTo);
+      req.session.regenerate((error) => {
+        if (error) return next(error);
+        req.session.pending = { userId: outcome.user.id, at: services.clock().getTime(), next: returnTo };
+        req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, step)));
+      });
+    },
+
+    /** Setting up the second factor before the desk opens: the key as a QR code and text, kept in the session. */
+    showEnrol(req: Request, res: Response) {
+      const user = pendingUser(req);
+      if (!user || services.secondFactor.hasTotp(user.id)) return res.redirect(303, '/staff/login');
+      req.session.enrolSecret ??= services.secondFactor.newEnrolment(user.email).secret;
+      enrolPage(req, res, 200, user.email, req.session.enrolSecret, null);
+    },
+
+    submitEnrol(req: Request, res: Response, next: NextFunction) {
+      const user = pendingUser(req);
+      const secret = req.session.enrolSecret;
+      if (!user || !secret || services.secondFactor.hasTotp(user.id)) return res.redirect(303, '/staff/login');
+      if (!isCsrfValid(req)) return enrolPage(req, res, 403, user.email, secret, EXPIRED);
+      const code = textValue((req.body as Record<string, unknown> | undefined)?.code, 40);
+      const codes = services.secondFactor.confirm({ id: user.id, label: user.email }, user.id, secret, code);
+      if (!codes) return enrolPage(req, res, 422, user.email, secret, WRONG_ENROL_CODE);
+      completeSignIn(req, res, next, user, '', () => {
+        renderDesk(req, res, 200, 'staff/recovery-codes', { title: 'Your recovery codes', codes });
+      });
     },
 
     /** The second step: the code from the authenticator app, or a recovery code. */
