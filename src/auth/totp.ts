@@ -22,11 +22,11 @@ export function totpStep(secret: string, code: string, now: Date): number | unde
   return delta === null ? undefined : totp.counter({ timestamp: now.getTime() }) + delta;
 }
 
-/** Ten recovery codes of 50 random bits each, as people copy them: "k7qm2-x9d4f". */
+/** Ten recovery codes of ten characters from 31 (49 random bits each), as people copy them: "k7qm2-x9d4f". */
 export function newRecoveryCodes(count = 10): string[] {
   const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
   return Array.from({ length: count }, () => {
-    const chars = Array.from(crypto.randomBytes(10), (byte) => alphabet[byte % alphabet.length]).join('');
+    const chars = Array.from({ length: 10 }, () => alphabet[crypto.randomInt(alphabet.length)]).join('');
     return `${chars.slice(0, 5)}-${chars.slice(5)}`;
   });
 }

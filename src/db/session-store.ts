@@ -67,8 +67,9 @@ export class SqliteSessionStore extends session.Store {
   override set(sessionId: string, sessionData: session.SessionData, callback?: Callback) {
     let failure: unknown;
     try {
-      const { userId } = sessionData;
-      this.setStmt.run(sessionKey(sessionId), JSON.stringify(sessionData), userId ?? null, this.expiry(sessionData));
+      // A session between password and code belongs to its account too: ending the account's sessions ends it.
+      const userId = sessionData.userId ?? sessionData.pending?.userId ?? null;
+      this.setStmt.run(sessionKey(sessionId), JSON.stringify(sessionData), userId, this.expiry(sessionData));
       this.pruneNowAndThen();
     } catch (err) {
       failure = err;
@@ -134,7 +135,7 @@ declare module 'express-session' {
     device?: string;
     ip?: string;
     /** Password given, second factor not yet: who, since when (epoch ms), and the page to go on to. */
-    pending?: { userId: number; at: number; next: string };
+    pending?: { userId: number; at: number; next: string; step: 'code' | 'enrol' };
     /** An authenticator app's secret shown for enrolment, kept until a code confirms it. */
     enrolSecret?: string;
   }

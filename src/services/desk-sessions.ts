@@ -30,6 +30,7 @@ export function deskSessions(deps: {
       const currentKey = sessionKey(currentSessionId);
       return deps.store
         .forUser(userId)
+        .filter(({ data }) => data.userId === userId) // not the ones still between password and code
         .map(({ key, data }) => ({
           id: key,
           device: data.device ?? 'An unknown browser',

@@ -68,6 +68,8 @@ export function secondFactorService(deps: {
         attempts.failuresForEmail(user.email, from) >= MAX_FAILURES_PER_ACCOUNT ||
         attempts.failuresFromIp(address, from) >= MAX_FAILURES_PER_IP
       ) {
+        const actor = { id: user.id, label: user.email };
+        deps.audit.record({ actor, action: 'sign_in.code_throttled', subjectType: 'user', subjectId: user.id, at });
         return 'throttled';
       }
       const totp = deps.factors.totp(user.id);
@@ -90,7 +92,6 @@ export function secondFactorService(deps: {
         });
         return 'refused';
       }
-      attempts.forgetEmail(user.email);
       if (step === undefined) {
         const after = { recoveryCodesLeft: deps.factors.recoveryCodesLeft(user.id) };
         deps.audit.record({

@@ -53,7 +53,7 @@ export function signInService(deps: { db: Db; users: UsersRepo; clock: () => Dat
       if (blocked || verifying >= MAX_CONCURRENT_VERIFICATIONS) return { kind: 'throttled' };
       // Counted as a failure BEFORE the slow check and forgiven on success, so attempts sent
       // in parallel cannot all pass the limit while their hashes are being computed.
-      attempts.recordFailure(email, ip, now.toISOString());
+      const counted = attempts.recordFailure(email, ip, now.toISOString());
       attempts.pruneBefore(since(now, KEEP_MS));
       const row = email ? deps.users.findRowByEmail(email) : undefined;
       decoy ??= decoyHash(deps.scryptLog2N);
@@ -65,10 +65,15 @@ export function signInService(deps: { db: Db; users: UsersRepo; clock: () => Dat
         verifying--;
       }
       if (!ok || !row) return { kind: 'refused' };
-      attempts.forgetEmail(email); // the account's earlier typos are forgiven; the address's count stays
+      attempts.takeBack(counted); // this attempt was right; earlier failures stand until the whole sign-in is done
       return { kind: 'signed_in', user: deps.users.findById(row.id)! };
     },
-    recordSignIn: (user: User) => deps.users.recordLogin(user.id, deps.clock().toISOString()),
+    /** The whole sign-in is done (password, and code where there is one): the account's failures are forgiven. A
+     * right password alone forgives nothing, or wrong codes could be tried without end between passwords. */
+    recordSignIn(user: User) {
+      attempts.forgetEmail(user.email);
+      deps.users.recordLogin(user.id, deps.clock().toISOString());
+    },
     /** The account behind a session, re-read on every request so a disabled account or a new role applies at once. */
     findUser: (id: number) => deps.users.findById(id),
   };

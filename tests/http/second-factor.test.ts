@@ -129,25 +129,34 @@ test('a recovery code signs in once; the account page counts what is left', asyn
   assert.deepEqual(JSON.parse(audits('sign_in.recovery_code').at(-1)!), { recoveryCodesLeft: 8 });
 });
 
-test('wrong codes are throttled like wrong passwords, for the code step and the password alike', async () => {
+test('wrong codes are throttled like wrong passwords, and a right password in between forgives none', async () => {
   t.clock.advance(16 * 60_000); // earlier failures leave the window
+  for (let i = 0; i < 4; i++) assert.equal((await sendCode(await passwordStep(), `99999${i}`)).status, 401);
+  // Four wrong codes, each after a right password: the fifth wrong one, after yet another password, is the limit.
   const agent = await passwordStep();
-  let refused = 0;
-  for (let i = 0; i < 6; i++) {
-    const res = await sendCode(agent, `99999${i}`);
-    if (res.status === 429) {
-      refused++;
-      assert.equal(res.headers['retry-after'], '900');
-    } else assert.equal(res.status, 401);
-  }
-  assert.ok(refused >= 1, 'past five failures the account is throttled');
+  assert.equal((await sendCode(agent, '999994')).status, 401);
+  const throttled = await sendCode(agent, '999995');
+  assert.equal(throttled.status, 429);
+  assert.equal(throttled.headers['retry-after'], '900');
+  assert.equal(audits('sign_in.code_throttled').length, 1);
   const page = await request.agent(t.server).get('/staff/login').expect(200);
-  const cookie = page.headers['set-cookie'];
   const password = await request(t.server)
     .post('/staff/login')
-    .set('Cookie', cookie)
+    .set('Cookie', page.headers['set-cookie'])
     .type('form')
     .send({ email: EMAIL, password: PASSWORD, _csrf: csrfFrom(page.text) });
   assert.equal(password.status, 429, 'the password step is throttled by the same count');
   assert.equal((await sendCode(agent, codeNow())).status, 429, 'even the right code waits');
+});
+
+test('a session between password and code ends with the account’s sessions, and cannot enrol a new app', async () => {
+  t.clock.advance(16 * 60_000);
+  const waiting = await passwordStep();
+  assert.equal((await waiting.get('/staff/login/enrol')).status, 303, 'it waits for a code, not a new app');
+  const { id } = t.db.prepare('SELECT id FROM users WHERE email = ?').get(EMAIL) as { id: number };
+  t.container.services.secondFactor.resetFactors({ id: null, label: 'cli' }, id);
+  const after = await waiting.get('/staff/login/code');
+  assert.equal(after.status, 303);
+  assert.equal(after.headers.location, '/staff/login');
+  assert.equal((await waiting.get('/staff/login/enrol')).status, 303, 'the old password step enrols nothing');
 });

@@ -5,6 +5,7 @@ import type { Db } from '../connection.js';
 
 export function loginAttemptsRepo(db: Db) {
   const insert = db.prepare('INSERT INTO login_attempts (at, email, ip) VALUES (?, ?, ?)');
+  const removeOne = db.prepare('DELETE FROM login_attempts WHERE rowid = ?');
   const byEmail = db.prepare('SELECT COUNT(*) AS n FROM login_attempts WHERE email = ? AND at > ?').pluck();
   const byIp = db.prepare('SELECT COUNT(*) AS n FROM login_attempts WHERE ip = ? AND at > ?').pluck();
   const clearEmail = db.prepare('DELETE FROM login_attempts WHERE email = ?');
@@ -13,7 +14,9 @@ export function loginAttemptsRepo(db: Db) {
   return {
     failuresForEmail: (email: string, since: string) => byEmail.get(email, since) as number,
     failuresFromIp: (ip: string, since: string) => byIp.get(ip, since) as number,
-    recordFailure: (email: string, ip: string, at: string) => insert.run(at, email, ip),
+    /** Returns the row's id, so an attempt counted before its check can be taken back when it succeeds. */
+    recordFailure: (email: string, ip: string, at: string) => Number(insert.run(at, email, ip).lastInsertRowid),
+    takeBack: (id: number) => removeOne.run(id),
     forgetEmail: (email: string) => clearEmail.run(email),
     pruneBefore: (before: string) => prune.run(before),
   };

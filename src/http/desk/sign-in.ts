@@ -32,10 +32,10 @@ export function signInPages(services: Services, production: boolean, secondFacto
   const showCodePage = (req: Request, res: Response, status: number, error: string | null) =>
     renderDesk(req, res, status, 'staff/login-code', { title: 'Your sign-in code', error });
 
-  /** The account that gave its password in this session within 10 minutes, still enabled; else undefined. */
-  const pendingUser = (req: Request) => {
+  /** The account that gave its password in this session within 10 minutes for `step`, still enabled; else undefined. */
+  const pendingUser = (req: Request, step: 'code' | 'enrol') => {
     const pending = req.session.pending;
-    if (!pending || services.clock().getTime() - pending.at > PENDING_MS) return undefined;
+    if (!pending || pending.step !== step || services.clock().getTime() - pending.at > PENDING_MS) return undefined;
     const user = services.signIn.findUser(pending.userId);
     return user && !user.disabledAt ? user : undefined;
   };
@@ -123,21 +123,27 @@ export function signInPages(services: Services, production: boolean, secondFacto
       if (!step) return completeSignIn(req, res, next, outcome.user, returnTo);
       req.session.regenerate((error) => {
         if (error) return next(error);
-        req.session.pending = { userId: outcome.user.id, at: services.clock().getTime(), next: returnTo };
+        const waitsFor = step === CODE_PATH ? 'code' : 'enrol';
+        req.session.pending = {
+          userId: outcome.user.id,
+          at: services.clock().getTime(),
+          next: returnTo,
+          step: waitsFor,
+        };
         req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, step)));
       });
     },
 
     /** Setting up the second factor before the desk opens: the key as a QR code and text, kept in the session. */
     showEnrol(req: Request, res: Response) {
-      const user = pendingUser(req);
+      const user = pendingUser(req, 'enrol');
       if (!user || services.secondFactor.hasTotp(user.id)) return res.redirect(303, '/staff/login');
       req.session.enrolSecret ??= services.secondFactor.newEnrolment(user.email).secret;
       enrolPage(req, res, 200, user.email, req.session.enrolSecret, null);
     },
 
     submitEnrol(req: Request, res: Response, next: NextFunction) {
-      const user = pendingUser(req);
+      const user = pendingUser(req, 'enrol');
       const secret = req.session.enrolSecret;
       if (!user || !secret || services.secondFactor.hasTotp(user.id)) return res.redirect(303, '/staff/login');
       if (!isCsrfValid(req)) return enrolPage(req, res, 403, user.email, secret, EXPIRED);
@@ -151,12 +157,12 @@ export function signInPages(services: Services, production: boolean, secondFacto
 
     /** The second step: the code from the authenticator app, or a recovery code. */
     showCode(req: Request, res: Response) {
-      if (!pendingUser(req)) return res.redirect(303, '/staff/login');
+      if (!pendingUser(req, 'code')) return res.redirect(303, '/staff/login');
       showCodePage(req, res, 200, null);
     },
 
     submitCode(req: Request, res: Response, next: NextFunction) {
-      const user = pendingUser(req);
+      const user = pendingUser(req, 'code');
       if (!user) return res.redirect(303, '/staff/login');
       const body = (req.body ?? {}) as Record<string, unknown>;
       if (!isCsrfValid(req)) return showCodePage(req, res, 403, EXPIRED);
