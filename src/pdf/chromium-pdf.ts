@@ -23,6 +23,8 @@ const ARGS = [
 ];
 /** At most this many PDFs are printed at once; the others wait their turn. */
 const CONCURRENT = 2;
+/** How long one print may take before it is given up (one takes ~0.5 s; bench/RESULTS.md). */
+const PRINT_MS = 30_000;
 
 const require = createRequire(import.meta.url);
 /** Arabic letters and presentation forms: the PDF's Arabic comes from Amiri, the rest from Noto Sans. */
@@ -94,12 +96,25 @@ export function chromiumPdf(executablePath: string | null) {
       running++;
       const file = path.join(documentsDir(), `${crypto.randomUUID()}.html`);
       const context = await running$.newContext({ javaScriptEnabled: false, offline: true });
+      // A page process that hangs instead of crashing would hold the request for ever: a deadline answers it.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new PdfUnavailable(`Chromium did not print within ${PRINT_MS / 1000} s`)),
+          PRINT_MS,
+        );
+      });
       try {
         await fs.promises.writeFile(file, html);
-        const page = await context.newPage();
-        await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-        return await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+        const printing = (async () => {
+          const page = await context.newPage();
+          await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+          return page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+        })();
+        printing.catch(() => undefined); // past the deadline its failure has no one left to tell
+        return await Promise.race([printing, deadline]);
       } finally {
+        clearTimeout(timer);
         await context.close();
         await fs.promises.rm(file, { force: true });
         running--;

@@ -49,8 +49,8 @@ test('a licence PDF prints under the service unit’s system call filter', { ski
   assert.match(unit, /^SystemCallFilter=capset$/m);
   const without = path.join(tempDir(), 'reprise.service');
   fs.writeFileSync(without, unit.replace(/^SystemCallFilter=capset\n/m, ''));
+  // Chromium's page process then crashes or hangs, depending on the machine: either way no PDF, and a failure.
   const refused = printUnder(without);
-  assert.notEqual(refused.run.status, 0);
-  assert.match(refused.run.stderr, /crashed|closed|Target/i);
+  assert.notEqual(refused.run.status, 0, refused.run.stderr);
   assert.equal(fs.existsSync(refused.out), false);
 });
