@@ -18,8 +18,8 @@ export function secondFactorService(deps: {
   audit: AuditRepo;
   sessions: Pick<SqliteSessionStore, 'destroyForUser'>;
   clock: () => Date;
-  /** The name the authenticator app shows beside the account. */
-  issuer: string;
+  /** The authenticator app shows the account as "<publisher> desk". */
+  publisherName: string;
 }) {
   const attempts = loginAttemptsRepo(deps.db);
 
@@ -27,12 +27,10 @@ export function secondFactorService(deps: {
     hasTotp: (userId: number) => !!deps.factors.totp(userId)?.secret,
     recoveryCodesLeft: (userId: number) => deps.factors.recoveryCodesLeft(userId),
 
-    /** A new secret and the address its QR code holds; kept by the caller (the session) until confirmed. */
-    newEnrolment(email: string) {
-      const secret = newTotpSecret();
-      return { secret, uri: totpUri(secret, email, deps.issuer) };
-    },
-    enrolmentFor: (email: string, secret: string) => ({ secret, uri: totpUri(secret, email, deps.issuer) }),
+    /** A new secret, kept by the caller (the session) until a code confirms it. */
+    newSecret: () => newTotpSecret(),
+    /** The otpauth:// address the set-up page's QR code holds. */
+    totpUri: (email: string, secret: string) => totpUri(secret, email, `${deps.publisherName} desk`),
 
     /** Stores the secret once `code` proves the app holds it; returns the new recovery codes (shown once). */
     confirm(actor: Actor, userId: number, secret: string, code: string): string[] | undefined {

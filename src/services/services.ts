@@ -122,7 +122,7 @@ export function createServices(deps: ServiceDeps) {
       audit: repos.audit,
       sessions: deps.sessionStore,
       clock,
-      issuer: `${config.publisher.name} desk`,
+      publisherName: config.publisher.name,
     }),
     users: userAdmin({
       db,

@@ -93,7 +93,7 @@ export const userCommand: Command = {
             audit,
             sessions,
             clock: () => new Date(),
-            issuer: `${config.publisher.name} desk`,
+            publisherName: config.publisher.name,
           });
           factors.resetFactors(CLI, user.id);
           info(`The second factor of ${user.email} is removed and their sessions ended; they set it up again.`);

@@ -16,7 +16,7 @@ export function accountPages(services: Services) {
   const en = i18nFor('en');
   const when = (iso: string | null) => (iso ? en.dateTime(iso) : '—');
   const authenticatorPage = (req: Request, res: Response, status: number, secret: string, error: string | null) => {
-    const { uri } = services.secondFactor.enrolmentFor(currentUser(res)!.email, secret);
+    const uri = services.secondFactor.totpUri(currentUser(res)!.email, secret);
     renderDesk(req, res, status, 'staff/authenticator', {
       nav: 'account',
       title: 'Set up an authenticator app',
@@ -53,7 +53,7 @@ export function accountPages(services: Services) {
     showAuthenticator(req: Request, res: Response) {
       const user = currentUser(res)!;
       if (services.secondFactor.hasTotp(user.id)) return res.redirect(303, '/staff/account');
-      const { secret } = services.secondFactor.newEnrolment(user.email);
+      const secret = services.secondFactor.newSecret();
       req.session.enrolSecret = secret;
       authenticatorPage(req, res, 200, secret, null);
     },

@@ -80,7 +80,7 @@ export function signInPages(services: Services, production: boolean, secondFacto
   ) =>
     renderDesk(req, res, status, 'staff/authenticator', {
       title: 'Set up your second factor',
-      ...authenticatorView(services.secondFactor.enrolmentFor(email, secret).uri, secret),
+      ...authenticatorView(services.secondFactor.totpUri(email, secret), secret),
       action: ENROL_PATH,
       first: true,
       error,
@@ -138,7 +138,7 @@ export function signInPages(services: Services, production: boolean, secondFacto
     showEnrol(req: Request, res: Response) {
       const user = pendingUser(req, 'enrol');
       if (!user || services.secondFactor.hasTotp(user.id)) return res.redirect(303, '/staff/login');
-      req.session.enrolSecret ??= services.secondFactor.newEnrolment(user.email).secret;
+      req.session.enrolSecret ??= services.secondFactor.newSecret();
       enrolPage(req, res, 200, user.email, req.session.enrolSecret, null);
     },
 
