@@ -111,6 +111,7 @@ export default tseslint.config(
         document: 'readonly',
         fetch: 'readonly',
         FormData: 'readonly',
+        URLSearchParams: 'readonly',
         Intl: 'readonly',
         setTimeout: 'readonly',
         clearTimeout: 'readonly',

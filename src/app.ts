@@ -39,6 +39,14 @@ export function createApp(container: Container) {
   app.use(requestTiming(metrics));
   app.use(securityHeaders(config.env === 'production'));
   app.use('/assets', express.static(projectPath('public'), { maxAge: '365d', immutable: true, index: false }));
+  // The browser half of passkeys, as its package ships it (a plain script: no build step for the desk's pages).
+  app.get('/assets/vendor/simplewebauthn-browser.js', (_req, res, next) =>
+    res.sendFile(
+      projectPath('node_modules/@simplewebauthn/browser/dist/bundle/index.umd.min.js'),
+      { maxAge: '1d' },
+      (error) => error && next(error),
+    ),
+  );
   app.use(localeMiddleware);
   mountRoutes(app, services, metrics, config);
 

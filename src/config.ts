@@ -34,6 +34,10 @@ export interface Config {
   /** required: every desk sign-in with a password asks for a second factor (set up at the first); optional: only
    * accounts that set one up. */
   secondFactor: 'required' | 'optional';
+  /** Single sign-on through an OpenID Connect provider (docs/single-sign-on.md); null: none. */
+  oidc: { issuer: string; clientId: string; clientSecret: string; name: string } | null;
+  /** Only single sign-on opens the desk: passwords and passkeys are refused. */
+  ssoRequired: boolean;
   overdueWorkingDays: number;
   /** Closed requests lose their personal data this many months after closing; 0 keeps it. */
   retentionMonths: number;
@@ -103,6 +107,16 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const sessionSecret = env.SESSION_SECRET?.trim() || null;
   if (sessionSecret && sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters');
 
+  const oidcIssuer = env.OIDC_ISSUER?.trim() ? url('OIDC_ISSUER', env.OIDC_ISSUER.trim(), ['http:', 'https:']) : null;
+  const oidcClientId = env.OIDC_CLIENT_ID?.trim() ?? '';
+  const oidcClientSecret = env.OIDC_CLIENT_SECRET?.trim() ?? '';
+  if (oidcIssuer && (!oidcClientId || !oidcClientSecret)) {
+    problems.push('OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are needed too');
+  }
+  const ssoRequired = text('SSO_REQUIRED', 'false') === 'true';
+  if (!['true', 'false'].includes(text('SSO_REQUIRED', 'false'))) problems.push('SSO_REQUIRED must be true or false');
+  if (ssoRequired && !oidcIssuer) problems.push('SSO_REQUIRED=true needs OIDC_ISSUER (and its client) to be set');
+
   const renewalReminderDays = int('RENEWAL_REMINDER_DAYS', 30, 0, 365);
   const config: Config = {
     env: envName as Config['env'],
@@ -130,6 +144,15 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
     logLevel: text('LOG_LEVEL', envName === 'test' ? 'silent' : 'info'),
     secondFactor: text('SECOND_FACTOR', 'required') as Config['secondFactor'],
+    oidc: oidcIssuer
+      ? {
+          issuer: oidcIssuer,
+          clientId: oidcClientId,
+          clientSecret: oidcClientSecret,
+          name: text('OIDC_NAME', "your organisation's account"),
+        }
+      : null,
+    ssoRequired,
     metricsToken: env.METRICS_TOKEN?.trim() || null,
     passwordScryptLog2N: int('PASSWORD_SCRYPT_LOG2N', 17, 10, 20),
     sessionSecret,

@@ -138,5 +138,11 @@ declare module 'express-session' {
     pending?: { userId: number; at: number; next: string; step: 'code' | 'enrol' };
     /** An authenticator app's secret shown for enrolment, kept until a code confirms it. */
     enrolSecret?: string;
+    /** How the session was opened: a password (with its code), a passkey, or single sign-on. */
+    method?: 'password' | 'passkey' | 'sso';
+    /** A WebAuthn challenge given to the browser (epoch ms), answered once. */
+    passkeyChallenge?: { value: string; at: number; purpose: 'register' | 'sign_in' };
+    /** A single sign-on in progress: what the provider's answer must match, and the page to go on to. */
+    sso?: { state: string; nonce: string; verifier: string; at: number; next: string };
   }
 }

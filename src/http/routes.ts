@@ -22,6 +22,8 @@ import { licencePages } from './requester/licence-page.js';
 import { licenceCheckPage } from './public/licence-check.js';
 import { api, requireJson } from './api/requests.js';
 import { signInPages } from './desk/sign-in.js';
+import { loginPage } from './desk/login-page.js';
+import { passkeyPages } from './desk/passkeys.js';
 import { queuePage } from './desk/queue.js';
 import { deskRequestPage } from './desk/request-page.js';
 import { mailPage } from './desk/mail.js';
@@ -54,7 +56,13 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   const queue = queuePage(services, config.overdueWorkingDays);
   const toQueue: RequestHandler = (_req, res) => res.redirect(303, '/staff/requests');
   const apiV1 = api(services, metrics);
-  const signIn = signInPages(services, config.env === 'production', config.secondFactor === 'required');
+  const login = loginPage(config);
+  const signIn = signInPages(services, login, {
+    production: config.env === 'production',
+    secondFactorRequired: config.secondFactor === 'required',
+    ssoRequired: config.ssoRequired,
+  });
+  const passkeys = passkeyPages(services, login, config.ssoRequired);
   const requestPage = deskRequestPage(services, config.overdueWorkingDays);
   const users = userPages(services);
   const exports = exportPages(services);
@@ -103,6 +111,8 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.get ('/staff/login/enrol',                             signIn.showEnrol);
   route.post('/staff/login/enrol',                             signInLimit, deskFormBody, signIn.submitEnrol);
   route.post('/staff/login/code',                              signInLimit, deskFormBody, signIn.submitCode);
+  route.post('/staff/login/passkey/options',                   signInLimit, deskFormBody, passkeys.signInOptions);
+  route.post('/staff/login/passkey',                           signInLimit, deskFormBody, passkeys.signIn);
   route.post('/staff/logout',                                  ...deskForm, signIn.signOut);
   route.get ('/staff',                                         signedIn, toQueue);
   route.get ('/staff/requests',                                signedIn, queue);
@@ -121,6 +131,9 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.post('/staff/account/sessions/:id/end',                signedIn, ...deskForm, account.end);
   route.get ('/staff/account/authenticator',                   signedIn, account.showAuthenticator);
   route.post('/staff/account/authenticator',                   signedIn, ...deskForm, account.confirmAuthenticator);
+  route.post('/staff/account/passkeys/options',                signedIn, ...deskForm, passkeys.registrationOptions);
+  route.post('/staff/account/passkeys',                        signedIn, ...deskForm, passkeys.add);
+  route.post('/staff/account/passkeys/:id/remove',             signedIn, ...deskForm, passkeys.remove);
   route.use ('/staff',                                         signedIn, deskNotFound);
 
   // admin

@@ -13,6 +13,8 @@ export interface DeskSession {
   ip: string | null;
   signedInAt: string | null;
   lastSeenAt: string | null;
+  /** How it was opened; null for sessions opened before this was recorded. */
+  method: 'password' | 'passkey' | 'sso' | null;
   current: boolean;
 }
 
@@ -37,6 +39,7 @@ export function deskSessions(deps: {
           ip: data.ip ?? null,
           signedInAt: iso(data.signedInAt),
           lastSeenAt: iso(data.lastSeenAt),
+          method: data.method ?? null,
           current: key === currentKey,
         }))
         .sort((a, b) => (b.lastSeenAt ?? '').localeCompare(a.lastSeenAt ?? ''));

@@ -27,6 +27,8 @@ import { signInService } from './sign-in.js';
 import { deskSessions } from './desk-sessions.js';
 import { secondFactorService } from './second-factor.js';
 import { secondFactorsRepo } from '../db/repos/second-factors.js';
+import { passkeyService } from './passkeys.js';
+import { passkeysRepo } from '../db/repos/passkeys.js';
 import { userAdmin } from './user-admin.js';
 import { exportService } from './exports.js';
 import { personalDataService } from './personal-data.js';
@@ -122,6 +124,15 @@ export function createServices(deps: ServiceDeps) {
       audit: repos.audit,
       sessions: deps.sessionStore,
       clock,
+      publisherName: config.publisher.name,
+    }),
+    passkeys: passkeyService({
+      db,
+      passkeys: passkeysRepo(db),
+      users: repos.users,
+      audit: repos.audit,
+      clock,
+      publicBaseUrl: config.publicBaseUrl,
       publisherName: config.publisher.name,
     }),
     users: userAdmin({

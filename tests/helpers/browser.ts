@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildTestApp, tempDir, type TestApp } from './app.js';
+import { unusedPort } from './ports.js';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const INSTALL_HINT = 'apt-get install -y --no-install-recommends chromium';
@@ -66,16 +67,23 @@ export interface RunningApp extends TestApp {
   stop(): Promise<void>;
 }
 
-/** The real app (temp SQLite, file mail transport) listening on 127.0.0.1 on a free port. */
-export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
-  const t = await buildTestApp(env);
+/**
+ * The real app (temp SQLite, file mail transport) listening on 127.0.0.1 on a free port. `host: 'localhost'` makes
+ * it its own public address at http://localhost:<port> (passkeys refuse an IP address as the site's name).
+ */
+export async function startApp(
+  env: Record<string, string> = {},
+  opts: { host?: 'localhost' } = {},
+): Promise<RunningApp> {
+  const fixedPort = opts.host ? await unusedPort() : 0;
+  const t = await buildTestApp(opts.host ? { PUBLIC_BASE_URL: `http://localhost:${fixedPort}`, ...env } : env);
   const server: Server = await new Promise((resolve) => {
-    const s = t.server.listen(0, '127.0.0.1', () => resolve(s));
+    const s = t.server.listen(fixedPort, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
     ...t,
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

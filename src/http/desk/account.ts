@@ -8,13 +8,50 @@ import { actorOf, currentUser } from '../core/middleware/auth.js';
 import { renderDesk } from './render.js';
 import { authenticatorView } from './authenticator-view.js';
 import { postedText } from '../core/posted.js';
+import { PASSKEY_SCRIPTS } from './login-page.js';
 
 export const WRONG_ENROL_CODE =
   'That code is not the one your app shows now. Check the app has the desk and type its code again.';
 
-export function accountPages(services: Services) {
+const DONE: Record<string, string> = {
+  ended: 'The session is ended: that browser is signed out.',
+  'passkey-added': 'Your passkey is added: next time, sign in with it alone.',
+  'passkey-removed': 'The passkey is removed: it no longer opens the desk.',
+};
+const METHOD = { password: 'password', passkey: 'passkey', sso: 'single sign-on' };
+
+/** The account page: two-step sign-in, passkeys and sessions, with a confirmation or an error at the top. */
+export function accountPage(services: Services) {
   const en = i18nFor('en');
   const when = (iso: string | null) => (iso ? en.dateTime(iso) : '—');
+  return (req: Request, res: Response, status: number, message: { done?: string | null; error?: string | null }) => {
+    const user = currentUser(res)!;
+    renderDesk(req, res, status, 'staff/account', {
+      nav: 'account',
+      title: 'Your account',
+      totp: services.secondFactor.hasTotp(user.id),
+      recoveryCodesLeft: services.secondFactor.recoveryCodesLeft(user.id),
+      passkeys: services.passkeys.list(user.id).map((passkey) => ({
+        id: passkey.id,
+        name: passkey.name,
+        added: when(passkey.createdAt),
+        lastUsed: passkey.lastUsedAt ? when(passkey.lastUsedAt) : 'Not yet',
+      })),
+      scripts: PASSKEY_SCRIPTS,
+      done: message.done ?? null,
+      error: message.error ?? null,
+      sessions: services.deskSessions.list(user.id, req.sessionID).map((session) => ({
+        ...session,
+        method: session.method ? METHOD[session.method] : null,
+        signedIn: when(session.signedInAt),
+        lastSeen: when(session.lastSeenAt),
+      })),
+    });
+  };
+}
+
+export function accountPages(services: Services) {
+  const renderAccount = accountPage(services);
   const authenticatorPage = (req: Request, res: Response, status: number, secret: string, error: string | null) => {
     const uri = services.secondFactor.totpUri(currentUser(res)!.email, secret);
     renderDesk(req, res, status, 'staff/authenticator', {
@@ -28,19 +65,8 @@ export function accountPages(services: Services) {
   };
   return {
     show(req: Request, res: Response) {
-      const user = currentUser(res)!;
-      renderDesk(req, res, 200, 'staff/account', {
-        nav: 'account',
-        title: 'Your account',
-        totp: services.secondFactor.hasTotp(user.id),
-        recoveryCodesLeft: services.secondFactor.recoveryCodesLeft(user.id),
-        done: req.query.done === 'ended' ? 'The session is ended: that browser is signed out.' : null,
-        sessions: services.deskSessions.list(user.id, req.sessionID).map((session) => ({
-          ...session,
-          signedIn: when(session.signedInAt),
-          lastSeen: when(session.lastSeenAt),
-        })),
-      });
+      const done = typeof req.query.done === 'string' ? DONE[req.query.done] : undefined;
+      renderAccount(req, res, 200, { done: done ?? null });
     },
     end(req: Request, res: Response) {
       const id = String(req.params.id);

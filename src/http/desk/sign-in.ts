@@ -5,7 +5,6 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Services } from '../../services/services.js';
 import { WINDOW_MS } from '../../services/sign-in.js';
 import { MAX_PASSWORD_LENGTH } from '../../auth/password.js';
-import { describeDevice } from '../../auth/device.js';
 import { normaliseEmail } from '../../email-address.js';
 import { csrfToken, isCsrfValid } from '../core/middleware/csrf.js';
 import { sessionCookieName } from '../core/middleware/session.js';
@@ -15,20 +14,26 @@ import { renderDesk } from './render.js';
 import type { User } from '../../domain/accounts.js';
 import { authenticatorView } from './authenticator-view.js';
 import { WRONG_ENROL_CODE } from './account.js';
+import { completeSignIn } from './complete-sign-in.js';
+import type { LoginPage } from './login-page.js';
 
 const GENERIC_FAILURE = 'The email address or password is not right, or the account is disabled.';
 const EXPIRED = 'The sign-in form had expired. Please sign in again.';
 const THROTTLED = 'Too many failed sign-ins. Wait 15 minutes and try again, or ask an admin to reset your password.';
 const WRONG_CODE = 'That code is not right, or was already used. Type the code your app shows now, or a recovery code.';
+const SSO_ONLY = 'Passwords are turned off: sign in with your organisation’s account.';
 const CODE_PATH = '/staff/login/code';
 const ENROL_PATH = '/staff/login/enrol';
 
 /** Between the password and the code: past this, the password is asked for again. */
 const PENDING_MS = 10 * 60_000;
 
-export function signInPages(services: Services, production: boolean, secondFactorRequired: boolean) {
-  const show = (req: Request, res: Response, status: number, data: Record<string, unknown>) =>
-    renderDesk(req, res, status, 'staff/login', { email: '', next: '', error: null, notice: null, ...data });
+export function signInPages(
+  services: Services,
+  show: LoginPage,
+  rules: { production: boolean; secondFactorRequired: boolean; ssoRequired: boolean },
+) {
+  const { production, secondFactorRequired } = rules;
   const showCodePage = (req: Request, res: Response, status: number, error: string | null) =>
     renderDesk(req, res, status, 'staff/login-code', { title: 'Your sign-in code', error });
 
@@ -40,36 +45,8 @@ export function signInPages(services: Services, production: boolean, secondFacto
     return user && !user.disabledAt ? user : undefined;
   };
 
-  /** A new session id for the signed-in account (so one fixed before is useless), then on to the desk. */
-  const completeSignIn = (
-    req: Request,
-    res: Response,
-    next: NextFunction,
-    user: User,
-    returnTo: string,
-    then: () => void = () => res.redirect(303, safeReturnPath(returnTo)),
-  ) => {
-    const now = services.clock().getTime();
-    req.session.regenerate((error) => {
-      if (error) return next(error);
-      req.session.userId = user.id;
-      req.session.signedInAt = now;
-      req.session.lastSeenAt = now;
-      req.session.device = describeDevice(req.get('user-agent'));
-      req.session.ip = req.ip;
-      // Thrown in a callback, a write error (a full disk) would escape Express: handed on instead.
-      try {
-        services.signIn.recordSignIn(user);
-      } catch (writeError) {
-        return next(writeError);
-      }
-      req.session.save((saveError) => {
-        if (saveError) return next(saveError);
-        res.locals.user = user;
-        then();
-      });
-    });
-  };
+  const signInAs = (req: Request, res: Response, next: NextFunction, user: User, returnTo: string, then?: () => void) =>
+    completeSignIn(services, req, res, next, { user, method: 'password', returnTo }, then);
   const enrolPage = (
     req: Request,
     res: Response,
@@ -104,6 +81,7 @@ export function signInPages(services: Services, production: boolean, secondFacto
       const returnTo = textValue(body.next, 500);
       // A form left open past the session's life: refused (403) but shown again, ready to use.
       if (!isCsrfValid(req)) return show(req, res, 403, { email, next: returnTo, error: EXPIRED });
+      if (rules.ssoRequired) return show(req, res, 403, { next: returnTo, error: SSO_ONLY });
       const outcome = await services.signIn.attempt(email, password, req.ip ?? 'unknown');
       if (outcome.kind === 'throttled') {
         res.set('Retry-After', String(WINDOW_MS / 1000));
@@ -120,7 +98,7 @@ export function signInPages(services: Services, production: boolean, secondFacto
         : secondFactorRequired
           ? ENROL_PATH
           : undefined;
-      if (!step) return completeSignIn(req, res, next, outcome.user, returnTo);
+      if (!step) return signInAs(req, res, next, outcome.user, returnTo);
       req.session.regenerate((error) => {
         if (error) return next(error);
         const waitsFor = step === CODE_PATH ? 'code' : 'enrol';
@@ -150,7 +128,7 @@ export function signInPages(services: Services, production: boolean, secondFacto
       const code = textValue((req.body as Record<string, unknown> | undefined)?.code, 40);
       const codes = services.secondFactor.confirm({ id: user.id, label: user.email }, user.id, secret, code);
       if (!codes) return enrolPage(req, res, 422, user.email, secret, WRONG_ENROL_CODE);
-      completeSignIn(req, res, next, user, '', () => {
+      signInAs(req, res, next, user, '', () => {
         renderDesk(req, res, 200, 'staff/recovery-codes', { title: 'Your recovery codes', codes });
       });
     },
@@ -172,7 +150,7 @@ export function signInPages(services: Services, production: boolean, secondFacto
         return showCodePage(req, res, 429, THROTTLED);
       }
       if (outcome === 'refused') return showCodePage(req, res, 401, WRONG_CODE);
-      completeSignIn(req, res, next, user, req.session.pending?.next ?? '');
+      signInAs(req, res, next, user, req.session.pending?.next ?? '');
     },
 
     signOut(req: Request, res: Response, next: NextFunction) {

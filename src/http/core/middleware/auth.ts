@@ -8,7 +8,11 @@ import { forbidden } from '../../../errors.js';
 
 const LOGIN_PATH = '/staff/login';
 
-export function loadUser(services: Services, timeouts: { idleMinutes: number; absoluteHours: number }): RequestHandler {
+export function loadUser(
+  services: Services,
+  timeouts: { idleMinutes: number; absoluteHours: number },
+  ssoRequired: boolean,
+): RequestHandler {
   const idleMs = timeouts.idleMinutes * 60_000;
   const absoluteMs = timeouts.absoluteHours * 60 * 60_000;
   return (req, res, next) => {
@@ -16,7 +20,9 @@ export function loadUser(services: Services, timeouts: { idleMinutes: number; ab
     if (!session?.userId) return next();
     const now = services.clock().getTime();
     const expired = now - (session.signedInAt ?? 0) > absoluteMs || now - (session.lastSeenAt ?? 0) > idleMs;
-    const user = expired ? undefined : services.signIn.findUser(session.userId);
+    // Once single sign-on is required, sessions opened another way before it end at their next page.
+    const refused = expired || (ssoRequired && session.method !== 'sso');
+    const user = refused ? undefined : services.signIn.findUser(session.userId);
     if (!user || user.disabledAt) {
       return session.destroy((error) => next(error));
     }

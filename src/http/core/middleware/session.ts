@@ -38,5 +38,5 @@ export function deskSession(services: Services, config: Readonly<Config>): Reque
     next();
   };
   const timeouts = { idleMinutes: config.sessionIdleMinutes, absoluteHours: config.sessionAbsoluteHours };
-  return [noStore, english, sessionMiddleware(services, config), loadUser(services, timeouts)];
+  return [noStore, english, sessionMiddleware(services, config), loadUser(services, timeouts, config.ssoRequired)];
 }

@@ -1,0 +1,102 @@
+// Passkeys over HTTP. Adding one (account page) and signing in with one (sign-in page) each take two requests: a
+// CSRF-checked POST for the options, whose challenge the session keeps for 5 minutes, then the form carrying the
+// browser's answer, checked once against that challenge. Answers are ordinary pages and redirects.
+import type { NextFunction, Request, Response } from 'express';
+import type { Services } from '../../services/services.js';
+import { WINDOW_MS } from '../../services/sign-in.js';
+import { notFound } from '../../errors.js';
+import { isCsrfValid } from '../core/middleware/csrf.js';
+import { actorOf, currentUser } from '../core/middleware/auth.js';
+import { postedText } from '../core/posted.js';
+import { accountPage } from './account.js';
+import { completeSignIn } from './complete-sign-in.js';
+import type { LoginPage } from './login-page.js';
+
+const CHALLENGE_MS = 5 * 60_000;
+/** A registration answer holds the public key and attestation: a few kilobytes. */
+const MAX_ANSWER = 64_000;
+const EXPIRED = 'The page had expired. Reload it and try again.';
+const NOT_SAVED =
+  'The passkey was not added: the browser’s answer did not match this desk, or the passkey is already added.';
+const REFUSED = 'That passkey does not open the desk: it was removed, or its account is disabled.';
+const THROTTLED = 'Too many failed sign-ins from this network. Wait 15 minutes and try again.';
+const SSO_ONLY = 'Passkeys are turned off: sign in with your organisation’s account.';
+
+export function passkeyPages(services: Services, login: LoginPage, ssoRequired: boolean) {
+  const renderAccount = accountPage(services);
+
+  /** The challenge given for `purpose`, used up by this call; undefined when there is none or it is too old. */
+  const takeChallenge = (req: Request, purpose: 'register' | 'sign_in') => {
+    const challenge = req.session.passkeyChallenge;
+    delete req.session.passkeyChallenge;
+    const fresh = challenge && services.clock().getTime() - challenge.at <= CHALLENGE_MS;
+    return fresh && challenge.purpose === purpose ? challenge.value : undefined;
+  };
+  const sendOptions = (
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    purpose: 'register' | 'sign_in',
+    options: { challenge: string },
+  ) => {
+    req.session.passkeyChallenge = { value: options.challenge, at: services.clock().getTime(), purpose };
+    req.session.save((error) => (error ? next(error) : res.json(options)));
+  };
+  const posted = (req: Request, name: string, max: number) => postedText(req.body, name, max);
+
+  return {
+    async registrationOptions(req: Request, res: Response, next: NextFunction) {
+      sendOptions(req, res, next, 'register', await services.passkeys.registrationOptions(currentUser(res)!));
+    },
+
+    async add(req: Request, res: Response) {
+      const user = currentUser(res)!;
+      const challenge = takeChallenge(req, 'register');
+      if (!challenge) return renderAccount(req, res, 400, { error: EXPIRED });
+      const name = posted(req, 'name', 60).trim() || 'Passkey';
+      const added = await services.passkeys.register(
+        actorOf(res),
+        user,
+        posted(req, 'response', MAX_ANSWER),
+        challenge,
+        name,
+      );
+      if (!added) return renderAccount(req, res, 422, { error: NOT_SAVED });
+      res.redirect(303, '/staff/account?done=passkey-added');
+    },
+
+    remove(req: Request, res: Response) {
+      const id = String(req.params.id);
+      const user = currentUser(res)!;
+      if (!/^\d{1,15}$/.test(id) || !services.passkeys.remove(actorOf(res), user.id, Number(id))) {
+        throw notFound('There is no such passkey on your account.');
+      }
+      res.redirect(303, '/staff/account?done=passkey-removed');
+    },
+
+    async signInOptions(req: Request, res: Response, next: NextFunction) {
+      if (ssoRequired) return res.status(403).json({ error: SSO_ONLY });
+      if (!isCsrfValid(req)) return res.status(403).json({ error: EXPIRED });
+      sendOptions(req, res, next, 'sign_in', await services.passkeys.authenticationOptions());
+    },
+
+    async signIn(req: Request, res: Response, next: NextFunction) {
+      const returnTo = posted(req, 'next', 500);
+      if (ssoRequired) return login(req, res, 403, { next: returnTo, error: SSO_ONLY });
+      if (!isCsrfValid(req)) return login(req, res, 403, { next: returnTo, error: EXPIRED });
+      const challenge = takeChallenge(req, 'sign_in');
+      if (!challenge) return login(req, res, 400, { next: returnTo, error: EXPIRED });
+      const outcome = await services.passkeys.signIn(
+        posted(req, 'response', MAX_ANSWER),
+        challenge,
+        req.ip ?? 'unknown',
+      );
+      if (outcome.kind === 'throttled') {
+        res.set('Retry-After', String(WINDOW_MS / 1000));
+        return login(req, res, 429, { next: returnTo, error: THROTTLED });
+      }
+      if (outcome.kind === 'refused') return login(req, res, 401, { next: returnTo, error: REFUSED });
+      completeSignIn(services, req, res, next, { user: outcome.user, method: 'passkey', returnTo });
+    },
+  };
+}
