@@ -110,6 +110,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const oidcIssuer = env.OIDC_ISSUER?.trim() ? url('OIDC_ISSUER', env.OIDC_ISSUER.trim(), ['http:', 'https:']) : null;
   const oidcClientId = env.OIDC_CLIENT_ID?.trim() ?? '';
   const oidcClientSecret = env.OIDC_CLIENT_SECRET?.trim() ?? '';
+  const loopback = (u: string) => ['localhost', '127.0.0.1', '[::1]'].includes(new URL(u).hostname);
+  if (oidcIssuer?.startsWith('http:') && !loopback(oidcIssuer)) problems.push('OIDC_ISSUER must start with https://');
   if (oidcIssuer && (!oidcClientId || !oidcClientSecret)) {
     problems.push('OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are needed too');
   }

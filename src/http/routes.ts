@@ -24,6 +24,7 @@ import { api, requireJson } from './api/requests.js';
 import { signInPages } from './desk/sign-in.js';
 import { loginPage } from './desk/login-page.js';
 import { passkeyPages } from './desk/passkeys.js';
+import { singleSignOnPages } from './desk/single-sign-on.js';
 import { queuePage } from './desk/queue.js';
 import { deskRequestPage } from './desk/request-page.js';
 import { mailPage } from './desk/mail.js';
@@ -62,11 +63,12 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
     secondFactorRequired: config.secondFactor === 'required',
     ssoRequired: config.ssoRequired,
   });
-  const passkeys = passkeyPages(services, login, config.ssoRequired);
+  const passkeys = passkeyPages(services, login, { required: config.ssoRequired, providerName: config.oidc?.name });
+  const sso = singleSignOnPages(services, login, config.oidc?.name ?? '');
   const requestPage = deskRequestPage(services, config.overdueWorkingDays);
   const users = userPages(services);
   const exports = exportPages(services);
-  const account = accountPages(services);
+  const account = accountPages(services, config.oidc?.name);
   const erasure = erasurePages(services);
 
   // operations
@@ -113,6 +115,8 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.post('/staff/login/code',                              signInLimit, deskFormBody, signIn.submitCode);
   route.post('/staff/login/passkey/options',                   signInLimit, deskFormBody, passkeys.signInOptions);
   route.post('/staff/login/passkey',                           signInLimit, deskFormBody, passkeys.signIn);
+  route.get ('/staff/login/sso',                               signInLimit, sso.start);
+  route.get ('/staff/login/sso/callback',                      signInLimit, sso.callback);
   route.post('/staff/logout',                                  ...deskForm, signIn.signOut);
   route.get ('/staff',                                         signedIn, toQueue);
   route.get ('/staff/requests',                                signedIn, queue);

@@ -28,6 +28,8 @@ import { deskSessions } from './desk-sessions.js';
 import { secondFactorService } from './second-factor.js';
 import { secondFactorsRepo } from '../db/repos/second-factors.js';
 import { passkeyService } from './passkeys.js';
+import { singleSignOnService } from './single-sign-on.js';
+import { ssoIdentitiesRepo } from '../db/repos/sso-identities.js';
 import { passkeysRepo } from '../db/repos/passkeys.js';
 import { userAdmin } from './user-admin.js';
 import { exportService } from './exports.js';
@@ -135,6 +137,18 @@ export function createServices(deps: ServiceDeps) {
       publicBaseUrl: config.publicBaseUrl,
       publisherName: config.publisher.name,
     }),
+    /** Single sign-on, when a provider is configured. */
+    singleSignOn: config.oidc
+      ? singleSignOnService({
+          db,
+          users: repos.users,
+          identities: ssoIdentitiesRepo(db),
+          audit: repos.audit,
+          clock,
+          provider: config.oidc,
+          publicBaseUrl: config.publicBaseUrl,
+        })
+      : null,
     users: userAdmin({
       db,
       users: repos.users,

@@ -21,7 +21,7 @@ const DONE: Record<string, string> = {
 const METHOD = { password: 'password', passkey: 'passkey', sso: 'single sign-on' };
 
 /** The account page: two-step sign-in, passkeys and sessions, with a confirmation or an error at the top. */
-export function accountPage(services: Services) {
+export function accountPage(services: Services, providerName: string | undefined) {
   const en = i18nFor('en');
   const when = (iso: string | null) => (iso ? en.dateTime(iso) : '—');
   return (req: Request, res: Response, status: number, message: { done?: string | null; error?: string | null }) => {
@@ -38,6 +38,16 @@ export function accountPage(services: Services) {
         lastUsed: passkey.lastUsedAt ? when(passkey.lastUsedAt) : 'Not yet',
       })),
       scripts: PASSKEY_SCRIPTS,
+      sso: providerName
+        ? {
+            name: providerName,
+            identities: (services.singleSignOn?.identitiesOf(user.id) ?? []).map((identity) => ({
+              email: identity.email,
+              linked: when(identity.linkedAt),
+              lastUsed: when(identity.lastUsedAt),
+            })),
+          }
+        : null,
       done: message.done ?? null,
       error: message.error ?? null,
       sessions: services.deskSessions.list(user.id, req.sessionID).map((session) => ({
@@ -50,8 +60,8 @@ export function accountPage(services: Services) {
   };
 }
 
-export function accountPages(services: Services) {
-  const renderAccount = accountPage(services);
+export function accountPages(services: Services, providerName: string | undefined) {
+  const renderAccount = accountPage(services, providerName);
   const authenticatorPage = (req: Request, res: Response, status: number, secret: string, error: string | null) => {
     const uri = services.secondFactor.totpUri(currentUser(res)!.email, secret);
     renderDesk(req, res, status, 'staff/authenticator', {

@@ -22,8 +22,13 @@ const REFUSED = 'That passkey does not open the desk: it was removed, or its acc
 const THROTTLED = 'Too many failed sign-ins from this network. Wait 15 minutes and try again.';
 const SSO_ONLY = 'Passkeys are turned off: sign in with your organisation’s account.';
 
-export function passkeyPages(services: Services, login: LoginPage, ssoRequired: boolean) {
-  const renderAccount = accountPage(services);
+export function passkeyPages(
+  services: Services,
+  login: LoginPage,
+  sso: { required: boolean; providerName: string | undefined },
+) {
+  const renderAccount = accountPage(services, sso.providerName);
+  const ssoRequired = sso.required;
 
   /** The challenge given for `purpose`, used up by this call; undefined when there is none or it is too old. */
   const takeChallenge = (req: Request, purpose: 'register' | 'sign_in') => {

@@ -80,8 +80,9 @@ export function signInPages(
       const password = textValue(body.password, MAX_PASSWORD_LENGTH + 1);
       const returnTo = textValue(body.next, 500);
       // A form left open past the session's life: refused (403) but shown again, ready to use.
-      if (!isCsrfValid(req)) return show(req, res, 403, { email, next: returnTo, error: EXPIRED });
+      // Refusing changes nothing, so it comes before the CSRF check (the page has no password form to carry one).
       if (rules.ssoRequired) return show(req, res, 403, { next: returnTo, error: SSO_ONLY });
+      if (!isCsrfValid(req)) return show(req, res, 403, { email, next: returnTo, error: EXPIRED });
       const outcome = await services.signIn.attempt(email, password, req.ip ?? 'unknown');
       if (outcome.kind === 'throttled') {
         res.set('Retry-After', String(WINDOW_MS / 1000));
