@@ -88,7 +88,7 @@ test('disable, enable and reset-password; the only admin cannot be disabled', as
   assert.ok(actions.every((a) => a.actor === 'cli'));
 });
 
-test('reset-factors removes the authenticator and recovery codes and ends the sessions; reset-password keeps them', () => {
+test('reset-factors removes the authenticator, recovery codes, passkeys and single sign-on link and ends the sessions; reset-password keeps them', () => {
   assert.equal(reprise(['add', '--email', 'phone@example.org', '--role', 'staff'], 'a lost phone password\n').code, 0);
   const db = openDatabase(path.join(dir, 'reprise.db'));
   try {
@@ -97,6 +97,14 @@ test('reset-factors removes the authenticator and recovery codes and ends the se
       id,
     );
     db.prepare(`INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?, 'h', '2026-12-01')`).run(id);
+    db.prepare(
+      `INSERT INTO passkeys (user_id, credential_id, public_key, name, created_at)
+      VALUES (?, 'cred', x'00', 'Phone', '2026-12-01')`,
+    ).run(id);
+    db.prepare(
+      `INSERT INTO sso_identities (user_id, issuer, subject, email, linked_at)
+      VALUES (?, 'https://id.example', 'sub', 'phone@example.org', '2026-12-01')`,
+    ).run(id);
     db.prepare(`INSERT INTO sessions (sid, data, user_id, expires_at) VALUES ('s', '{}', ?, ?)`).run(
       id,
       Date.now() + 60_000,
@@ -114,6 +122,8 @@ test('reset-factors removes the authenticator and recovery codes and ends the se
     assert.match(reset.stderr, /second factor of phone@example\.org is removed/);
     assert.equal(db.prepare('SELECT totp_secret FROM users WHERE id = ?').pluck().get(id), null);
     assert.equal(db.prepare('SELECT COUNT(*) FROM recovery_codes WHERE user_id = ?').pluck().get(id), 0);
+    assert.equal(db.prepare('SELECT COUNT(*) FROM passkeys WHERE user_id = ?').pluck().get(id), 0);
+    assert.equal(db.prepare('SELECT COUNT(*) FROM sso_identities WHERE user_id = ?').pluck().get(id), 0);
     assert.equal(db.prepare('SELECT COUNT(*) FROM sessions WHERE user_id = ?').pluck().get(id), 0);
     const audit = db
       .prepare(`SELECT actor FROM audit_log WHERE action = 'user.reset_factors' AND subject_id = ?`)

@@ -19,8 +19,9 @@ const HELP = `Usage:
   reprise user enable --email E                   allow a disabled account again
   reprise user reset-password --email E           set a new password from standard input (ends its sessions;
                                                   the second factor stays)
-  reprise user reset-factors --email E            remove the authenticator app and recovery codes (a lost
-                                                  phone; ends its sessions); the person sets them up again
+  reprise user reset-factors --email E            remove the authenticator app, recovery codes, passkeys and
+                                                  single sign-on link (a lost phone; ends its sessions); the
+                                                  person sets them up again
 
 The password is the first line of standard input when that is not a terminal, e.g.
   printf '%s\\n' "$PASSWORD" | reprise user add --email desk@example.org --role admin

@@ -12,6 +12,7 @@ export function secondFactorsRepo(db: Db) {
     updated_at = @now WHERE id = @id`);
   const dropCodes = db.prepare('DELETE FROM recovery_codes WHERE user_id = ?');
   const dropPasskeys = db.prepare('DELETE FROM passkeys WHERE user_id = ?');
+  const unlinkSso = db.prepare('DELETE FROM sso_identities WHERE user_id = ?');
   const addCode = db.prepare('INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?, ?, ?)');
   const useCode = db.prepare(`UPDATE recovery_codes SET used_at = @now
     WHERE user_id = @id AND code_hash = @hash AND used_at IS NULL`);
@@ -29,11 +30,13 @@ export function secondFactorsRepo(db: Db) {
     useRecoveryCode: (userId: number, hash: string, now: string) =>
       useCode.run({ id: userId, hash, now }).changes === 1,
     recoveryCodesLeft: (userId: number) => codesLeft.get(userId) as number,
-    /** Removes every factor, passkeys too (a lost device): the next sign-in asks for a new one. */
+    /** Removes every factor, passkeys and single sign-on links too (a lost device, an identity recreated at the
+     * provider): the next sign-in asks for a new factor, or links again by verified email. */
     clear(userId: number, now: string) {
       clearTotp.run({ id: userId, now });
       dropCodes.run(userId);
       dropPasskeys.run(userId);
+      unlinkSso.run(userId);
     },
   };
 }
