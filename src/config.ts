@@ -38,6 +38,9 @@ export interface Config {
   oidc: { issuer: string; clientId: string; clientSecret: string; name: string } | null;
   /** Only single sign-on opens the desk: passwords and passkeys are refused. */
   ssoRequired: boolean;
+  /** provider: the provider's own second factor stands for the desk's; desk: after single sign-on the desk asks its
+   * own code too (as after a password). */
+  ssoSecondFactor: 'provider' | 'desk';
   overdueWorkingDays: number;
   /** Closed requests lose their personal data this many months after closing; 0 keeps it. */
   retentionMonths: number;
@@ -107,10 +110,12 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const sessionSecret = env.SESSION_SECRET?.trim() || null;
   if (sessionSecret && sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters');
 
-  const oidcIssuer = env.OIDC_ISSUER?.trim() ? url('OIDC_ISSUER', env.OIDC_ISSUER.trim(), ['http:', 'https:']) : null;
+  // Kept exactly as written (a trailing slash too): discovery compares it character for character.
+  const oidcIssuer = env.OIDC_ISSUER?.trim() || null;
+  if (oidcIssuer) url('OIDC_ISSUER', oidcIssuer, ['http:', 'https:']);
   const oidcClientId = env.OIDC_CLIENT_ID?.trim() ?? '';
   const oidcClientSecret = env.OIDC_CLIENT_SECRET?.trim() ?? '';
-  const loopback = (u: string) => ['localhost', '127.0.0.1', '[::1]'].includes(new URL(u).hostname);
+  const loopback = (u: string) => URL.canParse(u) && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(u).hostname);
   if (oidcIssuer?.startsWith('http:') && !loopback(oidcIssuer)) problems.push('OIDC_ISSUER must start with https://');
   if (oidcIssuer && (!oidcClientId || !oidcClientSecret)) {
     problems.push('OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are needed too');
@@ -155,6 +160,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
         }
       : null,
     ssoRequired,
+    ssoSecondFactor: text('SSO_SECOND_FACTOR', 'provider') as Config['ssoSecondFactor'],
     metricsToken: env.METRICS_TOKEN?.trim() || null,
     passwordScryptLog2N: int('PASSWORD_SCRYPT_LOG2N', 17, 10, 20),
     sessionSecret,
@@ -169,6 +175,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   };
   if (!['required', 'optional'].includes(config.secondFactor)) {
     problems.push(`SECOND_FACTOR must be required or optional (got "${config.secondFactor}")`);
+  }
+  if (!['provider', 'desk'].includes(config.ssoSecondFactor)) {
+    problems.push(`SSO_SECOND_FACTOR must be provider or desk (got "${config.ssoSecondFactor}")`);
   }
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${config.logLevel}")`);

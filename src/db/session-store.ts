@@ -134,15 +134,16 @@ declare module 'express-session' {
     /** What the list of sessions shows: the browser and system, and the address it signed in from. */
     device?: string;
     ip?: string;
-    /** Password given, second factor not yet: who, since when (epoch ms), and the page to go on to. */
-    pending?: { userId: number; at: number; next: string; step: 'code' | 'enrol' };
+    /** First step taken (a password, or single sign-on), second factor not yet: who, since when (epoch ms), the page
+     * to go on to, and how the first step was taken. */
+    pending?: { userId: number; at: number; next: string; step: 'code' | 'enrol'; method?: 'password' | 'sso' };
     /** An authenticator app's secret shown for enrolment, kept until a code confirms it. */
     enrolSecret?: string;
     /** How the session was opened: a password (with its code), a passkey, or single sign-on. */
     method?: 'password' | 'passkey' | 'sso';
-    /** A WebAuthn challenge given to the browser (epoch ms), answered once. */
-    passkeyChallenge?: { value: string; at: number; purpose: 'register' | 'sign_in' };
+    /** The last WebAuthn challenge given to this browser (sign_in_challenges says whether it is still good). */
+    passkeyChallenge?: string;
     /** A single sign-on in progress: what the provider's answer must match, and the page to go on to. */
-    sso?: { state: string; nonce: string; verifier: string; at: number; next: string };
+    sso?: { state: string; nonce: string; verifier: string; next: string };
   }
 }

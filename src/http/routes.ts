@@ -64,11 +64,14 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
     ssoRequired: config.ssoRequired,
   });
   const passkeys = passkeyPages(services, login, { required: config.ssoRequired, providerName: config.oidc?.name });
-  const sso = singleSignOnPages(services, login, config.oidc?.name ?? '');
+  const sso = singleSignOnPages(services, login, {
+    providerName: config.oidc?.name ?? '',
+    deskSecondStep: config.ssoSecondFactor === 'desk' ? signIn.secondStep : undefined,
+  });
   const requestPage = deskRequestPage(services, config.overdueWorkingDays);
   const users = userPages(services);
   const exports = exportPages(services);
-  const account = accountPages(services, config.oidc?.name);
+  const account = accountPages(services, { providerName: config.oidc?.name, required: config.ssoRequired });
   const erasure = erasurePages(services);
 
   // operations

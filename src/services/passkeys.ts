@@ -16,12 +16,16 @@ import { writeTransaction, type Db } from '../db/connection.js';
 import type { AuditRepo } from '../db/repos/audit.js';
 import { loginAttemptsRepo } from '../db/repos/login-attempts.js';
 import type { PasskeysRepo } from '../db/repos/passkeys.js';
+import type { ChallengePurpose, SignInChallengesRepo } from '../db/repos/sign-in-challenges.js';
 import type { UsersRepo } from '../db/repos/users.js';
 import type { Actor, User } from '../domain/accounts.js';
 import { MAX_FAILURES_PER_IP, throttleKey, WINDOW_MS } from './sign-in.js';
 
 export type PasskeySignIn =
-  { kind: 'signed_in'; user: User } | { kind: 'refused'; reason: string } | { kind: 'throttled' };
+  { kind: 'signed_in'; user: User } | { kind: 'refused'; reason: string } | { kind: 'expired' } | { kind: 'throttled' };
+
+/** A challenge is good for this long after the browser is given it, and once. */
+const CHALLENGE_MS = 5 * 60_000;
 
 /** What the browser sends back, parsed from the form's hidden field; undefined when it is not JSON of that shape. */
 function parseResponse<T extends { id: string; response: object }>(text: string): T | undefined {
@@ -38,6 +42,7 @@ function parseResponse<T extends { id: string; response: object }>(text: string)
 export function passkeyService(deps: {
   db: Db;
   passkeys: PasskeysRepo;
+  challenges: SignInChallengesRepo;
   users: UsersRepo;
   audit: AuditRepo;
   clock: () => Date;
@@ -49,6 +54,12 @@ export function passkeyService(deps: {
   const base = new URL(deps.publicBaseUrl);
   const rpID = base.hostname;
   const origin = base.origin;
+  /** The options' challenge is kept (5 minutes, once) before they go to the browser. */
+  const remember = async <T extends { challenge: string }>(purpose: ChallengePurpose, options: Promise<T>) => {
+    const ready = await options;
+    deps.challenges.add(ready.challenge, purpose, deps.clock().getTime(), CHALLENGE_MS);
+    return ready;
+  };
   const transportsOf = (text: string | null) => (text ? (text.split(',') as AuthenticatorTransport[]) : undefined);
 
   return {
@@ -57,22 +68,45 @@ export function passkeyService(deps: {
 
     /** Options for the browser to create a passkey for this account (its existing ones excluded). */
     registrationOptions: (user: User): Promise<PublicKeyCredentialCreationOptionsJSON> =>
-      generateRegistrationOptions({
-        rpName: `${deps.publisherName} desk`,
-        rpID,
-        userName: user.email,
-        userID: new TextEncoder().encode(`user-${user.id}`),
-        attestationType: 'none',
-        excludeCredentials: deps.passkeys
-          .forUser(user.id)
-          .map((row) => ({ id: row.credentialId, transports: transportsOf(row.transports) })),
-        authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
-      }),
+      remember(
+        'passkey_register',
+        generateRegistrationOptions({
+          rpName: `${deps.publisherName} desk`,
+          rpID,
+          userName: user.email,
+          userID: new TextEncoder().encode(`user-${user.id}`),
+          attestationType: 'none',
+          excludeCredentials: deps.passkeys
+            .forUser(user.id)
+            .map((row) => ({ id: row.credentialId, transports: transportsOf(row.transports) })),
+          authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
+        }),
+      ),
 
-    /** Stores the passkey the browser created, once its answer matches the challenge; false if it does not. */
-    async register(actor: Actor, user: User, answer: string, challenge: string, name: string): Promise<boolean> {
+    /** Stores the passkey the browser created, once its answer matches the challenge (used up here). */
+    async register(
+      actor: Actor,
+      user: User,
+      answer: string,
+      challenge: string,
+      name: string,
+    ): Promise<'added' | 'refused' | 'expired'> {
+      if (!deps.challenges.take(challenge, 'passkey_register', deps.clock().getTime())) return 'expired';
       const response = parseResponse<RegistrationResponseJSON>(answer);
-      if (!response) return false;
+      const refused = (reason: string) => {
+        const at = deps.clock().toISOString();
+        const after = { reason };
+        deps.audit.record({
+          actor,
+          action: 'user.passkey_refused',
+          subjectType: 'user',
+          subjectId: user.id,
+          after,
+          at,
+        });
+        return 'refused' as const;
+      };
+      if (!response) return refused('malformed');
       let registrationInfo;
       try {
         ({ registrationInfo } = await verifyRegistrationResponse({
@@ -83,9 +117,10 @@ export function passkeyService(deps: {
           requireUserVerification: true,
         }));
       } catch {
-        return false;
+        return refused('not_verified');
       }
-      if (!registrationInfo || deps.passkeys.byCredential(registrationInfo.credential.id)) return false;
+      if (!registrationInfo) return refused('not_verified');
+      if (deps.passkeys.byCredential(registrationInfo.credential.id)) return refused('already_added');
       const { credential } = registrationInfo;
       writeTransaction(deps.db, () => {
         const at = deps.clock().toISOString();
@@ -101,7 +136,7 @@ export function passkeyService(deps: {
         const after = { passkey: id, name };
         deps.audit.record({ actor, action: 'user.passkey_add', subjectType: 'user', subjectId: user.id, after, at });
       });
-      return true;
+      return 'added';
     },
 
     remove(actor: Actor, userId: number, id: number): boolean {
@@ -116,7 +151,7 @@ export function passkeyService(deps: {
 
     /** Options for signing in with any passkey of this site (the browser offers the ones it holds). */
     authenticationOptions: (): Promise<PublicKeyCredentialRequestOptionsJSON> =>
-      generateAuthenticationOptions({ rpID, userVerification: 'required' }),
+      remember('passkey_sign_in', generateAuthenticationOptions({ rpID, userVerification: 'required' })),
 
     /** Signs in the account whose passkey answered the challenge. Refusals are audited and counted per address. */
     async signIn(answer: string, challenge: string, ip: string): Promise<PasskeySignIn> {
@@ -124,13 +159,17 @@ export function passkeyService(deps: {
       const at = now.toISOString();
       const address = throttleKey(ip);
       if (attempts.failuresFromIp(address, new Date(now.getTime() - WINDOW_MS).toISOString()) >= MAX_FAILURES_PER_IP) {
+        const actor = { id: null, label: 'unknown' };
+        deps.audit.record({ actor, action: 'sign_in.passkey_throttled', subjectType: 'user', subjectId: null, at });
         return { kind: 'throttled' };
       }
+      if (!deps.challenges.take(challenge, 'passkey_sign_in', now.getTime())) return { kind: 'expired' };
       const response = parseResponse<AuthenticationResponseJSON>(answer);
       const row = response ? deps.passkeys.byCredential(response.id) : undefined;
       const user = row ? deps.users.findById(row.userId) : undefined;
       const refuse = (reason: string): PasskeySignIn => {
-        attempts.recordFailure(user?.email ?? '', address, at);
+        // Counted for the address only: a known credential id must not let anyone lock its owner's password out.
+        attempts.recordFailure('', address, at);
         const actor = user ? { id: user.id, label: user.email } : { id: null, label: 'unknown' };
         const after = { reason, passkey: row?.id ?? null };
         deps.audit.record({
@@ -160,8 +199,10 @@ export function passkeyService(deps: {
           },
           requireUserVerification: true,
         });
-      } catch {
-        return refuse('not_verified');
+      } catch (error) {
+        // A counter that went backwards suggests a cloned authenticator: said so in the audit log.
+        const cloned = error instanceof Error && /counter/i.test(error.message);
+        return refuse(cloned ? 'counter_regression' : 'not_verified');
       }
       if (!verified.verified) return refuse('not_verified');
       deps.passkeys.recordUse(row.id, verified.authenticationInfo.newCounter, at);

@@ -31,6 +31,7 @@ import { passkeyService } from './passkeys.js';
 import { singleSignOnService } from './single-sign-on.js';
 import { ssoIdentitiesRepo } from '../db/repos/sso-identities.js';
 import { passkeysRepo } from '../db/repos/passkeys.js';
+import { signInChallengesRepo } from '../db/repos/sign-in-challenges.js';
 import { userAdmin } from './user-admin.js';
 import { exportService } from './exports.js';
 import { personalDataService } from './personal-data.js';
@@ -64,6 +65,7 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps) {
   const { config, db, clock, repos, storage } = deps;
   const formOptions = formOptionsService(deps.validators);
+  const challenges = signInChallengesRepo(db);
   return {
     clock,
     storage,
@@ -117,7 +119,13 @@ export function createServices(deps: ServiceDeps) {
       conditionsVersion: deps.legal.conditionsVersion,
     }),
     mailStatus: mailStatusService({ outbox: repos.outbox, clock }),
-    signIn: signInService({ db, users: repos.users, clock, scryptLog2N: config.passwordScryptLog2N }),
+    signIn: signInService({
+      db,
+      users: repos.users,
+      audit: repos.audit,
+      clock,
+      scryptLog2N: config.passwordScryptLog2N,
+    }),
     sessions: { store: deps.sessionStore, secret: deps.sessionSecret },
     deskSessions: deskSessions({ db, store: deps.sessionStore, audit: repos.audit, clock }),
     secondFactor: secondFactorService({
@@ -131,6 +139,7 @@ export function createServices(deps: ServiceDeps) {
     passkeys: passkeyService({
       db,
       passkeys: passkeysRepo(db),
+      challenges,
       users: repos.users,
       audit: repos.audit,
       clock,
@@ -143,6 +152,7 @@ export function createServices(deps: ServiceDeps) {
           db,
           users: repos.users,
           identities: ssoIdentitiesRepo(db),
+          challenges,
           audit: repos.audit,
           clock,
           provider: config.oidc,

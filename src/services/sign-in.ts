@@ -2,7 +2,8 @@
 // take as long (an unknown email is checked against a decoy hash). After 5 failures for one account or 20
 // from one address within 15 minutes, attempts are refused until the oldest failure leaves the window.
 import { isIPv6 } from 'node:net';
-import type { Db } from '../db/connection.js';
+import { writeTransaction, type Db } from '../db/connection.js';
+import type { AuditRepo } from '../db/repos/audit.js';
 import { loginAttemptsRepo } from '../db/repos/login-attempts.js';
 import type { UsersRepo } from '../db/repos/users.js';
 import { normaliseEmail } from '../email-address.js';
@@ -34,7 +35,13 @@ export function throttleKey(ip: string): string {
 
 export type SignInOutcome = { kind: 'signed_in'; user: User } | { kind: 'refused' } | { kind: 'throttled' };
 
-export function signInService(deps: { db: Db; users: UsersRepo; clock: () => Date; scryptLog2N: number }) {
+export function signInService(deps: {
+  db: Db;
+  users: UsersRepo;
+  audit: AuditRepo;
+  clock: () => Date;
+  scryptLog2N: number;
+}) {
   const attempts = loginAttemptsRepo(deps.db);
   let decoy: Promise<string> | undefined;
   let verifying = 0;
@@ -70,9 +77,14 @@ export function signInService(deps: { db: Db; users: UsersRepo; clock: () => Dat
     },
     /** The whole sign-in is done (password, and code where there is one): the account's failures are forgiven. A
      * right password alone forgives nothing, or wrong codes could be tried without end between passwords. */
-    recordSignIn(user: User) {
-      attempts.forgetEmail(user.email);
-      deps.users.recordLogin(user.id, deps.clock().toISOString());
+    recordSignIn(user: User, method: 'password' | 'passkey' | 'sso') {
+      const at = deps.clock().toISOString();
+      writeTransaction(deps.db, () => {
+        attempts.forgetEmail(user.email);
+        deps.users.recordLogin(user.id, at);
+        const actor = { id: user.id, label: user.email };
+        deps.audit.record({ actor, action: 'sign_in', subjectType: 'user', subjectId: user.id, after: { method }, at });
+      });
     },
     /** The account behind a session, re-read on every request so a disabled account or a new role applies at once. */
     findUser: (id: number) => deps.users.findById(id),

@@ -6,6 +6,7 @@ import * as oidc from 'openid-client';
 import { writeTransaction, type Db } from '../db/connection.js';
 import type { AuditRepo } from '../db/repos/audit.js';
 import type { SsoIdentitiesRepo } from '../db/repos/sso-identities.js';
+import type { SignInChallengesRepo } from '../db/repos/sign-in-challenges.js';
 import type { UsersRepo } from '../db/repos/users.js';
 import type { User } from '../domain/accounts.js';
 import { normaliseEmail } from '../email-address.js';
@@ -14,6 +15,8 @@ const SSO_CALLBACK_PATH = '/staff/login/sso/callback';
 const SCOPE = 'openid email profile';
 /** Seconds the provider has to answer each request before the sign-in is given up as unreachable. */
 const TIMEOUT_S = 10;
+/** From the redirect to the provider to its answer: past this, the sign-in starts again. */
+const PENDING_MS = 10 * 60_000;
 
 /** What the session keeps between the redirect to the provider and its answer. */
 export interface SsoPending {
@@ -41,11 +44,18 @@ export class ProviderUnavailable extends Error {}
 
 const isLoopback = (url: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 
-/** A network failure or a time-out, somewhere in the error's causes. */
+/** A network failure, a time-out or a server error at the provider (somewhere in the error's causes). */
 function isNetworkFailure(error: unknown): boolean {
   for (let e = error; e instanceof Error; e = e.cause) {
     if (e instanceof TypeError || e.name === 'TimeoutError' || e.name === 'AbortError') return true;
-    if (e instanceof oidc.ResponseBodyError && e.status >= 500) return true;
+    if ((e as { code?: string }).code === 'OAUTH_TIMEOUT') return true;
+    // openid-client reports a 5xx as a non-conforming answer whose cause is the Response itself.
+    const cause = e.cause as { status?: unknown } | undefined;
+    if (
+      e instanceof oidc.ResponseBodyError ? e.status >= 500 : typeof cause?.status === 'number' && cause.status >= 500
+    ) {
+      return true;
+    }
   }
   return false;
 }
@@ -54,6 +64,7 @@ export function singleSignOnService(deps: {
   db: Db;
   users: UsersRepo;
   identities: SsoIdentitiesRepo;
+  challenges: SignInChallengesRepo;
   audit: AuditRepo;
   clock: () => Date;
   provider: { issuer: string; clientId: string; clientSecret: string };
@@ -132,7 +143,8 @@ export function singleSignOnService(deps: {
         deps.identities.recordUse(linked.id, at, claims.email ?? linked.email);
         return { kind: 'signed_in', user } as const;
       }
-      if (!claims.email) return refuse('no_email', claims);
+      // Only plain ASCII addresses link: Unicode case folding could match a look-alike (K and the Kelvin sign).
+      if (!claims.email || !/^[\x21-\x7e]+$/.test(claims.email)) return refuse('no_email', claims);
       if (!claims.verified) return refuse('email_not_verified', claims);
       const row = deps.users.findRowByEmail(claims.email);
       const user = row ? deps.users.findById(row.id) : undefined;
@@ -163,6 +175,7 @@ export function singleSignOnService(deps: {
     async start(): Promise<{ url: string; pending: SsoPending }> {
       const config = await provider();
       const pending = { state: oidc.randomState(), nonce: oidc.randomNonce(), verifier: oidc.randomPKCECodeVerifier() };
+      deps.challenges.add(pending.state, 'sso', deps.clock().getTime(), PENDING_MS);
       const url = oidc.buildAuthorizationUrl(config, {
         redirect_uri: redirectUri,
         scope: SCOPE,
@@ -177,6 +190,8 @@ export function singleSignOnService(deps: {
     /** The provider's answer at the callback (its query string): checked, then matched to a desk account. */
     async finish(query: string, pending: SsoPending): Promise<SsoOutcome> {
       const config = await provider();
+      // Used up before the answer is checked: the same answer sent twice at once opens one session at most.
+      if (!deps.challenges.take(pending.state, 'sso', deps.clock().getTime())) return refuse('not_started', {});
       let claims: { sub: string; email?: string; verified: boolean };
       try {
         const tokens = await oidc.authorizationCodeGrant(config, new URL(`${redirectUri}${query}`), {

@@ -74,6 +74,7 @@ async function signInWithPasswordAndCode(page: Page) {
   await tabTo(page, '#password');
   await page.keyboard.type(PASSWORD);
   await Promise.all([page.waitForURL('**/staff/login/code'), page.keyboard.press('Enter')]);
+  await tabTo(page, '#code'); // the field's autofocus may come after the page is there
   await page.keyboard.type(code());
   await Promise.all([page.waitForURL('**/staff/requests'), page.keyboard.press('Enter')]);
   app.clock.advance(30_000);

@@ -4,6 +4,9 @@
 // a cancelled sign-in get no session and an audit entry; SSO_REQUIRED refuses passwords and passkeys; a provider
 // that cannot be reached is a 503 with Retry-After.
 import { after, before, test } from 'node:test';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Secret, TOTP } from 'otpauth';
 import assert from 'node:assert/strict';
 import { startApp, type RunningApp } from '../helpers/browser.js';
 import { startIdp, type TestIdp } from '../helpers/oidc-idp.js';
@@ -186,6 +189,14 @@ test('a tampered state or nonce, an answer nobody started and a cancelled sign-i
   assert.equal(lastRefusal().reason, 'provider_error');
 });
 
+test('the same answer sent twice at once opens one session at most', async () => {
+  const walker = new CookieWalker();
+  const callback = await toCallback(walker, 'linked@reprise.test');
+  const answers = await Promise.all([walker.get(callback, { maxHops: 0 }), walker.get(callback, { maxHops: 0 })]);
+  const opened = answers.filter((walk) => walk.response.status === 303 && walk.next?.endsWith('/staff/requests'));
+  assert.equal(opened.length, 1, answers.map((walk) => walk.response.status).join());
+});
+
 test('SSO_REQUIRED refuses passwords and passkeys; a provider out of reach is a 503 with Retry-After', async () => {
   const port = await unusedPort();
   const required = await startApp(
@@ -258,6 +269,80 @@ test('SSO_REQUIRED refuses passwords and passkeys; a provider out of reach is a 
   } finally {
     await required.stop();
     await down.stop();
+  }
+});
+
+test('SSO_SECOND_FACTOR=desk: after the provider, the desk asks its own code before it opens', async () => {
+  const port = await unusedPort();
+  const ownIdp = await startIdp({ redirectUri: `http://127.0.0.1:${port}${CALLBACK}` });
+  const strict = await startApp(
+    {
+      ...DESK_ENV,
+      SECOND_FACTOR: 'required',
+      OIDC_ISSUER: ownIdp.issuer,
+      OIDC_CLIENT_ID: ownIdp.clientId,
+      OIDC_CLIENT_SECRET: ownIdp.clientSecret,
+      OIDC_NAME: 'Newsroom ID',
+      SSO_SECOND_FACTOR: 'desk',
+    },
+    { port },
+  );
+  try {
+    const user = await addUser(strict, 'strict@reprise.test');
+    const factor = strict.container.services.secondFactor;
+    const secret = factor.newSecret();
+    const totp = new TOTP({ secret: Secret.fromBase32(secret), period: 30 });
+    assert.ok(
+      factor.confirm(
+        { id: user.id, label: user.email },
+        user.id,
+        secret,
+        totp.generate({ timestamp: strict.clock.now.getTime() }),
+      ),
+    );
+    strict.clock.advance(30_000);
+
+    const walker = new CookieWalker();
+    const form = await walker.get(`${strict.url}/staff/login/sso`);
+    const back = await walker.postForm(form.url, { login: 'strict@reprise.test' }, { stopBefore: isCallback });
+    const codeStep = await walker.get(back.next!);
+    assert.equal(codeStep.url, `${strict.url}/staff/login/code`);
+    const desk = await walker.get(`${strict.url}/staff/requests`, { maxHops: 0 });
+    assert.equal(desk.response.status, 303, 'no desk before the code');
+    const page = await walker.get(`${strict.url}/staff/login/code`);
+    const done = await walker.postForm(`${strict.url}/staff/login/code`, {
+      _csrf: csrfFrom(await page.response.text()),
+      code: totp.generate({ timestamp: strict.clock.now.getTime() }),
+    });
+    assert.equal(done.url, `${strict.url}/staff/requests`);
+    const audit = strict.db.prepare("SELECT after_json FROM audit_log WHERE action = 'sign_in'").pluck().get();
+    assert.deepEqual(JSON.parse(String(audit)), { method: 'sso' });
+  } finally {
+    await strict.stop();
+    await ownIdp.close();
+  }
+});
+
+test('a provider answering 502 is a 503 with Retry-After, not a refusal', async () => {
+  const broken = http.createServer((_req, res) =>
+    res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>'),
+  );
+  await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(broken.address() as AddressInfo).port}/realms/desk/`;
+  const app502 = await startApp({
+    ...DESK_ENV,
+    OIDC_ISSUER: issuer,
+    OIDC_CLIENT_ID: 'desk',
+    OIDC_CLIENT_SECRET: 'secret',
+  });
+  try {
+    assert.equal(app502.config.oidc?.issuer, issuer, 'the issuer is kept as written, its trailing slash too');
+    const res = await new CookieWalker().get(`${app502.url}/staff/login/sso`, { maxHops: 0 });
+    assert.equal(res.response.status, 503);
+    assert.equal(res.response.headers.get('retry-after'), '60');
+  } finally {
+    await app502.stop();
+    broken.close();
   }
 });
 

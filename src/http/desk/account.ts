@@ -18,10 +18,18 @@ const DONE: Record<string, string> = {
   'passkey-added': 'Your passkey is added: next time, sign in with it alone.',
   'passkey-removed': 'The passkey is removed: it no longer opens the desk.',
 };
+/** Adding a way to sign in (a passkey, an authenticator app) needs a sign-in this recent: a session left open on
+ * someone's desk, or stolen, cannot give itself a lasting way back in. */
+export const RECENT_SIGN_IN_MINUTES = 15;
+export const signedInRecently = (services: Services, req: Request) =>
+  services.clock().getTime() - (req.session.signedInAt ?? 0) <= RECENT_SIGN_IN_MINUTES * 60_000;
+const SIGN_IN_AGAIN_FOR_APP = `Setting up an authenticator app needs a recent sign-in: sign out, sign in again, then set it up within ${RECENT_SIGN_IN_MINUTES} minutes.`;
+
 const METHOD = { password: 'password', passkey: 'passkey', sso: 'single sign-on' };
 
 /** The account page: two-step sign-in, passkeys and sessions, with a confirmation or an error at the top. */
-export function accountPage(services: Services, providerName: string | undefined) {
+export function accountPage(services: Services, sso: { providerName: string | undefined; required: boolean }) {
+  const { providerName, required: ssoRequired } = sso;
   const en = i18nFor('en');
   const when = (iso: string | null) => (iso ? en.dateTime(iso) : '—');
   return (req: Request, res: Response, status: number, message: { done?: string | null; error?: string | null }) => {
@@ -38,6 +46,9 @@ export function accountPage(services: Services, providerName: string | undefined
         lastUsed: passkey.lastUsedAt ? when(passkey.lastUsedAt) : 'Not yet',
       })),
       scripts: PASSKEY_SCRIPTS,
+      recent: signedInRecently(services, req),
+      recentMinutes: RECENT_SIGN_IN_MINUTES,
+      passkeysOff: ssoRequired,
       sso: providerName
         ? {
             name: providerName,
@@ -60,8 +71,8 @@ export function accountPage(services: Services, providerName: string | undefined
   };
 }
 
-export function accountPages(services: Services, providerName: string | undefined) {
-  const renderAccount = accountPage(services, providerName);
+export function accountPages(services: Services, sso: { providerName: string | undefined; required: boolean }) {
+  const renderAccount = accountPage(services, sso);
   const authenticatorPage = (req: Request, res: Response, status: number, secret: string, error: string | null) => {
     const uri = services.secondFactor.totpUri(currentUser(res)!.email, secret);
     renderDesk(req, res, status, 'staff/authenticator', {
@@ -89,6 +100,7 @@ export function accountPages(services: Services, providerName: string | undefine
     showAuthenticator(req: Request, res: Response) {
       const user = currentUser(res)!;
       if (services.secondFactor.hasTotp(user.id)) return res.redirect(303, '/staff/account');
+      if (!signedInRecently(services, req)) return renderAccount(req, res, 403, { error: SIGN_IN_AGAIN_FOR_APP });
       const secret = services.secondFactor.newSecret();
       req.session.enrolSecret = secret;
       authenticatorPage(req, res, 200, secret, null);
@@ -97,6 +109,7 @@ export function accountPages(services: Services, providerName: string | undefine
       const user = currentUser(res)!;
       const secret = req.session.enrolSecret;
       if (!secret || services.secondFactor.hasTotp(user.id)) return res.redirect(303, '/staff/account');
+      if (!signedInRecently(services, req)) return renderAccount(req, res, 403, { error: SIGN_IN_AGAIN_FOR_APP });
       const code = postedText(req.body as Record<string, unknown>, 'code', 40);
       const codes = services.secondFactor.confirm(actorOf(res), user.id, secret, code);
       if (!codes) return authenticatorPage(req, res, 422, secret, WRONG_ENROL_CODE);

@@ -27,7 +27,7 @@ export function completeSignIn(
     req.session.ip = req.ip;
     // Thrown in a callback, a write error (a full disk) would escape Express: handed on instead.
     try {
-      services.signIn.recordSignIn(signedIn.user);
+      services.signIn.recordSignIn(signedIn.user, signedIn.method);
     } catch (writeError) {
       return next(writeError);
     }

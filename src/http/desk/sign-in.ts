@@ -45,8 +45,36 @@ export function signInPages(
     return user && !user.disabledAt ? user : undefined;
   };
 
+  /** Signed in by the way the first step was taken (a password, or single sign-on where the desk asks its own code). */
   const signInAs = (req: Request, res: Response, next: NextFunction, user: User, returnTo: string, then?: () => void) =>
-    completeSignIn(services, req, res, next, { user, method: 'password', returnTo }, then);
+    completeSignIn(
+      services,
+      req,
+      res,
+      next,
+      { user, method: req.session.pending?.method ?? 'password', returnTo },
+      then,
+    );
+
+  /** After the first step: with a second factor it leads to its code; without one, where one is required, to
+   * setting it up; else into the desk. Until then the session carries no account. */
+  const secondStep = (
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    user: User,
+    returnTo: string,
+    method: 'password' | 'sso',
+  ) => {
+    const step = services.secondFactor.hasTotp(user.id) ? CODE_PATH : secondFactorRequired ? ENROL_PATH : undefined;
+    if (!step) return completeSignIn(services, req, res, next, { user, method, returnTo });
+    req.session.regenerate((error) => {
+      if (error) return next(error);
+      const waitsFor = step === CODE_PATH ? 'code' : 'enrol';
+      req.session.pending = { userId: user.id, at: services.clock().getTime(), next: returnTo, step: waitsFor, method };
+      req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, step)));
+    });
+  };
   const enrolPage = (
     req: Request,
     res: Response,
@@ -64,6 +92,8 @@ export function signInPages(
     });
 
   return {
+    secondStep,
+
     show(req: Request, res: Response, next: NextFunction) {
       if (currentUser(res)) return res.redirect(303, safeReturnPath(req.query.next));
       const notice = req.query.signedout === '1' ? 'You are signed out.' : null;
@@ -92,25 +122,7 @@ export function signInPages(
         req.log?.info({ event: 'login_failed' }, 'sign-in refused');
         return show(req, res, 401, { email, next: returnTo, error: GENERIC_FAILURE });
       }
-      // With a second factor the password only leads to its code; without one, where one is required, to setting
-      // it up. Either way the session carries no account until then.
-      const step = services.secondFactor.hasTotp(outcome.user.id)
-        ? CODE_PATH
-        : secondFactorRequired
-          ? ENROL_PATH
-          : undefined;
-      if (!step) return signInAs(req, res, next, outcome.user, returnTo);
-      req.session.regenerate((error) => {
-        if (error) return next(error);
-        const waitsFor = step === CODE_PATH ? 'code' : 'enrol';
-        req.session.pending = {
-          userId: outcome.user.id,
-          at: services.clock().getTime(),
-          next: returnTo,
-          step: waitsFor,
-        };
-        req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, step)));
-      });
+      secondStep(req, res, next, outcome.user, returnTo, 'password');
     },
 
     /** Setting up the second factor before the desk opens: the key as a QR code and text, kept in the session. */

@@ -9,12 +9,28 @@ import { textValue } from '../core/posted.js';
 import { notFound } from '../../errors.js';
 import { completeSignIn } from './complete-sign-in.js';
 import type { LoginPage } from './login-page.js';
+import type { User } from '../../domain/accounts.js';
 
-const PENDING_MS = 10 * 60_000;
 const RETRY_AFTER_S = 60;
 
 /** The two pages; without a provider configured, both are not found. */
-export function singleSignOnPages(services: Services, login: LoginPage, providerName: string) {
+export function singleSignOnPages(
+  services: Services,
+  login: LoginPage,
+  rules: {
+    providerName: string;
+    /** Set when the desk asks its own second factor after single sign-on (SSO_SECOND_FACTOR=desk). */
+    deskSecondStep?: (
+      req: Request,
+      res: Response,
+      next: NextFunction,
+      user: User,
+      returnTo: string,
+      method: 'sso',
+    ) => void;
+  },
+) {
+  const { providerName } = rules;
   const configured = services.singleSignOn;
   const provider = () => {
     if (!configured) throw notFound('Single sign-on is not set up for this desk.');
@@ -30,7 +46,8 @@ export function singleSignOnPages(services: Services, login: LoginPage, provider
     invalid_answer: `The answer from ${providerName} could not be checked, so you are not signed in. Try again.`,
     not_started: 'That sign-in had expired or was started in another browser. Try again.',
   };
-  const unavailable = (req: Request, res: Response, returnTo: string) => {
+  const unavailable = (req: Request, res: Response, returnTo: string, error: Error) => {
+    req.log?.warn({ err: error.cause ?? error }, 'single sign-on: the provider is unavailable');
     res.set('Retry-After', String(RETRY_AFTER_S));
     login(req, res, 503, {
       next: returnTo,
@@ -46,10 +63,10 @@ export function singleSignOnPages(services: Services, login: LoginPage, provider
       try {
         started = await provider().start();
       } catch (error) {
-        if (error instanceof ProviderUnavailable) return unavailable(req, res, returnTo);
+        if (error instanceof ProviderUnavailable) return unavailable(req, res, returnTo, error);
         throw error;
       }
-      req.session.sso = { ...started.pending, at: services.clock().getTime(), next: returnTo };
+      req.session.sso = { ...started.pending, next: returnTo };
       req.session.save((error) => (error ? next(error) : res.redirect(303, started.url)));
     },
 
@@ -58,7 +75,7 @@ export function singleSignOnPages(services: Services, login: LoginPage, provider
       const pending = req.session.sso;
       delete req.session.sso;
       const returnTo = pending?.next ?? '';
-      if (!pending || services.clock().getTime() - pending.at > PENDING_MS) {
+      if (!pending) {
         sso.refuseUnstarted();
         return login(req, res, 400, { error: REFUSALS.not_started });
       }
@@ -67,13 +84,14 @@ export function singleSignOnPages(services: Services, login: LoginPage, provider
       try {
         outcome = await sso.finish(queryAt === -1 ? '' : req.originalUrl.slice(queryAt), pending);
       } catch (error) {
-        if (error instanceof ProviderUnavailable) return unavailable(req, res, returnTo);
+        if (error instanceof ProviderUnavailable) return unavailable(req, res, returnTo, error);
         throw error;
       }
       if (outcome.kind === 'refused') {
         req.log?.info({ event: 'sso_refused', reason: outcome.reason }, 'single sign-on refused');
         return login(req, res, 403, { next: returnTo, error: REFUSALS[outcome.reason] });
       }
+      if (rules.deskSecondStep) return rules.deskSecondStep(req, res, next, outcome.user, returnTo, 'sso');
       completeSignIn(services, req, res, next, { user: outcome.user, method: 'sso', returnTo });
     },
   };
