@@ -21,6 +21,7 @@ import { lostLinkPages } from './requester/lost-link.js';
 import { licencePages } from './requester/licence-page.js';
 import { licenceCheckPage } from './public/licence-check.js';
 import { api, requireJson } from './api/requests.js';
+import { apiReference } from './api/reference.js';
 import { signInPages } from './desk/sign-in.js';
 import { loginPage } from './desk/login-page.js';
 import { passkeyPages } from './desk/passkeys.js';
@@ -57,6 +58,7 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   const queue = queuePage(services, config.overdueWorkingDays);
   const toQueue: RequestHandler = (_req, res) => res.redirect(303, '/staff/requests');
   const apiV1 = api(services, metrics);
+  const reference = apiReference(services);
   const login = loginPage(config);
   const signIn = signInPages(services, login, {
     production: config.env === 'production',
@@ -106,6 +108,8 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   // API
   route.post('/api/v1/requests',                               requireJson, submitLimit, jsonBody, apiV1.createRequest);
   route.post('/api/v1/quote',                                  requireJson, quoteLimit, jsonBody, apiV1.quote);
+  route.get ('/api/v1/openapi.json',                           reference.document);
+  route.get ('/api/docs',                                      reference.page);
   route.all ('/api/{*rest}',                                   apiV1.notFound);
 
   // desk (sign-in, the queue, one request, email delivery): session and no-store on /staff and /admin only

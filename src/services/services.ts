@@ -1,5 +1,7 @@
 // The services the HTTP layer calls: every use case, built once (by src/container.ts) from the repositories,
 // the writer and the mail worker it is given. Routes see only this.
+import fs from 'node:fs';
+import { projectPath } from '../paths.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import type { SqliteSessionStore } from '../db/session-store.js';
@@ -28,6 +30,7 @@ import { deskSessions } from './desk-sessions.js';
 import { secondFactorService } from './second-factor.js';
 import { secondFactorsRepo } from '../db/repos/second-factors.js';
 import { passkeyService } from './passkeys.js';
+import { apiDescription } from './api-description.js';
 import { singleSignOnService } from './single-sign-on.js';
 import { ssoIdentitiesRepo } from '../db/repos/sso-identities.js';
 import { passkeysRepo } from '../db/repos/passkeys.js';
@@ -85,6 +88,12 @@ export function createServices(deps: ServiceDeps) {
       clock,
       onQueued: deps.mailQueued,
       storage,
+    }),
+    /** The OpenAPI description of the JSON API (built once, from the schemas). */
+    apiDescription: apiDescription({
+      validators: deps.validators,
+      publicBaseUrl: config.publicBaseUrl,
+      version: (JSON.parse(fs.readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version,
     }),
     quotes: quoteService({ validators: deps.validators, rateCard: deps.rateCard, clock }),
     requesterPages: requesterPageService({
