@@ -22,6 +22,8 @@ import { licencePages } from './requester/licence-page.js';
 import { licenceCheckPage } from './public/licence-check.js';
 import { api, requireJson } from './api/requests.js';
 import { apiReference } from './api/reference.js';
+import { readApi } from './api/read.js';
+import { apiTokenPages } from './admin/api-tokens.js';
 import { signInPages } from './desk/sign-in.js';
 import { loginPage } from './desk/login-page.js';
 import { passkeyPages } from './desk/passkeys.js';
@@ -59,6 +61,8 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   const toQueue: RequestHandler = (_req, res) => res.redirect(303, '/staff/requests');
   const apiV1 = api(services, metrics);
   const reference = apiReference(services);
+  const read = readApi(services);
+  const tokens = apiTokenPages(services);
   const login = loginPage(config);
   const signIn = signInPages(services, login, {
     production: config.env === 'production',
@@ -108,6 +112,8 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   // API
   route.post('/api/v1/requests',                               requireJson, submitLimit, jsonBody, apiV1.createRequest);
   route.post('/api/v1/quote',                                  requireJson, quoteLimit, jsonBody, apiV1.quote);
+  route.get ('/api/v1/requests',                               quoteLimit, read.bearer, read.list);
+  route.get ('/api/v1/requests/:reference',                    quoteLimit, read.bearer, read.one);
   route.get ('/api/v1/openapi.json',                           reference.document);
   route.get ('/api/docs',                                      reference.page);
   route.all ('/api/{*rest}',                                   apiV1.notFound);
@@ -159,6 +165,9 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.get ('/admin/rate-card',                               adminOnly, rateCardPage(services.rateCard));
   route.get ('/admin/export',                                  adminOnly, exports.page);
   route.get ('/admin/export/download',                         adminOnly, sameSiteOnly, exports.download);
+  route.get ('/admin/api-tokens',                              adminOnly, tokens.show);
+  route.post('/admin/api-tokens',                              adminOnly, ...deskForm, tokens.create);
+  route.post('/admin/api-tokens/:id/revoke',                   adminOnly, ...deskForm, tokens.revoke);
   route.get ('/admin/erase',                                   adminOnly, erasure.show);
   route.post('/admin/erase',                                   adminOnly, ...deskForm, erasure.submit);
   route.use ('/admin',                                         adminOnly, deskNotFound);

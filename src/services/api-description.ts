@@ -2,6 +2,8 @@
 // (schemas/), so the document cannot drift from what the service accepts and answers. Each schema file becomes a
 // component; its references are pointed at the components.
 import type { Validators } from '../validation/ajv.js';
+import { exportColumns, type ExportColumn } from '../export/columns.js';
+import { MAX_PAGE } from './read-api.js';
 
 const SCHEMA_BASE = 'https://reprise.example/schemas/';
 /** Schema file → component name. */
@@ -53,15 +55,76 @@ const PROBLEMS = {
 
 export type ApiDescription = Record<string, unknown>;
 
+const KIND_SCHEMAS: Record<ExportColumn['kind'], Json> = {
+  text: { type: ['string', 'null'] },
+  code: { type: ['string', 'null'] },
+  int: { type: ['integer', 'null'] },
+  bool: { type: ['boolean', 'null'] },
+  list: { type: 'array', items: { type: 'string' } },
+  articles: {
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: {
+        url: { type: 'string' },
+        title: { type: 'string' },
+        portion: { type: 'string', enum: ['full', 'extract'] },
+        extractWords: { type: ['integer', 'null'] },
+      },
+    },
+  },
+};
+
+/** A request as the read API and the JSON export give it, from the export's own columns (dots nest). */
+function recordSchema(columns: ExportColumn[]): Json {
+  const properties: Record<string, { [key: string]: Json }> = {};
+  for (const column of columns) {
+    const [head, ...rest] = column.name.split('.');
+    const schema = { ...(KIND_SCHEMAS[column.kind] as object), description: column.description } as {
+      [key: string]: Json;
+    };
+    if (!rest.length) properties[head] = schema;
+    else {
+      properties[head] ??= { type: 'object', properties: {} };
+      (properties[head].properties as Record<string, Json>)[rest.join('.')] = schema;
+    }
+  }
+  return {
+    title: 'Request record',
+    description:
+      'A request with the fields of the JSON export (docs/exports.md); erased personal data reads "[erased]".',
+    type: 'object',
+    required: ['reference', 'status'],
+    properties,
+  };
+}
+
 export function apiDescription(deps: {
   validators: Validators;
   publicBaseUrl: string;
   version: string;
+  /** The columns of the `requests` table, which decide the record's fields. */
+  requestColumns: ReadonlySet<string>;
 }): ApiDescription {
   const schemas: Record<string, Json> = {};
   for (const [file, name] of Object.entries(COMPONENTS)) {
     schemas[name] = asComponent(deps.validators.schema(file) as Json, file);
   }
+  schemas.RequestRecord = recordSchema(exportColumns(deps.requestColumns, 'json'));
+  schemas.RequestPage = {
+    title: 'A page of requests',
+    type: 'object',
+    additionalProperties: false,
+    required: ['items', 'next'],
+    properties: {
+      items: { type: 'array', items: ref('RequestRecord') },
+      next: { type: ['string', 'null'], description: 'The cursor of the next page; null on the last page' },
+    },
+  };
+  const tokenProblems = {
+    '401': problem('No token, or not a valid one (`unauthorised`); `WWW-Authenticate: Bearer`'),
+    '429': PROBLEMS['429'],
+  };
   const example = (file: string) => (deps.validators.schema(file).examples as Json[] | undefined)?.[0];
   const jsonBody = (file: string, description: string) => ({
     required: true,
@@ -83,6 +146,42 @@ export function apiDescription(deps: {
     servers: [{ url: deps.publicBaseUrl }],
     paths: {
       '/api/v1/requests': {
+        get: {
+          operationId: 'listRequests',
+          summary: 'Read requests, page by page',
+          description:
+            'With a read API token (admins make them at /admin/api-tokens). Requests in the order they last ' +
+            'changed, oldest first, with the fields of the JSON export; follow `next` until it is null. Keep the ' +
+            'last `next` and ask with it later for what changed since. Each read is recorded in the audit log.',
+          security: [{ readToken: [] }],
+          parameters: [
+            {
+              name: 'status',
+              in: 'query',
+              description: 'Only these statuses, separated by commas',
+              schema: { type: 'string' },
+              example: 'licensed,quote_accepted',
+            },
+            {
+              name: 'updatedSince',
+              in: 'query',
+              description: 'Only requests changed at or after this time (ignored with a cursor)',
+              schema: { type: 'string', format: 'date-time' },
+            },
+            { name: 'cursor', in: 'query', description: 'The `next` of the page before', schema: { type: 'string' } },
+            {
+              name: 'limit',
+              in: 'query',
+              description: `Requests per page, 1–${MAX_PAGE}`,
+              schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 100 },
+            },
+          ],
+          responses: {
+            '200': { description: 'A page', content: { 'application/json': { schema: ref('RequestPage') } } },
+            '400': problem('A parameter is not right (`bad_status`, `bad_limit`, `bad_updated_since`, `bad_cursor`)'),
+            ...tokenProblems,
+          },
+        },
         post: {
           operationId: 'createRequest',
           summary: 'Send a licensing request',
@@ -128,6 +227,22 @@ export function apiDescription(deps: {
           },
         },
       },
+      '/api/v1/requests/{reference}': {
+        get: {
+          operationId: 'getRequest',
+          summary: 'Read one request',
+          description: 'With a read API token. The read is recorded in the audit log.',
+          security: [{ readToken: [] }],
+          parameters: [
+            { name: 'reference', in: 'path', required: true, schema: { type: 'string' }, example: 'REP-2026-000001' },
+          ],
+          responses: {
+            '200': { description: 'The request', content: { 'application/json': { schema: ref('RequestRecord') } } },
+            '404': problem('No request with this reference (`not_found`)'),
+            ...tokenProblems,
+          },
+        },
+      },
       '/api/v1/openapi.json': {
         get: {
           operationId: 'openApi',
@@ -149,6 +264,11 @@ export function apiDescription(deps: {
         },
       },
     },
-    components: { schemas },
+    components: {
+      schemas,
+      securitySchemes: {
+        readToken: { type: 'http', scheme: 'bearer', description: 'A read-only token from /admin/api-tokens (rep_…)' },
+      },
+    },
   };
 }

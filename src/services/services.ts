@@ -31,6 +31,9 @@ import { secondFactorService } from './second-factor.js';
 import { secondFactorsRepo } from '../db/repos/second-factors.js';
 import { passkeyService } from './passkeys.js';
 import { apiDescription } from './api-description.js';
+import { readApiService } from './read-api.js';
+import { requestColumns } from '../db/repos/export-queries.js';
+import { apiTokensRepo } from '../db/repos/api-tokens.js';
 import { singleSignOnService } from './single-sign-on.js';
 import { ssoIdentitiesRepo } from '../db/repos/sso-identities.js';
 import { passkeysRepo } from '../db/repos/passkeys.js';
@@ -94,7 +97,9 @@ export function createServices(deps: ServiceDeps) {
       validators: deps.validators,
       publicBaseUrl: config.publicBaseUrl,
       version: (JSON.parse(fs.readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version,
+      requestColumns: requestColumns(db),
     }),
+    readApi: readApiService({ db, tokens: apiTokensRepo(db), audit: repos.audit, clock }),
     quotes: quoteService({ validators: deps.validators, rateCard: deps.rateCard, clock }),
     requesterPages: requesterPageService({
       db,

@@ -144,3 +144,20 @@ test('the staff sign-in, queue, request, email and sessions pages have none', { 
   assert.match(await sessions.locator('main').innerText(), /\(this browser\)/);
   await sessions.close();
 });
+
+test('the API tokens page, before and after a token is made, has none', { skip }, async () => {
+  await addUser(app, 'tokens@reprise.test', 'admin');
+  await browser.context.clearCookies();
+  const login = await audit('/staff/login');
+  await login.fill('#email', 'tokens@reprise.test');
+  await login.fill('#password', PASSWORD);
+  await Promise.all([login.waitForURL('**/staff/requests**'), login.locator('#password').press('Enter')]);
+  await login.close();
+  const page = await audit('/admin/api-tokens');
+  await page.locator('#token-name').fill('Accounting export');
+  await Promise.all([page.waitForLoadState('load'), page.locator('#token-name').press('Enter')]);
+  await page.locator('code.api-token').waitFor();
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], violations.join('\n'));
+  await page.close();
+});

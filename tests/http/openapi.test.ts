@@ -38,7 +38,7 @@ before(async () => {
 after(() => t?.close());
 
 test('the document is valid OpenAPI 3.1', async () => {
-  const result = await new Validator().validate(structuredClone(doc) as object);
+  const result = await new Validator().validate(structuredClone(doc) as Parameters<Validator['validate']>[0]);
   assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2));
   assert.equal(doc.openapi, '3.1.1');
   for (const name of ['LicensingRequest', 'QuoteRequest', 'Quote', 'RequestCreated', 'Problem', 'Health']) {
@@ -75,7 +75,7 @@ function conforms(path: string, method: string, res: request.Response) {
 test('every documented operation answers as documented, errors included', async () => {
   const checked = new Set<string>();
   const call = async (path: string, method: 'get' | 'post', send: (r: request.Test) => request.Test) => {
-    const res = await send(request(t.server)[method](path));
+    const res = await send(request(t.server)[method](path.replace('{reference}', 'x')));
     conforms(path, method, res);
     checked.add(`${method} ${path}`);
     return res;
@@ -101,6 +101,29 @@ test('every documented operation answers as documented, errors included', async 
   const badQuote = await call('/api/v1/quote', 'post', (r) => r.send({ articles: [] }));
   assert.equal(badQuote.status, 400);
 
+  const { token } = t.container.services.readApi.create({ id: null, label: 'test' }, 'Documentation check');
+  const bearer = (r: request.Test) => r.set('Authorization', `Bearer ${token}`);
+  const page = await call('/api/v1/requests', 'get', (r) => bearer(r.query({ limit: '5' })));
+  assert.equal(page.status, 200);
+  assert.ok((page.body as { items: unknown[] }).items.length > 0);
+  const badLimit = await call('/api/v1/requests', 'get', (r) => bearer(r.query({ limit: '0' })));
+  assert.equal(badLimit.status, 400);
+  const anonymous = await call('/api/v1/requests', 'get', (r) => r);
+  assert.equal(anonymous.status, 401);
+  const reference = (created.body as { reference: string }).reference;
+  const one = await call('/api/v1/requests/{reference}', 'get', () =>
+    bearer(request(t.server).get(`/api/v1/requests/${reference}`)),
+  );
+  assert.equal(one.status, 200);
+  const missing = await call('/api/v1/requests/{reference}', 'get', () =>
+    bearer(request(t.server).get('/api/v1/requests/REP-1999-000001')),
+  );
+  assert.equal(missing.status, 404);
+  const noToken = await call('/api/v1/requests/{reference}', 'get', () =>
+    request(t.server).get(`/api/v1/requests/${reference}`),
+  );
+  assert.equal(noToken.status, 401);
+
   await call('/api/v1/openapi.json', 'get', (r) => r);
   const health = await call('/healthz', 'get', (r) => r);
   assert.equal(health.status, 200);
@@ -117,7 +140,9 @@ test('the reference page lists every operation and schema, with no script', asyn
     .expect(200)
     .expect('content-type', /text\/html/);
   for (const [path, methods] of Object.entries(doc.paths)) {
-    for (const method of Object.keys(methods)) assert.ok(res.text.includes(`${method.toUpperCase()} ${path}`), path);
+    for (const method of Object.keys(methods)) {
+      assert.ok(res.text.includes(`${method.toUpperCase()} ${path.replace(/[{}]/g, (c) => c)}`), `${method} ${path}`);
+    }
   }
   assert.match(res.text, /id="schema-usage"/);
   assert.match(res.text, /href="#schema-Quote"/);
