@@ -112,6 +112,8 @@ export default tseslint.config(
         fetch: 'readonly',
         FormData: 'readonly',
         URLSearchParams: 'readonly',
+        URL: 'readonly',
+        location: 'readonly',
         Intl: 'readonly',
         setTimeout: 'readonly',
         clearTimeout: 'readonly',

@@ -20,6 +20,8 @@ import { requesterPages } from './requester/request-page.js';
 import { lostLinkPages } from './requester/lost-link.js';
 import { licencePages } from './requester/licence-page.js';
 import { licenceCheckPage } from './public/licence-check.js';
+import { embedScript } from './public/embed.js';
+import { linkBuilderPage } from './desk/link-builder.js';
 import { api, requireJson } from './api/requests.js';
 import { apiReference } from './api/reference.js';
 import { readApi } from './api/read.js';
@@ -91,6 +93,7 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.get ('/licensing/received',                            staticPage('public/received'));
   route.get ('/licensing/conditions',                          legalPage(services, config, 'conditions'));
   route.get ('/licensing/privacy',                             legalPage(services, config, 'privacy'));
+  route.get ('/licensing/embed.js',                            embedScript);
 
   route.get ('/licences/verify',                               noStore, guessLimit, licenceCheckPage(services));
 
@@ -144,6 +147,7 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.post('/staff/requests/:reference/:action',             signedIn, ...deskForm, requestPage.act);
   route.get ('/staff/licences',                                signedIn, licencesPage(services));
   route.get ('/staff/mail',                                    signedIn, mailPage(services));
+  route.get ('/staff/link-builder',                            signedIn, linkBuilderPage(config));
   route.get ('/staff/account',                                 signedIn, account.show);
   route.post('/staff/account/sessions/:id/end',                signedIn, ...deskForm, account.end);
   route.get ('/staff/account/authenticator',                   signedIn, account.showAuthenticator);

@@ -8,6 +8,7 @@ const ar: Catalog = {
   'site.name': 'Reprise',
   'site.tagline': 'تراخيص إعادة النشر وتوزيع المحتوى',
   'site.skipToContent': 'الانتقال إلى المحتوى الرئيسي',
+  'embed.linkText': 'إعادة نشر هذا المقال: التراخيص والرسوم',
   'site.language': 'اللغة',
 
   'form.title': 'أعيدوا نشر صحافتنا',

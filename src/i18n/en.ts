@@ -4,6 +4,7 @@ const en = {
   'site.name': 'Reprise',
   'site.tagline': 'Syndication and republication licensing',
   'site.skipToContent': 'Skip to main content',
+  'embed.linkText': 'Republish this article: licences and fees',
   'site.language': 'Language',
 
   'form.title': 'Republish our journalism',

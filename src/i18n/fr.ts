@@ -6,6 +6,7 @@ const fr: Catalog = {
   'site.name': 'Reprise',
   'site.tagline': 'Licences de syndication et de reprise de contenus',
   'site.skipToContent': 'Aller au contenu principal',
+  'embed.linkText': 'Reprendre cet article : licences et tarifs',
   'site.language': 'Langue',
 
   'form.title': 'Reprendre nos articles',

@@ -1,0 +1,25 @@
+// The footer snippet for a CMS: <a data-reprise-link>…</a> plus <script src="…/licensing/embed.js" async></script>.
+// Each marked link goes to the form with this article filled in: its canonical URL, its title (og:title, else the
+// page title) and its language. No dependencies; loaded from the service, whose address the script reads from its own.
+(function () {
+  'use strict';
+  var script = document.currentScript;
+  if (!script || !window.URLSearchParams) return;
+  var form = new URL('/licensing', script.src).href;
+  var meta = function (selector, attribute) {
+    var element = document.querySelector(selector);
+    return element ? (element.getAttribute(attribute) || '').trim() : '';
+  };
+  var run = function () {
+    var canonical = document.querySelector('link[rel="canonical"]');
+    var params = new URLSearchParams();
+    params.set('url', canonical ? canonical.href : location.href.split('#')[0]);
+    params.set('title', (meta('meta[property="og:title"]', 'content') || document.title || '').slice(0, 300));
+    var lang = (document.documentElement.lang || '').slice(0, 2).toLowerCase();
+    if (lang === 'en' || lang === 'fr' || lang === 'ar') params.set('lang', lang);
+    var links = document.querySelectorAll('a[data-reprise-link]');
+    for (var i = 0; i < links.length; i++) links[i].href = form + '?' + params.toString();
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', run);
+  else run();
+})();
