@@ -7,9 +7,9 @@ import tseslint from 'typescript-eslint';
 const LAYERS = [
   {
     files: ['src/http/**/*.ts'],
-    folders: ['db', 'mail', 'export', 'cli'],
+    folders: ['db', 'mail', 'export', 'webhooks', 'cli'],
     modules: ['container'],
-    why: 'Routes call services (src/services/services.ts), never the database, mail or export layers.',
+    why: 'Routes call services (src/services/services.ts), never the database, mail, export or webhook layers.',
   },
   {
     files: ['src/services/**/*.ts'],
@@ -24,10 +24,10 @@ const LAYERS = [
     why: 'The data layer is called from above and imports nothing above it.',
   },
   {
-    files: ['src/mail/**/*.ts', 'src/export/**/*.ts'],
+    files: ['src/mail/**/*.ts', 'src/export/**/*.ts', 'src/webhooks/**/*.ts'],
     folders: ['http', 'services', 'cli'],
     modules: ['container', 'app'],
-    why: 'Mail and export sit beside the data layer: services call them, they never call services.',
+    why: 'Mail, export and webhooks sit beside the data layer: services call them, they never call services.',
   },
   {
     files: ['src/documents/**/*.ts'],

@@ -41,6 +41,8 @@ export interface Config {
   /** provider: the provider's own second factor stands for the desk's; desk: after single sign-on the desk asks its
    * own code too (as after a password). */
   ssoSecondFactor: 'provider' | 'desk';
+  /** Webhooks may reach loopback, private and link-local addresses (for tests, or receivers inside the network). */
+  webhooksAllowPrivate: boolean;
   overdueWorkingDays: number;
   /** Closed requests lose their personal data this many months after closing; 0 keeps it. */
   retentionMonths: number;
@@ -161,6 +163,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       : null,
     ssoRequired,
     ssoSecondFactor: text('SSO_SECOND_FACTOR', 'provider') as Config['ssoSecondFactor'],
+    webhooksAllowPrivate: text('WEBHOOKS_ALLOW_PRIVATE', 'false') === 'true',
     metricsToken: env.METRICS_TOKEN?.trim() || null,
     passwordScryptLog2N: int('PASSWORD_SCRYPT_LOG2N', 17, 10, 20),
     sessionSecret,

@@ -19,6 +19,8 @@ import type { RateCard } from './domain/quote-types.js';
 import { createValidators, type Validators } from './validation/ajv.js';
 import { createViews } from './views.js';
 import { outboxWorker } from './mail/outbox-worker.js';
+import { webhookWorker } from './webhooks/worker.js';
+import { webhooksRepo } from './db/repos/webhooks.js';
 import type { MailTransport } from './mail/transport.js';
 import { formTokens } from './services/form-tokens.js';
 import { createMetrics } from './services/metrics.js';
@@ -102,6 +104,14 @@ export function createContainer(deps: ContainerDeps) {
       },
     },
   });
+  const webhooks = webhookWorker({
+    db,
+    repo: webhooksRepo(db),
+    clock,
+    logger: logger.child({ component: 'webhooks' }),
+    publicBaseUrl: config.publicBaseUrl,
+    allowPrivate: config.webhooksAllowPrivate,
+  });
   const services = createServices({
     config,
     db,
@@ -130,6 +140,7 @@ export function createContainer(deps: ContainerDeps) {
     repos,
     writer,
     worker,
+    webhooks,
     storage,
     metrics: createMetrics(repos.outbox, storage, clock),
     services,

@@ -41,6 +41,7 @@ async function main() {
   });
   server.keepAliveTimeout = 5_000;
   container.worker.start();
+  container.webhooks.start();
   const retention = retentionScheduler({
     db,
     months: config.retentionMonths,
@@ -77,6 +78,7 @@ async function main() {
     renewals.stop();
     await container.writer.close();
     await container.worker.stop();
+    await container.webhooks.stop();
     await container.pdf.close();
     transport.close();
     db.close();

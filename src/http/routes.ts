@@ -26,6 +26,7 @@ import { api, requireJson } from './api/requests.js';
 import { apiReference } from './api/reference.js';
 import { readApi } from './api/read.js';
 import { apiTokenPages } from './admin/api-tokens.js';
+import { webhookPages } from './admin/webhooks.js';
 import { signInPages } from './desk/sign-in.js';
 import { loginPage } from './desk/login-page.js';
 import { passkeyPages } from './desk/passkeys.js';
@@ -65,6 +66,7 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   const reference = apiReference(services);
   const read = readApi(services);
   const tokens = apiTokenPages(services);
+  const webhooks = webhookPages(services);
   const login = loginPage(config);
   const signIn = signInPages(services, login, {
     production: config.env === 'production',
@@ -172,6 +174,10 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.get ('/admin/api-tokens',                              adminOnly, tokens.show);
   route.post('/admin/api-tokens',                              adminOnly, ...deskForm, tokens.create);
   route.post('/admin/api-tokens/:id/revoke',                   adminOnly, ...deskForm, tokens.revoke);
+  route.get ('/admin/webhooks',                                adminOnly, webhooks.list);
+  route.post('/admin/webhooks',                                adminOnly, ...deskForm, webhooks.add);
+  route.get ('/admin/webhooks/:id',                            adminOnly, webhooks.show);
+  route.post('/admin/webhooks/:id/:action',                    adminOnly, ...deskForm, webhooks.act);
   route.get ('/admin/erase',                                   adminOnly, erasure.show);
   route.post('/admin/erase',                                   adminOnly, ...deskForm, erasure.submit);
   route.use ('/admin',                                         adminOnly, deskNotFound);

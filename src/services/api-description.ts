@@ -4,6 +4,7 @@
 import type { Validators } from '../validation/ajv.js';
 import { exportColumns, type ExportColumn } from '../export/columns.js';
 import { MAX_PAGE } from './read-api.js';
+import { EVENT_TYPES } from '../webhooks/payload.js';
 
 const SCHEMA_BASE = 'https://reprise.example/schemas/';
 /** Schema file → component name. */
@@ -119,6 +120,26 @@ export function apiDescription(deps: {
     properties: {
       items: { type: 'array', items: ref('RequestRecord') },
       next: { type: ['string', 'null'], description: 'The cursor of the next page; null on the last page' },
+    },
+  };
+  schemas.WebhookEvent = {
+    title: 'Webhook event',
+    description: 'What a standard-format webhook POSTs, signed (webhook-id, webhook-timestamp, webhook-signature)',
+    type: 'object',
+    required: ['type', 'timestamp', 'data'],
+    properties: {
+      type: { type: 'string', enum: [...EVENT_TYPES, 'webhook.test'] },
+      timestamp: { type: 'string', format: 'date-time' },
+      data: {
+        type: 'object',
+        properties: {
+          reference: { type: 'string' },
+          status: { type: 'string' },
+          previousStatus: { type: ['string', 'null'], description: 'request.status_changed only' },
+          licenceNumber: { type: ['string', 'null'] },
+          links: { type: 'object', properties: { desk: { type: 'string' } } },
+        },
+      },
     },
   };
   const tokenProblems = {
@@ -260,6 +281,19 @@ export function apiDescription(deps: {
           responses: {
             '200': { description: 'Healthy', content: { 'application/json': { schema: ref('Health') } } },
             '503': { description: 'Not healthy, and why', content: { 'application/json': { schema: ref('Health') } } },
+          },
+        },
+      },
+    },
+    webhooks: {
+      requestEvent: {
+        post: {
+          operationId: 'requestEvent',
+          summary: 'An event of a request, sent to each endpoint that wants its type (docs/webhooks.md)',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('WebhookEvent') } } },
+          responses: {
+            '200': { description: 'Any 2xx: delivered' },
+            '410': { description: 'Gone: the endpoint is disabled' },
           },
         },
       },

@@ -32,6 +32,8 @@ import { secondFactorsRepo } from '../db/repos/second-factors.js';
 import { passkeyService } from './passkeys.js';
 import { apiDescription } from './api-description.js';
 import { readApiService } from './read-api.js';
+import { webhookService } from './webhooks.js';
+import { webhooksRepo } from '../db/repos/webhooks.js';
 import { requestColumns } from '../db/repos/export-queries.js';
 import { apiTokensRepo } from '../db/repos/api-tokens.js';
 import { singleSignOnService } from './single-sign-on.js';
@@ -98,6 +100,13 @@ export function createServices(deps: ServiceDeps) {
       publicBaseUrl: config.publicBaseUrl,
       version: (JSON.parse(fs.readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version,
       requestColumns: requestColumns(db),
+    }),
+    webhooks: webhookService({
+      db,
+      repo: webhooksRepo(db),
+      audit: repos.audit,
+      clock,
+      allowPrivate: config.webhooksAllowPrivate,
     }),
     readApi: readApiService({ db, tokens: apiTokensRepo(db), audit: repos.audit, clock }),
     quotes: quoteService({ validators: deps.validators, rateCard: deps.rateCard, clock }),

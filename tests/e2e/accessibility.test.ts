@@ -161,3 +161,24 @@ test('the API tokens page, before and after a token is made, has none', { skip }
   assert.deepEqual(violations, [], violations.join('\n'));
   await page.close();
 });
+
+test('the webhooks pages, with an endpoint and its delivery log, have none', { skip }, async () => {
+  const page = await audit('/admin/webhooks');
+  await page.locator('#wh-url').fill('https://hooks.example.com/licensing');
+  await Promise.all([page.waitForLoadState('load'), page.locator('#wh-url').press('Enter')]);
+  // The example host does not resolve here: the refusal is the page to check.
+  await page.locator('#error-summary, code.webhook-secret').first().waitFor();
+  let violations = await axeViolations(page);
+  assert.deepEqual(violations, [], violations.join('\n'));
+  app.db
+    .prepare(
+      `INSERT INTO webhook_endpoints (url, format, events, secret, created_by, created_at)
+      VALUES ('https://hooks.example.com/x', 'chat', 'request.created', 'whsec_dGVzdA==', 'test', ?)`,
+    )
+    .run(new Date().toISOString());
+  const id = app.db.prepare('SELECT max(id) FROM webhook_endpoints').pluck().get() as number;
+  await page.goto(`${app.url}/admin/webhooks/${id}`);
+  violations = await axeViolations(page);
+  assert.deepEqual(violations, [], violations.join('\n'));
+  await page.close();
+});

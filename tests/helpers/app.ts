@@ -77,6 +77,7 @@ export async function buildTestApp(
     async close() {
       await container.writer.close();
       await container.worker.stop();
+      await container.webhooks.stop();
       await container.pdf.close();
       transport.close();
       db.close();
