@@ -43,6 +43,8 @@ export interface Config {
   ssoSecondFactor: 'provider' | 'desk';
   /** Webhooks may reach loopback, private and link-local addresses (for tests, or receivers inside the network). */
   webhooksAllowPrivate: boolean;
+  /** The hour (UTC) from which the daily digest of overdue requests goes to webhooks that want it; null: never. */
+  overdueDigestHour: number | null;
   overdueWorkingDays: number;
   /** Closed requests lose their personal data this many months after closing; 0 keeps it. */
   retentionMonths: number;
@@ -164,6 +166,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     ssoRequired,
     ssoSecondFactor: text('SSO_SECOND_FACTOR', 'provider') as Config['ssoSecondFactor'],
     webhooksAllowPrivate: text('WEBHOOKS_ALLOW_PRIVATE', 'false') === 'true',
+    overdueDigestHour: text('OVERDUE_DIGEST_HOUR', '8') === 'off' ? null : int('OVERDUE_DIGEST_HOUR', 8, 0, 23),
     metricsToken: env.METRICS_TOKEN?.trim() || null,
     passwordScryptLog2N: int('PASSWORD_SCRYPT_LOG2N', 17, 10, 20),
     sessionSecret,

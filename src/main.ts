@@ -63,6 +63,15 @@ async function main() {
     },
   });
   renewals.start();
+  const digest = periodicJob({
+    name: 'overdue digest',
+    logger: logger.child({ component: 'overdue-digest' }),
+    storage: container.storage,
+    intervalMs: 15 * 60_000,
+    firstRunDelayMs: 5_000,
+    run: () => container.services.overdueDigest.run(),
+  });
+  digest.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -76,6 +85,7 @@ async function main() {
     await new Promise<void>((resolve) => server.once('close', () => resolve()));
     retention.stop();
     renewals.stop();
+    digest.stop();
     await container.writer.close();
     await container.worker.stop();
     await container.webhooks.stop();

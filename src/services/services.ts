@@ -33,6 +33,7 @@ import { passkeyService } from './passkeys.js';
 import { apiDescription } from './api-description.js';
 import { readApiService } from './read-api.js';
 import { webhookService } from './webhooks.js';
+import { overdueDigest } from './overdue-digest.js';
 import { webhooksRepo } from '../db/repos/webhooks.js';
 import { requestColumns } from '../db/repos/export-queries.js';
 import { apiTokensRepo } from '../db/repos/api-tokens.js';
@@ -107,6 +108,13 @@ export function createServices(deps: ServiceDeps) {
       audit: repos.audit,
       clock,
       allowPrivate: config.webhooksAllowPrivate,
+    }),
+    overdueDigest: overdueDigest({
+      db,
+      repo: webhooksRepo(db),
+      clock,
+      hour: config.overdueDigestHour,
+      overdueWorkingDays: config.overdueWorkingDays,
     }),
     readApi: readApiService({ db, tokens: apiTokensRepo(db), audit: repos.audit, clock }),
     quotes: quoteService({ validators: deps.validators, rateCard: deps.rateCard, clock }),

@@ -10,6 +10,7 @@ export const EVENT_TYPES = [
   'licence.issued',
   'licence.revoked',
   'message.received',
+  'overdue.digest',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -22,6 +23,10 @@ export const CHAT_EVENTS: readonly EventType[] = [
 ];
 
 interface EventData {
+  /** overdue.digest: how many, the oldest references, and the rule. */
+  count?: number;
+  references?: string[];
+  workingDays?: number;
   reference?: string;
   status?: string;
   previousStatus?: string | null;
@@ -36,6 +41,9 @@ const LINES: Record<string, (data: EventData) => string> = {
   'licence.issued': (d) => `Licence ${d.licenceNumber ?? ''} issued for ${d.reference}`.replace('  ', ' '),
   'licence.revoked': (d) => `Licence ${d.licenceNumber ?? ''} revoked (${d.reference})`.replace('  ', ' '),
   'message.received': (d) => `New message from the requester of ${d.reference}`,
+  'overdue.digest': (d) =>
+    `${d.count} request${d.count === 1 ? '' : 's'} overdue (no action for over ${d.workingDays} working days): ` +
+    `${(d.references ?? []).join(', ')}${(d.count ?? 0) > (d.references ?? []).length ? ', …' : ''}`,
   'webhook.test': () => 'Test message from the licensing desk: this channel will get its notifications',
 };
 
@@ -46,7 +54,9 @@ export function webhookBody(
   publicBaseUrl: string,
 ): string {
   const data = JSON.parse(event.data) as EventData;
-  const desk = data.reference ? `${publicBaseUrl}/staff/requests/${data.reference}` : `${publicBaseUrl}/staff/requests`;
+  const desk = data.reference
+    ? `${publicBaseUrl}/staff/requests/${data.reference}`
+    : `${publicBaseUrl}/staff/requests${event.type === 'overdue.digest' ? '?overdue=1' : ''}`;
   if (format === 'chat') {
     const line = (LINES[event.type] ?? ((d: EventData) => `${event.type} ${d.reference ?? ''}`))(data);
     // Slack's mrkdwn link; Mattermost, Rocket.Chat and Teams workflows read the same field.

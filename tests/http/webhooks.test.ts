@@ -188,6 +188,27 @@ test('the chat format: one line with a link to the desk; the test button sends a
   assert.ok(actions.includes('webhook.add') && actions.includes('webhook.test'));
 });
 
+test('the daily digest of overdue requests: once a day from the configured hour, to endpoints that want it', async () => {
+  await addEndpoint({ url: receiverUrl, format: 'chat', events: ['overdue.digest'] });
+  const oldest = await submit(t);
+  const saved = t.clock.now;
+  // Ten days on, at 07:00 UTC: before the hour (8), nothing; at 09:00 the digest; then nothing more that day.
+  const day = new Date(t.clock.now.getTime() + 10 * 86_400_000);
+  t.clock.now = new Date(`${day.toISOString().slice(0, 10)}T07:00:00.000Z`);
+  assert.equal(t.container.services.overdueDigest.run(), null);
+  t.clock.now = new Date(`${day.toISOString().slice(0, 10)}T09:00:00.000Z`);
+  const count = t.container.services.overdueDigest.run();
+  const awaiting = t.db.prepare("SELECT COUNT(*) FROM requests WHERE status IN ('new', 'in_review')").pluck().get();
+  assert.equal(count, awaiting);
+  assert.equal(t.container.services.overdueDigest.run(), null, 'once a day');
+  await deliver();
+  const { text } = JSON.parse(received.at(-1)!.body) as { text: string };
+  assert.match(text, new RegExp(`^${count} requests overdue \\(no action for over 2 working days\\): REP-`));
+  assert.match(text, new RegExp(`<${t.config.publicBaseUrl}/staff/requests\\?overdue=1\\|open in the desk>$`));
+  assert.ok(text.includes(oldest) || (count as number) > 10);
+  t.clock.now = saved;
+});
+
 test('private addresses are refused unless allowed, when added and again when delivering', async () => {
   const strict = await buildTestApp(DESK_ENV);
   try {

@@ -86,6 +86,16 @@ export function webhooksRepo(db: Db) {
       d.last_duration_ms AS lastDurationMs, d.created_at AS createdAt, d.delivered_at AS deliveredAt,
       d.next_attempt_at AS nextAttemptAt
     FROM webhook_deliveries d JOIN webhook_events v ON v.id = d.event_id WHERE d.endpoint_id = ? ORDER BY d.id DESC LIMIT ?`);
+  const digestSent = db.prepare(`SELECT 1 FROM webhook_events WHERE type = 'overdue.digest' AND at >= ? LIMIT 1`);
+  // The desk's own overdue rule and index (src/db/repos/desk-queries.ts): awaiting the desk, no action since `before`.
+  const overdueFrom = `FROM requests r INDEXED BY requests_waiting WHERE r.status IN ('new', 'in_review')
+    AND r.created_at < @before AND COALESCE(r.last_action_at, r.created_at) < @before`;
+  const overdueCount = db.prepare(`SELECT COUNT(*) FROM (SELECT 1 ${overdueFrom} LIMIT 10000)`).pluck();
+  const overdueOldest = db
+    .prepare(
+      `SELECT r.reference ${overdueFrom} ORDER BY COALESCE(r.last_action_at, r.created_at), r.created_at LIMIT @limit`,
+    )
+    .pluck();
   const pruneDeliveries =
     db.prepare(`DELETE FROM webhook_deliveries WHERE status IN ('delivered', 'failed', 'cancelled')
     AND created_at < ?`);
@@ -105,6 +115,15 @@ export function webhooksRepo(db: Db) {
     },
     enable: (id: number) => enable.run(id).changes === 1,
     remove: (id: number) => remove.run(id).changes === 1,
+    /** An event not tied to a request (the overdue digest): every endpoint that wants its type gets it. */
+    queueEvent: (type: string, data: Record<string, unknown>, at: string) =>
+      insertEvent.run(type, at, JSON.stringify(data)),
+    digestSentSince: (at: string) => digestSent.get(at) !== undefined,
+    /** How many requests are overdue (counted up to 10,000) and the `limit` that have waited longest. */
+    overdue: (before: string, limit: number) => ({
+      count: overdueCount.get({ before }) as number,
+      references: overdueOldest.all({ before, limit }) as string[],
+    }),
     /** A test event for one endpoint, whatever the events it wants. */
     queueTest(endpointId: number, data: Record<string, unknown>, at: string) {
       const event = Number(insertEvent.run('webhook.test', at, JSON.stringify(data)).lastInsertRowid);
