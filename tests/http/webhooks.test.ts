@@ -77,6 +77,12 @@ test('signed events for a request’s life, verified by standardwebhooks, with n
     ],
   });
   assert.equal(added.status, 201);
+  const revocations = await addEndpoint({
+    url: `${receiverUrl}?revocations`,
+    format: 'chat',
+    events: 'licence.revoked',
+  });
+  assert.equal(revocations.status, 201);
   const secret = /<code class="reference webhook-secret">(whsec_[A-Za-z0-9+/=]+)<\/code>/.exec(added.text)![1];
   const verifier = new Webhook(secret);
 
@@ -115,6 +121,27 @@ test('signed events for a request’s life, verified by standardwebhooks, with n
     'request.status_changed:licensed',
     'licence.issued:licensed',
   ]);
+  // A message from the requester, one from the desk (not an event), and the licence revoked.
+  const stored = t.container.repos.requests.findByReference(reference)!;
+  t.container.services.requesterPages.postMessage(stored, 'Can we run it on Monday?');
+  assert.equal((await post(admin, reference, 'reply', { reply: 'Yes, Monday is fine.' })).status, 303);
+  assert.equal(
+    (await post(admin, reference, 'revoke', { revoke_reason: 'Published without the credit line' })).status,
+    303,
+  );
+  const before = received.length;
+  while ((await deliver()) > 0);
+  const later = received.slice(before);
+  const signed = later.filter((message) => message.headers['webhook-signature']);
+  const verified = signed.map(
+    (m) => (verifier.verify(m.body, m.headers as Record<string, string>) as { type: string }).type,
+  );
+  assert.deepEqual(verified, ['message.received'], 'the desk’s own reply is not an event');
+  const chat = later
+    .filter((message) => !message.headers['webhook-signature'])
+    .map((m) => JSON.parse(m.body) as { text: string });
+  assert.equal(chat.length, 1);
+  assert.match(chat[0].text, new RegExp(`^Licence LIC-\\d{4}-\\d+ revoked \\(${reference}\\)`));
   const ids = received.map((message) => message.headers['webhook-id']);
   assert.equal(new Set(ids).size, ids.length, 'one webhook-id per message');
   // A tampered body does not verify.
