@@ -1,8 +1,9 @@
-// The Express app, readable top to bottom: logging, metrics, security headers, static assets, locale, the
-// route table (src/http/routes.ts), then 404 and the one error handler. Building it does no I/O of its own
+// The Express app, readable top to bottom: logging, metrics, security headers, compression, static assets, locale,
+// the route table (src/http/routes.ts), then 404 and the one error handler. Building it does no I/O of its own
 // (the container is passed in), so tests can build many.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import compression from 'compression';
 import express from 'express';
 import type { Container } from './container.js';
 import { projectPath } from './paths.js';
@@ -38,6 +39,9 @@ export function createApp(container: Container) {
   useRequestLog(app, container.logger);
   app.use(requestTiming(metrics));
   app.use(securityHeaders(config.env === 'production'));
+  // Brotli or gzip, as the browser asks (`Vary: Accept-Encoding`): the form page shrinks from ~47 kB to ~9 kB.
+  // A response marked `no-transform` (the streamed export, which paces itself on the socket) is sent as it is.
+  app.use(compression());
   app.use('/assets', express.static(projectPath('public'), { maxAge: '365d', immutable: true, index: false }));
   // The browser half of passkeys, as its package ships it (a plain script: no build step for the desk's pages).
   app.get('/assets/vendor/simplewebauthn-browser.js', (_req, res, next) =>

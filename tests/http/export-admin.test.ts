@@ -63,7 +63,8 @@ test('the CSV download: headers, a name built from the filters, the rows, and an
     res.headers['content-disposition'],
     'attachment; filename="reprise-requests_2026-02-01_now_licensed.csv"',
   );
-  assert.equal(res.headers['cache-control'], 'no-store');
+  assert.equal(res.headers['cache-control'], 'no-store, no-transform');
+  assert.equal(res.headers['content-encoding'], undefined, 'streamed as it is, though the client takes gzip');
   const records = parse(res.body as Buffer, { bom: true, columns: true }) as Record<string, string>[];
   assert.deepEqual(
     records.map((r) => r.reference),

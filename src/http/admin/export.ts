@@ -59,6 +59,9 @@ export function exportPages(services: Services) {
     // Names are built by the server from checked values ([a-z0-9_.-] only), so they need no escaping.
     res.set('Content-Disposition', `attachment; filename="${exportRequest.fileName}"`);
     res.set('X-Content-Type-Options', 'nosniff');
+    // Not compressed: the export waits on the socket's buffer (src/export/stream.ts), which a compressor in between
+    // would hide, holding a slow reader's whole download in memory.
+    res.set('Cache-Control', 'no-store, no-transform');
     try {
       await services.exports.download(exportRequest, actorOf(res), res);
       res.end();
