@@ -43,6 +43,10 @@ export function createApp(container: Container) {
   // A response marked `no-transform` (the streamed export, which paces itself on the socket) is sent as it is.
   app.use(compression());
   app.use('/assets', express.static(projectPath('public'), { maxAge: '365d', immutable: true, index: false }));
+  // Browsers ask for /favicon.ico whatever the page says; pages link the SVG (views/layout.eta).
+  app.get('/favicon.ico', (_req, res, next) =>
+    res.sendFile(projectPath('public/icons/favicon.ico'), { maxAge: '7d' }, (error) => error && next(error)),
+  );
   // The browser half of passkeys, as its package ships it (a plain script: no build step for the desk's pages).
   app.get('/assets/vendor/simplewebauthn-browser.js', (_req, res, next) =>
     res.sendFile(

@@ -6,6 +6,8 @@ const en = {
   'site.skipToContent': 'Skip to main content',
   'embed.linkText': 'Republish this article: licences and fees',
   'site.language': 'Language',
+  'site.description':
+    'Republish our journalism: tell us which articles you would like to use and how, see an indicative fee straight away, and get a licence from our syndication desk.',
 
   'form.title': 'Republish our journalism',
   'form.intro':

@@ -8,6 +8,8 @@ const fr: Catalog = {
   'site.skipToContent': 'Aller au contenu principal',
   'embed.linkText': 'Reprendre cet article : licences et tarifs',
   'site.language': 'Langue',
+  'site.description':
+    'Reprenez nos articles : dites-nous lesquels et comment vous comptez les utiliser, découvrez aussitôt un tarif indicatif et obtenez une licence auprès de notre service de syndication.',
 
   'form.title': 'Reprendre nos articles',
   'form.intro':
