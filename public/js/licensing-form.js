@@ -1,8 +1,9 @@
 // Progressive enhancement for the licensing form. The form works without it;
 // with it: the error summary takes focus and its links land on their control,
-// the indicative fee updates as the user types (POST /api/v1/quote, announced
-// politely), article rows are added and removed without a round trip, and an
-// article's word count is asked for only when an extract is chosen.
+// the indicative fee updates as the user types (POST /api/v1/quote, asked only
+// once the form can be priced, announced politely) and stays in view in a bar at
+// the foot of the screen, article rows are added and removed without a round
+// trip, and an article's word count is asked for only when an extract is chosen.
 // Plain browser JavaScript, no build step; loaded with `defer` (CSP: script-src 'self').
 (function () {
   'use strict';
@@ -121,12 +122,69 @@
     });
   }
 
+  // ---- What a quote needs ------------------------------------------------------
+  // The fields schemas/quote-request.schema.json requires, checked as it checks them, and the start date's
+  // window (src/services/request-checks.ts): the quote is asked for only when it can be priced, so no request
+  // is sent to be refused.
+  var DAY = 86400000;
+  var isoDay = function (time) {
+    return new Date(time).toISOString().slice(0, 10);
+  };
+  var within = function (n, min, max) {
+    return typeof n === 'number' && n >= min && n <= max;
+  };
+  var yesNo = function (v) {
+    return v === true || v === false;
+  };
+  function httpUrl(text) {
+    var url = text === undefined ? '' : text.trim();
+    if (url.length > 2048 || !/^https?:\/\/[\x21-\x7e]+$/i.test(url)) return false;
+    return window.URL.canParse ? window.URL.canParse(url) : true; // older browsers: the pattern alone
+  }
+  function startDate(text) {
+    var m = text === undefined ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+    if (!m) return false;
+    var day = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    if (isoDay(day) !== m[0]) return false; // 2027-02-30 is no date
+    var today = Date.now();
+    return m[0] >= isoDay(today - DAY) && m[0] <= isoDay(today + 5 * 366 * DAY);
+  }
+  function pricable(req) {
+    var u = req.usage;
+    var countries = (u.countries || []).length;
+    var articles =
+      req.articles.length <= MAX_ROWS &&
+      req.articles.every(function (a) {
+        var title = a.title === undefined ? '' : a.title.trim();
+        var portion = a.portion === 'full' || (a.portion === 'extract' && within(a.extractWords, 1, 100000));
+        return httpUrl(a.url) && title.length > 0 && title.length <= 300 && portion;
+      });
+    var territory =
+      u.territory === 'worldwide' ||
+      (u.territory === 'single_country' && countries === 1) ||
+      (u.territory === 'region' && countries >= 2);
+    return (
+      articles &&
+      territory &&
+      u.medium !== undefined &&
+      u.language !== undefined &&
+      within(u.audience, 0, 10000000000) &&
+      startDate(u.startDate) &&
+      within(u.durationMonths, 1, 120) &&
+      [u.translation, u.exclusive, u.commercial, u.images].every(yesNo)
+    );
+  }
+
   // ---- Live quote ------------------------------------------------------------
   var box = document.getElementById('live-quote');
   var rtl = document.documentElement.dir === 'rtl';
+  // Formatters are made when a fee first arrives: on a slow phone each costs tens of milliseconds.
+  var moneyFormats = {};
+  var dateFmt = null;
   // As the server formats money (src/i18n/index.ts): in right-to-left text the currency symbol is isolated.
   var money = function (minor, currency) {
-    var fmt = new Intl.NumberFormat(locale, { style: 'currency', currency: currency });
+    var fmt = (moneyFormats[currency] =
+      moneyFormats[currency] || new Intl.NumberFormat(locale, { style: 'currency', currency: currency }));
     var value = minor / Math.pow(10, fmt.resolvedOptions().maximumFractionDigits);
     if (!rtl) return fmt.format(value);
     return fmt
@@ -136,7 +194,10 @@
       })
       .join('');
   };
-  var dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
+  var longDate = function (iso) {
+    dateFmt = dateFmt || new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
+    return dateFmt.format(new Date(iso));
+  };
   var el = function (tag, props, children) {
     var node = document.createElement(tag);
     Object.keys(props || {}).forEach(function (k) {
@@ -199,17 +260,57 @@
       el('p', {
         className: 'hint',
         textContent: fill(box.dataset.validUntil, {
-          date: dateFmt.format(new Date(q.validUntil)),
+          date: longDate(q.validUntil),
           version: q.rateCardVersion,
         }),
       }),
     ];
   }
 
+  // ---- The fee kept in view -------------------------------------------------------
+  // A bar fixed at the foot of the screen shows the fee while the quote itself is further down, and hides once the
+  // quote comes into view, so the button after it is never covered. Scrolling to a focused field keeps the field
+  // above the bar (scroll padding); the bar's one link, next in the tab order after the use, leads to the quote.
+  var bar = document.getElementById('fee-bar');
+  var barText = document.getElementById('fee-bar-text');
+  var quoteSection = box && box.closest('section');
+  var feeKnown = false;
+  var quoteBelow = true;
+  function placeBar() {
+    var visible = feeKnown && quoteBelow;
+    if (!visible && bar.hidden) return;
+    bar.hidden = !visible;
+    // Room for the focused field's outline too.
+    document.documentElement.style.scrollPaddingBlockEnd = visible ? bar.offsetHeight + 12 + 'px' : '';
+  }
+  function barShows(q) {
+    feeKnown = Boolean(q);
+    if (q && q.referToDesk) barText.replaceChildren(box.dataset.referred);
+    else if (q)
+      barText.replaceChildren(barText.dataset.label + ' ', el('strong', {}, [amount(money(q.totalMinor, q.currency))]));
+    placeBar();
+  }
+  if (bar && barText && quoteSection && window.IntersectionObserver) {
+    new window.IntersectionObserver(function (entries) {
+      var entry = entries[entries.length - 1];
+      quoteBelow = !entry.isIntersecting && entry.boundingClientRect.top > 0;
+      placeBar();
+    }).observe(quoteSection);
+    bar.querySelector('a').addEventListener('click', function (event) {
+      // The link's target takes focus, so the bar hiding does not leave focus nowhere.
+      var title = document.getElementById('live-quote-title');
+      event.preventDefault();
+      title.setAttribute('tabindex', '-1');
+      quoteSection.scrollIntoView({ block: 'start' });
+      title.focus({ preventScroll: true });
+    });
+  } else bar = null;
+
   var breakdown = document.getElementById('live-quote-breakdown');
   var shown = '';
   var slow = 0;
-  function show(key, summaryNodes, breakdownNodes) {
+  /** Shows a quote's summary and breakdown (`q` the quote, or nothing when there is no fee to show). */
+  function show(key, summaryNodes, breakdownNodes, q) {
     clearTimeout(slow);
     box.setAttribute('aria-busy', 'false');
     if (breakdown) breakdown.classList.remove('is-updating');
@@ -217,12 +318,22 @@
     shown = key;
     box.replaceChildren.apply(box, summaryNodes);
     if (breakdown) breakdown.replaceChildren.apply(breakdown, breakdownNodes);
+    if (bar) barShows(q);
   }
+  var incomplete = function () {
+    show('incomplete', [el('p', { textContent: box.dataset.incomplete })], []);
+  };
 
   var pending = null;
   var timer = 0;
+  var asked = '';
   function refreshQuote() {
     var req = toRequest(new FormData(form));
+    if (!pricable(req)) {
+      if (pending) pending.abort();
+      asked = '';
+      return incomplete();
+    }
     // Only what prices the request is sent: a mistyped email or website must not hide the fee.
     var body = JSON.stringify({
       locale: req.locale,
@@ -230,6 +341,8 @@
       articles: req.articles,
       usage: req.usage,
     });
+    if (body === asked) return; // only the requester's details changed: the fee has not
+    asked = body;
     if (pending) pending.abort();
     var controller = (pending = new AbortController());
     box.setAttribute('aria-busy', 'true');
@@ -251,13 +364,16 @@
       .then(function (res) {
         if (res.ok)
           return res.json().then(function (q) {
-            show(JSON.stringify(q), quoteSummary(q), quoteBreakdown(q));
+            show(JSON.stringify(q), quoteSummary(q), quoteBreakdown(q), q);
           });
-        if (res.status === 400) return show('incomplete', [el('p', { textContent: box.dataset.incomplete })], []);
-        show(shown, [], []); // busy server or rate limit: keep what is shown
+        if (res.status === 400) return incomplete(); // a rule the checks above do not know
+        asked = ''; // busy server or rate limit: keep what is shown, ask again at the next change
+        show(shown, [], []);
       })
       .catch(function (err) {
-        if (err.name !== 'AbortError') show(shown, [], []);
+        if (err.name === 'AbortError') return;
+        asked = '';
+        show(shown, [], []);
       });
   }
   function scheduleQuote() {
@@ -267,7 +383,7 @@
   if (box) {
     form.addEventListener('input', scheduleQuote);
     form.addEventListener('change', scheduleQuote);
-    refreshQuote();
+    setTimeout(refreshQuote, 0); // a task of its own: the script's first one stays short
   }
 
   // ---- Article rows ------------------------------------------------------------

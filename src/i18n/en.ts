@@ -45,6 +45,8 @@ const en = {
   'form.quote.noscript': 'Your indicative fee is shown as soon as you send the request.',
   'form.quote.incomplete': 'Fill in the articles and their use to see an indicative fee.',
   'form.quote.updating': 'Updating the fee…',
+  'form.feeBar.label': 'Fee so far:',
+  'form.feeBar.link': 'See the details',
   'form.tokenProblem': 'This form has expired or was sent too quickly. Please check your answers and send it again.',
   'form.storageFull':
     'Your request could not be saved: our server has run out of storage space. Nothing was sent, and your answers are kept below. Please try again in a few minutes.',

@@ -48,6 +48,8 @@ const fr: Catalog = {
   'form.quote.noscript': 'Votre tarif indicatif s’affichera dès l’envoi de la demande.',
   'form.quote.incomplete': 'Renseignez les articles et leur utilisation pour voir un tarif indicatif.',
   'form.quote.updating': 'Mise à jour du tarif…',
+  'form.feeBar.label': 'Tarif à ce stade :',
+  'form.feeBar.link': 'Voir le détail',
   'form.tokenProblem':
     'Ce formulaire a expiré ou a été envoyé trop vite. Vérifiez vos réponses et envoyez-le de nouveau.',
   'form.storageFull':

@@ -148,7 +148,7 @@ test('the live quote appears, follows the audience, and is announced politely', 
   await page.waitForFunction(() => /No automatic price/.test(document.getElementById('live-quote')?.textContent ?? ''));
   assert.match(await page.locator('#live-quote-breakdown .quote-reasons').innerText(), /Commercial or advertising use/);
 
-  // A field emptied again: the API answers 400 and the box asks for the missing answers.
+  // A field emptied again: nothing is asked of the API, and the box asks for the missing answers.
   await typeInto(page, 'f-usage-audience', '');
   await page.waitForFunction(() => /Fill in/.test(document.getElementById('live-quote')?.textContent ?? ''));
   await page.close();
