@@ -1,11 +1,11 @@
 // The footer snippet for a CMS: <a data-reprise-link>…</a> plus <script src="…/licensing/embed.js" async></script>.
 // Each marked link goes to the form with this article filled in: its canonical URL, its title (og:title, else the
-// page title) and its language. No dependencies; loaded from the service, whose address the script reads from its own.
+// page title) and its language. No dependencies. The form's address is written in by the service when it serves the
+// script (never read from the page, which the publisher's readers may have a hand in).
 (function () {
   'use strict';
-  var script = document.currentScript;
-  if (!script || !window.URLSearchParams) return;
-  var form = new URL('/licensing', script.src).href;
+  if (!window.URLSearchParams) return;
+  var form = '__REPRISE_FORM__';
   var meta = function (selector, attribute) {
     var element = document.querySelector(selector);
     return element ? (element.getAttribute(attribute) || '').trim() : '';

@@ -95,7 +95,7 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.get ('/licensing/received',                            staticPage('public/received'));
   route.get ('/licensing/conditions',                          legalPage(services, config, 'conditions'));
   route.get ('/licensing/privacy',                             legalPage(services, config, 'privacy'));
-  route.get ('/licensing/embed.js',                            embedScript);
+  route.get ('/licensing/embed.js',                            embedScript(config.publicBaseUrl));
 
   route.get ('/licences/verify',                               noStore, guessLimit, licenceCheckPage(services));
 

@@ -17,6 +17,9 @@ export type { ApiToken };
 const TOKEN_PREFIX = 'rep_';
 export const MAX_PAGE = 500;
 const DEFAULT_PAGE = 100;
+/** Changes this recent are left for the next page: a request's time is taken just before the write that commits
+ * it, so a later change may commit first, and a cursor past it would skip the request for good. */
+const SETTLE_MS = 2_000;
 /** A token's last use is written at most this often: a busy integration does not write on every call. */
 const USE_RECORDED_EVERY_MS = 60_000;
 
@@ -99,7 +102,12 @@ export function readApiService(deps: { db: Db; tokens: ApiTokensRepo; audit: Aud
       if (!token || token.revokedAt) return undefined;
       const now = deps.clock();
       if (!token.lastUsedAt || now.getTime() - Date.parse(token.lastUsedAt) >= USE_RECORDED_EVERY_MS) {
-        deps.tokens.recordUse(token.id, now.toISOString());
+        // A read must not fail for want of a write (a full disk): the last use is then shown a little late.
+        try {
+          deps.tokens.recordUse(token.id, now.toISOString());
+        } catch {
+          /* recorded at a later call */
+        }
       }
       return token;
     },
@@ -124,10 +132,12 @@ export function readApiService(deps: { db: Db; tokens: ApiTokensRepo; audit: Aud
         // Ids start at 1, so (since, 0) is just before every request changed at or after `since`.
         position = { afterAt: since.toISOString(), afterId: 0 };
       }
-      const rows = records.page({ ...position, statuses, limit });
+      const settled = new Date(deps.clock().getTime() - SETTLE_MS).toISOString();
+      const rows = records.page({ ...position, settled, statuses, limit });
       const last = rows.at(-1);
       const next = rows.length === limit && last ? encodeCursor(last.updatedAt, last.id) : null;
-      audited(token, { what: 'requests', count: rows.length });
+      // Whose data went to this token, so an access request can be answered from the audit log.
+      audited(token, { what: 'requests', count: rows.length, references: rows.map((row) => row.reference) });
       return `{"items":[${rows.map((row) => row.record).join(',')}],"next":${JSON.stringify(next)}}`;
     },
 

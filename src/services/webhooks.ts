@@ -64,7 +64,9 @@ export function webhookService(deps: {
           createdBy: actor.label,
           at,
         });
-        audited(actor, 'webhook.add', added, { url: parsed.href, format, events });
+        // A chat webhook's address is its secret: the audit log keeps only its origin.
+        const url = format === 'chat' ? `${parsed.origin}/…` : parsed.href;
+        audited(actor, 'webhook.add', added, { url, format, events });
         return added;
       });
       return { id, secret };
@@ -87,7 +89,9 @@ export function webhookService(deps: {
       const endpoint = existing(id);
       writeTransaction(deps.db, () => {
         deps.repo.remove(id);
-        audited(actor, 'webhook.remove', id, { url: endpoint.url });
+        audited(actor, 'webhook.remove', id, {
+          url: endpoint.format === 'chat' ? `${new URL(endpoint.url).origin}/…` : endpoint.url,
+        });
       });
     },
     /** A test event to this endpoint alone, delivered like any other. */

@@ -20,8 +20,12 @@ for (const [address, prefix] of [
   PRIVATE.addSubnet(address, prefix, 'ipv4');
 }
 for (const [address, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  ['::', 96], // unspecified, loopback and IPv4-compatible (::127.0.0.1)
+  ['::ffff:0:0:0', 96], // IPv4-translated
+  ['64:ff9b::', 96], // NAT64, which reaches the IPv4 inside
+  ['64:ff9b:1::', 48],
+  ['2002::', 16], // 6to4
+  ['fec0::', 10], // site-local
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],

@@ -50,6 +50,11 @@ export function sendWebhook(
       return resolve({ status: null, durationMs: 0, error: `Refused: ${literal} is a private address` });
     }
     const client = url.protocol === 'https:' ? https : http;
+    // An overall deadline: a receiver trickling its answer a byte at a time would never set off the idle time-out.
+    const deadline = setTimeout(() => {
+      resolve({ status: null, durationMs: elapsed(), error: `No full answer within ${TIMEOUT_MS / 1000} s` });
+      request.destroy();
+    }, TIMEOUT_MS);
     const request = client.request(
       url,
       {
@@ -61,10 +66,8 @@ export function sendWebhook(
       (response) => {
         let note = '';
         response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          if (note.length < NOTE_BYTES) note += chunk.slice(0, NOTE_BYTES - note.length);
-        });
-        response.on('end', () => {
+        const finish = () => {
+          clearTimeout(deadline);
           const status = response.statusCode ?? 0;
           resolve({
             status,
@@ -72,11 +75,20 @@ export function sendWebhook(
             retryAfter: retryAfterSeconds(response.headers['retry-after'], Date.now()),
             error: status >= 300 ? `HTTP ${status}${note ? `: ${note.replace(/\s+/g, ' ').trim()}` : ''}` : undefined,
           });
+          response.destroy();
+        };
+        // Only a short note is read; past it the answer is dropped, however long the receiver goes on.
+        response.on('data', (chunk: string) => {
+          note += chunk.slice(0, NOTE_BYTES - note.length);
+          if (note.length >= NOTE_BYTES) finish();
         });
+        response.on('end', finish);
+        response.on('error', (error) => resolve({ status: null, durationMs: elapsed(), error: error.message }));
       },
     );
     request.on('timeout', () => request.destroy(new Error(`No answer within ${TIMEOUT_MS / 1000} s`)));
     request.on('error', (error) => {
+      clearTimeout(deadline);
       const refused = error instanceof ForbiddenAddress || error.cause instanceof ForbiddenAddress;
       resolve({ status: null, durationMs: elapsed(), error: refused ? `Refused: ${error.message}` : error.message });
     });

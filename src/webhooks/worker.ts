@@ -13,6 +13,8 @@ const BATCH = 10;
 const MAX_RETRY_AFTER_S = 60 * 60;
 const KEEP_DAYS = 30;
 const PRUNE_EVERY_MS = 60 * 60_000;
+/** Longer than any attempt can take (10 s): a claim this old was never recorded, and goes out again. */
+const STALE_CLAIM_MS = 5 * 60_000;
 
 export function webhookWorker(deps: {
   db: Db;
@@ -53,7 +55,8 @@ export function webhookWorker(deps: {
   /** One batch: how many deliveries it attempted. */
   async function runOnce(): Promise<number> {
     const now = deps.clock();
-    const due = writeTransaction(deps.db, () => deps.repo.claimDue(now.toISOString(), BATCH));
+    const stale = new Date(now.getTime() - STALE_CLAIM_MS).toISOString();
+    const due = writeTransaction(deps.db, () => deps.repo.claimDue(now.toISOString(), BATCH, stale));
     if (!due.length) {
       if (now.getTime() - lastPrune > PRUNE_EVERY_MS) {
         lastPrune = now.getTime();

@@ -28,13 +28,15 @@ const TITLE = 'La crue de la Seine, jour après jour';
 
 before(async () => {
   if (skip) return;
-  app = await startApp(DESK_ENV);
+  app = await startApp(DESK_ENV, { host: '127.0.0.1' });
   browser = await launchBrowser();
   site = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html>
 <html lang="fr-FR"><head><meta charset="utf-8"><title>La crue | Le Journal</title>
 <link rel="canonical" href="${ARTICLE}"><meta property="og:title" content="${TITLE}"></head>
 <body><main><h1>La crue</h1><p>…</p>
+<!-- A reader's comment cannot move the link: document.currentScript is not what the script trusts. -->
+<img name="currentScript" src="https://evil.example/x.png" alt="">
 <footer><a data-reprise-link href="${app.url}/licensing">Reprendre cet article</a></footer>
 <script src="${app.url}/licensing/embed.js" async></script></main></body></html>`);
   });

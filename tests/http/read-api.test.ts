@@ -16,6 +16,7 @@ const references: string[] = [];
 before(async () => {
   t = await buildTestApp(DESK_ENV);
   for (let day = 1; day <= 5; day++) references.push(await submitAt(t, `2026-11-0${day}T10:00:00.000Z`));
+  t.clock.now = new Date('2026-12-01T00:00:00.000Z');
   await addUser(t, 'boss@reprise.test', 'admin');
   const admin = await signIn(t, 'boss@reprise.test');
   const made = await admin
@@ -100,6 +101,17 @@ test('filters: status and updatedSince; bad parameters are a 400 that says why',
     assert.equal((res.body as { code: string }).code, code);
     assert.match(String(res.headers['content-type']), /application\/problem\+json/);
   }
+});
+
+test('an erasure is a change: a client asking for what changed since gets the erased record', async () => {
+  t.clock.now = new Date('2026-12-02T00:00:00.000Z');
+  t.container.services.personalData.erase('ada@example.org', { id: null, label: 'test' });
+  t.clock.now = new Date('2026-12-03T00:00:00.000Z');
+  const changed = (await get('/api/v1/requests', { updatedSince: '2026-12-02T00:00:00Z' }).expect(200)).body as {
+    items: { reference: string; requester: { email: string; name: string } }[];
+  };
+  assert.equal(changed.items.length, references.length, 'every request of that person');
+  for (const item of changed.items) assert.equal(item.requester.email, '[erased]');
 });
 
 test('every read is audited and the last use shown; a revoked token is refused at once', async () => {

@@ -147,12 +147,14 @@ test('retention anonymises exactly the personal fields of requests closed long a
       `requests#${dec}.anonymised_at`,
       `requests#${dec}.requester_email`,
       `requests#${dec}.requester_name`,
+      `requests#${dec}.updated_at`,
       `requests#${lic}.anonymised_at`,
       `requests#${lic}.message`,
       `requests#${lic}.requester_email`,
       `requests#${lic}.requester_job_title`,
       `requests#${lic}.requester_name`,
       `requests#${lic}.requester_phone`,
+      `requests#${lic}.updated_at`,
     ].sort(),
   );
   const row = after.requests.get(lic)!;
@@ -202,7 +204,8 @@ test('erasure by email: every request of that person whatever its status, case-i
     if (table === 'audit_log') continue;
     if (table === 'requests') {
       assert.ok(touched.has(Number(id)), c);
-      assert.ok([...PERSONAL_FIELDS, 'anonymised_at'].includes(col), c);
+      // updated_at too: the read API's "changed since" brings the erasure to its clients.
+      assert.ok([...PERSONAL_FIELDS, 'anonymised_at', 'updated_at'].includes(col), c);
     } else {
       assert.equal(table, 'outbox', c);
       assert.ok(['status', 'recipient', 'last_error'].includes(col), c);

@@ -54,7 +54,8 @@ export function retentionRepo(db: Db) {
       accepted_name = CASE WHEN accepted_name IS NULL THEN NULL ELSE @marker END,
       decline_reason = CASE WHEN decline_reason IS NULL THEN NULL ELSE @marker END,
       licence_revoke_reason = CASE WHEN licence_revoke_reason IS NULL THEN NULL ELSE @marker END,
-      anonymised_at = @now
+      anonymised_at = @now,
+      updated_at = @now -- so the read API's "changed since" brings the erasure to its clients
     WHERE id = @id AND anonymised_at IS NULL`);
   // A message being sent right now ('sending') cannot be recalled; queued and failed ones (which staff
   // could retry) can.

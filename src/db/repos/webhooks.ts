@@ -69,15 +69,20 @@ export function webhooksRepo(db: Db) {
     db.prepare(`SELECT d.id, d.message_id AS messageId, d.attempts, d.endpoint_id AS endpointId, e.url, e.format,
       e.secret, v.type, v.at, v.data_json AS data
     FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id JOIN webhook_events v ON v.id = d.event_id
-    WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?`);
+    WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND e.disabled_at IS NULL
+    ORDER BY d.next_attempt_at, d.id LIMIT ?`);
+  // A claim whose outcome was never written (a crash, a database too busy to take it) goes out again.
+  const reclaim = db.prepare(`UPDATE webhook_deliveries SET status = 'pending', claimed_at = NULL
+    WHERE status = 'sending' AND claimed_at < ?`);
   const claim = db.prepare(`UPDATE webhook_deliveries SET status = 'sending', claimed_at = ?, attempts = attempts + 1
     WHERE id = ? AND status = 'pending'`);
   const delivered = db.prepare(`UPDATE webhook_deliveries SET status = 'delivered', delivered_at = @at,
-    last_status = @status, last_error = NULL, last_duration_ms = @durationMs WHERE id = @id`);
+    last_status = @status, last_error = NULL, last_duration_ms = @durationMs WHERE id = @id AND status = 'sending'`);
   const retry = db.prepare(`UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = @next,
-    last_status = @status, last_error = @error, last_duration_ms = @durationMs, claimed_at = NULL WHERE id = @id`);
+    last_status = @status, last_error = @error, last_duration_ms = @durationMs, claimed_at = NULL
+    WHERE id = @id AND status = 'sending'`);
   const failed = db.prepare(`UPDATE webhook_deliveries SET status = 'failed', last_status = @status,
-    last_error = @error, last_duration_ms = @durationMs WHERE id = @id`);
+    last_error = @error, last_duration_ms = @durationMs WHERE id = @id AND status = 'sending'`);
   const release = db.prepare(
     `UPDATE webhook_deliveries SET status = 'pending', claimed_at = NULL WHERE status = 'sending'`,
   );
@@ -130,7 +135,8 @@ export function webhooksRepo(db: Db) {
       insertDelivery.run(endpointId, event, at, at);
     },
     /** Due deliveries, claimed: each is 'sending' and its attempt counted (call in a transaction). */
-    claimDue(now: string, limit: number): DueDelivery[] {
+    claimDue(now: string, limit: number, staleBefore: string): DueDelivery[] {
+      reclaim.run(staleBefore);
       const rows = due.all(now, limit) as DueDelivery[];
       return rows
         .filter((row) => claim.run(now, row.id).changes === 1)
