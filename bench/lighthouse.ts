@@ -2,7 +2,8 @@
 // pages a requester sees, in English, French and Arabic: the form, the page a submission lands on, and a request's
 // page once the desk has quoted it. The service runs in its own process (NODE_ENV=production, templates cached) on
 // a database seeded beforehand; Debian's Chromium is driven through chrome-launcher, nothing is downloaded.
-// Prints the four category scores per page and what kept a score below 1; full reports go to bench/out/.
+// Prints the four category scores per page with Lighthouse's measure of the machine's speed at the time, the metrics
+// the performance score is made of and the bytes sent, and what kept a score down; full reports go to bench/out/.
 // Run: npx tsx bench/lighthouse.ts [--runs=3] [--only=form,landed,quoted] (CHROME_PATH, default /usr/bin/chromium)
 import fs from 'node:fs';
 import http from 'node:http';
@@ -35,6 +36,14 @@ fs.mkdirSync(out, { recursive: true });
 const LOCALES = ['en', 'fr', 'ar'] as const;
 type Locale = (typeof LOCALES)[number];
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
+/** What the performance score is made of (FCP, LCP, TBT, CLS), and the bytes the page cost. */
+const METRICS = [
+  ['first-contentful-paint', (v: number) => (v / 1000).toFixed(1)],
+  ['largest-contentful-paint', (v: number) => (v / 1000).toFixed(1)],
+  ['total-blocking-time', (v: number) => v.toFixed(0)],
+  ['cumulative-layout-shift', (v: number) => v.toFixed(2)],
+  ['total-byte-weight', (v: number) => (v / 1024).toFixed(0)],
+] as const;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-lighthouse-'));
 const env = {
@@ -137,15 +146,18 @@ async function audit(url: string, attempts = 3) {
 }
 
 const rows: string[] = [];
+const metricRows: string[] = [];
 const findings = new Map<string, Set<string>>();
 try {
   for (const target of targets.filter((t) => !only || only.includes(t.page))) {
     const results: Record<string, number[]> = {};
     const hostIndex: number[] = [];
+    const measured: Record<string, number[]> = {};
     for (let run = 0; run < runs; run++) {
       const result = await audit(server.url + target.path);
       const lhr = result.lhr;
       hostIndex.push(lhr.environment.benchmarkIndex);
+      for (const [id] of METRICS) (measured[id] ??= []).push(lhr.audits[id]?.numericValue ?? NaN);
       fs.writeFileSync(
         path.join(out, `lighthouse-${target.page}-${target.locale}-${run + 1}.json`),
         String(result.report),
@@ -164,6 +176,8 @@ try {
     }
     const cells = [...CATEGORIES.map((id) => score(median(results[id]!))), String(Math.round(median(hostIndex)))];
     rows.push(`| ${target.page} | ${target.locale} | ${cells.join(' | ')} |`);
+    const values = METRICS.map(([id, show]) => show(median(measured[id]!)));
+    metricRows.push(`| ${target.page} | ${target.locale} | ${values.join(' | ')} |`);
     process.stderr.write(`${target.page} ${target.locale}: ${cells.join(' ')}\n`);
   }
 } finally {
@@ -181,6 +195,9 @@ console.log(
 console.log('| page | lang | performance | accessibility | best practices | SEO | host index |');
 console.log('|---|---|---:|---:|---:|---:|---:|');
 for (const row of rows) console.log(row);
+console.log('\n| page | lang | FCP s | LCP s | TBT ms | CLS | transferred KiB |');
+console.log('|---|---|---:|---:|---:|---:|---:|');
+for (const row of metricRows) console.log(row);
 if (findings.size) {
   console.log('\nAudits below 0.9, by page and category:');
   for (const [key, audits] of findings) console.log(`- ${key}: ${[...audits].join(', ')}`);

@@ -3,6 +3,7 @@
 // (the container is passed in), so tests can build many.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import compression from 'compression';
 import express from 'express';
 import type { Container } from './container.js';
@@ -39,9 +40,11 @@ export function createApp(container: Container) {
   useRequestLog(app, container.logger);
   app.use(requestTiming(metrics));
   app.use(securityHeaders(config.env === 'production'));
-  // Brotli or gzip, as the browser asks (`Vary: Accept-Encoding`): the form page shrinks from ~47 kB to ~9 kB.
-  // A response marked `no-transform` (the streamed export, which paces itself on the socket) is sent as it is.
-  app.use(compression());
+  // Brotli or gzip, as the browser asks (`Vary: Accept-Encoding`): the form page shrinks from ~40 kB to ~7 kB.
+  // Brotli's window is 256 kB instead of 4 MB: the pages are far smaller, and setting up 4 MB for every answer
+  // halved the form pages served a second (bench/RESULTS.md). A response marked `no-transform` (the streamed
+  // export, which paces itself on the socket) is sent as it is.
+  app.use(compression({ brotli: { params: { [zlib.constants.BROTLI_PARAM_LGWIN]: 18 } } }));
   app.use('/assets', express.static(projectPath('public'), { maxAge: '365d', immutable: true, index: false }));
   // Browsers ask for /favicon.ico whatever the page says; pages link the SVG (views/layout.eta).
   app.get('/favicon.ico', (_req, res, next) =>
