@@ -9,7 +9,8 @@
 // per submission by thread and the event loop's delay; the outbox and the deliveries are drained between runs. Then
 // three backlogs of 5,000 deliveries are queued at once and timed until the receiver has every one.
 // Writes. The same three modes in this process, through the submission service and the group-commit writer on this
-// thread (no HTTP, no worker sending): CPU per submission, modes alternating in blocks of 500.
+// thread (no HTTP, no worker sending): CPU per submission, modes alternating in blocks of 500; then the triggers'
+// condition alone, as the CPU of an audit row about a request with and without them.
 // Read API. On the million requests `reprise seed` made for the staff bench (bench/out/seed, made here when
 // missing), GET /api/v1/requests with a token: first and deep pages (by cursor), limit 100 and 500, status filters,
 // one client at a time and 10 at once, beside plain Express sending as many bytes; GET /healthz beside the slowest
@@ -461,15 +462,43 @@ async function writePath(opts: Opts) {
         cpu[mode]!.push(Math.round((used.user + used.system) / block));
       }
     }
+    // The triggers' condition alone, with no enabled endpoint: 20,000 audit rows about a request in one transaction
+    // (no commit to wait for), with the triggers and without them, alternating ten times.
+    modes['no endpoint']!();
+    const auditRow = db.prepare(`INSERT INTO audit_log
+      (at, actor_id, actor, action, subject_type, subject_id, before_json, after_json)
+      VALUES (?, NULL, 'bench', 'request.note', 'request', '1', '{"status":"new"}', '{"status":"new"}')`);
+    const rows = opts.smoke ? 1_000 : 20_000;
+    const perRow = () => {
+      const at = new Date().toISOString();
+      const before = process.cpuUsage();
+      db.transaction(() => {
+        for (let i = 0; i < rows; i++) auditRow.run(at);
+      })();
+      const used = process.cpuUsage(before);
+      return (used.user + used.system) / rows;
+    };
+    perRow();
+    const condition: Record<string, number[]> = { 'with the triggers': [], 'without them': [] };
+    for (let k = 0; k < 10; k++) {
+      for (const mode of k % 2 ? ['with the triggers', 'without them'] : ['without them', 'with the triggers']) {
+        if (mode === 'without them') modes['no triggers']!();
+        else restoreTriggers();
+        condition[mode]!.push(perRow());
+      }
+    }
     restoreTriggers();
     const events = number(db, 'SELECT COUNT(*) FROM webhook_events');
     const result = Object.entries(cpu).map(([mode, us]) => ({ mode, median: median(us), blocks: us }));
+    const auditRows = Object.entries(condition).map(([mode, us]) => ({ mode, medianMicroseconds: median(us) }));
     console.log('\nthe write path alone: CPU µs per submission (median; each block of ' + block + ')');
     for (const r of result)
       console.log(`  ${r.mode.padEnd(14)} ${String(r.median).padStart(6)}   ${r.blocks.join(' ')}`);
     console.log(`  events recorded (one endpoint blocks only): ${events.toLocaleString('en')}`);
+    console.log('an audit row about a request, no enabled endpoint: CPU µs per row (median of ten)');
+    for (const r of auditRows) console.log(`  ${r.mode.padEnd(18)} ${r.medianMicroseconds.toFixed(2)}`);
     await c.writer.close();
-    return { result, events };
+    return { result, events, auditRows };
   } finally {
     db.close();
     fs.rmSync(dir, { recursive: true, force: true });
