@@ -69,7 +69,8 @@ test('set up an authenticator app, then sign in with its code and with a recover
   await password(page);
   await page.waitForURL('**/staff/login/code');
   await noViolations(page, 'code step');
-  assert.ok(await page.evaluate(() => document.activeElement?.id === 'code'), 'the code field has focus');
+  // The field's autofocus is applied at the next rendering after load: wait for it rather than read it once.
+  await page.waitForFunction(() => document.activeElement?.id === 'code', undefined, { timeout: 5_000 });
   await page.keyboard.type(totp.generate({ timestamp: app.clock.now.getTime() }));
   await Promise.all([page.waitForURL('**/staff/requests'), page.keyboard.press('Enter')]);
 
@@ -78,6 +79,7 @@ test('set up an authenticator app, then sign in with its code and with a recover
     await page.context().clearCookies();
     await password(page);
     await page.waitForURL('**/staff/login/code');
+    await tabTo(page, '#code');
     await page.keyboard.type(codes[0]!);
     await Promise.all([page.waitForURL(expected), page.keyboard.press('Enter')]);
   }
