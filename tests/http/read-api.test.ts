@@ -4,10 +4,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import Database from 'better-sqlite3';
 import request from 'supertest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { addUser, csrfOf, DESK_ENV, signIn } from '../helpers/desk.js';
 import { setStatus, submitAt } from '../helpers/export-seed.js';
+import { plansOf } from '../helpers/query-plans.js';
+import { apiRecordsRepo } from '../../src/db/repos/api-records.js';
+import { requestColumns } from '../../src/db/repos/export-queries.js';
+import { formatterFor } from '../../src/export/formatter.js';
 
 let t: TestApp;
 let token: string;
@@ -101,6 +106,62 @@ test('filters: status and updatedSince; bad parameters are a 400 that says why',
     assert.equal((res.body as { code: string }).code, code);
     assert.match(String(res.headers['content-type']), /application\/problem\+json/);
   }
+});
+
+test('several statuses page as one order of last change, each read from its own range of an index', async () => {
+  const seen: string[] = [];
+  let next: string | null = null;
+  do {
+    const query: Record<string, string> = { status: 'in_review,new,new,quoted', limit: '2' };
+    if (next) query.cursor = next;
+    const page = (await get('/api/v1/requests', query).expect(200)).body as {
+      items: { reference: string }[];
+      next: string | null;
+    };
+    assert.ok(page.items.length <= 2);
+    seen.push(...page.items.map((r) => r.reference));
+    next = page.next;
+  } while (next);
+  assert.deepEqual(
+    seen,
+    [...references.slice(1), references[0]],
+    'the new ones by last change, then the one in review',
+  );
+  const none = (await get('/api/v1/requests', { status: 'quoted' }).expect(200)).body as { items: unknown[] };
+  assert.deepEqual(none, { items: [], next: null });
+
+  // However rare a status, a page reads a range of (status, updated_at, id), never every request in the order.
+  const plans = plansOf(t.config.databasePath, (db) => {
+    const line = formatterFor('json', requestColumns(db)).line;
+    const position = { afterAt: '', afterId: 0, settled: '2027-01-01T00:00:00.000Z', limit: 100 };
+    apiRecordsRepo(db, line).page({ ...position, statuses: ['new', 'quoted'] });
+  });
+  const ranges = plans.filter((plan) => plan.includes('requests_status_updated'));
+  assert.equal(ranges.length, 2, plans.join('\n'));
+  for (const plan of ranges)
+    assert.match(plan, /SEARCH requests USING COVERING INDEX requests_status_updated \(status=\?/);
+  for (const plan of plans) assert.doesNotMatch(plan, /\bSCAN (r|requests)\b(?! USING)/, plan);
+});
+
+test('while another connection holds the write lock, a read waits for its audit row without stalling the service', async () => {
+  const before = audits('api.read').length;
+  const other = new Database(t.config.databasePath);
+  other.exec('BEGIN IMMEDIATE');
+  let answered = false;
+  const read = get('/api/v1/requests', { limit: '1' }).then((res) => {
+    answered = true;
+    return res;
+  });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await request(t.server).get('/healthz').expect(200);
+    assert.equal(answered, false, 'no page goes out before its read is audited');
+  } finally {
+    other.exec('COMMIT');
+    other.close();
+  }
+  assert.equal((await read).status, 200);
+  assert.equal(audits('api.read').length, before + 1);
 });
 
 test('an erasure is a change: a client asking for what changed since gets the erased record', async () => {

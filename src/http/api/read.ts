@@ -23,20 +23,18 @@ export function readApi(services: Services) {
   };
   return {
     bearer,
-    list(req: Request, res: Response) {
+    async list(req: Request, res: Response) {
       const query = {
         status: one(req.query.status),
         updatedSince: one(req.query.updatedSince),
         cursor: one(req.query.cursor),
         limit: one(req.query.limit),
       };
-      res
-        .set('Cache-Control', 'no-store')
-        .type('application/json')
-        .send(services.readApi.page(tokenOf(res), query));
+      const page = await services.readApi.page(tokenOf(res), query);
+      res.set('Cache-Control', 'no-store').type('application/json').send(page);
     },
-    one(req: Request, res: Response) {
-      const record = services.readApi.one(tokenOf(res), String(req.params.reference));
+    async one(req: Request, res: Response) {
+      const record = await services.readApi.one(tokenOf(res), String(req.params.reference));
       if (!record) throw notFound('There is no request with this reference.');
       res.set('Cache-Control', 'no-store').type('application/json').send(record);
     },
