@@ -138,8 +138,10 @@
   };
   function httpUrl(text) {
     var url = text === undefined ? '' : text.trim();
-    if (url.length > 2048 || !/^https?:\/\/[\x21-\x7e]+$/i.test(url)) return false;
-    return window.URL.canParse ? window.URL.canParse(url) : true; // older browsers: the pattern alone
+    if (!/^https?:\/\/\S+$/i.test(url)) return false;
+    if (!window.URL.canParse) return url.length <= 2048 && /^[\x21-\x7e]+$/.test(url); // older browsers
+    // Letters beyond ASCII are accepted and stored percent-encoded, as the browser writes the address.
+    return window.URL.canParse(url) && (/^[\x21-\x7e]+$/.test(url) ? url : new URL(url).href).length <= 2048;
   }
   function startDate(text) {
     var m = text === undefined ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());

@@ -4,6 +4,7 @@ import { remember } from '../memo/bounded-memo.js';
 import en, { type Catalog, type MessageKey } from './en.js';
 import fr from './fr.js';
 import ar from './ar.js';
+import { readableLink } from './readable-link.js';
 
 export type { MessageKey };
 const LOCALES: readonly Locale[] = ['en', 'fr', 'ar'];
@@ -135,6 +136,8 @@ function buildHelpers(locale: Locale) {
     colon: locale === 'fr' ? '\u202f: ' : ': ',
     /** Latin text (a credit line, an address) inside a right-to-left line keeps its order: isolated in Arabic. */
     isolate: (text: string) => (RTL_LOCALES.has(locale) ? `\u2068${text}\u2069` : text),
+    /** A stored link as a person reads it: its letters, not their %XX codes (an href keeps the stored form). */
+    link: readableLink,
     /** Items of a list, with the comma the language writes (Arabic's is "،"). */
     list: (items: readonly string[]) => items.join(locale === 'ar' ? '، ' : ', '),
     language: (code: string) => languageNames.of(code) ?? code,

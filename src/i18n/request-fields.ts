@@ -20,11 +20,11 @@ export function requestFieldRows(licensingRequest: StoredRequest, i18n: I18n): [
     ['Organisation', organisation.name],
     ['Type', i18n.t(`enum.organisationType.${organisation.type}`)],
     ['Country', `${i18n.country(organisation.country)} (${organisation.country})`],
-    ['Website', organisation.website ?? '—'],
+    ['Website', organisation.website ? i18n.link(organisation.website) : '—'],
     ['Non-profit', yesNo(organisation.nonProfit)],
     ...licensingRequest.articles.map((article, i): [string, string] => [
       `Article ${i + 1}`,
-      `${article.title} — ${article.url} — ${portion(article)}`,
+      `${article.title} — ${i18n.link(article.url)} — ${portion(article)}`,
     ]),
     ['Medium', i18n.t(`enum.medium.${usage.medium}`)],
     ['Territory', i18n.t(`enum.territory.${usage.territory}`) + countries],

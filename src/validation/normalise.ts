@@ -8,6 +8,9 @@ const LINE_BREAK = /[\r\n\t\u2028\u2029]/;
 /** JSON Pointers of fields where line breaks are welcome. */
 const MULTILINE = new Set(['/message']);
 const MAX_DEPTH = 16;
+/** Links, kept as browsers write them: an article address typed with accents or Arabic letters and the same
+ * address from a footer link (always ASCII) are one link, for the schema's `uri` format and for duplicates. */
+const LINK = /^\/articles\/\d+\/url$|^\/organisation\/website$/;
 
 export interface NormaliseResult {
   value: unknown;
@@ -26,7 +29,8 @@ export function normalise(input: unknown): NormaliseResult {
       return null;
     }
     if (typeof node === 'string') {
-      const text = (ASCII.test(node) ? node : node.normalize('NFC')).trim();
+      let text = (ASCII.test(node) ? node : node.normalize('NFC')).trim();
+      if (!ASCII.test(text) && LINK.test(path)) text = asciiLink(text);
       if (CONTROL.test(text) || (!MULTILINE.has(path) && LINE_BREAK.test(text))) {
         issues.push({ path, key: MULTILINE.has(path) ? 'controlChars' : 'controlCharsSingleLine', params: {} });
       }
@@ -49,4 +53,11 @@ export function normalise(input: unknown): NormaliseResult {
   };
   const value = walk(input, '', 0);
   return { value, issues };
+}
+
+/** An http(s) address with letters beyond ASCII as its ASCII form (path and query percent-encoded in UTF-8, the
+ * host in punycode); anything else as it came, for the schema to judge. */
+function asciiLink(text: string): string {
+  if (!/^https?:\/\/\S+$/i.test(text)) return text;
+  return URL.parse(text)?.href ?? text;
 }

@@ -39,9 +39,24 @@ async function openPage(path: string): Promise<Page> {
 const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
 
 const PEOPLE = {
-  en: { name: 'Ada Lovelace', title: 'A story worth telling', submitted: /^Request REP-\d{4}-\d{6} received$/ },
-  fr: { name: 'Aurélie Dupont', title: 'Une histoire à raconter', submitted: /^Demande REP-\d{4}-\d{6} reçue$/ },
-  ar: { name: 'ليلى حداد', title: 'قصة تستحق أن تروى', submitted: /^تم استلام الطلب REP-\d{4}-\d{6}$/ },
+  en: {
+    name: 'Ada Lovelace',
+    title: 'A story worth telling',
+    url: 'https://news.example/2026/story',
+    submitted: /^Request REP-\d{4}-\d{6} received$/,
+  },
+  fr: {
+    name: 'Aurélie Dupont',
+    title: 'Une histoire à raconter',
+    url: 'https://journal.example/économie/2026/une-histoire-à-raconter',
+    submitted: /^Demande REP-\d{4}-\d{6} reçue$/,
+  },
+  ar: {
+    name: 'ليلى حداد',
+    title: 'قصة تستحق أن تروى',
+    url: 'https://akhbar.example/اقتصاد/2026/قصة-تستحق-أن-تروى',
+    submitted: /^تم استلام الطلب REP-\d{4}-\d{6}$/,
+  },
 } as const;
 
 for (const locale of ['en', 'fr', 'ar'] as const) {
@@ -75,7 +90,7 @@ for (const locale of ['en', 'fr', 'ar'] as const) {
       email: 'editor@example.org',
       organisation: 'Daily Planet',
       country: 'FR',
-      articleUrl: 'https://news.example/2026/story',
+      articleUrl: person.url, // in French and Arabic with letters beyond ASCII, as a CMS may write them
       articleTitle: person.title,
       audience: '50000',
       startDate: futureDate(40),
@@ -91,8 +106,15 @@ for (const locale of ['en', 'fr', 'ar'] as const) {
     assert.equal(await page.getAttribute('html', 'lang'), locale);
     assert.match((await page.locator('h1').innerText()).trim(), person.submitted);
     assert.match(await page.locator('.summary').innerText(), new RegExp(person.title));
-    const stored = app.db.prepare('SELECT locale FROM requests ORDER BY id DESC LIMIT 1').get() as { locale: string };
+    const stored = app.db.prepare('SELECT id, locale FROM requests ORDER BY id DESC LIMIT 1').get() as {
+      id: number;
+      locale: string;
+    };
     assert.equal(stored.locale, locale);
+    // Kept as the browser writes the address (ASCII), shown with its letters.
+    const url = app.db.prepare('SELECT url FROM request_articles WHERE request_id = ?').pluck().get(stored.id);
+    assert.equal(url, new URL(person.url).href);
+    assert.ok((await page.locator('.url').allInnerTexts()).includes(person.url));
     await page.close();
   });
 }

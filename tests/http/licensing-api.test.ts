@@ -190,6 +190,34 @@ test('POST /api/v1/quote prices without storing, ignores who is asking, answers 
   assert.equal(after, before);
 });
 
+test('article addresses in French and Arabic are priced and stored as browsers write them; the desk reads letters', async () => {
+  const fr = 'https://journal.example/économie/2026/la-dette-à-la-une';
+  const ar = 'https://akhbar.example/اقتصاد/2026/قصة';
+  const articles = [
+    { url: fr, title: 'La dette à la une', portion: 'full' },
+    { url: ar, title: 'قصة تستحق أن تروى', portion: 'full' },
+  ];
+  const quote = await request(t.server).post('/api/v1/quote').send(validRequest({ articles })).expect(200);
+  assert.equal(typeof quote.body.totalMinor, 'number');
+
+  const sent = smtp.messages.length;
+  const res = await request(t.server).post('/api/v1/requests').send(validRequest({ articles })).expect(201);
+  const stored = t.db
+    .prepare(
+      'SELECT a.url FROM request_articles a JOIN requests r ON r.id = a.request_id WHERE r.reference = ? ORDER BY a.id',
+    )
+    .pluck()
+    .all(res.body.reference);
+  assert.deepEqual(stored, [new URL(fr).href, new URL(ar).href]);
+  assert.match(String(stored[1]), /^https:\/\/akhbar\.example\/%D8%A7%D9%82/);
+
+  await t.container.worker.runOnce();
+  const mails = await smtp.waitFor(sent + 2);
+  const desk = mails.slice(sent).find((m) => m.subject?.includes(res.body.reference as string));
+  assert.ok(desk, 'the desk was told');
+  assert.ok(desk.text?.includes(fr) && desk.text.includes(ar), desk.text);
+});
+
 test('commercial use is referred to the desk with a reason and no automatic price', async () => {
   const res = await request(t.server)
     .post('/api/v1/quote')

@@ -36,3 +36,27 @@ test('a "__proto__" key stays an own, enumerable field and changes no prototype'
   assert.deepEqual(Object.getOwnPropertyDescriptor(value, '__proto__')?.value, { polluted: 'yes' });
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
+
+test('article and website links with letters beyond ASCII take the ASCII form browsers give; nothing else does', () => {
+  const fr = 'https://journal.example/économie/2026/la-dette?page=é#suite';
+  const ar = 'https://akhbar.example/اقتصاد/قصة';
+  const { value, issues } = normalise({
+    organisation: { website: 'https://bücher.example/' },
+    articles: [
+      { url: fr, title: fr },
+      { url: ar },
+      { url: 'https://news.example/a%20b' },
+      { url: 'https://x.example/é è' },
+    ],
+  });
+  assert.deepEqual(issues, []);
+  assert.deepEqual(value, {
+    organisation: { website: 'https://xn--bcher-kva.example/' },
+    articles: [
+      { url: 'https://journal.example/%C3%A9conomie/2026/la-dette?page=%C3%A9#suite', title: fr },
+      { url: 'https://akhbar.example/%D8%A7%D9%82%D8%AA%D8%B5%D8%A7%D8%AF/%D9%82%D8%B5%D8%A9' },
+      { url: 'https://news.example/a%20b' },
+      { url: 'https://x.example/é è' }, // a space: left for the schema to refuse
+    ],
+  });
+});
