@@ -37,8 +37,13 @@ test('the public pages have a description in their own language', async () => {
 
 test('the pages link an SVG icon, and /favicon.ico answers with an icon', async () => {
   const page = await request(t.server).get('/licensing').expect(200);
-  const svg = /<link rel="icon" href="(\/assets\/icons\/favicon\.svg\?v=\w+)" type="image\/svg\+xml">/.exec(page.text);
+  const link = /<link rel="icon" href="(\/assets\/icons\/favicon\.svg\?v=\w+)" type="image\/svg\+xml">/;
+  const svg = link.exec(page.text);
   assert.ok(svg, 'the SVG icon is linked with its version');
+  // The desk's pages and the API reference too: a tab of the desk is found by its icon.
+  for (const path of ['/staff/login', '/api/docs']) {
+    assert.equal(link.exec((await request(t.server).get(path).expect(200)).text)?.[1], svg[1], path);
+  }
   const icon = await request(t.server).get(svg[1]).buffer(true).expect(200);
   assert.match(icon.headers['content-type'], /^image\/svg\+xml/);
   assert.match(icon.headers['cache-control'], /max-age=31536000/);
