@@ -76,19 +76,24 @@ export function licensingForm(services: Services, metrics: Metrics) {
     const article = prefillFromQuery(req.query).articles[0];
     const fill = { token: services.formTokens.issue(), url: article.url ?? '', title: article.title ?? '' };
     const blank = { articles: [{ url: MARKERS.url, title: MARKERS.title, portion: 'full' }] };
-    const pieces = prerenderedForm(res.app.locals.views.html, locale, fill, () =>
+    const page = prerenderedForm(res.app.locals.views.html, locale, fill, () =>
       pageHtml(res, 'public/form', formData(locale, blank, [], MARKERS.token)),
     );
+    // Gzip, when the browser takes it, from the fixed parts compressed once (./gzip-pieces.ts): compressing the
+    // whole page on every view cost most of its time. Other encodings are left to the compression middleware.
+    const gzip = req.acceptsEncodings('gzip', 'identity') === 'gzip';
+    const pieces = gzip ? page.gzipped() : page.pieces;
     res.status(200).set('Content-Type', 'text/html; charset=utf-8');
+    if (gzip) res.set('Content-Encoding', 'gzip').vary('Accept-Encoding');
     res.setHeader(
       'Content-Length',
       pieces.reduce((length, piece) => length + piece.length, 0),
     );
     if (req.method === 'HEAD') return void res.end();
-    // The head settles the encoding (src/app.ts compresses when the browser asks). Compressed, each write would be
-    // a zlib call of its own: one buffer then. As it is, piece by piece: Node sends them in one writev, uncopied.
+    // The head settles the encoding. Compressed by the middleware, each write would be a zlib call of its own: one
+    // buffer then. Otherwise piece by piece: Node sends them in one writev, uncopied.
     res.writeHead(200);
-    if (res.getHeader('Content-Encoding')) return void res.end(Buffer.concat(pieces));
+    if (!gzip && res.getHeader('Content-Encoding')) return void res.end(Buffer.concat(pieces));
     for (const piece of pieces) res.write(piece);
     res.end();
   }

@@ -3,6 +3,8 @@
 // those places, which a page view fills in, escaped as the template escapes. See docs/internals.md#prerendered-form.
 import type { Eta } from 'eta';
 import type { Locale } from '../../domain/request.js';
+import { remember } from '../../memo/bounded-memo.js';
+import { deflateRaw, gzipMember } from './gzip-pieces.js';
 
 /** Private-use characters: the template never escapes them, and no translation contains them. */
 const marker = (name: string) => `\uE000${name}\uE001`;
@@ -14,6 +16,16 @@ interface Shell {
   /** The page cut at each marker: parts[i], then the value of slots[i], then parts[i + 1]…, as UTF-8 bytes. */
   parts: Buffer[];
   slots: Slot[];
+  /** Compressed for gzip: what comes before the token, once; what follows it, once per article prefilled. */
+  gzipHead?: Buffer;
+  gzipRests: Map<string, Buffer>;
+}
+
+export interface FormPage {
+  /** The page as pieces to send in turn. */
+  pieces: Buffer[];
+  /** The same page as one gzip member, in pieces: only the token is compressed on every view. */
+  gzipped(): Buffer[];
 }
 
 const shells = new WeakMap<Eta, Map<Locale, Shell>>();
@@ -36,14 +48,15 @@ function cut(html: string): Shell {
     const count = slots.filter((found) => found === slot).length;
     if (count !== 1) throw new Error(`The form page has the "${slot}" marker ${count} times, not once`);
   }
-  return { parts: parts.map((part) => Buffer.from(part, 'utf8')), slots };
+  if (slots[0] !== 'token') throw new Error('The form token must come before the article in the form page');
+  return { parts: parts.map((part) => Buffer.from(part, 'utf8')), slots, gzipRests: new Map() };
 }
 
 /**
- * The form page for `locale` with `fill` in place, as pieces to send in turn. `render` renders it with MARKERS
- * as values: once per language when the engine caches templates, else on every call (development).
+ * The form page for `locale` with `fill` in place. `render` renders it with MARKERS as values: once per language
+ * when the engine caches templates, else on every call (development).
  */
-export function prerenderedForm(engine: Eta, locale: Locale, fill: Fill, render: () => string): Buffer[] {
+export function prerenderedForm(engine: Eta, locale: Locale, fill: Fill, render: () => string): FormPage {
   let perLocale = shells.get(engine);
   if (!perLocale) shells.set(engine, (perLocale = new Map()));
   let shell = perLocale.get(locale);
@@ -56,5 +69,17 @@ export function prerenderedForm(engine: Eta, locale: Locale, fill: Fill, render:
   for (let i = 0; i < shell.slots.length; i++) {
     pieces.push(Buffer.from(escape(fill[shell.slots[i]]), 'utf8'), shell.parts[i + 1]);
   }
-  return pieces;
+  const fixed = shell;
+  return {
+    pieces,
+    gzipped() {
+      // The token, first (cut() checks), is the one value that changes on every view: what follows it changes only
+      // with the article a footer link names, and is compressed once per article.
+      fixed.gzipHead ??= deflateRaw(fixed.parts[0], 9);
+      const rest = remember(fixed.gzipRests, `${fill.url}\n${fill.title}`, 256, () =>
+        deflateRaw(Buffer.concat(pieces.slice(2)), 6),
+      );
+      return gzipMember([fixed.gzipHead, deflateRaw(pieces[1], 1), rest], pieces);
+    },
+  };
 }
