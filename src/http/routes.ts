@@ -177,6 +177,7 @@ export function mountRoutes(app: Express, services: Services, metrics: Metrics, 
   route.get ('/admin/webhooks',                                adminOnly, webhooks.list);
   route.post('/admin/webhooks',                                adminOnly, ...deskForm, webhooks.add);
   route.get ('/admin/webhooks/:id',                            adminOnly, webhooks.show);
+  route.post('/admin/webhooks/:id/rotate-secret',              adminOnly, ...deskForm, webhooks.rotateSecret);
   route.post('/admin/webhooks/:id/:action',                    adminOnly, ...deskForm, webhooks.act);
   route.get ('/admin/erase',                                   adminOnly, erasure.show);
   route.post('/admin/erase',                                   adminOnly, ...deskForm, erasure.submit);

@@ -1,5 +1,6 @@
 // Webhook endpoints as admins manage them: added with the events they want (a secret shown once for the standard
-// format), checked against the SSRF guard, disabled, enabled, removed and tested. Each change is audited.
+// format), checked against the SSRF guard, disabled, enabled, removed, tested and given a new secret. Each change is
+// audited.
 import { writeTransaction, type Db } from '../db/connection.js';
 import type { AuditRepo } from '../db/repos/audit.js';
 import type { WebhooksRepo } from '../db/repos/webhooks.js';
@@ -7,7 +8,7 @@ import type { Actor } from '../domain/accounts.js';
 import { AppError, notFound } from '../errors.js';
 import { checkHost, ForbiddenAddress } from '../webhooks/address-guard.js';
 import { EVENT_TYPES } from '../webhooks/payload.js';
-import { newSecret } from '../webhooks/send.js';
+import { newSecret, PREVIOUS_SECRET_MS, signingSecrets } from '../webhooks/send.js';
 
 export { EVENT_TYPES, CHAT_EVENTS } from '../webhooks/payload.js';
 const LOG_ROWS = 50;
@@ -31,7 +32,12 @@ export function webhookService(deps: {
 
   return {
     list: () => deps.repo.endpoints(),
-    endpoint: existing,
+    /** The endpoint without its secrets; previousSecretUntil only while the previous secret still signs. */
+    endpoint(id: number) {
+      const { secret, previousSecret, ...endpoint } = existing(id);
+      const signing = signingSecrets({ ...endpoint, secret, previousSecret }, deps.clock()).length > 1;
+      return { ...endpoint, previousSecretUntil: signing ? endpoint.previousSecretUntil : null };
+    },
     log: (id: number) => deps.repo.log(existing(id).id, LOG_ROWS),
 
     /** A new endpoint; its secret is returned here once (the standard format signs with it). */
@@ -93,6 +99,23 @@ export function webhookService(deps: {
           url: endpoint.format === 'chat' ? `${new URL(endpoint.url).origin}/…` : endpoint.url,
         });
       });
+    },
+    /**
+     * A new secret, returned here once. The current one signs too for 24 hours, so the receiver can switch at its
+     * own pace; rotating again within them drops the oldest at once (two secrets at most).
+     */
+    rotateSecret(actor: Actor, id: number) {
+      if (existing(id).format !== 'standard') {
+        throw new AppError(409, 'webhook_unsigned', 'A chat endpoint is not signed, so it has no secret to rotate.');
+      }
+      const secret = newSecret();
+      const previousSecretUntil = writeTransaction(deps.db, () => {
+        const until = new Date(deps.clock().getTime() + PREVIOUS_SECRET_MS).toISOString();
+        if (!deps.repo.rotateSecret(id, secret, until)) throw notFound('There is no such webhook endpoint.');
+        audited(actor, 'webhook.secret_rotated', id, { previousSecretUntil: until });
+        return until;
+      });
+      return { secret, previousSecretUntil };
     },
     /** A test event to this endpoint alone, delivered like any other. */
     sendTest(actor: Actor, id: number) {

@@ -1,6 +1,7 @@
 // One webhook POST, signed as Standard Webhooks asks (webhook-id, webhook-timestamp, webhook-signature: "v1," and the
-// base64 HMAC-SHA256 of "id.timestamp.body" with the whsec_ secret's bytes), over a connection whose every address
-// the SSRF guard has checked. The answer is read only for its status, Retry-After and a short error note.
+// base64 HMAC-SHA256 of "id.timestamp.body" with the whsec_ secret's bytes, one per secret while a rotation's window
+// is open, space-separated), over a connection whose every address the SSRF guard has checked. The answer is read
+// only for its status, Retry-After and a short error note.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -23,6 +24,19 @@ export interface SendResult {
 export function sign(secret: string, id: string, timestamp: number, body: string): string {
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
   return `v1,${crypto.createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
+
+/** How long a rotated endpoint's previous secret keeps signing beside the new one. */
+export const PREVIOUS_SECRET_MS = 24 * 60 * 60_000;
+
+/** The secrets a delivery at `now` is signed with: the endpoint's own, then the previous one inside its window. */
+export function signingSecrets(
+  endpoint: { secret: string; previousSecret: string | null; previousSecretUntil: string | null },
+  now: Date,
+): string[] {
+  const { secret, previousSecret, previousSecretUntil } = endpoint;
+  const inWindow = previousSecret && previousSecretUntil && now.getTime() < Date.parse(previousSecretUntil);
+  return inWindow ? [secret, previousSecret] : [secret];
 }
 
 /** A new secret, as Standard Webhooks writes them: whsec_ and 24 random bytes in base64. */

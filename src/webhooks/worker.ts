@@ -6,7 +6,7 @@ import { writeTransaction, type Db } from '../db/connection.js';
 import type { AttemptOutcome, DueDelivery, WebhooksRepo } from '../db/repos/webhooks.js';
 import { backoffMs, MAX_ATTEMPTS } from '../mail/outbox-worker.js';
 import { webhookBody } from './payload.js';
-import { sendWebhook, sign } from './send.js';
+import { sendWebhook, sign, signingSecrets } from './send.js';
 
 const POLL_MS = 2_000;
 const BATCH = 10;
@@ -31,12 +31,16 @@ export function webhookWorker(deps: {
 
   async function attempt(delivery: DueDelivery): Promise<AttemptOutcome> {
     const body = webhookBody(delivery.format, delivery, deps.publicBaseUrl);
-    const timestamp = Math.floor(deps.clock().getTime() / 1000);
+    const now = deps.clock();
+    const timestamp = Math.floor(now.getTime() / 1000);
     const headers: Record<string, string> = { 'user-agent': 'Reprise-Webhooks/1' };
     if (delivery.format === 'standard') {
       headers['webhook-id'] = delivery.messageId;
       headers['webhook-timestamp'] = String(timestamp);
-      headers['webhook-signature'] = sign(delivery.secret, delivery.messageId, timestamp, body);
+      // The newest first: receivers accept a message when any one of the signatures is theirs.
+      headers['webhook-signature'] = signingSecrets(delivery, now)
+        .map((secret) => sign(secret, delivery.messageId, timestamp, body))
+        .join(' ');
     }
     const result = await sendWebhook(delivery.url, headers, body, deps.allowPrivate);
     const { status, durationMs } = result;
@@ -61,6 +65,7 @@ export function webhookWorker(deps: {
       if (now.getTime() - lastPrune > PRUNE_EVERY_MS) {
         lastPrune = now.getTime();
         deps.repo.pruneBefore(new Date(now.getTime() - KEEP_DAYS * 86_400_000).toISOString());
+        deps.repo.forgetPreviousSecrets(now.toISOString());
       }
       return 0;
     }

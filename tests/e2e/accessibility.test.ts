@@ -9,6 +9,7 @@ import {
   browserSkipReason,
   launchBrowser,
   startApp,
+  tabTo,
   type Browser,
   type RunningApp,
 } from '../helpers/browser.js';
@@ -162,7 +163,7 @@ test('the API tokens page, before and after a token is made, has none', { skip }
   await page.close();
 });
 
-test('the webhooks pages, with an endpoint and its delivery log, have none', { skip }, async () => {
+test('the webhooks pages, with an endpoint, its delivery log and a rotated secret, have none', { skip }, async () => {
   const page = await audit('/admin/webhooks');
   await page.locator('#wh-url').fill('https://hooks.example.com/licensing');
   await Promise.all([page.waitForLoadState('load'), page.locator('#wh-url').press('Enter')]);
@@ -178,6 +179,21 @@ test('the webhooks pages, with an endpoint and its delivery log, have none', { s
     .run(new Date().toISOString());
   const id = app.db.prepare('SELECT max(id) FROM webhook_endpoints').pluck().get() as number;
   await page.goto(`${app.url}/admin/webhooks/${id}`);
+  violations = await axeViolations(page);
+  assert.deepEqual(violations, [], violations.join('\n'));
+  // A standard endpoint's page has the rotation form; rotating, by keyboard, shows the new secret once.
+  const standard = app.db
+    .prepare(
+      `INSERT INTO webhook_endpoints (url, format, events, secret, created_by, created_at)
+      VALUES ('https://hooks.example.com/y', 'standard', 'request.created', 'whsec_dGVzdA==', 'test', ?)`,
+    )
+    .run(new Date().toISOString()).lastInsertRowid;
+  await page.goto(`${app.url}/admin/webhooks/${standard}`);
+  violations = await axeViolations(page);
+  assert.deepEqual(violations, [], violations.join('\n'));
+  await tabTo(page, 'form[action$="/rotate-secret"] button');
+  await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
+  await page.locator('code.webhook-secret').waitFor();
   violations = await axeViolations(page);
   assert.deepEqual(violations, [], violations.join('\n'));
   await page.close();

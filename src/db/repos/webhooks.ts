@@ -8,6 +8,9 @@ export interface WebhookEndpoint {
   format: 'standard' | 'chat';
   events: string;
   secret: string;
+  /** After a rotation: the secret before, which signs too until previousSecretUntil. */
+  previousSecret: string | null;
+  previousSecretUntil: string | null;
   createdBy: string;
   createdAt: string;
   disabledAt: string | null;
@@ -23,6 +26,8 @@ export interface DueDelivery {
   url: string;
   format: 'standard' | 'chat';
   secret: string;
+  previousSecret: string | null;
+  previousSecretUntil: string | null;
   type: string;
   at: string;
   data: string;
@@ -48,7 +53,8 @@ export type AttemptOutcome =
   /** 410 Gone: the receiver asks for nothing more; the endpoint is disabled. */
   | { kind: 'gone'; status: number; durationMs: number };
 
-const ENDPOINT = `id, url, format, events, secret, created_by AS createdBy, created_at AS createdAt,
+const ENDPOINT = `id, url, format, events, secret, previous_secret AS previousSecret,
+  previous_secret_until AS previousSecretUntil, created_by AS createdBy, created_at AS createdAt,
   disabled_at AS disabledAt, disabled_reason AS disabledReason`;
 
 export function webhooksRepo(db: Db) {
@@ -62,12 +68,18 @@ export function webhooksRepo(db: Db) {
   const cancelPending = db.prepare(`UPDATE webhook_deliveries SET status = 'cancelled'
     WHERE endpoint_id = ? AND status IN ('pending', 'sending')`);
   const remove = db.prepare('DELETE FROM webhook_endpoints WHERE id = ?');
+  // SET reads the row as it was: the current secret becomes the previous one, and an older previous one is dropped.
+  const rotate = db.prepare(`UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_until = @until,
+    secret = @secret WHERE id = @id AND format = 'standard'`);
+  const forgetPrevious = db.prepare(`UPDATE webhook_endpoints SET previous_secret = NULL, previous_secret_until = NULL
+    WHERE previous_secret_until <= ?`);
   const insertEvent = db.prepare(`INSERT INTO webhook_events (type, request_id, at, data_json) VALUES (?, NULL, ?, ?)`);
   const insertDelivery = db.prepare(`INSERT INTO webhook_deliveries (endpoint_id, event_id, next_attempt_at, created_at)
     VALUES (?, ?, ?, ?)`);
   const due =
     db.prepare(`SELECT d.id, d.message_id AS messageId, d.attempts, d.endpoint_id AS endpointId, e.url, e.format,
-      e.secret, v.type, v.at, v.data_json AS data
+      e.secret, e.previous_secret AS previousSecret, e.previous_secret_until AS previousSecretUntil,
+      v.type, v.at, v.data_json AS data
     FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id JOIN webhook_events v ON v.id = d.event_id
     WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND e.disabled_at IS NULL
     ORDER BY d.next_attempt_at, d.id LIMIT ?`);
@@ -108,7 +120,7 @@ export function webhooksRepo(db: Db) {
     AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)`);
 
   return {
-    addEndpoint: (row: Omit<WebhookEndpoint, 'id' | 'createdAt' | 'disabledAt' | 'disabledReason'> & { at: string }) =>
+    addEndpoint: (row: Pick<WebhookEndpoint, 'url' | 'format' | 'events' | 'secret' | 'createdBy'> & { at: string }) =>
       Number(insertEndpoint.run(row).lastInsertRowid),
     endpoints: () => endpoints.all() as WebhookEndpoint[],
     endpoint: (id: number) => endpoint.get(id) as WebhookEndpoint | undefined,
@@ -120,6 +132,8 @@ export function webhooksRepo(db: Db) {
     },
     enable: (id: number) => enable.run(id).changes === 1,
     remove: (id: number) => remove.run(id).changes === 1,
+    /** A standard endpoint's new secret; the one it replaces signs too until `until`. False for a chat endpoint. */
+    rotateSecret: (id: number, secret: string, until: string) => rotate.run({ id, secret, until }).changes === 1,
     /** An event not tied to a request (the overdue digest): every endpoint that wants its type gets it. */
     queueEvent: (type: string, data: Record<string, unknown>, at: string) =>
       insertEvent.run(type, at, JSON.stringify(data)),
@@ -170,6 +184,8 @@ export function webhooksRepo(db: Db) {
       pruneDeliveries.run(at);
       pruneEvents.run(at);
     },
+    /** Previous secrets whose window has closed are not kept. */
+    forgetPreviousSecrets: (now: string) => forgetPrevious.run(now).changes,
   };
 }
 

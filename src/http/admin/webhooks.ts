@@ -1,5 +1,5 @@
 // /admin/webhooks: endpoints (URL, format, events) added by admins, each with its delivery log, a test button, and
-// disable, enable and remove. A new endpoint's signing secret is shown once, on the page that adds it.
+// disable, enable, remove and rotate the secret. A signing secret is shown once, on the page that adds or rotates it.
 import type { Request, Response } from 'express';
 import type { Services } from '../../services/services.js';
 import { CHAT_EVENTS, EVENT_TYPES } from '../../services/webhooks.js';
@@ -40,6 +40,38 @@ export function webhookPages(services: Services) {
       ...data,
     });
 
+  const endpointPage = (req: Request, res: Response, status: number, data: Record<string, unknown> = {}) => {
+    const endpoint = services.webhooks.endpoint(idOf(req));
+    renderDesk(req, res, status, 'admin/webhook', {
+      nav: 'webhooks',
+      title: `Webhook ${endpoint.url}`,
+      endpoint: {
+        ...endpoint,
+        events: endpoint.events.split(','),
+        created: when(endpoint.createdAt),
+        disabled: when(endpoint.disabledAt),
+        previousSecretUntil: endpoint.previousSecretUntil && when(endpoint.previousSecretUntil),
+      },
+      done: typeof req.query.done === 'string' ? (DONE[req.query.done] ?? null) : null,
+      rotated: null,
+      log: services.webhooks.log(endpoint.id).map((row) => ({
+        ...row,
+        created: when(row.createdAt),
+        result:
+          row.status === 'delivered'
+            ? `Delivered (${row.lastStatus}) in ${row.lastDurationMs} ms`
+            : row.status === 'pending' && row.attempts > 0
+              ? `${row.lastError ?? 'Failed'}; trying again ${when(row.nextAttemptAt)}`
+              : row.status === 'pending' || row.status === 'sending'
+                ? 'Waiting to be sent'
+                : row.status === 'cancelled'
+                  ? 'Not sent: the endpoint was disabled'
+                  : `Given up: ${row.lastError ?? 'failed'}`,
+      })),
+      ...data,
+    });
+  };
+
   return {
     list: (req: Request, res: Response) => listPage(req, res, 200),
 
@@ -56,33 +88,12 @@ export function webhookPages(services: Services) {
       }
     },
 
-    show(req: Request, res: Response) {
-      const endpoint = services.webhooks.endpoint(idOf(req));
-      renderDesk(req, res, 200, 'admin/webhook', {
-        nav: 'webhooks',
-        title: `Webhook ${endpoint.url}`,
-        endpoint: {
-          ...endpoint,
-          events: endpoint.events.split(','),
-          created: when(endpoint.createdAt),
-          disabled: when(endpoint.disabledAt),
-        },
-        done: typeof req.query.done === 'string' ? (DONE[req.query.done] ?? null) : null,
-        log: services.webhooks.log(endpoint.id).map((row) => ({
-          ...row,
-          created: when(row.createdAt),
-          result:
-            row.status === 'delivered'
-              ? `Delivered (${row.lastStatus}) in ${row.lastDurationMs} ms`
-              : row.status === 'pending' && row.attempts > 0
-                ? `${row.lastError ?? 'Failed'}; trying again ${when(row.nextAttemptAt)}`
-                : row.status === 'pending' || row.status === 'sending'
-                  ? 'Waiting to be sent'
-                  : row.status === 'cancelled'
-                    ? 'Not sent: the endpoint was disabled'
-                    : `Given up: ${row.lastError ?? 'failed'}`,
-        })),
-      });
+    show: (req: Request, res: Response) => endpointPage(req, res, 200),
+
+    /** A new signing secret, shown once on the endpoint's page; a chat endpoint has none (409). */
+    rotateSecret(req: Request, res: Response) {
+      const rotated = services.webhooks.rotateSecret(actorOf(res), idOf(req));
+      endpointPage(req, res, 200, { rotated: { ...rotated, until: when(rotated.previousSecretUntil) } });
     },
 
     act(req: Request, res: Response) {
