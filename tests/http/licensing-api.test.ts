@@ -213,7 +213,9 @@ test('article addresses in French and Arabic are priced and stored as browsers w
 
   await t.container.worker.runOnce();
   const mails = await smtp.waitFor(sent + 2);
-  const desk = mails.slice(sent).find((m) => m.subject?.includes(res.body.reference as string));
+  const desk = mails
+    .slice(sent)
+    .find((m) => m.subject?.includes('New licensing request') && m.subject.includes(res.body.reference as string));
   assert.ok(desk, 'the desk was told');
   assert.ok(desk.text?.includes(fr) && desk.text.includes(ar), desk.text);
 });
