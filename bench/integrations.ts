@@ -13,8 +13,9 @@
 // condition alone, as the CPU of an audit row about a request with and without them.
 // Read API. On the million requests `reprise seed` made for the staff bench (bench/out/seed, made here when
 // missing), GET /api/v1/requests with a token: first and deep pages (by cursor), limit 100 and 500, status filters,
-// one client at a time and 10 at once, beside plain Express sending as many bytes; GET /healthz beside the slowest
-// page; then each page's query alone in-process, its plan with parameters bound, and the audit row each read commits.
+// one client at a time and 10 at once, beside plain Express sending as many bytes; GET /healthz beside status=new
+// first pages; then each page's query alone in-process, its plans with parameters bound, and the audit row each read
+// commits (as before, at synchronous=FULL, and as now, with writeTransactionWhenFree).
 import { execSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -28,7 +29,7 @@ import { pino } from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { loadConfig } from '../src/config.js';
 import { createContainer } from '../src/container.js';
-import { openDatabase, type Db } from '../src/db/connection.js';
+import { openDatabase, writeTransactionWhenFree, type Db } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { apiRecordsRepo } from '../src/db/repos/api-records.js';
 import { auditRepo } from '../src/db/repos/audit.js';
@@ -590,8 +591,9 @@ async function readApi(opts: Opts) {
       { name: 'first page, limit=100, gzip', query: 'limit=100', encoding: 'gzip' },
       { name: 'first page, limit=500, gzip', query: 'limit=500', encoding: 'gzip' },
       { name: 'first page, limit=100, br', query: 'limit=100', encoding: 'br' },
-      // Open requests are the recent ones: a first page of them walks the table's order to its end.
-      { name: 'status=new, first page, limit=100', query: 'status=new&limit=100', slow: true },
+      // Open requests are the recent ones (3 % of the table): one range of (status, updated_at, id) per status.
+      { name: 'status=new, first page, limit=100', query: 'status=new&limit=100' },
+      { name: 'status=new,in_review,quoted, first page, limit=100', query: 'status=new,in_review,quoted&limit=100' },
     ];
     const sizes = new Map<string, { items: number; bytes: number }>();
     for (const c of cases) if (!c.encoding) sizes.set(c.name, await page(c.query));
@@ -610,25 +612,20 @@ async function readApi(opts: Opts) {
     }
 
     const rows: Record<string, unknown>[] = [];
-    const measure = async (name: string, server: Server, url: string, hdrs: Record<string, string>, slow = false) => {
-      const one = await oneClient(url, hdrs, opts.smoke ? 3 : slow ? 5 : 100);
-      let ten: Row | undefined;
-      let cpu: ReturnType<typeof cpuSince> | undefined;
-      let wire: number | undefined;
-      if (!slow) {
-        const before = snapshot({ service: server.child.pid! });
-        const result = await run({ url, headers: hdrs }, opts.duration);
-        cpu = cpuSince(before, result.requests.total);
-        // Bytes on the wire per answer, headers included (autocannon does not decompress).
-        wire = Math.round(result.throughput.total / Math.max(result.requests.total, 1));
-        ten = toRow(name, result, 200);
-      }
+    const measure = async (name: string, server: Server, url: string, hdrs: Record<string, string>) => {
+      const one = await oneClient(url, hdrs, opts.smoke ? 3 : 100);
+      const before = snapshot({ service: server.child.pid! });
+      const result = await run({ url, headers: hdrs }, opts.duration);
+      const cpu = cpuSince(before, result.requests.total);
+      // Bytes on the wire per answer, headers included (autocannon does not decompress).
+      const wire = Math.round(result.throughput.total / Math.max(result.requests.total, 1));
+      const ten = toRow(name, result, 200);
       rows.push({ name, ...sizes.get(name), wire, one, ten, cpu });
       console.log(
         `${name.padEnd(44)} one client p50 ${one.p50.toFixed(1)} / p99 ${one.p99.toFixed(1)} ms` +
-          (ten ? `; 10 connections ${ten.rps} req/s, p50 ${ten.p50} / p99 ${ten.p99} ms, bad ${ten.unexpected}` : '') +
-          (cpu ? `; CPU µs a page: main ${cpu.main}, other threads ${cpu.writer + cpu.other}` : '') +
-          (wire ? `; ${wire.toLocaleString('en')} bytes an answer` : ''),
+          `; 10 connections ${ten.rps} req/s, p50 ${ten.p50} / p99 ${ten.p99} ms, bad ${ten.unexpected}` +
+          `; CPU µs a page: main ${cpu.main}, other threads ${cpu.writer + cpu.other}` +
+          `; ${wire.toLocaleString('en')} bytes an answer`,
       );
     };
     console.log(`\nGET /api/v1/requests over ${total.toLocaleString('en')} requests`);
@@ -639,18 +636,24 @@ async function readApi(opts: Opts) {
     }
     for (const c of cases) {
       const asked = c.encoding ? { ...headers, 'accept-encoding': c.encoding } : headers;
-      await measure(c.name, reprise, `${reprise.url}/api/v1/requests?${c.query}`, asked, c.slow);
+      await measure(c.name, reprise, `${reprise.url}/api/v1/requests?${c.query}`, asked);
     }
 
-    // What the slow page does to everything else: GET /healthz while one client reads it again and again.
+    // What the filtered page does to everything else: GET /healthz while one client reads it again and again.
     const health = autocannon({ url: `${reprise.url}/healthz`, connections: 1, duration: 300 });
-    const slowPages = await oneClient(`${reprise.url}/api/v1/requests?status=new&limit=100`, headers, 3);
+    const slowPages = await oneClient(`${reprise.url}/api/v1/requests?status=new&limit=100`, headers, 200);
     health.stop();
     const h = await health;
     const beside = { slowPages, healthz: { p50: h.latency.p50, p99: h.latency.p99, max: h.latency.max } };
     console.log('GET /healthz while status=new first pages are read:', beside);
     await Promise.all(servers.map((s) => s.stop()));
-    return { total, sizes: Object.fromEntries(sizes), rows, beside, inProcess: inProcess(env.DATABASE_PATH!, deepAt) };
+    return {
+      total,
+      sizes: Object.fromEntries(sizes),
+      rows,
+      beside,
+      inProcess: await inProcess(env.DATABASE_PATH!, deepAt),
+    };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     fs.rmSync(dir, { recursive: true, force: true });
@@ -658,7 +661,7 @@ async function readApi(opts: Opts) {
 }
 
 /** Each page's query alone (SQLite writing the records), its plan with the parameters bound, and one audit row. */
-function inProcess(file: string, deepAt: string) {
+async function inProcess(file: string, deepAt: string) {
   const db = openDatabase(file);
   try {
     const line = formatterFor('json', requestColumns(db)).line;
@@ -678,30 +681,32 @@ function inProcess(file: string, deepAt: string) {
       { name: 'deep page, limit=100', q: { ...deep, statuses: null, limit: 100 } },
       { name: 'deep page, limit=500', q: { ...deep, statuses: null, limit: 500 } },
       { name: 'status=licensed, first page, limit=100', q: { ...start, statuses: ['licensed'], limit: 100 } },
-      { name: 'status=new, first page, limit=100', q: { ...start, statuses: ['new'], limit: 100 }, runs: 3 },
+      { name: 'status=new, first page, limit=100', q: { ...start, statuses: ['new'], limit: 100 } },
       {
         name: 'status=new,in_review,quoted, first page',
         q: { ...start, statuses: ['new', 'in_review', 'quoted'], limit: 100 },
-        runs: 3,
       },
     ];
-    const timings = queries.map(({ name, q, runs = 20 }) => {
+    const runs = 20;
+    const timings = queries.map(({ name, q }) => {
       records.page(q);
       const t0 = performance.now();
       for (let i = 0; i < runs; i++) records.page(q);
       return { name, ms: (performance.now() - t0) / runs };
     });
-    const plan = (statuses: string | null) =>
+    // The page without a filter; with one, a status's range of keys, then the records of the merged keys.
+    const plan = (marker: string, params: Record<string, unknown>) =>
       (
-        db.prepare(`EXPLAIN QUERY PLAN ${sources[0]}`).all({ ...start, statuses, limit: 100 }) as { detail: string }[]
+        db.prepare(`EXPLAIN QUERY PLAN ${sources.find((sql) => sql.includes(marker))}`).all(params) as {
+          detail: string;
+        }[]
       ).map((row) => row.detail);
     const walked = number(
       db,
       `SELECT COUNT(*) FROM requests WHERE updated_at < (SELECT min(updated_at) FROM requests WHERE status = 'new')`,
     );
     const audit = auditRepo(db);
-    const t0 = performance.now();
-    for (let i = 0; i < 50; i++) {
+    const row = () =>
       audit.record({
         actor: { id: null, label: 'api token "bench"' },
         action: 'api.read',
@@ -711,14 +716,23 @@ function inProcess(file: string, deepAt: string) {
         after: { what: 'requests', count: 100, references: Array.from({ length: 100 }, (_, n) => `REP-2026-${n}`) },
         at: new Date().toISOString(),
       });
-    }
+    let t0 = performance.now();
+    for (let i = 0; i < 50; i++) row();
     const auditMs = (performance.now() - t0) / 50;
+    // As the service now commits it: waiting for the lock on a timer, at synchronous=NORMAL.
+    t0 = performance.now();
+    for (let i = 0; i < 50; i++) await writeTransactionWhenFree(db, row);
+    const auditWhenFreeMs = (performance.now() - t0) / 50;
     const result = {
       timings,
-      plan: plan(null),
-      planWithStatus: plan('["new"]'),
+      plan: plan('r.updated_at < @settled', { ...start, limit: 100 }),
+      planWithStatus: [
+        ...plan('status = @status', { ...start, status: 'new', limit: 100 }),
+        ...plan('json_each(@ids)', { ids: '[1,2,3]' }),
+      ],
       rowsBeforeTheFirstNew: walked,
       auditRowMs: auditMs,
+      auditRowWhenFreeMs: auditWhenFreeMs,
     };
     console.log('\nin-process (the query alone, mean ms):');
     for (const t of timings) console.log(`  ${t.name.padEnd(44)} ${t.ms.toFixed(2).padStart(8)}`);
@@ -726,6 +740,7 @@ function inProcess(file: string, deepAt: string) {
     console.log(`plan with a status: ${result.planWithStatus.join(' | ')}`);
     console.log(`requests before the first new one, in the API's order: ${walked.toLocaleString('en')}`);
     console.log(`one audit row of 100 references, committed alone (synchronous=FULL): ${auditMs.toFixed(2)} ms`);
+    console.log(`the same with writeTransactionWhenFree (synchronous=NORMAL): ${auditWhenFreeMs.toFixed(2)} ms`);
     return result;
   } finally {
     db.close();
