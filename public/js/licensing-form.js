@@ -138,7 +138,7 @@
   };
   function httpUrl(text) {
     var url = text === undefined ? '' : text.trim();
-    if (!/^https?:\/\/\S+$/i.test(url)) return false;
+    if (!/^https?:\/\/[^\s/?#@]+([/?#]\S*)?$/i.test(url)) return false; // no user name or password
     if (!window.URL.canParse) return url.length <= 2048 && /^[\x21-\x7e]+$/.test(url); // older browsers
     // Letters beyond ASCII are accepted and stored percent-encoded, as the browser writes the address.
     return window.URL.canParse(url) && (/^[\x21-\x7e]+$/.test(url) ? url : new URL(url).href).length <= 2048;

@@ -106,12 +106,11 @@ export function readApiService(deps: { db: Db; tokens: ApiTokensRepo; audit: Aud
       if (!token || token.revokedAt) return undefined;
       const now = deps.clock();
       if (!token.lastUsedAt || now.getTime() - Date.parse(token.lastUsedAt) >= USE_RECORDED_EVERY_MS) {
-        // A read must not fail for want of a write (a full disk): the last use is then shown a little late.
-        try {
-          deps.tokens.recordUse(token.id, now.toISOString());
-        } catch {
-          /* recorded at a later call */
-        }
+        // Off the read's path, without waiting on the event loop for the lock; a read must not fail for want of
+        // this write (a full disk): the last use is then shown a little late.
+        writeTransactionWhenFree(deps.db, () => deps.tokens.recordUse(token.id, now.toISOString())).catch(
+          () => undefined,
+        );
       }
       return token;
     },

@@ -1,6 +1,7 @@
 // Webhook endpoints as admins manage them: added with the events they want (a secret shown once for the standard
 // format), checked against the SSRF guard, disabled, enabled, removed, tested and given a new secret. Each change is
 // audited.
+import crypto from 'node:crypto';
 import { writeTransaction, type Db } from '../db/connection.js';
 import type { AuditRepo } from '../db/repos/audit.js';
 import type { WebhooksRepo } from '../db/repos/webhooks.js';
@@ -14,6 +15,8 @@ export { EVENT_TYPES, CHAT_EVENTS } from '../webhooks/payload.js';
 const LOG_ROWS = 50;
 
 const refused = (message: string) => new AppError(422, 'webhook_refused', message);
+/** Names the current secret in the rotation form without showing it: a page sent twice rotates once. */
+const secretTag = (secret: string) => crypto.createHash('sha256').update(secret).digest('hex').slice(0, 16);
 
 export function webhookService(deps: {
   db: Db;
@@ -31,12 +34,16 @@ export function webhookService(deps: {
   };
 
   return {
-    list: () => deps.repo.endpoints(),
+    list: () => deps.repo.endpoints().map(({ secret: _secret, previousSecret: _previous, ...endpoint }) => endpoint),
     /** The endpoint without its secrets; previousSecretUntil only while the previous secret still signs. */
     endpoint(id: number) {
       const { secret, previousSecret, ...endpoint } = existing(id);
       const signing = signingSecrets({ ...endpoint, secret, previousSecret }, deps.clock()).length > 1;
-      return { ...endpoint, previousSecretUntil: signing ? endpoint.previousSecretUntil : null };
+      return {
+        ...endpoint,
+        previousSecretUntil: signing ? endpoint.previousSecretUntil : null,
+        secretTag: secretTag(secret),
+      };
     },
     log: (id: number) => deps.repo.log(existing(id).id, LOG_ROWS),
 
@@ -104,12 +111,20 @@ export function webhookService(deps: {
      * A new secret, returned here once. The current one signs too for 24 hours, so the receiver can switch at its
      * own pace; rotating again within them drops the oldest at once (two secrets at most).
      */
-    rotateSecret(actor: Actor, id: number) {
+    rotateSecret(actor: Actor, id: number, seenTag: string) {
       if (existing(id).format !== 'standard') {
         throw new AppError(409, 'webhook_unsigned', 'A chat endpoint is not signed, so it has no secret to rotate.');
       }
       const secret = newSecret();
       const previousSecretUntil = writeTransaction(deps.db, () => {
+        // A second press, or a reload that posts again, would drop at once the secret the receiver still uses.
+        if (secretTag(existing(id).secret) !== seenTag) {
+          throw new AppError(
+            409,
+            'webhook_secret_changed',
+            'This secret was already replaced (the form was sent twice, or by someone else), and its successor was shown once. Open the endpoint again to rotate it once more.',
+          );
+        }
         const until = new Date(deps.clock().getTime() + PREVIOUS_SECRET_MS).toISOString();
         if (!deps.repo.rotateSecret(id, secret, until)) throw notFound('There is no such webhook endpoint.');
         audited(actor, 'webhook.secret_rotated', id, { previousSecretUntil: until });

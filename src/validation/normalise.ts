@@ -9,7 +9,7 @@ const LINE_BREAK = /[\r\n\t\u2028\u2029]/;
 const MULTILINE = new Set(['/message']);
 const MAX_DEPTH = 16;
 /** Links, kept as browsers write them: an article address typed with accents or Arabic letters and the same
- * address from a footer link (always ASCII) are one link, for the schema's `uri` format and for duplicates. */
+ * address from a footer link are one link, for the schema's `uri` format and for duplicates. */
 const LINK = /^\/articles\/\d+\/url$|^\/organisation\/website$/;
 
 export interface NormaliseResult {
@@ -29,12 +29,13 @@ export function normalise(input: unknown): NormaliseResult {
       return null;
     }
     if (typeof node === 'string') {
-      let text = (ASCII.test(node) ? node : node.normalize('NFC')).trim();
-      if (!ASCII.test(text) && LINK.test(path)) text = asciiLink(text);
+      const text = (ASCII.test(node) ? node : node.normalize('NFC')).trim();
+      // Checked as typed: a control character percent-encoded in a link would pass unseen.
       if (CONTROL.test(text) || (!MULTILINE.has(path) && LINE_BREAK.test(text))) {
         issues.push({ path, key: MULTILINE.has(path) ? 'controlChars' : 'controlCharsSingleLine', params: {} });
+        return text;
       }
-      return text;
+      return LINK.test(path) ? browserLink(text) : text;
     }
     if (Array.isArray(node)) return node.map((item, i) => walk(item, `${path}/${i}`, depth + 1));
     if (node !== null && typeof node === 'object') {
@@ -55,9 +56,11 @@ export function normalise(input: unknown): NormaliseResult {
   return { value, issues };
 }
 
-/** An http(s) address with letters beyond ASCII as its ASCII form (path and query percent-encoded in UTF-8, the
- * host in punycode); anything else as it came, for the schema to judge. */
-function asciiLink(text: string): string {
+/** An http(s) address as a browser writes it (path and query percent-encoded in UTF-8 with capital escapes, the host
+ * in punycode and lower case); one with a user or password, or that does not parse, as it came, for the schema. */
+function browserLink(text: string): string {
   if (!/^https?:\/\/\S+$/i.test(text)) return text;
-  return URL.parse(text)?.href ?? text;
+  const parsed = URL.parse(text);
+  if (!parsed || parsed.username || parsed.password) return text;
+  return parsed.href.replace(/%[0-9a-f]{2}/g, (escape) => escape.toUpperCase());
 }

@@ -60,15 +60,14 @@ export function webhookWorker(deps: {
   async function runOnce(): Promise<number> {
     const now = deps.clock();
     const stale = new Date(now.getTime() - STALE_CLAIM_MS).toISOString();
-    const due = writeTransaction(deps.db, () => deps.repo.claimDue(now.toISOString(), BATCH, stale));
-    if (!due.length) {
-      if (now.getTime() - lastPrune > PRUNE_EVERY_MS) {
-        lastPrune = now.getTime();
-        deps.repo.pruneBefore(new Date(now.getTime() - KEEP_DAYS * 86_400_000).toISOString());
-        deps.repo.forgetPreviousSecrets(now.toISOString());
-      }
-      return 0;
+    // Hourly, busy or idle: a steady stream of deliveries must not keep old logs or a rotated-out secret forever.
+    if (now.getTime() - lastPrune > PRUNE_EVERY_MS) {
+      lastPrune = now.getTime();
+      deps.repo.pruneBefore(new Date(now.getTime() - KEEP_DAYS * 86_400_000).toISOString());
+      deps.repo.forgetPreviousSecrets(now.toISOString());
     }
+    const due = writeTransaction(deps.db, () => deps.repo.claimDue(now.toISOString(), BATCH, stale));
+    if (!due.length) return 0;
     const outcomes = await Promise.all(due.map(attempt));
     writeTransaction(deps.db, () => {
       const at = deps.clock().toISOString();

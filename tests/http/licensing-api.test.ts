@@ -220,6 +220,32 @@ test('article addresses in French and Arabic are priced and stored as browsers w
   assert.ok(desk.text?.includes(fr) && desk.text.includes(ar), desk.text);
 });
 
+test('a link cannot pose as another site: a host is kept in punycode, a user name before it is refused', async () => {
+  const disguised = await request(t.server)
+    .post('/api/v1/requests')
+    .send(validRequest({ articles: [{ url: 'https://%D0%B0pple.example/news', title: 'A story', portion: 'full' }] }))
+    .expect(201);
+  const stored = t.db
+    .prepare('SELECT a.url FROM request_articles a JOIN requests r ON r.id = a.request_id WHERE r.reference = ?')
+    .pluck()
+    .get(disguised.body.reference);
+  assert.equal(stored, 'https://xn--pple-43d.example/news', 'the Cyrillic "а" shows as what it is');
+
+  for (const url of [
+    'https://planet.example／2026／story@evil.example/x',
+    'https://planet.example%E2%88%95a@evil.example/',
+  ]) {
+    const refused = await request(t.server)
+      .post('/api/v1/requests')
+      .send(validRequest({ articles: [{ url, title: 'A story', portion: 'full' }] }))
+      .expect(400);
+    assert.deepEqual(
+      (refused.body.errors as { path: string }[]).map((e) => e.path),
+      ['/articles/0/url'],
+    );
+  }
+});
+
 test('commercial use is referred to the desk with a reason and no automatic price', async () => {
   const res = await request(t.server)
     .post('/api/v1/quote')

@@ -62,11 +62,12 @@ async function addEndpoint(format: 'standard' | 'chat') {
 /** Presses "Rotate secret" on the endpoint's page, as an admin's browser does. */
 async function rotate(agent: Agent, id: number) {
   const page = await agent.get(`/admin/webhooks/${id}`).expect(200);
-  return agent
-    .post(`/admin/webhooks/${id}/rotate-secret`)
-    .type('form')
-    .send({ _csrf: csrfFrom(page.text) });
+  return agent.post(`/admin/webhooks/${id}/rotate-secret`).type('form').send(rotationForm(page.text));
 }
+const rotationForm = (html: string) => ({
+  _csrf: csrfFrom(html),
+  secretTag: /name="secretTag" value="([0-9a-f]{16})"/.exec(html)?.[1],
+});
 
 async function deliverOne(): Promise<Received> {
   await submit(t);
@@ -156,6 +157,23 @@ test('rotating again inside the window keeps two secrets: the newest and the one
   assert.equal(message.headers['webhook-signature'], signatures([third, second], message));
   assert.ok(verifies(third, message) && verifies(second, message));
   assert.ok(!verifies(first, message), 'the first secret is dropped at once');
+});
+
+test('the rotation form sent twice (a double press, a reload) rotates once: the new secret stays', async () => {
+  const { id } = await addEndpoint('standard');
+  const form = rotationForm((await admin.get(`/admin/webhooks/${id}`).expect(200)).text);
+  const first = await admin.post(`/admin/webhooks/${id}/rotate-secret`).type('form').send(form).expect(200);
+  const secret = SECRET.exec(first.text)?.[1];
+  const again = await admin.post(`/admin/webhooks/${id}/rotate-secret`).type('form').send(form);
+  assert.equal(again.status, 409);
+  assert.match(again.text, /This secret was already replaced/);
+  assert.doesNotMatch(again.text, /whsec_/);
+  assert.equal(t.db.prepare('SELECT secret FROM webhook_endpoints WHERE id = ?').pluck().get(id), secret);
+  const rotations = t.db
+    .prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'webhook.secret_rotated' AND subject_id = ?")
+    .pluck()
+    .get(String(id));
+  assert.equal(rotations, 1);
 });
 
 test('a chat endpoint is not signed: no rotation form, and a rotation is refused', async () => {

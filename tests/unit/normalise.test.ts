@@ -37,16 +37,17 @@ test('a "__proto__" key stays an own, enumerable field and changes no prototype'
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
 
-test('article and website links with letters beyond ASCII take the ASCII form browsers give; nothing else does', () => {
+test('article and website links take the form browsers give them; nothing else does', () => {
   const fr = 'https://journal.example/économie/2026/la-dette?page=é#suite';
   const ar = 'https://akhbar.example/اقتصاد/قصة';
   const { value, issues } = normalise({
-    organisation: { website: 'https://bücher.example/' },
+    organisation: { website: 'https://Bücher.example' },
     articles: [
       { url: fr, title: fr },
       { url: ar },
-      { url: 'https://news.example/a%20b' },
-      { url: 'https://x.example/é è' },
+      { url: 'HTTPS://News.Example:443/a%20b/%d8%a7' }, // as a CMS may write it: the same link as the one above it
+      { url: 'https://x.example/é è' }, // a space: left for the schema to refuse
+      { url: 'https://planet.example／story@evil.example/x' }, // a user name: left for the schema to refuse
     ],
   });
   assert.deepEqual(issues, []);
@@ -55,8 +56,20 @@ test('article and website links with letters beyond ASCII take the ASCII form br
     articles: [
       { url: 'https://journal.example/%C3%A9conomie/2026/la-dette?page=%C3%A9#suite', title: fr },
       { url: 'https://akhbar.example/%D8%A7%D9%82%D8%AA%D8%B5%D8%A7%D8%AF/%D9%82%D8%B5%D8%A9' },
-      { url: 'https://news.example/a%20b' },
-      { url: 'https://x.example/é è' }, // a space: left for the schema to refuse
+      { url: 'https://news.example/a%20b/%D8%A7' },
+      { url: 'https://x.example/é è' },
+      { url: 'https://planet.example／story@evil.example/x' },
     ],
   });
+});
+
+test('a control character in a link is refused as typed, not percent-encoded out of sight', () => {
+  for (const url of ['https://x.example/a\u202Eb', 'https://x.example/é\u0001']) {
+    const { value, issues } = normalise({ articles: [{ url }] });
+    assert.deepEqual(
+      issues.map((i) => [i.path, i.key]),
+      [['/articles/0/url', 'controlCharsSingleLine']],
+    );
+    assert.deepEqual(value, { articles: [{ url }] });
+  }
 });

@@ -92,7 +92,8 @@ export function webhookPages(services: Services) {
 
     /** A new signing secret, shown once on the endpoint's page; a chat endpoint has none (409). */
     rotateSecret(req: Request, res: Response) {
-      const rotated = services.webhooks.rotateSecret(actorOf(res), idOf(req));
+      const seen = postedText(req.body as Record<string, unknown>, 'secretTag', 40);
+      const rotated = services.webhooks.rotateSecret(actorOf(res), idOf(req), seen);
       endpointPage(req, res, 200, { rotated: { ...rotated, until: when(rotated.previousSecretUntil) } });
     },
 
