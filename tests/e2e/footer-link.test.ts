@@ -23,7 +23,7 @@ let browser: Browser;
 let site: http.Server;
 let siteUrl: string;
 
-const ARTICLE = 'https://news.example/2026/12/la-crue';
+const ARTICLE = 'https://news.example/2026/12/la-crue-à-paris'; // the page's canonical link, as its CMS wrote it
 const TITLE = 'La crue de la Seine, jour après jour';
 
 before(async () => {
@@ -61,14 +61,14 @@ test('the snippet links the article to the form, prefilled in its language', { s
   await page.waitForFunction(() => document.querySelector('a[data-reprise-link]')!.getAttribute('href')!.includes('?'));
   const href = new URL((await link.getAttribute('href'))!);
   assert.equal(`${href.origin}${href.pathname}`, `${app.url}/licensing`);
-  assert.equal(href.searchParams.get('url'), ARTICLE);
+  assert.equal(href.searchParams.get('url'), new URL(ARTICLE).href, 'as the browser resolves it: percent-encoded');
   assert.equal(href.searchParams.get('title'), TITLE);
   assert.equal(href.searchParams.get('lang'), 'fr');
 
   await tabTo(page, 'a[data-reprise-link]');
   await Promise.all([page.waitForURL(`${app.url}/licensing?**`), page.keyboard.press('Enter')]);
   assert.equal(await page.getAttribute('html', 'lang'), 'fr');
-  assert.equal(await page.inputValue('#f-articles-0-url'), ARTICLE);
+  assert.equal(await page.inputValue('#f-articles-0-url'), ARTICLE, 'the reader sees its letters');
   assert.equal(await page.inputValue('#f-articles-0-title'), TITLE);
   await page.close();
 });

@@ -3,6 +3,7 @@
 import type { FieldError } from '../../errors.js';
 import type { FormOptions } from '../../services/form-options.js';
 import { MAX_ARTICLE_ROWS } from './form-to-request.js';
+import { readableLink } from '../../i18n/readable-link.js';
 
 /** The honeypot: hidden from people (CSS, aria-hidden, tabindex -1); bots fill it in. */
 export const HONEYPOT_FIELD = 'nickname';
@@ -70,7 +71,9 @@ export function prefillFromQuery(query: Record<string, unknown>) {
   const title = typeof query.title === 'string' ? query.title.normalize('NFC').trim() : '';
   // URL.parse answers null, not an exception, for a missing or malformed link: a throw is costly per view.
   const parsed = url && url.length <= 2048 ? URL.parse(url) : null;
-  const safeUrl = parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') ? parsed.href : undefined;
+  // Shown as a person reads it (an article in French or Arabic with its letters); the form stores it as sent.
+  const safeUrl =
+    parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') ? readableLink(parsed.href) : undefined;
   const controls = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
   const safeTitle = title.length <= 300 && !controls.test(title) ? title : '';
   return { articles: [{ url: safeUrl, title: safeTitle || undefined, portion: 'full' }] };
