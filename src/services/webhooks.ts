@@ -37,8 +37,9 @@ export function webhookService(deps: {
     list: () => deps.repo.endpoints().map(({ secret: _secret, previousSecret: _previous, ...endpoint }) => endpoint),
     /** The endpoint without its secrets; previousSecretUntil only while the previous secret still signs. */
     endpoint(id: number) {
-      const { secret, previousSecret, ...endpoint } = existing(id);
-      const signing = signingSecrets({ ...endpoint, secret, previousSecret }, deps.clock()).length > 1;
+      const found = existing(id);
+      const signing = signingSecrets(found, deps.clock()).length > 1;
+      const { secret, previousSecret: _previous, ...endpoint } = found;
       return {
         ...endpoint,
         previousSecretUntil: signing ? endpoint.previousSecretUntil : null,
@@ -112,13 +113,14 @@ export function webhookService(deps: {
      * own pace; rotating again within them drops the oldest at once (two secrets at most).
      */
     rotateSecret(actor: Actor, id: number, seenTag: string) {
-      if (existing(id).format !== 'standard') {
-        throw new AppError(409, 'webhook_unsigned', 'A chat endpoint is not signed, so it has no secret to rotate.');
-      }
       const secret = newSecret();
       const previousSecretUntil = writeTransaction(deps.db, () => {
+        const endpoint = existing(id);
+        if (endpoint.format !== 'standard') {
+          throw new AppError(409, 'webhook_unsigned', 'A chat endpoint is not signed, so it has no secret to rotate.');
+        }
         // A second press, or a reload that posts again, would drop at once the secret the receiver still uses.
-        if (secretTag(existing(id).secret) !== seenTag) {
+        if (secretTag(endpoint.secret) !== seenTag) {
           throw new AppError(
             409,
             'webhook_secret_changed',
